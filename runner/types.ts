@@ -1,0 +1,305 @@
+/**
+ * The shapes shared by scenarios, the runner, the CLI and the web lab.
+ * Virtual time is always a number of milliseconds since the start of the run.
+ */
+import type { Prng } from './sim/prng.ts';
+
+// ---------------------------------------------------------------------------
+// Scenario definition (scenarios/<id>/scenario.ts default-exports one of these)
+// ---------------------------------------------------------------------------
+
+/** A service-time or latency distribution, in virtual milliseconds. */
+export type Distribution =
+  | { kind: 'constant'; ms: number }
+  | { kind: 'exponential'; meanMs: number }
+  | { kind: 'lognormal'; medianMs: number; sigma: number }
+  | { kind: 'uniform'; minMs: number; maxMs: number };
+
+/** A scripted fault on a downstream service, active in [fromMs, toMs). */
+export type FaultWindow =
+  | { kind: 'slowdown'; fromMs: number; toMs: number; factor: number }
+  | { kind: 'errors'; fromMs: number; toMs: number; rate: number; status?: number }
+  | { kind: 'outage'; fromMs: number; toMs: number };
+
+/** What a downstream service receives from the service under test. */
+export interface DownstreamRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** What a downstream service answers (before fault injection). */
+export interface DownstreamResponse {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface DownstreamSpec {
+  /** Host name the service is reached at, e.g. `payments.internal`; any scheme and port. */
+  host: string;
+  /** Requests served at once; further requests queue. */
+  concurrency: number;
+  /** Requests allowed to wait when all slots are busy; 0 rejects with 503 when busy. */
+  queueLimit: number;
+  serviceTime: Distribution;
+  faults?: FaultWindow[];
+  /** Network round trip between the service and this downstream (each way is half). */
+  rttMs?: number;
+  /** Extra cost of a request on a new connection (TCP + TLS) instead of a kept-alive one. */
+  connectMs?: number;
+  /** Produces the answer; runs in the simulator (not user code), deterministic given rng. */
+  respond?: (req: DownstreamRequest, rng: Prng, nowMs: number) => DownstreamResponse;
+}
+
+export interface DatabaseSpec {
+  /** DDL and any bulk data, executed once before the run (not timed). */
+  setupSql: string;
+  /** Cores of the database server: queries beyond this many wait for a core. */
+  cores?: number;
+  /** Postgres `max_connections`; connecting beyond it fails like Postgres does. */
+  maxConnections?: number;
+  /** Round trip between service and database. */
+  rttMs?: number;
+}
+
+export interface CacheSpec {
+  /** Round trip to the cache server. */
+  rttMs?: number;
+}
+
+export interface PlatformSpec {
+  database?: DatabaseSpec;
+  downstreams?: DownstreamSpec[];
+  cache?: CacheSpec;
+  /** libuv thread pool size (UV_THREADPOOL_SIZE); Node's default is 4. */
+  threadPoolSize?: number;
+  /** Main-thread CPU to accept, parse and answer one HTTP request, before the handler. */
+  requestOverheadMs?: number;
+  /** Values exposed to user code as `process.env`. */
+  env?: Record<string, string>;
+}
+
+export type ArrivalProfile =
+  | { kind: 'constant'; ratePerSec: number }
+  | { kind: 'ramp'; fromPerSec: number; toPerSec: number }
+  | { kind: 'step'; steps: { atMs: number; ratePerSec: number }[] }
+  | { kind: 'spike'; basePerSec: number; peakPerSec: number; fromMs: number; toMs: number };
+
+/** A request the load generator sends. */
+export interface LoadRequest {
+  method: string;
+  /** Path with query string, e.g. `/posts?limit=20`. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface RequestMixEntry {
+  /** Route key as registered by the service, e.g. `GET /posts/:id`. */
+  route: string;
+  weight: number;
+  /** Builds the concrete request; `rng` is the load generator's own stream. */
+  build: (rng: Prng, seq: number) => LoadRequest;
+}
+
+export interface LoadSpec {
+  durationMs: number;
+  arrivals: ArrivalProfile;
+  /** `poisson` (exponential gaps, the default) or evenly spaced `uniform` arrivals. */
+  process?: 'poisson' | 'uniform';
+  mix: RequestMixEntry[];
+  /** The client gives up after this long; the server keeps working. 0 = never. */
+  clientTimeoutMs: number;
+  /** Client-side retries of failed or timed-out requests (none by default). */
+  clientRetries?: number;
+  /** Bounds for the lab's load-scale control (multiplies every arrival rate). */
+  loadScale?: { min: number; max: number };
+}
+
+/** One request/response pair, as a functional check sees it. */
+export interface Exchange {
+  route: string;
+  request: LoadRequest;
+  status: number;
+  body: unknown;
+  startMs: number;
+  endMs: number;
+}
+
+/** Read-only access to the scenario's database for functional checks. */
+export interface CheckDb {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+}
+
+export interface FunctionalCheck {
+  name: string;
+  /** Only exchanges of this route are checked. */
+  route: string;
+  /** Check every n-th completed exchange of the route (1 = all). */
+  every?: number;
+  /** Returns a problem description, or nothing when the response is right. */
+  verify: (ex: Exchange, db: CheckDb) => Promise<string | undefined> | string | undefined;
+}
+
+export interface SloSpec {
+  /** Metric key with optional tags, k6 style: `http_req_duration{route:GET /posts}`. */
+  metric: string;
+  /** Threshold expression: `p(99)<150`, `rate<0.01`, `avg<3`, `value==0`, `count>100`. */
+  threshold: string;
+  /** Human wording shown in the checklist. */
+  label: string;
+}
+
+export interface ScenarioDefinition {
+  id: string;
+  platform: PlatformSpec;
+  load: LoadSpec;
+  slos: SloSpec[];
+  checks?: FunctionalCheck[];
+  /** Virtual-time guard beyond durationMs for in-flight work to finish. */
+  drainMs?: number;
+}
+
+// ---------------------------------------------------------------------------
+// Running
+// ---------------------------------------------------------------------------
+
+export interface Diagnostic {
+  message: string;
+  /** 1-based line and column in the learner's TypeScript, when known. */
+  line?: number;
+  column?: number;
+}
+
+export type CompileResult =
+  | { ok: true; js: string; sourceMap: string }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+export interface RunOptions {
+  code: string;
+  seed: number;
+  /** Multiplies arrival rates; clamped to the scenario's bounds. */
+  loadScale?: number;
+  /** Called about every virtual second with the newly closed buckets. */
+  onProgress?: (p: RunProgress) => void;
+  /** Checked between events; when true the run stops with status `aborted`. */
+  shouldStop?: () => boolean;
+}
+
+export interface RunProgress {
+  virtualMs: number;
+  durationMs: number;
+  /** Buckets closed since the previous progress call. */
+  buckets: SeriesBucket[];
+}
+
+// ---------------------------------------------------------------------------
+// Summary (versioned data; rendering lives elsewhere)
+// ---------------------------------------------------------------------------
+
+export interface LatencyStats {
+  count: number;
+  meanMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface RouteStats {
+  route: string;
+  requests: number;
+  ok: number;
+  errors: number;
+  timeouts: number;
+  throughputPerSec: number;
+  latency: LatencyStats;
+  dbQueriesPerRequest: number;
+}
+
+/** One virtual second of the run. */
+export interface SeriesBucket {
+  tMs: number;
+  requests: number;
+  completed: number;
+  errors: number;
+  timeouts: number;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  latencyP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  poolInUseMax: number;
+  poolWaitingMax: number;
+  threadPoolQueueMax: number;
+  dbQueries: number;
+  downstreamCalls: number;
+  downstreamAttempts: number;
+  inFlightMax: number;
+}
+
+export interface SloResult {
+  label: string;
+  metric: string;
+  threshold: string;
+  /** The measured value the threshold was applied to; null when there was no data. */
+  actual: number | null;
+  pass: boolean;
+}
+
+export interface CheckResult {
+  name: string;
+  checked: number;
+  failed: number;
+  /** First few problems, in order of occurrence. */
+  problems: string[];
+  pass: boolean;
+}
+
+export interface ReportedError {
+  message: string;
+  route?: string;
+  line?: number;
+  column?: number;
+  count: number;
+}
+
+export type RunStatus = 'completed' | 'aborted' | 'limit';
+
+export interface RunSummary {
+  version: 1;
+  scenarioId: string;
+  seed: number;
+  loadScale: number;
+  status: RunStatus;
+  /** Why the run stopped early, when status is not `completed`. */
+  statusReason?: string;
+  durationMs: number;
+  /** Virtual end of observation (after the drain), the window for rates below. */
+  windowMs: number;
+  requests: {
+    arrivals: number;
+    completed: number;
+    errors: number;
+    timeouts: number;
+    /** Arrivals per second over the window. */
+    arrivalRatePerSec: number;
+    throughputPerSec: number;
+    /** Mean client-observed time in system (timeouts count as the timeout). */
+    latencyMeanMs: number;
+    /** Time-average of requests in flight, integrated over the window. */
+    inFlightMean: number;
+    latency: LatencyStats;
+  };
+  routes: RouteStats[];
+  /** Flat metric values the SLOs are evaluated on, e.g. `http_req_duration{route:GET /a}:p(99)`. */
+  metrics: Record<string, number>;
+  slos: SloResult[];
+  checks: CheckResult[];
+  passed: boolean;
+  errors: ReportedError[];
+  console: string[];
+  series: SeriesBucket[];
+}
