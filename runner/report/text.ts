@@ -1,0 +1,148 @@
+/**
+ * The run summary as plain text for the CLI: what was run, which SLOs held, the functional
+ * checks, the headline numbers, per-route detail, the first errors, and a one-line verdict
+ * last, where a terminal leaves the eye.
+ */
+import type { RunSummary } from '../types.ts';
+import { formatDuration, formatMs, formatNumber, formatPerSec, formatSloActual } from './format.ts';
+import { cleanCell, renderTable } from './table.ts';
+
+/** Widest line the report aims for, so it reads in a 100-column terminal. */
+const REPORT_WIDTH_MAX = 100;
+/** Errors beyond this many kinds are counted, not listed: the first ones are what to fix. */
+const ERRORS_SHOWN_MAX = 5;
+
+export function renderSummaryText(summary: RunSummary): string {
+  const sections = [
+    [renderHeader(summary)],
+    renderSlos(summary),
+    renderChecks(summary),
+    renderKeyMetrics(summary),
+    renderRoutes(summary),
+    renderErrors(summary),
+    [renderVerdict(summary)],
+  ];
+  return `${sections.filter((lines) => lines.length > 0).map((lines) => lines.join('\n')).join('\n\n')}\n`;
+}
+
+function renderHeader(s: RunSummary): string {
+  const status = s.statusReason ? `${s.status} (${cleanCell(s.statusReason)})` : s.status;
+  return [
+    `Scenario ${s.scenarioId}`,
+    `seed ${s.seed}`,
+    `load ${formatNumber(s.loadScale)}x`,
+    `virtual ${formatDuration(s.durationMs)}`,
+    status,
+  ].join(' | ');
+}
+
+function renderSlos(s: RunSummary): string[] {
+  if (s.slos.length === 0) return ['SLOs: none'];
+  const rows = s.slos.map((slo) => [
+    slo.label,
+    slo.threshold,
+    formatSloActual(slo.metric, slo.threshold, slo.actual),
+    slo.pass ? 'PASS' : 'FAIL',
+  ]);
+  const columns = [
+    { header: 'SLO', flex: true },
+    { header: 'target', flex: true },
+    { header: 'actual', align: 'right' as const },
+    { header: 'result' },
+  ];
+  return ['SLOs', ...renderTable(columns, rows, { widthMax: REPORT_WIDTH_MAX })];
+}
+
+function renderChecks(s: RunSummary): string[] {
+  if (s.checks.length === 0) return ['Functional checks: none'];
+  const rows = s.checks.map((check) => [
+    check.name,
+    String(check.checked),
+    String(check.failed),
+    check.pass ? 'PASS' : 'FAIL',
+    check.problems[0] ?? '',
+  ]);
+  const columns = [
+    { header: 'check', flex: true },
+    { header: 'checked', align: 'right' as const },
+    { header: 'failed', align: 'right' as const },
+    { header: 'result' },
+    { header: 'first problem', flex: true },
+  ];
+  return ['Functional checks', ...renderTable(columns, rows, { widthMax: REPORT_WIDTH_MAX })];
+}
+
+function renderKeyMetrics(s: RunSummary): string[] {
+  const r = s.requests;
+  const l = r.latency;
+  const pairs: [string, string][] = [
+    ['arrivals', String(r.arrivals)],
+    ['arrival rate', formatPerSec(r.arrivalRatePerSec)],
+    ['throughput', formatPerSec(r.throughputPerSec)],
+    ['outcomes', `${r.completed} completed, ${r.errors} errors, ${r.timeouts} timeouts`],
+    ['mean latency', formatMs(r.latencyMeanMs)],
+    ['mean in flight', formatNumber(r.inFlightMean)],
+    ['latency', `p50 ${formatMs(l.p50Ms)} | p95 ${formatMs(l.p95Ms)} | p99 ${formatMs(l.p99Ms)} | max ${formatMs(l.maxMs)}`],
+    ['observed', `${formatDuration(s.windowMs)} (run plus drain)`],
+  ];
+  const keyWidth = Math.max(...pairs.map(([key]) => key.length));
+  return ['Key metrics', ...pairs.map(([key, value]) => `  ${key.padEnd(keyWidth)}  ${value}`)];
+}
+
+function renderRoutes(s: RunSummary): string[] {
+  if (s.routes.length === 0) return [];
+  const rows = s.routes.map((route) => [
+    route.route,
+    String(route.requests),
+    String(route.ok),
+    String(route.errors),
+    String(route.timeouts),
+    route.latency.p50Ms.toFixed(1),
+    route.latency.p99Ms.toFixed(1),
+    route.dbQueriesPerRequest.toFixed(2),
+  ]);
+  const numeric = (header: string) => ({ header, align: 'right' as const });
+  const columns = [
+    { header: 'route', flex: true },
+    ...['requests', 'ok', 'errors', 'timeouts', 'p50 ms', 'p99 ms', 'db q/req'].map(numeric),
+  ];
+  return ['Routes', ...renderTable(columns, rows, { widthMax: REPORT_WIDTH_MAX })];
+}
+
+function renderErrors(s: RunSummary): string[] {
+  if (s.errors.length === 0) return [];
+  const shown = s.errors.slice(0, ERRORS_SHOWN_MAX);
+  const rows = shown.map((error) => [
+    `${error.count}x`,
+    error.line === undefined ? '-' : error.column === undefined ? String(error.line) : `${error.line}:${error.column}`,
+    error.route ?? '-',
+    // The first line is the error itself; a stack trace after it would crowd out the table.
+    error.message.split('\n')[0],
+  ]);
+  const columns = [
+    { header: 'count', align: 'right' as const },
+    { header: 'line' },
+    { header: 'route', flex: true },
+    { header: 'message', flex: true },
+  ];
+  const title = s.errors.length > shown.length ? `Errors (first ${shown.length} of ${s.errors.length})` : 'Errors';
+  return [title, ...renderTable(columns, rows, { widthMax: REPORT_WIDTH_MAX })];
+}
+
+/**
+ * `PASS — every SLO met`, or `FAIL — ` and what failed. A failing functional check fails the
+ * run as surely as a missed SLO (a fast wrong answer is no fix), and so does a run that stopped
+ * early: SLOs over half a run prove nothing.
+ */
+function renderVerdict(s: RunSummary): string {
+  const slosMissed = s.slos.filter((slo) => !slo.pass).length;
+  const checksFailed = s.checks.filter((check) => !check.pass).length;
+  const reasons: string[] = [];
+  if (slosMissed > 0) reasons.push(`${slosMissed} of ${s.slos.length} SLOs missed`);
+  if (checksFailed > 0) reasons.push(`${checksFailed} of ${s.checks.length} functional checks failed`);
+  if (s.status !== 'completed') reasons.push(`run ${s.status === 'aborted' ? 'aborted' : 'stopped at a limit'}`);
+  if (reasons.length === 0 && s.passed) return 'PASS — every SLO met';
+  // The runner said no for a reason this report does not know; do not contradict it.
+  if (reasons.length === 0) reasons.push('the runner did not pass this run');
+  return `FAIL — ${reasons.join(', ')}`;
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { renderSummaryText } from '../../../runner/report/text.ts';
+import type { LatencyStats, RunSummary } from '../../../runner/types.ts';
+
+const latency = (p50Ms: number, p99Ms: number): LatencyStats => ({
+  count: 100,
+  meanMs: p50Ms * 1.2,
+  p50Ms,
+  p95Ms: (p50Ms + p99Ms) / 2,
+  p99Ms,
+  maxMs: p99Ms * 1.5,
+});
+
+function summary(overrides: Partial<RunSummary> = {}): RunSummary {
+  return {
+    version: 1,
+    scenarioId: 'n-plus-one',
+    seed: 42,
+    loadScale: 1.5,
+    status: 'completed',
+    durationMs: 60_000,
+    windowMs: 65_000,
+    requests: {
+      arrivals: 3000,
+      completed: 2990,
+      errors: 7,
+      timeouts: 3,
+      arrivalRatePerSec: 46.16,
+      throughputPerSec: 46,
+      latencyMeanMs: 123.45,
+      inFlightMean: 5.678,
+      latency: { count: 2990, meanMs: 123.45, p50Ms: 80.04, p95Ms: 301.26, p99Ms: 512.34, maxMs: 900 },
+    },
+    routes: [
+      { route: 'GET /posts/:id', requests: 2000, ok: 1995, errors: 5, timeouts: 0, throughputPerSec: 30, latency: latency(40, 90), dbQueriesPerRequest: 21 },
+      { route: 'GET /timeline', requests: 1000, ok: 995, errors: 2, timeouts: 3, throughputPerSec: 15, latency: latency(150, 600), dbQueriesPerRequest: 1.5 },
+    ],
+    metrics: {},
+    slos: [
+      { label: 'p99 of GET /posts/:id under 150 ms', metric: 'http_req_duration{route:GET /posts/:id}', threshold: 'p(99)<150', actual: 512.34, pass: false },
+      { label: 'errors under 1%', metric: 'http_req_failed', threshold: 'rate<0.01', actual: 0.00333, pass: true },
+      { label: 'at least 2000 requests served', metric: 'http_req_duration', threshold: 'count>2000', actual: 2990, pass: true },
+      { label: 'timeline p95 under 1 s', metric: 'http_req_duration{route:GET /timeline}', threshold: 'p(95)<1000', actual: null, pass: false },
+    ],
+    checks: [
+      { name: 'post has its comments', checked: 200, failed: 0, problems: [], pass: true },
+    ],
+    passed: false,
+    errors: [
+      { message: "TypeError: Cannot read properties of undefined (reading 'id')", route: 'GET /posts/:id', line: 12, column: 5, count: 5 },
+    ],
+    console: [],
+    series: [],
+    ...overrides,
+  };
+}
+
+/** The table row whose first cell is `label`, split into its cells (columns are 2+ spaces apart). */
+function rowOf(text: string, label: string): string[] {
+  const rows = text.split('\n').map((line) => line.trim().split(/ {2,}/));
+  const row = rows.find((cells) => cells[0] === label);
+  if (row === undefined) throw new Error(`no row starts with ${label}\n${text}`);
+  return row;
+}
+
+describe('renderSummaryText', () => {
+  const text = renderSummaryText(summary());
+
+  it('starts with a header naming scenario, seed, load scale, virtual duration and status', () => {
+    expect(text.split('\n')[0]).toBe('Scenario n-plus-one | seed 42 | load 1.5x | virtual 60.0 s | completed');
+  });
+
+  it('lists each SLO with its label, target, actual (unit guessed) and PASS/FAIL', () => {
+    expect(rowOf(text, 'SLO')).toEqual(['SLO', 'target', 'actual', 'result']);
+    expect(rowOf(text, 'p99 of GET /posts/:id under 150 ms')).toEqual(['p99 of GET /posts/:id under 150 ms', 'p(99)<150', '512.3 ms', 'FAIL']);
+    expect(rowOf(text, 'errors under 1%')).toEqual(['errors under 1%', 'rate<0.01', '0.33%', 'PASS']);
+    expect(rowOf(text, 'at least 2000 requests served')).toEqual(['at least 2000 requests served', 'count>2000', '2990', 'PASS']);
+    expect(rowOf(text, 'timeline p95 under 1 s')).toEqual(['timeline p95 under 1 s', 'p(95)<1000', 'no data', 'FAIL']);
+  });
+
+  it('aligns table columns', () => {
+    const lines = text.split('\n');
+    const header = lines.find((l) => l.startsWith('  SLO'))!;
+    const first = lines.find((l) => l.startsWith('  p99 of GET'))!;
+    expect(first.indexOf('p(99)<150')).toBe(header.indexOf('target'));
+    expect(first.indexOf('FAIL')).toBe(header.indexOf('result'));
+  });
+
+  it('shows functional checks, key metrics, routes and errors with line numbers', () => {
+    expect(rowOf(text, 'post has its comments')).toEqual(['post has its comments', '200', '0', 'PASS']);
+    expect(text).toContain('arrivals        3000');
+    expect(text).toContain('arrival rate    46.2/s');
+    expect(text).toContain('throughput      46.0/s');
+    expect(text).toContain('mean latency    123.5 ms');
+    expect(text).toContain('mean in flight  5.68');
+    expect(text).toContain('p50 80.0 ms | p95 301.3 ms | p99 512.3 ms | max 900.0 ms');
+    expect(rowOf(text, 'GET /posts/:id')).toEqual(['GET /posts/:id', '2000', '1995', '5', '0', '40.0', '90.0', '21.00']);
+    expect(rowOf(text, 'GET /timeline')).toEqual(['GET /timeline', '1000', '995', '2', '3', '150.0', '600.0', '1.50']);
+    expect(rowOf(text, '5x')).toEqual(['5x', '12:5', 'GET /posts/:id', "TypeError: Cannot read properties of undefined (reading 'id')"]);
+  });
+
+  it('ends with the verdict, counting missed SLOs', () => {
+    expect(text.trimEnd().split('\n').at(-1)).toBe('FAIL — 2 of 4 SLOs missed');
+  });
+
+  it('says PASS when every SLO and check passes', () => {
+    const slos = summary().slos.map((slo) => ({ ...slo, pass: true }));
+    const passing = renderSummaryText(summary({ slos, passed: true }));
+    expect(passing.trimEnd().split('\n').at(-1)).toBe('PASS — every SLO met');
+  });
+
+  it('counts failing checks as failing the run', () => {
+    const slos = summary().slos.map((slo) => ({ ...slo, pass: true }));
+    const checks = [{ name: 'post has its comments', checked: 200, failed: 200, problems: ['comments: expected 3, got 0'], pass: false }];
+    const failing = renderSummaryText(summary({ slos, checks, passed: false }));
+    expect(rowOf(failing, 'post has its comments')).toEqual(['post has its comments', '200', '200', 'FAIL', 'comments: expected 3, got 0']);
+    expect(failing.trimEnd().split('\n').at(-1)).toBe('FAIL — 1 of 1 functional checks failed');
+  });
+
+  it('fails a run that stopped early and says why in the header', () => {
+    const slos = summary().slos.map((slo) => ({ ...slo, pass: true }));
+    const stopped = renderSummaryText(summary({ slos, status: 'limit', statusReason: 'event limit reached', passed: false }));
+    expect(stopped.split('\n')[0]).toContain('| limit (event limit reached)');
+    expect(stopped.trimEnd().split('\n').at(-1)).toBe('FAIL — run stopped at a limit');
+  });
+
+  it('stays within 100 columns, plain ASCII apart from the verdict dash, even with long cells', () => {
+    const long = 'x'.repeat(150);
+    const wide = renderSummaryText(summary({
+      slos: [{ label: `\u001b[31m${long}`, metric: 'http_req_duration', threshold: 'avg<1', actual: 2, pass: false }],
+      errors: [{ message: `Error:\n${long}`, route: `GET /${long}`, count: 1 }],
+    }));
+    const lines = wide.trimEnd().split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+    for (const line of lines.slice(0, -1)) expect(line).toMatch(/^[\x20-\x7e]*$/);
+    expect(wide).toContain('...');
+    expect(rowOf(wide, '1x').slice(0, 2)).toEqual(['1x', '-']);
+    expect(rowOf(wide, '1x')[2]).toMatch(/^GET \/x+\.\.\.$/);
+    // Only the first line of a message, so its stack or a second line cannot crowd the table.
+    expect(rowOf(wide, '1x')[3]).toBe('Error:');
+  });
+});
