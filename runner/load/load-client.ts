@@ -1,0 +1,138 @@
+/**
+ * The open-loop load generator and its clients. Each logical request is scheduled on the
+ * profile, sent to the service, and measured from its scheduled arrival (no coordinated
+ * omission). A client that times out gives up, and may retry, but the server keeps the work
+ * of the abandoned attempt, as real servers do.
+ */
+import type { Kernel } from '../sim/kernel.ts';
+import type { Prng } from '../sim/prng.ts';
+import type { LoadRequest, LoadSpec, RequestMixEntry } from '../types.ts';
+import type { Outcome } from '../metrics/collector.ts';
+import type { HttpServer, ServerReply } from '../runtime/http-server.ts';
+import { arrivalSchedule } from './arrivals.ts';
+
+/** The async context of one attempt; platform modules attribute work to it. */
+export interface RequestContext {
+  route: string;
+  seq: number;
+}
+
+export interface LogicalRequest {
+  seq: number;
+  route: string;
+  request: LoadRequest;
+  scheduledMs: number;
+  attempt: number;
+  done: boolean;
+  contexts: RequestContext[];
+}
+
+export interface LoadClientEvents {
+  arrive(l: LogicalRequest): void;
+  finish(l: LogicalRequest, endMs: number, outcome: Outcome, reply: ServerReply | undefined): void;
+}
+
+export class LoadClient {
+  /** Logical requests not yet finished. */
+  inFlight = 0;
+  arrivalsDone = false;
+  private seq = 0;
+  private readonly next: (afterMs: number) => number;
+  private readonly totalWeight: number;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly spec: LoadSpec,
+    scale: number,
+    private readonly rng: Prng,
+    private readonly server: HttpServer,
+    private readonly events: LoadClientEvents,
+  ) {
+    this.next = arrivalSchedule(spec.arrivals, spec.process ?? 'poisson', spec.durationMs, scale, rng.fork('arrivals'));
+    this.totalWeight = spec.mix.reduce((s, m) => s + m.weight, 0);
+  }
+
+  start(): void {
+    this.scheduleAfter(0);
+  }
+
+  private scheduleAfter(afterMs: number): void {
+    const t = this.next(afterMs);
+    if (t === Infinity) {
+      this.arrivalsDone = true;
+      return;
+    }
+    this.kernel.at(t, () => {
+      this.arrive(t);
+      this.scheduleAfter(t);
+    });
+  }
+
+  private pick(): RequestMixEntry {
+    const mix = this.spec.mix;
+    if (mix.length === 1) return mix[0];
+    let x = this.rng.next() * this.totalWeight;
+    for (const m of mix) {
+      x -= m.weight;
+      if (x < 0) return m;
+    }
+    return mix[mix.length - 1];
+  }
+
+  private arrive(t: number): void {
+    const entry = this.pick();
+    const seq = this.seq++;
+    const l: LogicalRequest = {
+      seq,
+      route: entry.route,
+      request: entry.build(this.rng, seq),
+      scheduledMs: t,
+      attempt: 0,
+      done: false,
+      contexts: [],
+    };
+    this.inFlight++;
+    this.events.arrive(l);
+    this.send(l, t);
+  }
+
+  private send(l: LogicalRequest, atMs: number): void {
+    const attempt = ++l.attempt;
+    const context: RequestContext = { route: l.route, seq: l.seq };
+    l.contexts.push(context);
+    this.server.handle(l.request, atMs, context, (reply, replyMs) => {
+      this.kernel.at(replyMs, () => this.onReply(l, attempt, reply, replyMs));
+    });
+    const timeoutMs = this.spec.clientTimeoutMs;
+    if (timeoutMs > 0) this.kernel.at(atMs + timeoutMs, () => this.onTimeout(l, attempt, atMs + timeoutMs));
+  }
+
+  private onReply(l: LogicalRequest, attempt: number, reply: ServerReply, atMs: number): void {
+    if (l.done || attempt !== l.attempt) return; // the client already gave up on this attempt
+    const failed = reply.status >= 500 || reply.status === 429;
+    if (failed && this.retriesLeft(l)) {
+      this.send(l, atMs);
+      return;
+    }
+    this.end(l, atMs, failed ? 'error' : 'ok', reply);
+  }
+
+  private onTimeout(l: LogicalRequest, attempt: number, atMs: number): void {
+    if (l.done || attempt !== l.attempt) return;
+    if (this.retriesLeft(l)) {
+      this.send(l, atMs);
+      return;
+    }
+    this.end(l, atMs, 'timeout', undefined);
+  }
+
+  private retriesLeft(l: LogicalRequest): boolean {
+    return l.attempt <= (this.spec.clientRetries ?? 0);
+  }
+
+  private end(l: LogicalRequest, atMs: number, outcome: Outcome, reply: ServerReply | undefined): void {
+    l.done = true;
+    this.inFlight--;
+    this.events.finish(l, atMs, outcome, reply);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Collects a run's measurements: per-route and overall latency trends, outcome counts,
+ * requests in flight integrated over time (for Little's law), event-loop delay samples, and
+ * one SeriesBucket per virtual second built from the platform's counters.
+ */
+import type { LatencyStats, RouteStats, SeriesBucket } from '../types.ts';
+import type { RunCounters } from '../runtime/run-counters.ts';
+import { TimeWeighted } from './time-weighted.ts';
+import { Trend } from './trend.ts';
+
+export type Outcome = 'ok' | 'error' | 'timeout';
+
+class RouteTally {
+  readonly latency = new Trend();
+  requests = 0;
+  ok = 0;
+  errors = 0;
+  timeouts = 0;
+  dbQueries = 0;
+  constructor(readonly route: string) {}
+}
+
+export class Collector {
+  readonly overall = new Trend();
+  readonly eventLoopDelay = new Trend();
+  readonly inFlight = new TimeWeighted();
+  readonly routes = new Map<string, RouteTally>();
+  readonly series: SeriesBucket[] = [];
+  arrivals = 0;
+  completed = 0;
+  errors = 0;
+  timeouts = 0;
+  lastCompletionMs = 0;
+  private bucket = new Trend();
+  private bucketStartMs = 0;
+  private bucketArrivals = 0;
+  private bucketCompleted = 0;
+  private bucketErrors = 0;
+  private bucketTimeouts = 0;
+  private bucketLoopDelayMaxMs = 0;
+  private inFlightNow = 0;
+  private bucketInFlightMax = 0;
+  private lastQueries = 0;
+  private lastCalls = 0;
+  private lastAttempts = 0;
+
+  constructor(private readonly counters: RunCounters, routes: string[]) {
+    for (const r of routes) this.routes.set(r, new RouteTally(r));
+  }
+
+  arrive(route: string, atMs: number): void {
+    this.arrivals++;
+    this.bucketArrivals++;
+    this.tally(route).requests++;
+    this.inFlight.add(atMs, 1);
+    if (++this.inFlightNow > this.bucketInFlightMax) this.bucketInFlightMax = this.inFlightNow;
+  }
+
+  /** A logical request finished: answered, failed, or abandoned by its client at timeout. */
+  finish(route: string, startMs: number, endMs: number, outcome: Outcome, dbQueries: number): void {
+    const latencyMs = endMs - startMs;
+    const t = this.tally(route);
+    this.inFlight.add(endMs, -1);
+    this.inFlightNow--;
+    this.overall.add(latencyMs);
+    t.latency.add(latencyMs);
+    t.dbQueries += dbQueries;
+    this.bucket.add(latencyMs);
+    this.bucketCompleted++;
+    this.completed++;
+    if (endMs > this.lastCompletionMs) this.lastCompletionMs = endMs;
+    if (outcome === 'ok') t.ok++;
+    else if (outcome === 'error') {
+      t.errors++;
+      this.errors++;
+      this.bucketErrors++;
+    } else {
+      t.timeouts++;
+      this.timeouts++;
+      this.bucketTimeouts++;
+    }
+  }
+
+  loopDelay(delayMs: number): void {
+    this.eventLoopDelay.add(delayMs);
+    if (delayMs > this.bucketLoopDelayMaxMs) this.bucketLoopDelayMaxMs = delayMs;
+  }
+
+  /** Closes the current one-second bucket at `endMs` and returns it. */
+  closeBucket(endMs: number): SeriesBucket {
+    const c = this.counters;
+    const b = this.bucket;
+    const has = b.count > 0;
+    const bucket: SeriesBucket = {
+      tMs: this.bucketStartMs,
+      requests: this.bucketArrivals,
+      completed: this.bucketCompleted,
+      errors: this.bucketErrors,
+      timeouts: this.bucketTimeouts,
+      latencyP50Ms: has ? round3(b.percentile(50)) : 0,
+      latencyP95Ms: has ? round3(b.percentile(95)) : 0,
+      latencyP99Ms: has ? round3(b.percentile(99)) : 0,
+      eventLoopDelayMaxMs: round3(this.bucketLoopDelayMaxMs),
+      poolInUseMax: c.poolInUseMax,
+      poolWaitingMax: c.poolWaitingMax,
+      threadPoolQueueMax: c.threadPoolQueueMax,
+      dbQueries: c.dbQueries - this.lastQueries,
+      downstreamCalls: c.downstreamCalls - this.lastCalls,
+      downstreamAttempts: c.downstreamAttempts - this.lastAttempts,
+      inFlightMax: this.bucketInFlightMax,
+    };
+    this.series.push(bucket);
+    this.lastQueries = c.dbQueries;
+    this.lastCalls = c.downstreamCalls;
+    this.lastAttempts = c.downstreamAttempts;
+    c.resetMaxima();
+    b.reset();
+    this.bucketStartMs = endMs;
+    this.bucketArrivals = this.bucketCompleted = this.bucketErrors = this.bucketTimeouts = 0;
+    this.bucketLoopDelayMaxMs = 0;
+    this.bucketInFlightMax = this.inFlightNow;
+    return bucket;
+  }
+
+  routeStats(windowMs: number): RouteStats[] {
+    return [...this.routes.values()].map((t) => ({
+      route: t.route,
+      requests: t.requests,
+      ok: t.ok,
+      errors: t.errors,
+      timeouts: t.timeouts,
+      throughputPerSec: round3((t.ok / windowMs) * 1000),
+      latency: roundStats(t.latency.stats()),
+      dbQueriesPerRequest: t.requests ? round3(t.dbQueries / t.requests) : 0,
+    }));
+  }
+
+  tally(route: string): RouteTally {
+    let t = this.routes.get(route);
+    if (!t) this.routes.set(route, (t = new RouteTally(route)));
+    return t;
+  }
+}
+
+/** Summary numbers are rounded to the microsecond so they read well and compare exactly. */
+export function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+export function roundStats(s: LatencyStats): LatencyStats {
+  return {
+    count: s.count,
+    meanMs: round3(s.meanMs),
+    p50Ms: round3(s.p50Ms),
+    p95Ms: round3(s.p95Ms),
+    p99Ms: round3(s.p99Ms),
+    maxMs: round3(s.maxMs),
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * The service's HTTP layer: a Fastify-shaped app the learner's module registers routes on
+ * (`export default async function routes(app) { app.get('/posts', handler) }`), and the
+ * dispatch of incoming requests as main-thread tasks. Parsing the request and serialising
+ * the reply cost main-thread CPU, as they do in Node.
+ */
+import type { LoadRequest } from '../types.ts';
+import type { Platform } from './platform.ts';
+
+/** Serialising JSON: V8's JSON.stringify writes roughly 200 MB/s of typical API payload. */
+export const SERIALIZE_MS_PER_BYTE = 0.000005;
+/** Largest reply body; beyond it the request fails, so a runaway response can't eat memory. */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** Default cost to accept, parse and route one request (Fastify: ~20–50 µs per request). */
+export const DEFAULT_REQUEST_OVERHEAD_MS = 0.05;
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+type Handler = (req: IncomingRequest, reply: Reply) => unknown;
+
+interface Route {
+  key: string;
+  method: string;
+  segments: string[];
+  handler: Handler;
+}
+
+export interface IncomingRequest {
+  method: string;
+  url: string;
+  routeOptions: { url: string };
+  params: Record<string, string>;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: unknown;
+  id: string;
+}
+
+/** The outcome of one request as the client sees it. */
+export interface ServerReply {
+  status: number;
+  /** The JSON text of the body ('' when empty). */
+  json: string;
+  /** The exception that made it a 5xx, if any. */
+  error?: unknown;
+}
+
+class Reply {
+  statusCode = 200;
+  sent = false;
+  payload: unknown = undefined;
+  headers: Record<string, string> = {};
+  code(status: number): this {
+    this.statusCode = status;
+    return this;
+  }
+  status(status: number): this {
+    return this.code(status);
+  }
+  header(name: string, value: string): this {
+    this.headers[name.toLowerCase()] = String(value);
+    return this;
+  }
+  send(payload?: unknown): this {
+    this.sent = true;
+    this.payload = payload;
+    return this;
+  }
+}
+
+export class RouteRegistrationError extends Error {}
+
+export class HttpServer {
+  private readonly routes: Route[] = [];
+  private nextId = 1;
+
+  constructor(
+    private readonly p: Platform,
+    private readonly requestOverheadMs: number,
+  ) {}
+
+  /** The object passed to the service's default export. */
+  app(): Record<string, unknown> {
+    const app: Record<string, unknown> = {
+      route: (opts: { method: string | string[]; url: string; handler: Handler }) => {
+        for (const m of [opts.method].flat()) this.add(m, opts.url, opts.handler);
+        return app;
+      },
+      register: () => {
+        throw new RouteRegistrationError('app.register (plugins) is not supported in this lab; register routes directly on app.');
+      },
+      addHook: () => app,
+      decorate: () => app,
+      log: { info() {}, warn() {}, error() {}, debug() {} },
+    };
+    for (const m of METHODS) {
+      app[m.toLowerCase()] = (url: string, a: unknown, b?: unknown) => {
+        this.add(m, url, (typeof a === 'function' ? a : b) as Handler);
+        return app;
+      };
+    }
+    return app;
+  }
+
+  routeKeys(): string[] {
+    return this.routes.map((r) => r.key);
+  }
+
+  hasRoute(key: string): boolean {
+    return this.routes.some((r) => r.key === key);
+  }
+
+  private add(method: string, url: string, handler: Handler): void {
+    if (typeof handler !== 'function') throw new RouteRegistrationError(`The handler for ${method} ${url} is not a function.`);
+    if (typeof url !== 'string' || !url.startsWith('/')) throw new RouteRegistrationError(`Route path must start with '/': got ${String(url)}.`);
+    const key = `${method.toUpperCase()} ${url}`;
+    if (this.hasRoute(key)) throw new RouteRegistrationError(`Route ${key} is registered twice.`);
+    this.routes.push({ key, method: method.toUpperCase(), segments: url.split('/'), handler });
+  }
+
+  /**
+   * Handles `req` as a main-thread task that becomes ready at `arriveMs`; `done` is called
+   * (outside user code) when the reply is written. `context` identifies the request for
+   * attribution of queries and downstream calls.
+   */
+  handle(req: LoadRequest, arriveMs: number, context: object, done: (reply: ServerReply, atMs: number) => void): void {
+    this.p.loop.post(arriveMs, () => this.dispatch(req, done), context);
+  }
+
+  private dispatch(req: LoadRequest, done: (reply: ServerReply, atMs: number) => void): void {
+    const loop = this.p.loop;
+    loop.charge(this.requestOverheadMs);
+    const [pathname, search = ''] = req.path.split('?');
+    const match = this.match(req.method, pathname);
+    if (!match) {
+      done({ status: 404, json: JSON.stringify({ error: 'Not Found' }) }, loop.now());
+      return;
+    }
+    let body = req.body;
+    if (body !== undefined) {
+      const text = JSON.stringify(body);
+      loop.charge(text.length * SERIALIZE_MS_PER_BYTE);
+      body = JSON.parse(text);
+    }
+    const request: IncomingRequest = {
+      method: req.method,
+      url: req.path,
+      routeOptions: { url: match.route.segments.join('/') },
+      params: match.params,
+      query: Object.fromEntries(new URLSearchParams(search)),
+      headers: { ...(req.headers ?? {}) },
+      body,
+      id: `req-${this.nextId++}`,
+    };
+    const reply = new Reply();
+    const finish = (value: unknown): void => done(this.serialize(reply, value), loop.now());
+    const fail = (err: unknown): void => done(failure(err), loop.now());
+    let result: unknown;
+    try {
+      result = match.route.handler(request, reply);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+      (result as PromiseLike<unknown>).then(finish, fail);
+    } else {
+      finish(result);
+    }
+  }
+
+  private serialize(reply: Reply, value: unknown): ServerReply {
+    const payload = value === reply || value === undefined ? reply.payload : value;
+    if (payload === undefined && !reply.sent) {
+      return failure(new Error('The handler finished without a reply: return a value or call reply.send().'));
+    }
+    let json: string;
+    try {
+      json = payload === undefined ? '' : typeof payload === 'string' ? JSON.stringify(payload) : JSON.stringify(payload) ?? '';
+    } catch (err) {
+      return failure(err);
+    }
+    this.p.loop.charge(json.length * SERIALIZE_MS_PER_BYTE);
+    if (json.length > MAX_RESPONSE_BYTES) {
+      return failure(new Error(`The reply is ${(json.length / 1048576).toFixed(1)} MB; the limit is ${MAX_RESPONSE_BYTES / 1048576} MB.`));
+    }
+    return { status: reply.statusCode, json };
+  }
+
+  private match(method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
+    const parts = pathname.split('/');
+    for (const route of this.routes) {
+      if (route.method !== method || route.segments.length !== parts.length) continue;
+      const params: Record<string, string> = {};
+      let ok = true;
+      for (let i = 0; i < parts.length && ok; i++) {
+        const seg = route.segments[i];
+        if (seg.startsWith(':')) params[seg.slice(1)] = decodeURIComponent(parts[i]);
+        else ok = seg === parts[i];
+      }
+      if (ok) return { route, params };
+    }
+    return undefined;
+  }
+}
+
+/** An exception in a handler: its `statusCode` if it carries one (http-errors style), else 500. */
+function failure(err: unknown): ServerReply {
+  const code = (err as { statusCode?: unknown })?.statusCode;
+  const status = typeof code === 'number' && code >= 400 && code < 600 ? code : 500;
+  const message = status < 500 && err instanceof Error ? err.message : 'Internal Server Error';
+  return { status, json: JSON.stringify({ error: message }), error: status >= 500 ? err : undefined };
+}

@@ -1,0 +1,86 @@
+/**
+ * The simulator's own microtask queue. User code's promises, `queueMicrotask` and
+ * `process.nextTick` put their jobs here instead of on the host's microtask queue, so the
+ * simulator knows exactly when a turn of the event loop has finished: the queue is empty.
+ *
+ * Each job carries the async context it was created in (the request it belongs to), the way
+ * AsyncLocalStorage follows promise reactions in Node.
+ */
+type Job = () => void;
+
+export class JobQueue {
+  /** The async context of the job running now (a request, or undefined for the platform). */
+  context: unknown = undefined;
+  /** Jobs run since creation; the CPU model charges per job. */
+  jobsRun = 0;
+  private ticks: Job[] = [];
+  private tickContexts: unknown[] = [];
+  private tickHead = 0;
+  private jobs: Job[] = [];
+  private jobContexts: unknown[] = [];
+  private jobHead = 0;
+
+  /** A promise reaction or `queueMicrotask` callback. */
+  enqueue(job: Job): void {
+    this.jobs.push(job);
+    this.jobContexts.push(this.context);
+  }
+
+  /** `process.nextTick`: runs before any promise job, as in Node. */
+  enqueueTick(job: Job): void {
+    this.ticks.push(job);
+    this.tickContexts.push(this.context);
+  }
+
+  get pending(): number {
+    return this.ticks.length - this.tickHead + this.jobs.length - this.jobHead;
+  }
+
+  /**
+   * Runs jobs until none is left, in Node's order: all next-tick callbacks, then promise
+   * jobs until that queue is empty, then ticks queued meanwhile, and so on. `onError`
+   * receives exceptions thrown by tick or microtask callbacks (promise reactions never throw
+   * here: their exceptions reject the derived promise). `beforeJob` lets the CPU model charge.
+   */
+  drain(onError: (err: unknown) => void, beforeJob: () => void): void {
+    const outer = this.context;
+    for (;;) {
+      if (this.tickHead < this.ticks.length) {
+        this.runOne(this.ticks, this.tickContexts, this.tickHead++, onError, beforeJob);
+        continue;
+      }
+      if (this.tickHead > 0) this.resetTicks();
+      if (this.jobHead < this.jobs.length) {
+        // Promise jobs run to exhaustion before ticks queued by them, as V8 does.
+        while (this.jobHead < this.jobs.length) {
+          this.runOne(this.jobs, this.jobContexts, this.jobHead++, onError, beforeJob);
+        }
+        this.jobs.length = 0;
+        this.jobContexts.length = 0;
+        this.jobHead = 0;
+        continue;
+      }
+      break;
+    }
+    this.context = outer;
+  }
+
+  private runOne(q: Job[], ctxs: unknown[], i: number, onError: (err: unknown) => void, beforeJob: () => void): void {
+    const job = q[i];
+    this.context = ctxs[i];
+    (q as unknown[])[i] = undefined;
+    this.jobsRun++;
+    beforeJob();
+    try {
+      job();
+    } catch (err) {
+      onError(err);
+    }
+  }
+
+  private resetTicks(): void {
+    this.ticks.length = 0;
+    this.tickContexts.length = 0;
+    this.tickHead = 0;
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * node-postgres's `Pool` (pg-pool 3) with its defaults and its semantics, because they are
+ * what the pool-exhaustion bug is made of: `max` 10 connections; waiters queue FIFO and, with
+ * `connectionTimeoutMillis` 0, wait forever; idle clients are reused last-in first-out and
+ * closed after `idleTimeoutMillis`; `release(err)` destroys the client; a client that is
+ * never released stays checked out for good.
+ */
+import type { Platform } from '../platform.ts';
+import type { DbServer } from './db-server.ts';
+import { PgClient, type QueryResult } from './client.ts';
+import { Emitter } from './emitter.ts';
+
+export interface PoolOptions {
+  /** Most clients open at once (pg default 10). */
+  max?: number;
+  /** How long `connect()` waits for a client; 0 waits forever (pg default). */
+  connectionTimeoutMillis?: number;
+  /** An idle client is closed after this long; 0 never (pg default 10 000). */
+  idleTimeoutMillis?: number;
+  connectionString?: string;
+  [other: string]: unknown;
+}
+
+/** Waiters one pool queues before refusing: pg has no limit; this is a limit on memory. */
+const MAX_WAITERS = 100_000;
+
+interface Waiter {
+  resolve: (c: PoolClient) => void;
+  reject: (e: Error) => void;
+  timedOut: boolean;
+}
+
+export class PoolClient extends PgClient {
+  released = false;
+  idleTimer = 0;
+  release!: (err?: Error | boolean) => void;
+}
+
+export interface PoolRegistry {
+  pools: Pool[];
+  /** Called when any pool's counts change, so the run's gauges follow. */
+  changed(): void;
+}
+
+export class Pool extends Emitter {
+  readonly options: Required<Pick<PoolOptions, 'max' | 'connectionTimeoutMillis' | 'idleTimeoutMillis'>>;
+  ending = false;
+  private readonly clients = new Set<PoolClient>();
+  private readonly idle: PoolClient[] = [];
+  private readonly waiting: Waiter[] = [];
+
+  constructor(
+    private readonly p: Platform,
+    private readonly server: DbServer,
+    private readonly registry: PoolRegistry,
+    options: PoolOptions = {},
+  ) {
+    super();
+    this.options = {
+      max: options.max ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 0,
+      idleTimeoutMillis: options.idleTimeoutMillis ?? 10_000,
+    };
+    registry.pools.push(this);
+  }
+
+  get totalCount(): number { return this.clients.size; }
+  get idleCount(): number { return this.idle.length; }
+  get waitingCount(): number { return this.waiting.length; }
+  get expiredCount(): number { return 0; }
+  /** Clients handed out and not released (what a leak leaves behind). */
+  get checkedOutCount(): number { return this.clients.size - this.idle.length; }
+
+  connect(cb?: (err: Error | null, client?: PoolClient, done?: (err?: Error) => void) => void): Promise<PoolClient> | void {
+    const promise = new this.p.Promise<PoolClient>((resolve, reject) => {
+      if (this.ending) {
+        reject(new Error('Cannot use a pool after calling end on the pool'));
+        return;
+      }
+      if (this.waiting.length >= MAX_WAITERS) {
+        reject(new Error(`More than ${MAX_WAITERS} callers waiting for a client.`));
+        return;
+      }
+      const waiter: Waiter = { resolve, reject, timedOut: false };
+      this.waiting.push(waiter);
+      const timeoutMs = this.options.connectionTimeoutMillis;
+      if (timeoutMs > 0) {
+        this.p.loop.post(this.p.loop.now() + timeoutMs, () => {
+          const i = this.waiting.indexOf(waiter);
+          if (i < 0) return;
+          this.waiting.splice(i, 1);
+          waiter.timedOut = true;
+          this.changed();
+          reject(new Error('timeout exceeded when trying to connect'));
+        });
+      }
+      this.pulse();
+    });
+    if (!cb) return promise;
+    promise.then((c) => cb(null, c, c.release), (e: Error) => cb(e));
+  }
+
+  query(config: string | { text: string; values?: unknown[] }, values?: unknown[] | ((err: Error | null, r?: QueryResult) => void), cb?: (err: Error | null, r?: QueryResult) => void): Promise<QueryResult> | void {
+    const callback = typeof values === 'function' ? values : cb;
+    const params = typeof values === 'function' ? undefined : values;
+    const promise = (this.connect() as Promise<PoolClient>).then((client) =>
+      (client.query(config, params) as Promise<QueryResult>).then(
+        (res) => {
+          client.release();
+          return res;
+        },
+        (err: Error) => {
+          // pg-pool passes the query error to release, which destroys the client.
+          client.release(err);
+          throw err;
+        },
+      ),
+    );
+    if (!callback) return promise;
+    promise.then((r) => callback(null, r), (e: Error) => callback(e));
+  }
+
+  end(): Promise<void> {
+    this.ending = true;
+    for (const c of this.idle.splice(0)) this.remove(c);
+    return this.p.Promise.resolve();
+  }
+
+  /** Hands idle clients to waiters first-come first-served, or opens new ones while below max. */
+  private pulse(): void {
+    while (this.waiting.length) {
+      const idle = this.idle.pop();
+      if (idle) {
+        idle.idleTimer++;
+        this.hand(idle, this.waiting.shift() as Waiter);
+        continue;
+      }
+      if (this.clients.size >= this.options.max) break;
+      this.open(this.waiting.shift() as Waiter);
+    }
+    this.changed();
+  }
+
+  private open(waiter: Waiter): void {
+    const client = new PoolClient(this.p, this.server);
+    this.clients.add(client);
+    client.connect((err) => {
+      if (err) {
+        this.clients.delete(client);
+        this.changed();
+        waiter.reject(err);
+        this.pulse();
+        return;
+      }
+      this.emit('connect', client);
+      this.hand(client, waiter);
+    });
+  }
+
+  private hand(client: PoolClient, waiter: Waiter): void {
+    if (waiter.timedOut) {
+      this.toIdle(client);
+      return;
+    }
+    client.released = false;
+    client.release = (err?: Error | boolean) => this.release(client, err);
+    this.emit('acquire', client);
+    this.changed();
+    waiter.resolve(client);
+  }
+
+  private release(client: PoolClient, err?: Error | boolean): void {
+    if (client.released) throw new Error('Release called on client which has already been released to the pool.');
+    client.released = true;
+    this.emit('release', err, client);
+    if (err || this.ending || client.ended) {
+      this.remove(client);
+      this.pulse();
+      return;
+    }
+    this.toIdle(client);
+  }
+
+  private toIdle(client: PoolClient): void {
+    client.released = true;
+    this.idle.push(client);
+    const idleMs = this.options.idleTimeoutMillis;
+    if (idleMs > 0) {
+      const generation = ++client.idleTimer;
+      this.p.loop.post(this.p.loop.now() + idleMs, () => {
+        if (client.idleTimer !== generation) return;
+        const i = this.idle.indexOf(client);
+        if (i >= 0) {
+          this.idle.splice(i, 1);
+          this.remove(client);
+          this.changed();
+        }
+      });
+    }
+    this.pulse();
+  }
+
+  private remove(client: PoolClient): void {
+    this.clients.delete(client);
+    client.close();
+    this.emit('remove', client);
+  }
+
+  private changed(): void {
+    this.registry.changed();
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * What every simulated module is built on: the clock, the main thread, the job queue, the
+ * user-visible Promise class and the run's counters. One per run.
+ */
+import type { Kernel } from '../sim/kernel.ts';
+import type { Prng } from '../sim/prng.ts';
+import type { EventLoop } from './event-loop.ts';
+import type { JobQueue } from './job-queue.ts';
+import type { RunCounters } from './run-counters.ts';
+
+export interface Platform {
+  kernel: Kernel;
+  loop: EventLoop;
+  jobs: JobQueue;
+  /** The Promise class user code sees; every promise handed to user code must be one. */
+  Promise: PromiseConstructor;
+  /** The platform's random stream; modules fork their own by name. */
+  rng: Prng;
+  counters: RunCounters;
+  /** Wall-clock epoch of virtual time 0, for `Date` (fixed, so runs are reproducible). */
+  epochMs: number;
+}
+
+/** 2026-01-05T09:00:00Z: a Monday morning, when such pages tend to start. */
+export const DEFAULT_EPOCH_MS = Date.UTC(2026, 0, 5, 9, 0, 0);
