@@ -115,7 +115,7 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
       (v) => {
         if (done) return;
         done = true;
-        fulfill(p, v); // BROKEN ON PURPOSE
+        resolveWith(p, v);
       },
       (e) => {
         if (done) return;
