@@ -3,3 +3,9 @@
  */
 export type * from './types.ts';
 export { createPrng, type Prng } from './sim/prng.ts';
+export { createCompiler, COMPILE_OPTIONS, type Compiler, type EsbuildApi } from './sandbox/compile.ts';
+export { runScenario, type RunHost } from './run.ts';
+export { BadInput, CompileFailed } from './errors.ts';
+export { PLATFORM_TYPES, type TypeFile } from './sandbox/platform-types.ts';
+export { LIBRARY_NAMES } from './sandbox/libraries.ts';
+export { parseScenarioReadme, type ScenarioReadme, type ScenarioMeta } from './catalog/readme.ts';

@@ -187,6 +187,8 @@ export interface RunOptions {
   onProgress?: (p: RunProgress) => void;
   /** Checked between events; when true the run stops with status `aborted`. */
   shouldStop?: () => boolean;
+  /** Called every few wall milliseconds while the simulation runs, for a host's watchdog. */
+  onHeartbeat?: () => void;
 }
 
 export interface RunProgress {

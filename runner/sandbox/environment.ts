@@ -1,0 +1,123 @@
+/**
+ * The simulated globals and modules the learner's service sees. Modules are created lazily on
+ * first `require`, under their real names (`node:crypto` and `crypto` are the same module);
+ * anything else is refused with a message that lists what is available.
+ */
+import type { LoadServiceInput } from './load-service.ts';
+import type { DownstreamTally } from '../summary.ts';
+import { ConsoleCapture } from '../runtime/console.ts';
+import { createTimers } from '../runtime/timers.ts';
+import { createAbort } from '../runtime/abort.ts';
+import { ThreadPool } from '../runtime/thread-pool.ts';
+import { createCrypto } from '../runtime/crypto.ts';
+import { createUtil } from '../runtime/util.ts';
+import { Buffer } from '../runtime/buffer.ts';
+import { DownstreamService } from '../runtime/downstream.ts';
+import { createFetch } from '../runtime/fetch.ts';
+import { createRedis } from '../runtime/cache.ts';
+import { createPgModule } from '../runtime/pg/pg-module.ts';
+import { DbServer } from '../runtime/pg/db-server.ts';
+import { evaluateCommonJs, ModuleLoadError } from './evaluate.ts';
+import { createVirtualDate, createPerformance, createProcess } from './virtual-globals.ts';
+
+export interface ServiceEnvironment {
+  globals: Record<string, unknown>;
+  require: (name: string) => unknown;
+  console: ConsoleCapture;
+  leakedClients: () => number;
+  downstreams: () => DownstreamTally[];
+}
+
+/** Module names user code may import; `node:` prefixed builtins also resolve without it. */
+export const SUPPORTED_MODULES = [
+  'pg', 'redis', 'dataloader', 'node:crypto', 'node:util', 'node:timers', 'node:timers/promises',
+  'node:perf_hooks', 'node:buffer',
+] as const;
+
+export function createServiceEnvironment(input: LoadServiceInput): ServiceEnvironment {
+  const { p, def, db, librarySources } = input;
+  const spec = def.platform;
+  const timers = createTimers(p);
+  const abort = createAbort(p);
+  const threadPool = new ThreadPool(p, { size: spec.threadPoolSize });
+  const crypto = createCrypto(p, threadPool);
+  const util = createUtil(p, { customPromisify: new Map<unknown, unknown>([[timers.setTimeout, timers.promises.setTimeout], [timers.setImmediate, timers.promises.setImmediate]]) });
+  const capture = new ConsoleCapture(p.loop, (args) => util.format(...args));
+  const services = (spec.downstreams ?? []).map((d) => new DownstreamService(d, p.kernel, p.rng));
+  const http = createFetch(p, services, abort, {
+    onUnknownHost: (host) => input.errors.record(new Error(`fetch to unknown host ${host}: this lab's network has only ${services.map((s) => s.host).join(', ') || 'no other services'}`), contextRoute(p.jobs.context)),
+  });
+  const pg = createPgModule(p, db ? new DbServer(p, db, spec.database ?? { setupSql: '' }) : undefined);
+  const performance = createPerformance(p);
+  const globals: Record<string, unknown> = {
+    Promise: p.Promise,
+    queueMicrotask: (fn: () => void) => p.jobs.enqueue(fn),
+    setTimeout: timers.setTimeout,
+    clearTimeout: timers.clearTimeout,
+    setInterval: timers.setInterval,
+    clearInterval: timers.clearInterval,
+    setImmediate: timers.setImmediate,
+    clearImmediate: timers.clearImmediate,
+    Date: createVirtualDate(p),
+    performance,
+    Math: Object.create(Math, { random: { value: () => random.next(), enumerable: false } }),
+    process: createProcess(p, spec.env ?? {}),
+    console: capture.api(),
+    fetch: http.fetch,
+    Response: http.Response,
+    Headers: http.Headers,
+    Request: http.Request,
+    AbortController: abort.AbortController,
+    AbortSignal: abort.AbortSignal,
+    Buffer,
+    crypto: crypto.webcrypto,
+  };
+  const random = p.rng.fork('math-random');
+  const sandboxGlobal: Record<string, unknown> = Object.assign(Object.create(globalThis), globals);
+  globals.globalThis = sandboxGlobal;
+  globals.global = sandboxGlobal;
+
+  const cache = new Map<string, unknown>();
+  const factories: Record<string, () => unknown> = {
+    'pg': () => pg.exports,
+    'redis': () => createRedis(p, spec.cache),
+    'node:crypto': () => crypto,
+    'node:util': () => util,
+    'node:timers': () => ({ setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout, setInterval: timers.setInterval, clearInterval: timers.clearInterval, setImmediate: timers.setImmediate, clearImmediate: timers.clearImmediate }),
+    'node:timers/promises': () => timers.promises,
+    'node:perf_hooks': () => ({ performance }),
+    'node:buffer': () => ({ Buffer }),
+    'dataloader': () => library('dataloader'),
+  };
+  const library = (name: string): unknown => {
+    const source = librarySources[name];
+    if (source === undefined) throw new ModuleLoadError(`The library '${name}' is not available in this environment.`, name);
+    return evaluateCommonJs(source, globals, require, `${name}.js`);
+  };
+  const require = (name: string): unknown => {
+    const key = name.startsWith('node:') || !factories[`node:${name}`] ? name : `node:${name}`;
+    if (cache.has(key)) return cache.get(key);
+    const make = factories[key];
+    if (!make) {
+      throw new ModuleLoadError(
+        `Module '${name}' is not available in this lab. The service can import: ${SUPPORTED_MODULES.join(', ')}.`,
+        name,
+      );
+    }
+    const mod = make();
+    cache.set(key, mod);
+    return mod;
+  };
+
+  return {
+    globals,
+    require,
+    console: capture,
+    leakedClients: pg.leakedClients,
+    downstreams: () => http.stats().services.map((s) => ({ host: s.host, attempts: s.received, calls: s.received })),
+  };
+}
+
+function contextRoute(context: unknown): string | undefined {
+  return (context as { route?: string } | undefined)?.route;
+}

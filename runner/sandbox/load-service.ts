@@ -1,0 +1,106 @@
+/**
+ * Loads the learner's compiled service into the world: builds the simulated globals and
+ * modules, evaluates the module, and runs its route registration as the first task on the
+ * main thread. Anything that stops the service from starting is a BadInput with the
+ * learner's line.
+ */
+import type { CompileResult, Diagnostic, ScenarioDefinition } from '../types.ts';
+import type { Platform } from '../runtime/platform.ts';
+import type { Database } from '../runtime/db/database.ts';
+import type { HttpServer } from '../runtime/http-server.ts';
+import type { ErrorLog } from '../world.ts';
+import { describe } from '../world.ts';
+import { BadInput } from '../errors.ts';
+import { ConsoleCapture } from '../runtime/console.ts';
+import { evaluateCommonJs, ModuleLoadError } from './evaluate.ts';
+import { ServiceSourceMap } from './source-map.ts';
+import { createServiceEnvironment } from './environment.ts';
+import type { DownstreamTally } from '../summary.ts';
+
+export interface LoadedService {
+  console: ConsoleCapture;
+  leakedClients: () => number;
+  downstreams: () => DownstreamTally[];
+}
+
+export interface LoadServiceInput {
+  p: Platform;
+  def: ScenarioDefinition;
+  db: Database | undefined;
+  server: HttpServer;
+  errors: ErrorLog;
+  compiled: Extract<CompileResult, { ok: true }>;
+  librarySources: Record<string, string>;
+}
+
+export async function loadService(input: LoadServiceInput): Promise<LoadedService> {
+  const { p, server, errors, compiled } = input;
+  const sourceMap = new ServiceSourceMap(compiled.sourceMap);
+  errors.sourceMap = sourceMap;
+  const env = createServiceEnvironment(input);
+  const fail = (kind: 'load' | 'routes', err: unknown, fallback?: Diagnostic): never => {
+    const pos = sourceMap.locate((err as { stack?: string })?.stack);
+    const message = describe(err);
+    throw new BadInput(kind, [pos ? { message, ...pos } : { ...fallback, message }]);
+  };
+
+  let exports: unknown;
+  let startupError: unknown;
+  let registration: unknown;
+  p.loop.runNow(() => {
+    try {
+      exports = evaluateCommonJs(compiled.js, env.globals, env.require);
+    } catch (err) {
+      startupError = err;
+      return;
+    }
+    const register = (exports as { default?: unknown })?.default;
+    if (typeof register !== 'function') return;
+    try {
+      const result = register(server.app());
+      if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
+        registration = 'pending';
+        (result as PromiseLike<unknown>).then(
+          () => { registration = 'done'; },
+          (err) => { registration = 'failed'; startupError = err; },
+        );
+      }
+    } catch (err) {
+      startupError = err;
+    }
+  });
+  // Async registration (awaiting a cache connect, say) may take some virtual time.
+  while (registration === 'pending' && !startupError) {
+    if (p.kernel.hasHostWork) await p.kernel.settleHostWork();
+    if (!p.kernel.step()) break;
+  }
+  if (startupError) {
+    if (startupError instanceof ModuleLoadError) {
+      const line = findImportLine(input.compiled, startupError.moduleName);
+      throw new BadInput('load', [{ message: startupError.message, ...line }]);
+    }
+    fail('load', startupError);
+  }
+  if (registration === 'pending') {
+    throw new BadInput('routes', [{ message: 'The route registration function never finished (it awaits something that never settles).' }]);
+  }
+  const register = (exports as { default?: unknown })?.default;
+  if (typeof register !== 'function') {
+    throw new BadInput('routes', [{
+      message: 'The service exports no routes: add `export default async function routes(app: FastifyInstance) { app.get(...) }`.',
+    }]);
+  }
+  if (server.routeKeys().length === 0) {
+    throw new BadInput('routes', [{ message: 'The route registration function registered no routes (call app.get/app.post/...).' }]);
+  }
+  return { console: env.console, leakedClients: env.leakedClients, downstreams: env.downstreams };
+}
+
+/** The line of the learner's `import ... from '<name>'`, from the compiled module's source map. */
+function findImportLine(compiled: Extract<CompileResult, { ok: true }>, name: string | undefined): { line?: number; column?: number } {
+  if (!name) return {};
+  const sources = (JSON.parse(compiled.sourceMap) as { sourcesContent?: string[] }).sourcesContent?.[0] ?? '';
+  const lines = sources.split('\n');
+  const i = lines.findIndex((l) => l.includes(`'${name}'`) || l.includes(`"${name}"`));
+  return i >= 0 ? { line: i + 1, column: lines[i].indexOf(name) } : {};
+}

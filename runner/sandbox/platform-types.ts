@@ -1,0 +1,256 @@
+/**
+ * Type declarations of exactly the platform subset the simulator provides, for the editor's
+ * IntelliSense: a call the lab does not support is underlined before the run. Compile user
+ * code against these with `lib: ["es2022"]` (no DOM), so browser-only globals are errors too.
+ */
+export interface TypeFile {
+  path: string;
+  content: string;
+}
+
+const globals = `
+declare var process: {
+  env: Record<string, string | undefined>;
+  nextTick(fn: (...args: any[]) => void, ...args: any[]): void;
+  hrtime: { (prev?: [number, number]): [number, number]; bigint(): bigint };
+  uptime(): number;
+  memoryUsage(): { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
+  cpuUsage(): { user: number; system: number };
+  cwd(): string;
+  platform: string;
+  version: string;
+  pid: number;
+};
+interface Timeout { ref(): this; unref(): this; hasRef(): boolean; refresh(): this; [Symbol.toPrimitive](): number }
+declare function setTimeout<A extends any[]>(fn: (...args: A) => void, ms?: number, ...args: A): Timeout;
+declare function clearTimeout(t: Timeout | number | undefined): void;
+declare function setInterval<A extends any[]>(fn: (...args: A) => void, ms?: number, ...args: A): Timeout;
+declare function clearInterval(t: Timeout | number | undefined): void;
+declare function setImmediate<A extends any[]>(fn: (...args: A) => void, ...args: A): Timeout;
+declare function clearImmediate(t: Timeout | undefined): void;
+declare function queueMicrotask(fn: () => void): void;
+declare function structuredClone<T>(value: T): T;
+interface Console { log(...a: any[]): void; info(...a: any[]): void; warn(...a: any[]): void; error(...a: any[]): void; debug(...a: any[]): void; trace(...a: any[]): void; dir(o: any): void; table(o: any): void; assert(c: any, ...a: any[]): void }
+declare var console: Console;
+declare var performance: { now(): number; timeOrigin: number };
+interface AbortSignal {
+  readonly aborted: boolean;
+  readonly reason: any;
+  onabort: ((ev: { type: 'abort' }) => void) | null;
+  addEventListener(type: 'abort', fn: (ev: { type: 'abort' }) => void, opts?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', fn: (ev: { type: 'abort' }) => void): void;
+  throwIfAborted(): void;
+}
+declare var AbortSignal: { abort(reason?: any): AbortSignal; timeout(ms: number): AbortSignal; any(signals: AbortSignal[]): AbortSignal };
+declare class AbortController { readonly signal: AbortSignal; abort(reason?: any): void }
+declare class DOMException extends Error { constructor(message?: string, name?: string) }
+type HeadersInit = Headers | Record<string, string> | [string, string][];
+declare class Headers { constructor(init?: HeadersInit); get(name: string): string | null; set(name: string, value: string): void; has(name: string): boolean; append(name: string, value: string): void; delete(name: string): void; forEach(fn: (value: string, key: string) => void): void }
+interface RequestInit { method?: string; headers?: HeadersInit; body?: string | null; signal?: AbortSignal | null; keepalive?: boolean }
+declare class Request { constructor(input: string | URL, init?: RequestInit); readonly url: string; readonly method: string; readonly headers: Headers }
+declare class Response {
+  constructor(body?: string | null, init?: { status?: number; statusText?: string; headers?: HeadersInit });
+  readonly status: number; readonly ok: boolean; readonly statusText: string; readonly headers: Headers; readonly url: string;
+  json(): Promise<any>; text(): Promise<string>; clone(): Response;
+}
+declare function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+declare class TextEncoder { encode(s?: string): Uint8Array }
+declare class TextDecoder { constructor(label?: string); decode(b?: ArrayBufferView | ArrayBuffer): string }
+declare class URL { constructor(url: string, base?: string | URL); href: string; host: string; hostname: string; pathname: string; search: string; searchParams: URLSearchParams; toString(): string }
+declare class URLSearchParams { constructor(init?: string | Record<string, string>); get(name: string): string | null; set(name: string, value: string): void; has(name: string): boolean; toString(): string }
+type BufferEncoding = 'utf8' | 'utf-8' | 'hex' | 'base64' | 'base64url' | 'latin1' | 'binary' | 'ascii';
+declare class Buffer extends Uint8Array {
+  static from(data: string, encoding?: BufferEncoding): Buffer;
+  static from(data: ArrayLike<number> | ArrayBuffer | Uint8Array): Buffer;
+  static alloc(size: number, fill?: number): Buffer;
+  static concat(list: Uint8Array[], totalLength?: number): Buffer;
+  static isBuffer(x: unknown): x is Buffer;
+  static byteLength(s: string, encoding?: BufferEncoding): number;
+  toString(encoding?: BufferEncoding): string;
+  equals(other: Uint8Array): boolean;
+  subarray(start?: number, end?: number): Buffer;
+  slice(start?: number, end?: number): Buffer;
+  toJSON(): { type: 'Buffer'; data: number[] };
+}
+declare var crypto: { getRandomValues<T extends ArrayBufferView>(a: T): T; randomUUID(): string };
+declare var globalThis: any;
+`;
+
+const fastify = `
+declare module 'fastify' {
+  export interface FastifyRequest<P = Record<string, string>, Q = Record<string, string>, B = unknown> {
+    method: string;
+    url: string;
+    params: P;
+    query: Q;
+    body: B;
+    headers: Record<string, string | undefined>;
+    id: string;
+  }
+  export interface FastifyReply {
+    statusCode: number;
+    code(status: number): FastifyReply;
+    status(status: number): FastifyReply;
+    header(name: string, value: string): FastifyReply;
+    send(payload?: unknown): FastifyReply;
+  }
+  export type RouteHandler = (request: FastifyRequest<any, any, any>, reply: FastifyReply) => unknown;
+  type Route = (path: string, handler: RouteHandler) => FastifyInstance;
+  export interface FastifyInstance {
+    get: Route; post: Route; put: Route; patch: Route; delete: Route;
+    route(opts: { method: string | string[]; url: string; handler: RouteHandler }): FastifyInstance;
+    log: { info(...a: any[]): void; warn(...a: any[]): void; error(...a: any[]): void; debug(...a: any[]): void };
+  }
+}
+`;
+
+const pg = `
+declare module 'pg' {
+  export interface FieldDef { name: string; dataTypeID: number }
+  export interface QueryResult<R = any> { command: string; rowCount: number; rows: R[]; fields: FieldDef[]; oid: null }
+  export interface QueryConfig { text: string; values?: unknown[] }
+  export interface PoolConfig {
+    /** Most clients open at once (default 10). */
+    max?: number;
+    /** How long connect() waits for a free client; 0 (the default) waits forever. */
+    connectionTimeoutMillis?: number;
+    /** Idle clients are closed after this long (default 10000). */
+    idleTimeoutMillis?: number;
+    connectionString?: string;
+    host?: string; port?: number; user?: string; password?: string; database?: string;
+  }
+  export class Client {
+    constructor(config?: PoolConfig);
+    connect(): Promise<void>;
+    query<R = any>(text: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>>;
+    end(): Promise<void>;
+    on(event: string, fn: (...a: any[]) => void): this;
+  }
+  export interface PoolClient extends Client {
+    /** Returns the client to the pool; pass an error to destroy it instead. */
+    release(err?: Error | boolean): void;
+  }
+  export class Pool {
+    constructor(config?: PoolConfig);
+    readonly totalCount: number;
+    readonly idleCount: number;
+    readonly waitingCount: number;
+    connect(): Promise<PoolClient>;
+    query<R = any>(text: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>>;
+    end(): Promise<void>;
+    on(event: 'connect' | 'acquire' | 'release' | 'remove' | 'error', fn: (...a: any[]) => void): this;
+  }
+  export interface DatabaseError extends Error { code?: string; severity?: string; position?: string }
+  const pg: { Pool: typeof Pool; Client: typeof Client };
+  export default pg;
+}
+`;
+
+const redis = `
+declare module 'redis' {
+  export interface SetOptions { EX?: number; PX?: number; NX?: boolean; XX?: boolean }
+  export interface RedisClientType {
+    readonly isOpen: boolean;
+    readonly isReady: boolean;
+    connect(): Promise<RedisClientType>;
+    quit(): Promise<string>;
+    disconnect(): Promise<void>;
+    get(key: string): Promise<string | null>;
+    set(key: string, value: string | number, options?: SetOptions): Promise<string | null>;
+    del(keys: string | string[]): Promise<number>;
+    exists(keys: string | string[]): Promise<number>;
+    incr(key: string): Promise<number>;
+    expire(key: string, seconds: number): Promise<boolean>;
+    ttl(key: string): Promise<number>;
+    mGet(keys: string[]): Promise<(string | null)[]>;
+    on(event: 'error' | 'connect' | 'ready' | 'end', fn: (...a: any[]) => void): this;
+  }
+  export function createClient(options?: { url?: string }): RedisClientType;
+}
+`;
+
+const dataloader = `
+declare module 'dataloader' {
+  namespace DataLoader {
+    type BatchLoadFn<K, V> = (keys: ReadonlyArray<K>) => PromiseLike<ArrayLike<V | Error>>;
+    type Options<K, V, C = K> = { batch?: boolean; maxBatchSize?: number; cache?: boolean; cacheKeyFn?: (key: K) => C; batchScheduleFn?: (callback: () => void) => void; name?: string | null };
+  }
+  class DataLoader<K, V, C = K> {
+    constructor(batchLoadFn: DataLoader.BatchLoadFn<K, V>, options?: DataLoader.Options<K, V, C>);
+    load(key: K): Promise<V>;
+    loadMany(keys: ArrayLike<K>): Promise<Array<V | Error>>;
+    clear(key: K): this;
+    clearAll(): this;
+    prime(key: K, value: V | PromiseLike<V> | Error): this;
+  }
+  export = DataLoader;
+}
+`;
+
+const crypto = `
+declare module 'node:crypto' {
+  type BinaryLike = string | Uint8Array;
+  interface Hash { update(data: BinaryLike, encoding?: BufferEncoding): Hash; digest(): Buffer; digest(encoding: 'hex' | 'base64' | 'base64url' | 'latin1'): string; copy(): Hash }
+  interface Hmac { update(data: BinaryLike, encoding?: BufferEncoding): Hmac; digest(): Buffer; digest(encoding: 'hex' | 'base64' | 'base64url' | 'latin1'): string }
+  interface ScryptOptions { N?: number; r?: number; p?: number; cost?: number; blockSize?: number; parallelization?: number; maxmem?: number }
+  /** Runs on the libuv thread pool; the event loop stays free. */
+  export function pbkdf2(password: BinaryLike, salt: BinaryLike, iterations: number, keylen: number, digest: string, callback: (err: Error | null, derivedKey: Buffer) => void): void;
+  /** Runs on the main thread: the event loop is blocked until it returns. */
+  export function pbkdf2Sync(password: BinaryLike, salt: BinaryLike, iterations: number, keylen: number, digest: string): Buffer;
+  export function scrypt(password: BinaryLike, salt: BinaryLike, keylen: number, callback: (err: Error | null, derivedKey: Buffer) => void): void;
+  export function scrypt(password: BinaryLike, salt: BinaryLike, keylen: number, options: ScryptOptions, callback: (err: Error | null, derivedKey: Buffer) => void): void;
+  export function scryptSync(password: BinaryLike, salt: BinaryLike, keylen: number, options?: ScryptOptions): Buffer;
+  export function randomUUID(): string;
+  export function randomBytes(size: number): Buffer;
+  export function randomBytes(size: number, callback: (err: Error | null, buf: Buffer) => void): void;
+  export function randomInt(max: number): number;
+  export function randomInt(min: number, max: number): number;
+  export function createHash(algorithm: 'sha256' | 'sha1' | 'md5' | 'sha224' | 'sha384' | 'sha512' | (string & {})): Hash;
+  export function createHmac(algorithm: string, key: BinaryLike): Hmac;
+  export function hash(algorithm: string, data: BinaryLike, outputEncoding?: 'hex' | 'base64'): string;
+  export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
+  export function getRandomValues<T extends ArrayBufferView>(a: T): T;
+}
+declare module 'crypto' { export * from 'node:crypto' }
+`;
+
+const util = `
+declare module 'node:util' {
+  export function promisify<T>(fn: (cb: (err: any, result: T) => void) => void): () => Promise<T>;
+  export function promisify<A1, T>(fn: (a1: A1, cb: (err: any, result: T) => void) => void): (a1: A1) => Promise<T>;
+  export function promisify<A1, A2, T>(fn: (a1: A1, a2: A2, cb: (err: any, result: T) => void) => void): (a1: A1, a2: A2) => Promise<T>;
+  export function promisify<A1, A2, A3, T>(fn: (a1: A1, a2: A2, a3: A3, cb: (err: any, result: T) => void) => void): (a1: A1, a2: A2, a3: A3) => Promise<T>;
+  export function promisify<A1, A2, A3, A4, T>(fn: (a1: A1, a2: A2, a3: A3, a4: A4, cb: (err: any, result: T) => void) => void): (a1: A1, a2: A2, a3: A3, a4: A4) => Promise<T>;
+  export function promisify<A1, A2, A3, A4, A5, T>(fn: (a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, cb: (err: any, result: T) => void) => void): (a1: A1, a2: A2, a3: A3, a4: A4, a5: A5) => Promise<T>;
+  export function promisify(fn: Function): (...args: any[]) => Promise<any>;
+  export function format(format?: any, ...args: any[]): string;
+  export function inspect(value: any, options?: { depth?: number }): string;
+  export function isDeepStrictEqual(a: unknown, b: unknown): boolean;
+  export const types: { isPromise(v: unknown): boolean };
+}
+declare module 'util' { export * from 'node:util' }
+`;
+
+const timers = `
+declare module 'node:timers/promises' {
+  export function setTimeout<T = void>(ms?: number, value?: T, options?: { signal?: AbortSignal }): Promise<T>;
+  export function setImmediate<T = void>(value?: T): Promise<T>;
+}
+declare module 'timers/promises' { export * from 'node:timers/promises' }
+declare module 'node:timers' {
+  export { setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate };
+}
+declare module 'node:perf_hooks' { export const performance: { now(): number; timeOrigin: number } }
+declare module 'node:buffer' { const B: typeof Buffer; export { B as Buffer } }
+`;
+
+export const PLATFORM_TYPES: TypeFile[] = [
+  { path: 'file:///node_modules/@types/tailspin-platform/globals.d.ts', content: globals },
+  { path: 'file:///node_modules/@types/tailspin-platform/fastify.d.ts', content: fastify },
+  { path: 'file:///node_modules/@types/tailspin-platform/pg.d.ts', content: pg },
+  { path: 'file:///node_modules/@types/tailspin-platform/redis.d.ts', content: redis },
+  { path: 'file:///node_modules/@types/tailspin-platform/dataloader.d.ts', content: dataloader },
+  { path: 'file:///node_modules/@types/tailspin-platform/crypto.d.ts', content: crypto },
+  { path: 'file:///node_modules/@types/tailspin-platform/util.d.ts', content: util },
+  { path: 'file:///node_modules/@types/tailspin-platform/timers.d.ts', content: timers },
+];

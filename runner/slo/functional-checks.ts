@@ -1,0 +1,94 @@
+/**
+ * Functional checks: a sample of each checked route's responses is verified against the
+ * database at the virtual instant the response arrived, so a service that skips the work
+ * (canned, empty or stale data) fails even when it is fast.
+ */
+import type { CheckResult, Exchange, FunctionalCheck, CheckDb } from '../types.ts';
+import type { Kernel } from '../sim/kernel.ts';
+import type { Database } from '../runtime/db/database.ts';
+import type { ServerReply } from '../runtime/http-server.ts';
+import type { LogicalRequest } from '../load/load-client.ts';
+
+/** Problems kept per check. */
+const MAX_PROBLEMS = 5;
+
+interface Tally {
+  check: FunctionalCheck;
+  seen: number;
+  checked: number;
+  failed: number;
+  problems: string[];
+}
+
+export class FunctionalChecks {
+  private readonly tallies: Tally[];
+  private readonly checkDb: CheckDb;
+
+  constructor(checks: FunctionalCheck[], db: Database | undefined, private readonly kernel: Kernel) {
+    this.tallies = checks.map((check) => ({ check, seen: 0, checked: 0, failed: 0, problems: [] }));
+    this.checkDb = {
+      query: async <T,>(sql: string, params: unknown[] = []) => {
+        if (!db) throw new Error('this scenario has no database');
+        const out = await db.execute(sql, params);
+        if (!out.ok) throw new Error(`check query failed: ${out.error.message}`);
+        return { rows: out.rows as T[] };
+      },
+    };
+  }
+
+  observe(l: LogicalRequest, reply: ServerReply, endMs: number): void {
+    for (const t of this.tallies) {
+      if (t.check.route !== l.route) continue;
+      if (t.seen++ % (t.check.every ?? 1) !== 0) continue;
+      const ex: Exchange = {
+        route: l.route,
+        request: l.request,
+        status: reply.status,
+        body: parseBody(reply.json),
+        startMs: l.scheduledMs,
+        endMs,
+      };
+      t.checked++;
+      let verdict: ReturnType<FunctionalCheck['verify']>;
+      try {
+        verdict = t.check.verify(ex, this.checkDb);
+      } catch (err) {
+        verdict = `the check itself failed: ${(err as Error).message}`;
+      }
+      if (verdict && typeof (verdict as Promise<unknown>).then === 'function') {
+        // The check reads the database as it is now; the kernel waits for it before moving on.
+        this.kernel.awaitHost((verdict as Promise<string | undefined>).then(
+          (problem) => this.record(t, problem, ex),
+          (err: Error) => this.record(t, `the check itself failed: ${err.message}`, ex),
+        ));
+      } else {
+        this.record(t, verdict as string | undefined, ex);
+      }
+    }
+  }
+
+  private record(t: Tally, problem: string | undefined, ex: Exchange): void {
+    if (!problem) return;
+    t.failed++;
+    if (t.problems.length < MAX_PROBLEMS) t.problems.push(`${ex.request.method} ${ex.request.path} at ${(ex.endMs / 1000).toFixed(3)}s: ${problem}`);
+  }
+
+  results(): CheckResult[] {
+    return this.tallies.map((t) => ({
+      name: t.check.name,
+      checked: t.checked,
+      failed: t.failed,
+      problems: t.problems,
+      pass: t.failed === 0 && t.checked > 0,
+    }));
+  }
+}
+
+function parseBody(json: string): unknown {
+  if (json === '') return undefined;
+  try {
+    return JSON.parse(json);
+  } catch {
+    return json;
+  }
+}

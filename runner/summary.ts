@@ -1,0 +1,158 @@
+/**
+ * Turns a finished run's measurements into the versioned summary: totals, per-route stats,
+ * the metric values SLOs are judged on, SLO and check results, errors, console and series.
+ */
+import type { CheckResult, RunStatus, RunSummary, ScenarioDefinition } from './types.ts';
+import type { Collector } from './metrics/collector.ts';
+import type { RunCounters } from './runtime/run-counters.ts';
+import type { ErrorLog } from './world.ts';
+import type { Trend } from './metrics/trend.ts';
+import { round3, roundStats } from './metrics/collector.ts';
+import { evaluateSlos } from './slo/verdict.ts';
+import { parseMetricKey } from './slo/metric-key.ts';
+import { aggregationPercentile } from './slo/threshold.ts';
+
+/** A second counts as healthy after a fault when at most this share of its requests failed. */
+export const RECOVERED_FAILURE_RATE = 0.01;
+
+export interface DownstreamTally {
+  host: string;
+  attempts: number;
+  calls: number;
+}
+
+export interface SummaryInput {
+  def: ScenarioDefinition;
+  seed: number;
+  loadScale: number;
+  status: RunStatus;
+  statusReason?: string;
+  windowMs: number;
+  collector: Collector;
+  counters: RunCounters;
+  errors: ErrorLog;
+  console: string[];
+  checks: CheckResult[];
+  leakedClients: number;
+  downstreams: () => DownstreamTally[];
+}
+
+export function buildSummary(input: SummaryInput): RunSummary {
+  const { def, collector: c, windowMs } = input;
+  const windowSec = windowMs / 1000;
+  const metrics: Record<string, number> = {};
+  const lookup = metricLookup(input);
+  const slos = evaluateSlos(def.slos, (key, agg) => {
+    const v = lookup(key, agg);
+    if (v !== null && Number.isFinite(v)) metrics[`${key}:${agg}`] = round3(v);
+    return v;
+  });
+  const passed = input.status === 'completed' && slos.every((s) => s.pass) && input.checks.every((k) => k.pass);
+  return {
+    version: 1,
+    scenarioId: def.id,
+    seed: input.seed,
+    loadScale: input.loadScale,
+    status: input.status,
+    ...(input.statusReason ? { statusReason: input.statusReason } : {}),
+    durationMs: def.load.durationMs,
+    windowMs: round3(windowMs),
+    requests: {
+      arrivals: c.arrivals,
+      completed: c.completed,
+      errors: c.errors,
+      timeouts: c.timeouts,
+      arrivalRatePerSec: round3(c.arrivals / windowSec),
+      throughputPerSec: round3((c.completed - c.errors - c.timeouts) / windowSec),
+      latencyMeanMs: round3(c.overall.count ? c.overall.mean : 0),
+      inFlightMean: round3(c.inFlight.mean(windowMs)),
+      latency: roundStats(c.overall.stats()),
+    },
+    routes: c.routeStats(windowMs),
+    metrics,
+    slos,
+    checks: input.checks,
+    passed,
+    errors: input.errors.errors,
+    console: input.console,
+    series: c.series,
+  };
+}
+
+/** Resolves `metric{tags}` + aggregation to a number, or null when there is no such data. */
+function metricLookup(input: SummaryInput): (key: string, aggregation: string) => number | null {
+  const { collector: c, windowMs } = input;
+  return (key, aggregation) => {
+    const { name, tags } = parseMetricKey(key);
+    const route = tags.route ? c.routes.get(tags.route) : undefined;
+    if (tags.route && !route) return null;
+    switch (name) {
+      case 'http_req_duration':
+        return trendValue(route ? route.latency : c.overall, aggregation);
+      case 'http_req_failed': {
+        const total = route ? route.ok + route.errors + route.timeouts : c.completed;
+        const failed = route ? route.errors + route.timeouts : c.errors + c.timeouts;
+        return total ? failed / total : null;
+      }
+      case 'http_reqs': {
+        const n = route ? route.ok : c.completed - c.errors - c.timeouts;
+        return aggregation === 'count' ? n : n / (windowMs / 1000);
+      }
+      case 'eventloop_delay':
+        return trendValue(c.eventLoopDelay, aggregation);
+      case 'db_queries_per_request': {
+        const requests = route ? route.requests : c.arrivals;
+        const queries = route ? route.dbQueries : input.counters.dbQueries;
+        return requests ? queries / requests : null;
+      }
+      case 'pg_pool_clients_leaked':
+        return input.leakedClients;
+      case 'downstream_retry_amplification': {
+        const all = input.downstreams().filter((d) => !tags.host || d.host === tags.host);
+        const calls = all.reduce((s, d) => s + d.calls, 0);
+        return calls ? all.reduce((s, d) => s + d.attempts, 0) / calls : null;
+      }
+      case 'recovery_time':
+        return recoveryTimeMs(input);
+      case 'checks': {
+        const checked = input.checks.reduce((s, k) => s + k.checked, 0);
+        return checked ? 1 - input.checks.reduce((s, k) => s + k.failed, 0) / checked : null;
+      }
+      default:
+        return null;
+    }
+  };
+}
+
+function trendValue(t: Trend, aggregation: string): number | null {
+  if (t.count === 0) return aggregation === 'count' ? 0 : null;
+  const p = aggregationPercentile(aggregation);
+  if (p !== null) return t.percentile(p);
+  switch (aggregation) {
+    case 'avg': return t.mean;
+    case 'med': return t.percentile(50);
+    case 'min': return t.min;
+    case 'max': return t.max;
+    case 'count': return t.count;
+    default: return null;
+  }
+}
+
+/**
+ * Time from the end of the last downstream fault until the service is healthy again and
+ * stays so: every later second has at most RECOVERED_FAILURE_RATE of its requests failing.
+ * A service that never recovers scores the rest of the run.
+ */
+function recoveryTimeMs(input: SummaryInput): number | null {
+  const ends = (input.def.platform.downstreams ?? []).flatMap((d) => (d.faults ?? []).map((f) => f.toMs));
+  if (ends.length === 0) return null;
+  const faultEndMs = Math.max(...ends);
+  const series = input.collector.series;
+  let recoveredAtMs = faultEndMs;
+  for (const b of series) {
+    if (b.tMs + 1000 <= faultEndMs) continue;
+    const failed = b.errors + b.timeouts;
+    if (b.completed > 0 && failed / b.completed > RECOVERED_FAILURE_RATE) recoveredAtMs = b.tMs + 1000;
+  }
+  return Math.max(0, Math.min(recoveredAtMs, input.windowMs) - faultEndMs);
+}
