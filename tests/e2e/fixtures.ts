@@ -1,0 +1,112 @@
+/**
+ * Playwright fixtures for the lab: a page object (`lab`) that drives the app through its UI and
+ * its typed test hook, and an automatic guard that fails any test whose page sent a request
+ * anywhere but 127.0.0.1.
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import type { RunSummary } from '../../runner/index.ts';
+
+export const SCREENSHOT_DIR = 'tests/e2e/screenshots';
+
+export class LabPage {
+  constructor(readonly page: Page) {}
+
+  async gotoCatalog(): Promise<void> {
+    await this.page.goto('/');
+    await expect(this.page.getByTestId('catalog')).toBeVisible();
+  }
+
+  async scenarioIds(): Promise<string[]> {
+    await this.page.waitForFunction(() => window.__tailspin !== undefined);
+    return this.page.evaluate(() => window.__tailspin!.scenarioIds());
+  }
+
+  async openScenario(id: string): Promise<void> {
+    await this.page.goto(`/#/s/${id}`);
+    await this.waitForEditor();
+  }
+
+  async waitForEditor(): Promise<void> {
+    await expect(this.page.getByTestId('scenario-page')).toBeVisible();
+    await this.page.waitForFunction(() => window.__tailspin?.editorReady() === true, null, { timeout: 30_000 });
+  }
+
+  code(): Promise<string | null> {
+    return this.page.evaluate(() => window.__tailspin!.getCode());
+  }
+
+  /** Replaces the code through the editor API (fast, exact). */
+  async setCode(code: string): Promise<void> {
+    await this.page.evaluate((c) => window.__tailspin!.setCode(c), code);
+  }
+
+  /** Replaces the code the way a person does: select all in the editor, then type. */
+  async typeCode(code: string): Promise<void> {
+    const editor = this.page.getByTestId('editor').locator('.monaco-editor textarea').first();
+    await editor.focus();
+    await this.page.keyboard.press('ControlOrMeta+A');
+    await this.page.keyboard.press('Delete');
+    // insertText types the text as one input, so the editor's auto-closing brackets and
+    // auto-indent do not rewrite it as they would key by key.
+    await this.page.keyboard.insertText(code);
+  }
+
+  async setSeed(seed: number): Promise<void> {
+    await this.page.getByTestId('seed-input').fill(String(seed));
+  }
+
+  async run(): Promise<void> {
+    await expect(this.page.getByTestId('run-button')).toHaveText(/Run/);
+    await this.page.getByTestId('run-button').click();
+  }
+
+  runState(): Promise<string> {
+    return this.page.evaluate(() => window.__tailspin!.runState());
+  }
+
+  /** Waits until the run (and its starter comparison) has settled; returns the final state. */
+  async waitForRunEnd(timeoutMs = 90_000): Promise<string> {
+    await this.page.waitForFunction(
+      () => ['done', 'compileFailed', 'failed', 'hung', 'stopped'].includes(window.__tailspin!.runState()),
+      null,
+      { timeout: timeoutMs, polling: 100 },
+    );
+    return this.runState();
+  }
+
+  lastSummary(): Promise<RunSummary | null> {
+    return this.page.evaluate(() => window.__tailspin!.lastSummary());
+  }
+
+  markers(): Promise<{ message: string; line: number; owner: string }[]> {
+    return this.page.evaluate(() => window.__tailspin!.markers());
+  }
+
+  async screenshot(name: string): Promise<void> {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await this.page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
+  }
+}
+
+export const test = base.extend<{ lab: LabPage; offline: string[] }>({
+  offline: [
+    async ({ context }, use) => {
+      const leaks: string[] = [];
+      context.on('request', (r) => {
+        const url = new URL(r.url());
+        const local = url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:';
+        if (!local) leaks.push(r.url());
+      });
+      await use(leaks);
+      expect(leaks, 'requests that left 127.0.0.1').toEqual([]);
+    },
+    { auto: true },
+  ],
+  lab: async ({ page }, use) => {
+    page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+    await use(new LabPage(page));
+  },
+});
+
+export { expect };

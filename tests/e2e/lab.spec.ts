@@ -1,0 +1,111 @@
+/**
+ * The lab itself, whatever the scenarios: loads offline, edits, compiles, survives a stuck
+ * loop, keeps code across reloads, shares links. Uses the first scenario in the catalog.
+ */
+import { expect, test } from './fixtures.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+async function firstScenario(lab: import('./fixtures.ts').LabPage): Promise<string> {
+  await lab.gotoCatalog();
+  const ids = await lab.scenarioIds();
+  expect(ids.length, 'at least one scenario').toBeGreaterThan(0);
+  return ids[0];
+}
+
+test('the catalog lists every scenario with its details, offline', async ({ lab, page }) => {
+  await lab.gotoCatalog();
+  const ids = await lab.scenarioIds();
+  for (const id of ids) {
+    const card = page.getByTestId(`scenario-card-${id}`);
+    await expect(card).toBeVisible();
+    await expect(card.getByTestId('solved-status')).toHaveText(/Solved|Not solved/);
+  }
+  await lab.screenshot('catalog');
+});
+
+test('the editor becomes ready and shows the starter', async ({ lab, page }) => {
+  const id = await firstScenario(lab);
+  await page.getByTestId(`scenario-card-${id}`).click();
+  await lab.waitForEditor();
+  expect((await lab.code())?.length).toBeGreaterThan(0);
+  await expect(page.getByTestId('slo-targets')).toBeVisible();
+});
+
+test('a compile error becomes an editor marker and a readable message', async ({ lab, page }) => {
+  const id = await firstScenario(lab);
+  await lab.openScenario(id);
+  const starter = (await lab.code())!;
+  const lines = starter.split('\n').length;
+  await lab.setCode(`${starter}\nconst broken: number = ;\n`);
+  await lab.run();
+  expect(await lab.waitForRunEnd()).toBe('compileFailed');
+  await expect(page.getByTestId('compile-errors')).toContainText(`line ${lines + 1}`);
+  const markers = await lab.markers();
+  expect(markers.some((m) => m.owner === 'tailspin-compile' && m.line === lines + 1)).toBe(true);
+  await expect(page.locator('.monaco-editor .squiggly-error').first()).toBeVisible();
+});
+
+test('a loop that never yields is stopped with a plain message, and the next run works', async ({ lab, page }) => {
+  const id = await firstScenario(lab);
+  await lab.openScenario(id);
+  const starter = (await lab.code())!;
+  await lab.setCode(`${starter}\nwhile (true) {}\n`);
+  const started = Date.now();
+  await lab.run();
+  expect(await lab.waitForRunEnd(60_000)).toBe('hung');
+  await expect(page.getByTestId('run-message')).toContainText('never yield');
+  console.log(`stuck loop stopped after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // The page stayed responsive throughout; now a normal run must work on the new worker.
+  await lab.setCode(starter);
+  await lab.run();
+  expect(await lab.waitForRunEnd()).toBe('done');
+  expect((await lab.lastSummary())?.status).toBe('completed');
+});
+
+test('code survives a reload', async ({ lab, page }) => {
+  const id = await firstScenario(lab);
+  await lab.openScenario(id);
+  const marker = `// kept across reloads ${Date.now()}`;
+  await page.getByTestId('editor').locator('.monaco-editor textarea').first().focus();
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(marker);
+  await page.reload();
+  await lab.waitForEditor();
+  expect(await lab.code()).toContain(marker);
+});
+
+test('a share link carries scenario, code and seed, and never runs by itself', async ({ lab, page, browser }) => {
+  const id = await firstScenario(lab);
+  await lab.openScenario(id);
+  const code = `${(await lab.code())!}\n// shared ${Date.now()}\n`;
+  await lab.setCode(code);
+  await lab.setSeed(4242);
+  await page.getByTestId('share-button').click();
+  const url = await page.getByTestId('share-url').inputValue();
+  expect(url).toContain('#/share/');
+
+  // A fresh browser context: nothing in storage, only the link.
+  const other = await browser.newContext();
+  const page2 = await other.newPage();
+  await page2.goto(url);
+  await expect(page2.getByTestId('scenario-page')).toHaveAttribute('data-scenario', id);
+  await page2.waitForFunction(() => window.__tailspin?.editorReady() === true);
+  expect(await page2.evaluate(() => window.__tailspin!.getCode())).toBe(code);
+  await expect(page2.getByTestId('seed-input')).toHaveValue('4242');
+  await expect(page2.getByTestId('notice')).toContainText('has not been run');
+  await page2.waitForTimeout(1000);
+  expect(await page2.evaluate(() => window.__tailspin!.runState())).toBe('idle');
+  await other.close();
+});
+
+test('a malformed share link shows a clear message and breaks nothing', async ({ lab, page }) => {
+  await page.goto('/#/share/this-is-not-a-share-link');
+  await expect(page.getByTestId('notice')).toContainText('share link is damaged');
+  await expect(page.getByTestId('catalog')).toBeVisible();
+  // The lab still works after it.
+  const id = (await lab.scenarioIds())[0];
+  await lab.openScenario(id);
+  expect((await lab.code())?.length).toBeGreaterThan(0);
+});

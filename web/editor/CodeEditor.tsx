@@ -1,0 +1,102 @@
+/**
+ * The Monaco editor for the learner's code. Loaded lazily so the catalog never waits for it.
+ */
+import { useEffect, useRef } from 'react';
+import Editor, { type OnMount } from '@monaco-editor/react';
+import { monaco } from './monaco.ts';
+import { setEditorHandle } from './editorHandle.ts';
+import { useUi } from '../store/uiStore.ts';
+import { noteTiming } from '../testHook.ts';
+import type { Diagnostic } from '../../runner/index.ts';
+
+/** Markers of the lab's compiler, kept apart from the TypeScript service's own. */
+const MARKER_OWNER = 'tailspin-compile';
+
+export interface CodeEditorProps {
+  /** One model per scenario, so undo history never crosses scenarios. */
+  scenarioId: string;
+  initialCode: string;
+  onChange(code: string): void;
+  /** Ctrl/Cmd+Enter. */
+  onRunShortcut(): void;
+}
+
+export default function CodeEditor({ scenarioId, initialCode, onChange, onRunShortcut }: CodeEditorProps) {
+  const shortcut = useRef(onRunShortcut);
+  shortcut.current = onRunShortcut;
+  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+
+  useEffect(
+    () => () => {
+      setEditorHandle(null);
+      useUi.getState().setEditorReady(false);
+    },
+    [],
+  );
+
+  const onMount: OnMount = (ed) => {
+    editorRef.current = ed;
+    ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => shortcut.current());
+    const model = () => ed.getModel()!;
+    setEditorHandle({
+      getCode: () => model().getValue(),
+      setCode: (code) => {
+        ed.pushUndoStop();
+        ed.executeEdits('tailspin', [{ range: model().getFullModelRange(), text: code }]);
+        ed.pushUndoStop();
+      },
+      showDiagnostics: (diagnostics) => monaco.editor.setModelMarkers(model(), MARKER_OWNER, diagnostics.map(toMarker)),
+      reveal: (line, column = 1) => {
+        ed.revealLineInCenter(line);
+        ed.setPosition({ lineNumber: line, column });
+        ed.focus();
+      },
+      focus: () => ed.focus(),
+      markers: () => monaco.editor.getModelMarkers({ resource: model().uri }),
+    });
+    // A model kept from an earlier visit may hold other text than the draft now says.
+    if (model().getValue() !== initialCode) model().setValue(initialCode);
+    noteTiming('editorReadyMs');
+    useUi.getState().setEditorReady(true);
+  };
+
+  return (
+    <Editor
+      path={`file:///scenarios/${scenarioId}/service.ts`}
+      defaultLanguage="typescript"
+      defaultValue={initialCode}
+      theme="vs"
+      onMount={onMount}
+      onChange={(value) => {
+        // An edit makes the previous compile errors stale.
+        const ed = editorRef.current;
+        if (ed?.getModel()) monaco.editor.setModelMarkers(ed.getModel()!, MARKER_OWNER, []);
+        onChange(value ?? '');
+      }}
+      loading={<div className="editor-loading">Loading editor…</div>}
+      options={{
+        fontSize: 13,
+        minimap: { enabled: false },
+        scrollBeyondLastLine: false,
+        automaticLayout: true,
+        tabSize: 2,
+        renderLineHighlight: 'line',
+        fixedOverflowWidgets: true,
+        scrollbar: { alwaysConsumeMouseWheel: false },
+      }}
+    />
+  );
+}
+
+function toMarker(d: Diagnostic): monaco.editor.IMarkerData {
+  const line = d.line ?? 1;
+  const column = d.column ?? 1;
+  return {
+    severity: monaco.MarkerSeverity.Error,
+    message: d.message,
+    startLineNumber: line,
+    startColumn: column,
+    endLineNumber: line,
+    endColumn: d.column === undefined ? 1000 : column + 1,
+  };
+}

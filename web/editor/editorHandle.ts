@@ -1,0 +1,34 @@
+/**
+ * The mounted code editor, reachable from the toolbar, the run panel and the test hook
+ * without threading refs through React. Only one code editor exists at a time.
+ */
+import type { editor } from 'monaco-editor/editor/editor.api';
+import type { Diagnostic } from '../../runner/index.ts';
+
+export interface EditorHandle {
+  getCode(): string;
+  /** Replaces the whole text as one undoable edit. */
+  setCode(code: string): void;
+  showDiagnostics(diagnostics: Diagnostic[]): void;
+  reveal(line: number, column?: number): void;
+  focus(): void;
+  /** Markers currently shown, from the compiler and the TypeScript service. */
+  markers(): editor.IMarker[];
+}
+
+let current: EditorHandle | null = null;
+const listeners = new Set<() => void>();
+
+export function setEditorHandle(handle: EditorHandle | null): void {
+  current = handle;
+  for (const l of listeners) l();
+}
+
+export function getEditorHandle(): EditorHandle | null {
+  return current;
+}
+
+export function onEditorHandleChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}

@@ -1,0 +1,79 @@
+import type { RunSummary } from '../../runner/index.ts';
+import { ms, pct, perSec } from './format.ts';
+
+interface Row {
+  label: string;
+  pick: (s: RunSummary) => number;
+  fmt: (v: number) => string;
+  /** Whether a smaller number is the better one. */
+  lowerIsBetter: boolean;
+}
+
+const errorRate = (s: RunSummary) => (s.requests.arrivals ? s.requests.errors / s.requests.arrivals : 0);
+const timeoutRate = (s: RunSummary) => (s.requests.arrivals ? s.requests.timeouts / s.requests.arrivals : 0);
+
+const ROWS: Row[] = [
+  { label: 'Latency p50', pick: (s) => s.requests.latency.p50Ms, fmt: ms, lowerIsBetter: true },
+  { label: 'Latency p95', pick: (s) => s.requests.latency.p95Ms, fmt: ms, lowerIsBetter: true },
+  { label: 'Latency p99', pick: (s) => s.requests.latency.p99Ms, fmt: ms, lowerIsBetter: true },
+  { label: 'Latency max', pick: (s) => s.requests.latency.maxMs, fmt: ms, lowerIsBetter: true },
+  { label: 'Throughput', pick: (s) => s.requests.throughputPerSec, fmt: perSec, lowerIsBetter: false },
+  { label: 'Error rate', pick: errorRate, fmt: pct, lowerIsBetter: true },
+  { label: 'Timeout rate', pick: timeoutRate, fmt: pct, lowerIsBetter: true },
+  { label: 'Requests in flight (mean)', pick: (s) => s.requests.inFlightMean, fmt: (v) => v.toFixed(1), lowerIsBetter: true },
+];
+
+/** Starter vs the learner's run, overall and per route. */
+export function CompareTable({ summary, baseline }: { summary: RunSummary; baseline: RunSummary | null }) {
+  return (
+    <table className="compare-table" data-testid="compare-table">
+      <thead>
+        <tr>
+          <th scope="col">Overall</th>
+          <th scope="col">Starter</th>
+          <th scope="col">Yours</th>
+          <th scope="col">Change</th>
+        </tr>
+      </thead>
+      <tbody>
+        {ROWS.map((r) => {
+          const now = r.pick(summary);
+          const before = baseline ? r.pick(baseline) : null;
+          return (
+            <tr key={r.label}>
+              <th scope="row">{r.label}</th>
+              <td className="num">{before == null ? '…' : r.fmt(before)}</td>
+              <td className="num strong">{r.fmt(now)}</td>
+              <td className="num">{before == null ? '' : <Change before={before} now={now} lowerIsBetter={r.lowerIsBetter} />}</td>
+            </tr>
+          );
+        })}
+        {summary.routes.map((route) => {
+          const b = baseline?.routes.find((x) => x.route === route.route);
+          return (
+            <tr key={route.route} className="route-row">
+              <th scope="row">
+                p99 <span className="mono">{route.route}</span>
+              </th>
+              <td className="num">{b ? ms(b.latency.p99Ms) : '…'}</td>
+              <td className="num strong">{ms(route.latency.p99Ms)}</td>
+              <td className="num">{b ? <Change before={b.latency.p99Ms} now={route.latency.p99Ms} lowerIsBetter /> : ''}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function Change({ before, now, lowerIsBetter }: { before: number; now: number; lowerIsBetter: boolean }) {
+  if (before === now) return <span className="muted">same</span>;
+  const better = lowerIsBetter ? now < before : now > before;
+  let text: string;
+  if (before === 0) text = now > 0 ? 'up from 0' : 'same';
+  else {
+    const ratio = now / before;
+    text = ratio >= 2 || ratio <= 0.5 ? `${ratio >= 1 ? ratio.toFixed(1) : (1 / ratio).toFixed(1)}× ${ratio >= 1 ? 'higher' : 'lower'}` : `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100).toFixed(0)}%`;
+  }
+  return <span className={better ? 'delta delta-better' : 'delta delta-worse'}>{text}</span>;
+}

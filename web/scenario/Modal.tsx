@@ -1,0 +1,45 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+
+/** A native modal dialog: focus is trapped, Escape closes it. */
+export function Modal({ title, onClose, children, wide = false, testId }: { title: string; onClose(): void; children: ReactNode; wide?: boolean; testId?: string }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current!;
+    if (!d.open) d.showModal();
+    return () => d.close();
+  }, []);
+  return (
+    <dialog ref={ref} className={wide ? 'modal modal-wide' : 'modal'} onClose={onClose} aria-label={title} data-testid={testId}>
+      <header className="modal-head">
+        <h2>{title}</h2>
+        <button className="notice-close" aria-label="Close" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      <div className="modal-body">{children}</div>
+    </dialog>
+  );
+}
+
+export function ConfirmDialog({ title, text, confirmLabel, onConfirm, onClose }: { title: string; text: string; confirmLabel: string; onConfirm(): void; onClose(): void }) {
+  return (
+    <Modal title={title} onClose={onClose} testId="confirm-dialog">
+      <p>{text}</p>
+      <div className="modal-actions">
+        <button className="button" onClick={onClose} autoFocus>
+          Cancel
+        </button>
+        <button
+          className="button button-danger"
+          data-testid="confirm"
+          onClick={() => {
+            onConfirm();
+            onClose();
+          }}
+        >
+          {confirmLabel}
+        </button>
+      </div>
+    </Modal>
+  );
+}

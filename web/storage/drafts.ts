@@ -1,0 +1,35 @@
+/**
+ * The learner's code per scenario, saved on every edit so a reload or a closed tab loses
+ * nothing. A shared link that replaces a draft keeps the replaced one for one-click restore.
+ */
+import { readJson, removeKey, writeJson } from './local.ts';
+
+export interface Draft {
+  code: string;
+  savedAt: number;
+}
+
+export function loadDraft(scenarioId: string): Draft | undefined {
+  return readJson<Draft>(`draft:${scenarioId}`);
+}
+
+export function saveDraft(scenarioId: string, code: string): void {
+  writeJson(`draft:${scenarioId}`, { code, savedAt: Date.now() } satisfies Draft);
+}
+
+export function clearDraft(scenarioId: string): void {
+  removeKey(`draft:${scenarioId}`);
+}
+
+/** Keeps the draft a shared link is about to replace. */
+export function stashDraft(scenarioId: string, draft: Draft): void {
+  writeJson(`stash:${scenarioId}`, draft);
+}
+
+export function loadStash(scenarioId: string): Draft | undefined {
+  return readJson<Draft>(`stash:${scenarioId}`);
+}
+
+export function clearStash(scenarioId: string): void {
+  removeKey(`stash:${scenarioId}`);
+}

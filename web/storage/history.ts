@@ -1,0 +1,51 @@
+/**
+ * The last runs of each scenario with their numbers (not their time series, which would
+ * fill the storage quota), newest first.
+ */
+import type { RunSummary, SloResult } from '../../runner/index.ts';
+import { readJson, writeJson } from './local.ts';
+
+export const HISTORY_LIMIT = 10;
+/** Code longer than this is not kept with a history entry. */
+const CODE_LIMIT_CHARS = 50_000;
+
+export interface HistoryEntry {
+  at: number;
+  seed: number;
+  loadScale: number;
+  status: RunSummary['status'];
+  passed: boolean;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  throughputPerSec: number;
+  errorRate: number;
+  slos: SloResult[];
+  code?: string;
+}
+
+export function loadHistory(scenarioId: string): HistoryEntry[] {
+  return readJson<HistoryEntry[]>(`history:${scenarioId}`) ?? [];
+}
+
+export function recordRun(scenarioId: string, summary: RunSummary, code: string): HistoryEntry[] {
+  const r = summary.requests;
+  const entry: HistoryEntry = {
+    at: Date.now(),
+    seed: summary.seed,
+    loadScale: summary.loadScale,
+    status: summary.status,
+    passed: summary.passed,
+    latencyP50Ms: r.latency.p50Ms,
+    latencyP99Ms: r.latency.p99Ms,
+    throughputPerSec: r.throughputPerSec,
+    errorRate: r.arrivals ? (r.errors + r.timeouts) / r.arrivals : 0,
+    slos: summary.slos,
+    code: code.length <= CODE_LIMIT_CHARS ? code : undefined,
+  };
+  const next = [entry, ...loadHistory(scenarioId)].slice(0, HISTORY_LIMIT);
+  // When storage is full, keep the numbers and drop the code of older entries.
+  if (!writeJson(`history:${scenarioId}`, next)) {
+    writeJson(`history:${scenarioId}`, next.map((e, i) => (i === 0 ? e : { ...e, code: undefined })));
+  }
+  return next;
+}

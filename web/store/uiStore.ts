@@ -1,0 +1,66 @@
+/**
+ * UI state only (which hint is open, which dialog, which tab, what the controls say). The run
+ * itself lives in the run machine; code lives in the editor and in drafts.
+ */
+import { create } from 'zustand';
+import type { ScenarioInfo } from '../worker/protocol.ts';
+import { loadProgress, type ScenarioProgress } from '../storage/progress.ts';
+
+export type Dialog = null | 'diff' | 'confirm-reset' | 'confirm-solution' | 'share';
+export type SideTab = 'brief' | 'history';
+
+export interface Notice {
+  kind: 'info' | 'error';
+  text: string;
+  /** Offers to restore the draft a shared link replaced. */
+  restoreStash?: boolean;
+}
+
+interface UiState {
+  /** From the worker once it has started; null until then. */
+  scenarioInfo: Record<string, ScenarioInfo> | null;
+  labError: string | null;
+  progress: Record<string, ScenarioProgress>;
+  hintsShown: Record<string, number>;
+  seed: number;
+  loadScale: number;
+  dialog: Dialog;
+  sideTab: SideTab;
+  notice: Notice | null;
+  editorReady: boolean;
+  setScenarioInfo(list: ScenarioInfo[]): void;
+  setLabError(message: string | null): void;
+  setProgress(p: Record<string, ScenarioProgress>): void;
+  showNextHint(scenarioId: string): void;
+  setSeed(seed: number): void;
+  setLoadScale(scale: number): void;
+  openDialog(d: Dialog): void;
+  setSideTab(t: SideTab): void;
+  setNotice(n: Notice | null): void;
+  setEditorReady(ready: boolean): void;
+}
+
+export const DEFAULT_SEED = 1;
+
+export const useUi = create<UiState>()((set) => ({
+  scenarioInfo: null,
+  labError: null,
+  progress: loadProgress(),
+  hintsShown: {},
+  seed: DEFAULT_SEED,
+  loadScale: 1,
+  dialog: null,
+  sideTab: 'brief',
+  notice: null,
+  editorReady: false,
+  setScenarioInfo: (list) => set({ scenarioInfo: Object.fromEntries(list.map((s) => [s.id, s])) }),
+  setLabError: (labError) => set({ labError }),
+  setProgress: (progress) => set({ progress }),
+  showNextHint: (id) => set((s) => ({ hintsShown: { ...s.hintsShown, [id]: (s.hintsShown[id] ?? 0) + 1 } })),
+  setSeed: (seed) => set({ seed }),
+  setLoadScale: (loadScale) => set({ loadScale }),
+  openDialog: (dialog) => set({ dialog }),
+  setSideTab: (sideTab) => set({ sideTab }),
+  setNotice: (notice) => set({ notice }),
+  setEditorReady: (editorReady) => set({ editorReady }),
+}));

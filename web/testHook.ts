@@ -1,0 +1,73 @@
+/**
+ * A small typed hook on `window.__tailspin` for end-to-end tests and measurements: set the
+ * seed, read the last summary, wait for states, without clicking through the page.
+ */
+import type { RunSummary } from '../runner/index.ts';
+import { getEditorHandle } from './editor/editorHandle.ts';
+import { useUi } from './store/uiStore.ts';
+import { catalog } from './catalog/scenarios.ts';
+
+export interface RunBinding {
+  state(): string;
+  summary(): RunSummary | null;
+  baseline(): RunSummary | null;
+  run(): void;
+  stop(): void;
+}
+
+export interface TailspinTestHook {
+  readonly version: 1;
+  scenarioIds(): string[];
+  setSeed(seed: number): void;
+  setLoadScale(scale: number): void;
+  editorReady(): boolean;
+  getCode(): string | null;
+  setCode(code: string): void;
+  /** Editor markers (compile errors and TypeScript diagnostics), 1-based lines. */
+  markers(): { message: string; line: number; owner: string }[];
+  /** The run state of the open scenario page, or 'none'. */
+  runState(): string;
+  run(): void;
+  stop(): void;
+  lastSummary(): RunSummary | null;
+  baselineSummary(): RunSummary | null;
+  /** Milliseconds since navigation start, for the speed measurements. */
+  readonly timings: { editorReadyMs?: number; firstResultMs?: number };
+}
+
+declare global {
+  interface Window {
+    __tailspin?: TailspinTestHook;
+  }
+}
+
+let binding: RunBinding | null = null;
+const timings: TailspinTestHook['timings'] = {};
+
+export function bindRun(b: RunBinding | null): void {
+  binding = b;
+}
+
+export function noteTiming(key: keyof TailspinTestHook['timings']): void {
+  timings[key] ??= performance.now();
+}
+
+export function installTestHook(): void {
+  window.__tailspin = {
+    version: 1,
+    scenarioIds: () => catalog.map((e) => e.id),
+    setSeed: (seed) => useUi.getState().setSeed(seed),
+    setLoadScale: (scale) => useUi.getState().setLoadScale(scale),
+    editorReady: () => useUi.getState().editorReady,
+    getCode: () => getEditorHandle()?.getCode() ?? null,
+    setCode: (code) => getEditorHandle()?.setCode(code),
+    markers: () =>
+      (getEditorHandle()?.markers() ?? []).map((m) => ({ message: m.message, line: m.startLineNumber, owner: m.owner })),
+    runState: () => binding?.state() ?? 'none',
+    run: () => binding?.run(),
+    stop: () => binding?.stop(),
+    lastSummary: () => binding?.summary() ?? null,
+    baselineSummary: () => binding?.baseline() ?? null,
+    timings,
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * Owns the lab worker: starts it, runs one job at a time, drops messages of stale runs, and
+ * replaces the worker when it goes silent mid-run (user code stuck in a loop that never
+ * yields) or dies.
+ */
+import type { Diagnostic, RunProgress, RunSummary } from '../../runner/index.ts';
+import {
+  HEARTBEAT_TIMEOUT_MS,
+  SETUP_TIMEOUT_MS,
+  type HostMessage,
+  type RunMessage,
+  type RunRequest,
+  type ScenarioInfo,
+  type WorkerMessage,
+} from './protocol.ts';
+
+export interface RunHandlers {
+  onCompiled(compileMs: number): void;
+  onCompileFailed(diagnostics: Diagnostic[]): void;
+  onProgress(progress: RunProgress): void;
+  onDone(summary: RunSummary, simulateMs: number): void;
+  onFailed(message: string, diagnostics?: Diagnostic[]): void;
+  /** The worker stopped answering and was replaced; the run is lost. */
+  onHung(): void;
+}
+
+export interface RunHandle {
+  readonly runId: number;
+  stop(): void;
+}
+
+interface ActiveRun {
+  runId: number;
+  handlers: RunHandlers;
+  lastHeardAt: number;
+  /** The worker said user code is running: silence now means a loop that never yields. */
+  userCode: boolean;
+}
+
+export class LabClient {
+  private worker: Worker | null = null;
+  private initPromise: Promise<ScenarioInfo[]> | null = null;
+  private resolveInit: ((s: ScenarioInfo[]) => void) | null = null;
+  private rejectInit: ((e: Error) => void) | null = null;
+  private active: ActiveRun | null = null;
+  private nextRunId = 1;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+  private disposed = false;
+
+  constructor(
+    private readonly createWorker: () => Worker,
+    private readonly heartbeatTimeoutMs = HEARTBEAT_TIMEOUT_MS,
+  ) {}
+
+  /** Starts the worker once; a failed start is retried by the next call. */
+  init(): Promise<ScenarioInfo[]> {
+    if (this.disposed) return Promise.reject(new Error('the lab client was disposed'));
+    if (this.initPromise) return this.initPromise;
+    const worker = this.createWorker();
+    this.worker = worker;
+    worker.onmessage = (e: MessageEvent<WorkerMessage>) => this.onMessage(worker, e.data);
+    worker.onerror = (e) => this.onWorkerCrash(worker, e.message || 'the lab worker crashed');
+    this.initPromise = new Promise<ScenarioInfo[]>((resolve, reject) => {
+      this.resolveInit = resolve;
+      this.rejectInit = reject;
+    });
+    this.initPromise.catch(() => {
+      this.initPromise = null;
+    });
+    this.send({ type: 'init' });
+    return this.initPromise;
+  }
+
+  /** Starts a run; the previous one, if any, is stopped and its messages ignored from now on. */
+  run(request: RunRequest, handlers: RunHandlers): RunHandle {
+    if (this.active) this.stop();
+    const runId = this.nextRunId++;
+    const active: ActiveRun = { runId, handlers, lastHeardAt: performance.now(), userCode: false };
+    this.active = active;
+    this.init().then(
+      () => {
+        if (this.active !== active) return;
+        active.lastHeardAt = performance.now();
+        this.send({ type: 'run', runId, ...request });
+        this.startWatchdog();
+      },
+      (e: Error) => this.finish(active, (h) => h.onFailed(e.message)),
+    );
+    return { runId, stop: () => this.stopRun(runId) };
+  }
+
+  /** Asks the active run to stop; it still reports `run.done` with status `aborted`. */
+  stop(): void {
+    if (this.active) this.stopRun(this.active.runId);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.active = null;
+    this.stopWatchdog();
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private stopRun(runId: number): void {
+    if (this.active?.runId === runId) this.send({ type: 'stop', runId });
+  }
+
+  private send(msg: HostMessage): void {
+    this.worker?.postMessage(msg);
+  }
+
+  private onMessage(worker: Worker, msg: WorkerMessage): void {
+    if (worker !== this.worker) return;
+    if (msg.type === 'init.done') return this.resolveInit?.(msg.scenarios);
+    if (msg.type === 'init.failed') return this.onWorkerCrash(worker, msg.message);
+    const active = this.active;
+    if (!active || msg.runId !== active.runId) return; // a stale run's message
+    active.lastHeardAt = performance.now();
+    this.dispatch(active, msg);
+  }
+
+  private dispatch(active: ActiveRun, msg: RunMessage): void {
+    const h = active.handlers;
+    switch (msg.type) {
+      case 'heartbeat':
+        active.userCode ||= msg.userCode;
+        return;
+      case 'compile.done':
+        return h.onCompiled(msg.compileMs);
+      case 'compile.failed':
+        return this.finish(active, (x) => x.onCompileFailed(msg.diagnostics));
+      case 'run.progress':
+        return h.onProgress(msg.progress);
+      case 'run.done':
+        return this.finish(active, (x) => x.onDone(msg.summary, msg.simulateMs));
+      case 'run.failed':
+        return this.finish(active, (x) => x.onFailed(msg.message, msg.diagnostics));
+    }
+  }
+
+  private finish(active: ActiveRun, report: (h: RunHandlers) => void): void {
+    if (this.active !== active) return;
+    this.active = null;
+    this.stopWatchdog();
+    report(active.handlers);
+  }
+
+  private startWatchdog(): void {
+    this.stopWatchdog();
+    this.watchdog = setInterval(() => {
+      const active = this.active;
+      const limitMs = active?.userCode ? this.heartbeatTimeoutMs : SETUP_TIMEOUT_MS;
+      if (active && performance.now() - active.lastHeardAt > limitMs) {
+        this.replaceWorker();
+        this.finish(active, (h) => h.onHung());
+        // Warm the replacement now so the next run starts as fast as the first.
+        this.init().catch(() => undefined);
+      }
+    }, 250);
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog !== null) clearInterval(this.watchdog);
+    this.watchdog = null;
+  }
+
+  private onWorkerCrash(worker: Worker, message: string): void {
+    if (worker !== this.worker) return;
+    this.rejectInit?.(new Error(message));
+    this.replaceWorker();
+    const active = this.active;
+    if (active) this.finish(active, (h) => h.onFailed(message));
+  }
+
+  /** Kills the worker; the next `init()` (done by the next run) starts a fresh one. */
+  private replaceWorker(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.initPromise = null;
+    this.resolveInit = null;
+    this.rejectInit = null;
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Source text of the libraries user code may import, bundled as plain text for the sandbox
+ * (which compiles and lowers them like user code). One line per library the runner lists.
+ */
+import dataloader from 'dataloader/index.js?raw';
+
+const SOURCES: Record<string, string> = { dataloader };
+
+export function librarySourcesFor(names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const src = SOURCES[name];
+    if (src === undefined) throw new Error(`the lab does not bundle the library "${name}"`);
+    out[name] = src;
+  }
+  return out;
+}

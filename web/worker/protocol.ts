@@ -1,0 +1,62 @@
+/**
+ * The one protocol between the page and the lab worker. Every message is a discriminated union
+ * member with a `type`; messages about a run carry its `runId`, and the page drops any whose
+ * `runId` is not the run it is waiting for (a stopped or superseded run can still be talking).
+ */
+import type { Diagnostic, RunProgress, RunSummary, SloSpec } from '../../runner/index.ts';
+
+/** What the page needs to know about a scenario that only its `scenario.ts` says. */
+export interface ScenarioInfo {
+  id: string;
+  slos: SloSpec[];
+  durationMs: number;
+  clientTimeoutMs: number;
+  /** Bounds of the load-scale control; `{ min: 1, max: 1 }` when the scenario allows none. */
+  loadScale: { min: number; max: number };
+  routes: string[];
+}
+
+export interface RunRequest {
+  scenarioId: string;
+  code: string;
+  seed: number;
+  loadScale: number;
+}
+
+// --- page -> worker --------------------------------------------------------------------------
+
+export type HostMessage =
+  | { type: 'init' }
+  | ({ type: 'run'; runId: number } & RunRequest)
+  | { type: 'stop'; runId: number };
+
+// --- worker -> page --------------------------------------------------------------------------
+
+export type WorkerMessage =
+  | { type: 'init.done'; scenarios: ScenarioInfo[] }
+  | { type: 'init.failed'; message: string }
+  /**
+   * Sent a few times a second while a run is active; silence means the thread is stuck.
+   * `userCode` is true once the learner's code is running (before that: compiling, opening
+   * the database), when the page's watchdog switches to its short timeout.
+   */
+  | { type: 'heartbeat'; runId: number; userCode: boolean }
+  | { type: 'compile.done'; runId: number; compileMs: number }
+  | { type: 'compile.failed'; runId: number; diagnostics: Diagnostic[] }
+  | { type: 'run.progress'; runId: number; progress: RunProgress }
+  | { type: 'run.done'; runId: number; summary: RunSummary; simulateMs: number }
+  /** The run could not happen: bad input (a route the service lacks, a load-time throw) or a lab bug. */
+  | { type: 'run.failed'; runId: number; message: string; diagnostics?: Diagnostic[] };
+
+export type RunMessage = Extract<WorkerMessage, { runId: number }>;
+
+/** How long a worker running user code may stay silent before the page declares it stuck. */
+export const HEARTBEAT_TIMEOUT_MS = 3000;
+/**
+ * The same before user code runs: starting the compiler and creating the database are long
+ * wasm calls that still let heartbeats through (measured gaps under 0.5 s), so this only
+ * guards against a worker that died silently.
+ */
+export const SETUP_TIMEOUT_MS = 20_000;
+/** How often the worker says it is alive while a run is active. */
+export const HEARTBEAT_INTERVAL_MS = 250;

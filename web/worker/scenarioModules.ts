@@ -1,0 +1,31 @@
+/**
+ * Every scenario's definition, found by folder: adding `scenarios/<id>/scenario.ts` adds it.
+ * Imported only by the worker, so scenario and runner code stay off the page's main thread.
+ */
+import type { ScenarioDefinition } from '../../runner/index.ts';
+import type { ScenarioInfo } from './protocol.ts';
+
+const modules = import.meta.glob<ScenarioDefinition>(
+  ['/scenarios/*/scenario.ts', '/tests/e2e/fixtures/scenarios/*/scenario.ts'],
+  { eager: true, import: 'default' },
+);
+
+export const scenarioDefinitions: Map<string, ScenarioDefinition> = new Map(
+  Object.entries(modules).map(([path, def]) => [folderId(path), def]),
+);
+
+export function folderId(path: string): string {
+  const parts = path.split('/');
+  return parts[parts.length - 2];
+}
+
+export function describeScenario(id: string, def: ScenarioDefinition): ScenarioInfo {
+  return {
+    id,
+    slos: def.slos,
+    durationMs: def.load.durationMs,
+    clientTimeoutMs: def.load.clientTimeoutMs,
+    loadScale: def.load.loadScale ?? { min: 1, max: 1 },
+    routes: def.load.mix.map((m) => m.route),
+  };
+}
