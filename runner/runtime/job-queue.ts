@@ -20,10 +20,19 @@ export class JobQueue {
   private jobContexts: unknown[] = [];
   private jobHead = 0;
 
-  /** A promise reaction or `queueMicrotask` callback. */
+  /** A `queueMicrotask` callback (or any job): it runs in the current context. */
   enqueue(job: Job): void {
     this.jobs.push(job);
     this.jobContexts.push(this.context);
+  }
+
+  /**
+   * A job that runs in a given context: a promise reaction runs in the context its `then`
+   * was called in, whoever settles the promise (AsyncLocalStorage does the same in Node).
+   */
+  enqueueIn(job: Job, context: unknown): void {
+    this.jobs.push(job);
+    this.jobContexts.push(context);
   }
 
   /** `process.nextTick`: runs before any promise job, as in Node. */

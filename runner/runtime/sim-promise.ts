@@ -20,6 +20,11 @@ interface Reaction {
   onRejected: Handler;
   /** The derived promise; undefined for internal reactions that need none. */
   derived: Internal | undefined;
+  /**
+   * The async context `then` was called in. The reaction runs in it even when another
+   * request settles the promise, as AsyncLocalStorage has it in Node.
+   */
+  context: unknown;
 }
 
 interface Internal {
@@ -57,7 +62,7 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
   }
 
   function queueReaction(r: Reaction, state: number, value: unknown): void {
-    jobs.enqueue(() => runReaction(r, state, value));
+    jobs.enqueueIn(() => runReaction(r, state, value), r.context);
   }
 
   function runReaction(r: Reaction, state: number, value: unknown): void {
@@ -158,6 +163,7 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
         onFulfilled: typeof onFulfilled === 'function' ? (onFulfilled as Handler) : undefined,
         onRejected: typeof onRejected === 'function' ? (onRejected as Handler) : undefined,
         derived,
+        context: jobs.context,
       });
       return derived;
     }
