@@ -41,10 +41,15 @@ export class LabPage {
     await this.page.evaluate((c) => window.__tailspin!.setCode(c), code);
   }
 
+  /** Puts the keyboard focus in the editor, as a click into its text does. */
+  async focusEditor(): Promise<void> {
+    await this.page.getByTestId('editor').locator('.view-lines').click();
+    await expect(this.page.getByRole('textbox', { name: 'Editor content' })).toBeFocused();
+  }
+
   /** Replaces the code the way a person does: select all in the editor, then type. */
   async typeCode(code: string): Promise<void> {
-    const editor = this.page.getByTestId('editor').locator('.monaco-editor textarea').first();
-    await editor.focus();
+    await this.focusEditor();
     await this.page.keyboard.press('ControlOrMeta+A');
     await this.page.keyboard.press('Delete');
     // insertText types the text as one input, so the editor's auto-closing brackets and
@@ -89,8 +94,8 @@ export class LabPage {
   }
 }
 
-export const test = base.extend<{ lab: LabPage; offline: string[] }>({
-  offline: [
+export const test = base.extend<{ lab: LabPage; networkGuard: string[] }>({
+  networkGuard: [
     async ({ context }, use) => {
       const leaks: string[] = [];
       context.on('request', (r) => {

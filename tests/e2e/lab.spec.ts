@@ -63,11 +63,11 @@ test('a loop that never yields is stopped with a plain message, and the next run
   expect((await lab.lastSummary())?.status).toBe('completed');
 });
 
-test('code survives a reload', async ({ lab, page }) => {
+test('code typed into the editor survives a reload', async ({ lab, page }) => {
   const id = await firstScenario(lab);
   await lab.openScenario(id);
   const marker = `// kept across reloads ${Date.now()}`;
-  await page.getByTestId('editor').locator('.monaco-editor textarea').first().focus();
+  await lab.focusEditor();
   await page.keyboard.press('ControlOrMeta+End');
   await page.keyboard.press('Enter');
   await page.keyboard.type(marker);

@@ -6,6 +6,7 @@ export const lab = new LabClient(
   () => new Worker(new URL('../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'tailspin-lab' }),
 );
 
+/** Starts the worker (cheap: it only reports the scenarios); warming it up is separate. */
 export function startLab(): void {
   lab.init().then(
     (scenarios) => {
@@ -14,4 +15,26 @@ export function startLab(): void {
     },
     (e: Error) => useUi.getState().setLabError(`The simulator could not start: ${e.message}`),
   );
+}
+
+/** How long the page waits for its own loading before warming the worker anyway. */
+const WARM_UP_FALLBACK_MS = 4000;
+
+/**
+ * Warms the worker once the page has loaded what it needs first: on a scenario page, the
+ * editor (both compete for the same two cores); elsewhere, after a short idle.
+ */
+export function scheduleWarmUp(scenarioRoute: boolean): void {
+  const warm = () => lab.warm();
+  if (!scenarioRoute) {
+    setTimeout(warm, 1500);
+    return;
+  }
+  const timer = setTimeout(warm, WARM_UP_FALLBACK_MS);
+  const unsubscribe = useUi.subscribe((s) => {
+    if (!s.editorReady) return;
+    clearTimeout(timer);
+    unsubscribe();
+    warm();
+  });
 }

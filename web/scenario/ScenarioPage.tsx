@@ -135,20 +135,22 @@ function Workspace({ entry }: { entry: CatalogEntry }) {
   const title = entry.readme?.meta.title ?? entry.id;
   return (
     <main className="workspace" data-testid="scenario-page" data-scenario={entry.id}>
-      <aside className="side">
-        <nav className="crumbs">
-          <a href="#/">← All scenarios</a>
-        </nav>
-        <h1>{title}</h1>
-        <div className="tabs" role="tablist">
-          <button role="tab" aria-selected={sideTab === 'brief'} className="tab" onClick={() => setSideTab('brief')}>
-            Brief
-          </button>
-          <button role="tab" aria-selected={sideTab === 'history'} className="tab" onClick={() => setSideTab('history')} data-testid="history-tab">
-            Runs {history.length > 0 && <span className="count">{history.length}</span>}
-          </button>
+      <aside className="side-column">
+        <div className="side">
+          <nav className="crumbs">
+            <a href="#/">← All scenarios</a>
+          </nav>
+          <h1>{title}</h1>
+          <div className="tabs" role="tablist">
+            <button role="tab" aria-selected={sideTab === 'brief'} className="tab" onClick={() => setSideTab('brief')}>
+              Brief
+            </button>
+            <button role="tab" aria-selected={sideTab === 'history'} className="tab" onClick={() => setSideTab('history')} data-testid="history-tab">
+              Runs {history.length > 0 && <span className="count">{history.length}</span>}
+            </button>
+          </div>
+          {sideTab === 'brief' ? <Brief entry={entry} info={info} /> : <History entries={history} onLoadCode={replaceCode} />}
         </div>
-        {sideTab === 'brief' ? <Brief entry={entry} info={info} /> : <History entries={history} onLoadCode={replaceCode} />}
       </aside>
       <section className="main">
         <Toolbar busy={busy} info={info} onRunOrStop={runOrStop} />

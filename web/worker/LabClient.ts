@@ -46,6 +46,7 @@ export class LabClient {
   private nextRunId = 1;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private disposed = false;
+  private warmRequested = false;
 
   constructor(
     private readonly createWorker: () => Worker,
@@ -68,7 +69,20 @@ export class LabClient {
       this.initPromise = null;
     });
     this.send({ type: 'init' });
+    if (this.warmRequested) this.send({ type: 'warm' });
     return this.initPromise;
+  }
+
+  /**
+   * Asks the worker to pay its one-time costs (compiler start, first database) now. Those
+   * compete for the CPU with the page's own loading, so the page chooses the moment; a
+   * replacement worker is warmed straight away.
+   */
+  warm(): void {
+    if (this.warmRequested) return;
+    this.warmRequested = true;
+    this.init().catch(() => undefined);
+    this.send({ type: 'warm' });
   }
 
   /** Starts a run; the previous one, if any, is stopped and its messages ignored from now on. */

@@ -9,8 +9,11 @@ import { BadInput, CompileFailed, createCompiler, LIBRARY_NAMES, runScenario, ty
 import { librarySourcesFor } from './librarySources.ts';
 import { describeScenario, scenarioDefinitions } from './scenarioModules.ts';
 import { HEARTBEAT_INTERVAL_MS, type HostMessage, type RunRequest, type WorkerMessage } from './protocol.ts';
+import { hardenRealm } from './hardenRealm.ts';
+import { WARM_UP_CODE, warmUpScenario } from './warmUp.ts';
 
-const post = (m: WorkerMessage) => self.postMessage(m);
+const postToPage = hardenRealm();
+const post = (m: WorkerMessage) => postToPage(m);
 
 let compilerPromise: Promise<Compiler> | null = null;
 
@@ -26,9 +29,46 @@ function getCompiler(): Promise<Compiler> {
   return compilerPromise;
 }
 
-/** The run in progress; its `stopRequested` flag is polled by the simulator between events. */
-let active: { runId: number; stopRequested: boolean } | null = null;
+interface Job {
+  runId: number;
+  /** Polled by the simulator between events. */
+  stopRequested: boolean;
+  userCode: boolean;
+  lastBeatMs: number;
+  heartbeat: ReturnType<typeof setInterval>;
+}
+
+/** Runs received and not finished, the first one running; the others wait their turn. */
+const jobs = new Map<number, Job>();
 let queue: Promise<void> = Promise.resolve();
+
+function beat(job: Job): void {
+  job.lastBeatMs = performance.now();
+  post({ type: 'heartbeat', runId: job.runId, userCode: job.userCode });
+}
+
+let warmed = false;
+
+/** Once, in the background: the first compile and the first database are slow. */
+function warmUp(): void {
+  if (warmed) return;
+  warmed = true;
+  const withDatabase = [...scenarioDefinitions.values()].some((d) => d.platform.database);
+  queue = queue.then(async () => {
+    try {
+      const compiler = await getCompiler();
+      await runScenario(warmUpScenario(withDatabase), {
+        code: WARM_UP_CODE,
+        seed: 1,
+        compiler,
+        librarySources: librarySourcesFor(LIBRARY_NAMES),
+      });
+    } catch (e) {
+      // A real run will meet the same problem and report it.
+      console.warn('warm-up run failed', e);
+    }
+  });
+}
 
 self.onmessage = (e: MessageEvent<HostMessage>) => {
   const msg = e.data;
@@ -38,29 +78,34 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
         type: 'init.done',
         scenarios: [...scenarioDefinitions].map(([id, def]) => describeScenario(id, def)),
       });
-      void getCompiler().catch(() => undefined);
       break;
-    case 'run':
-      // Runs are sequential: a new one waits for the previous to finish stopping.
-      queue = queue.then(() => runOne(msg.runId, msg));
+    case 'warm':
+      warmUp();
       break;
-    case 'stop':
-      if (active?.runId === msg.runId) active.stopRequested = true;
+    case 'run': {
+      // Runs are sequential: a new one waits for the previous one (or the warm-up) to finish,
+      // and says it is alive meanwhile.
+      const job: Job = { runId: msg.runId, stopRequested: false, userCode: false, lastBeatMs: 0, heartbeat: 0 as never };
+      job.heartbeat = setInterval(() => beat(job), HEARTBEAT_INTERVAL_MS);
+      jobs.set(msg.runId, job);
+      queue = queue.then(() => runOne(job, msg));
       break;
+    }
+    case 'stop': {
+      const job = jobs.get(msg.runId);
+      if (job) job.stopRequested = true;
+      break;
+    }
   }
 };
 
-async function runOne(runId: number, req: RunRequest): Promise<void> {
-  const job = { runId, stopRequested: false, userCode: false, lastBeatMs: 0 };
-  active = job;
-  const beat = () => {
-    job.lastBeatMs = performance.now();
-    post({ type: 'heartbeat', runId, userCode: job.userCode });
-  };
-  // The interval covers the async phases (compiler start, database creation); the runner's
-  // own heartbeat covers the simulation, and says user code is running.
-  const heartbeat = setInterval(beat, HEARTBEAT_INTERVAL_MS);
+async function runOne(job: Job, req: RunRequest): Promise<void> {
+  const { runId } = job;
   try {
+    if (job.stopRequested) {
+      post({ type: 'run.failed', runId, message: 'Stopped before it started.' });
+      return;
+    }
     const def = scenarioDefinitions.get(req.scenarioId);
     if (!def) throw new Error(`unknown scenario "${req.scenarioId}"`);
     const compiler = await getCompiler();
@@ -80,9 +125,11 @@ async function runOne(runId: number, req: RunRequest): Promise<void> {
       librarySources: librarySourcesFor(LIBRARY_NAMES),
       onProgress: (progress) => post({ type: 'run.progress', runId, progress }),
       shouldStop: () => job.stopRequested,
+      // The interval above covers the async phases (compiler start, database creation); this
+      // covers the simulation, and says user code is running.
       onHeartbeat: () => {
         job.userCode = true;
-        if (performance.now() - job.lastBeatMs >= HEARTBEAT_INTERVAL_MS) beat();
+        if (performance.now() - job.lastBeatMs >= HEARTBEAT_INTERVAL_MS) beat(job);
       },
     });
     post({ type: 'run.done', runId, summary, simulateMs: performance.now() - t1 });
@@ -92,11 +139,13 @@ async function runOne(runId: number, req: RunRequest): Promise<void> {
     } else if (e instanceof BadInput) {
       post({ type: 'run.failed', runId, message: badInputMessage(e), diagnostics: e.diagnostics });
     } else {
+      // Not the learner's fault: a bug in the lab. Keep the stack for whoever debugs it.
+      console.error(e);
       post({ type: 'run.failed', runId, message: e instanceof Error ? e.message : String(e) });
     }
   } finally {
-    clearInterval(heartbeat);
-    if (active === job) active = null;
+    clearInterval(job.heartbeat);
+    jobs.delete(runId);
   }
 }
 

@@ -27,6 +27,8 @@ export interface RunRequest {
 
 export type HostMessage =
   | { type: 'init' }
+  /** Pay the one-time compiler and database costs now (the page says when: after the editor loads). */
+  | { type: 'warm' }
   | ({ type: 'run'; runId: number } & RunRequest)
   | { type: 'stop'; runId: number };
 

@@ -30,6 +30,9 @@ function values(buckets: SeriesBucket[], pick: Pick): (number | null)[] {
   return out;
 }
 
+/** `completed` counts every request that ended, including errors and client timeouts. */
+const okPerSec: Pick = (b) => Math.max(0, b.completed - b.errors - b.timeouts);
+
 /** A latency of a bucket that completed nothing is not zero, it is unknown. */
 const latency = (key: 'latencyP50Ms' | 'latencyP95Ms' | 'latencyP99Ms'): Pick => (b) =>
   b.completed > 0 && b[key] > 0 ? b[key] : null;
@@ -98,8 +101,8 @@ export function RunCharts({ buckets, baseline, durationMs }: RunChartsProps) {
           unit="req/s"
           durationSec={durationSec}
           series={[
-            ...base('ok', (b) => b.completed - b.errors),
-            { label: 'ok', color: C.ok, values: values(buckets, (b) => b.completed - b.errors) },
+            ...base('ok', okPerSec),
+            { label: 'ok', color: C.ok, values: values(buckets, okPerSec) },
             { label: 'errors', color: C.bad, values: values(buckets, (b) => b.errors) },
             { label: 'timeouts', color: C.warn, values: values(buckets, (b) => b.timeouts) },
           ]}

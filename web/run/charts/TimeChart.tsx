@@ -44,12 +44,12 @@ export function TimeChart({ title, unit, durationSec, series, log = false, testI
       scales: {
         x: { time: false, range: (_u, min, max) => [0, Math.max(duration.current, max ?? 0, min ?? 0, 1)] },
         y: log
-          ? { distr: 3 as uPlot.Scale.Distr, range: (_u, min, max) => [Math.max(0.1, min ?? 1), Math.max(10, max ?? 10)] }
+          ? { distr: 3 as uPlot.Scale.Distr, range: (_u, min, max) => [decadeBelow(min ?? 1), decadeAbove(Math.max(max ?? 10, 10))] }
           : { range: (_u, _min, max) => [0, Math.max(1, (max ?? 1) * 1.1)] },
       },
       axes: [
-        { stroke: '#4b5563', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#d7dbe0' }, values: (_u, v) => v.map((x) => `${x}s`) },
-        { stroke: '#4b5563', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#d7dbe0' }, size: 56, values: (_u, v) => v.map((x) => formatTick(x)) },
+        { stroke: '#4b5563', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#d7dbe0' }, values: (_u, v) => v.map((x) => (x == null ? '' : `${x}s`)) },
+        { stroke: '#4b5563', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#d7dbe0' }, size: 56, values: (_u, v) => v.map((x) => (x == null ? '' : formatTick(x))) },
       ],
       series: [
         { label: 'virtual time', value: (_u, v) => (v == null ? '–' : `${v}s`) },
@@ -98,6 +98,10 @@ function toAligned(series: ChartSeries[]): uPlot.AlignedData {
   const x = Array.from({ length: n }, (_, i) => i + 1);
   return [x, ...series.map((s) => Array.from({ length: n }, (_, i) => s.values[i] ?? null))];
 }
+
+/** Log axes read best between powers of ten. */
+const decadeBelow = (v: number) => 10 ** Math.floor(Math.log10(Math.max(v, 0.1)));
+const decadeAbove = (v: number) => 10 ** Math.ceil(Math.log10(Math.max(v, 0.1)));
 
 function formatTick(v: number): string {
   if (v >= 1_000_000) return `${v / 1_000_000}M`;

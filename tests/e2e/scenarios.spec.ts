@@ -1,0 +1,67 @@
+/**
+ * Every scenario, found by folder: the starter misses an SLO; the solution, typed into the
+ * editor, meets them all; and the browser's summary equals the CLI's for the same seed.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from './fixtures.ts';
+
+const SCENARIOS_DIR = 'scenarios';
+const SEED = 7;
+
+const ids = existsSync(SCENARIOS_DIR)
+  ? readdirSync(SCENARIOS_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(SCENARIOS_DIR, d.name, 'README.md')))
+      .map((d) => d.name)
+      .sort()
+  : [];
+
+for (const id of ids) {
+  test.describe(`scenario ${id}`, () => {
+    test.describe.configure({ mode: 'serial' });
+
+    test('the starter misses an SLO', async ({ lab, page }) => {
+      await lab.openScenario(id);
+      await lab.setSeed(SEED);
+      await lab.run();
+      expect(await lab.waitForRunEnd()).toBe('done');
+      await expect(page.getByTestId('verdict')).toHaveAttribute('data-passed', 'false');
+      const failing = page.locator('[data-testid="slo-row"][data-pass="false"], [data-testid="check-row"][data-pass="false"]');
+      expect(await failing.count()).toBeGreaterThan(0);
+      await lab.screenshot(`run-${id}-starter`);
+    });
+
+    test('the solution, typed into the editor, meets every SLO', async ({ lab, page }) => {
+      const solution = readFileSync(join(SCENARIOS_DIR, id, 'solution.ts'), 'utf8');
+      await lab.openScenario(id);
+      await lab.setSeed(SEED);
+      await lab.typeCode(solution);
+      expect(await lab.code()).toBe(solution);
+      await lab.run();
+      expect(await lab.waitForRunEnd()).toBe('done');
+      const summary = await lab.lastSummary();
+      const missed = summary?.slos.filter((s) => !s.pass).map((s) => `${s.label}: ${s.actual}`);
+      expect(missed, 'missed SLOs').toEqual([]);
+      await expect(page.getByTestId('verdict')).toHaveAttribute('data-passed', 'true');
+      await expect(page.locator('[data-testid="slo-row"][data-pass="false"]')).toHaveCount(0);
+      await lab.screenshot(`run-${id}`);
+    });
+
+    test('the browser gives the same summary as `tailspin run --json`', async ({ lab }) => {
+      const starter = readFileSync(join(SCENARIOS_DIR, id, 'starter.ts'), 'utf8');
+      await lab.openScenario(id);
+      await lab.setCode(starter);
+      await lab.setSeed(SEED);
+      await lab.run();
+      expect(await lab.waitForRunEnd()).toBe('done');
+      const browser = await lab.lastSummary();
+      const cli = spawnSync('node', ['bin/tailspin.js', 'run', id, '--seed', String(SEED), '--json'], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect([0, 1], cli.stderr).toContain(cli.status);
+      expect(browser).toEqual(JSON.parse(cli.stdout));
+    });
+  });
+}

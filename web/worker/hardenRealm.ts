@@ -1,0 +1,41 @@
+/**
+ * Narrows what the worker's own global scope offers, before any user code runs. The runner
+ * gives user code simulated globals by name, but the real worker scope is still reachable
+ * (`self`, `globalThis`'s prototype), so here: no connection leaves this origin, and only the
+ * lab (not user code) can post messages to the page.
+ */
+
+type Post = (message: unknown) => void;
+
+const NETWORK_CONSTRUCTORS = ['XMLHttpRequest', 'WebSocket', 'EventSource', 'WebTransport'] as const;
+
+export function hardenRealm(): Post {
+  const scope = self as unknown as Record<string, unknown> & typeof globalThis;
+  const post: Post = scope.postMessage.bind(scope) as Post;
+  const origin = scope.location.origin;
+
+  // Same-origin fetches stay: the compiler and the database load their wasm with them.
+  const realFetch = scope.fetch.bind(scope);
+  const sameOriginFetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : String(input), scope.location.href);
+    if (url.origin !== origin) return Promise.reject(new TypeError('Network access is disabled in the lab.'));
+    return realFetch(input, init);
+  };
+  define(scope, 'fetch', sameOriginFetch);
+  for (const name of NETWORK_CONSTRUCTORS) define(scope, name, undefined);
+  define(scope, 'postMessage', () => {
+    throw new TypeError('postMessage is not available to the service.');
+  });
+
+  // Shadow accessor globals with plain data properties of the same value, so code that builds
+  // a scope object on top of this one (`Object.create(globalThis)`) can assign over them;
+  // assigning through the prototype would call the accessor on the wrong object and throw.
+  for (const name of ['performance', 'crypto', 'navigator', 'location', 'origin', 'self']) {
+    if (name in scope) define(scope, name, scope[name]);
+  }
+  return post;
+}
+
+function define(target: object, name: string, value: unknown): void {
+  Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+}
