@@ -1,0 +1,270 @@
+/**
+ * The database engine behind the simulated `pg` module: a real Postgres (PGlite, in
+ * WebAssembly) answers every statement, and a deterministic cost model says how long the
+ * statement occupied the server. Plain async: the pg layer awaits it outside user code and
+ * does all virtual-time scheduling itself.
+ *
+ * Statements run one at a time in call order (PGlite has one session; running them in order
+ * also keeps cache fills and invalidations consistent). Results are deterministic provided
+ * the SQL is: now(), clock_timestamp() and gen_random_uuid() read the host; random() is
+ * seeded at every reset, so it repeats given the same statement order.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import type { Results } from '@electric-sql/pglite';
+import { loadCatalogFacts, tablesReachedByWrite, type CatalogFacts } from './catalog-facts.ts';
+import { DEFAULT_COST_MODEL, serviceMsOf, type CostModel } from './cost-model.ts';
+import type { QueryError, QueryFailure, QueryOutcome, QuerySuccess } from './query-outcome.ts';
+import { summarizeExplain, type PlanSummary } from './query-plan.ts';
+import { resetToSetup } from './reset-to-setup.ts';
+import { ResultCache, resultKey, type CachedResult } from './result-cache.ts';
+import { copyRows } from './row-copy.ts';
+import { profileStatement, type StatementProfile } from './statement-profile.ts';
+import { recogniseTransactionControl, type TransactionControl } from './transaction-control.ts';
+import { PG_TYPE_PARSERS } from './type-parsers.ts';
+
+export type { QueryOutcome, QuerySuccess, QueryFailure, QueryError, QueryField } from './query-outcome.ts';
+export type { CostModel } from './cost-model.ts';
+export type { TransactionControl } from './transaction-control.ts';
+
+export interface DatabaseOptions {
+  /** DDL and bulk data, run once per reset (not timed). */
+  setupSql: string;
+  /** Overrides of the cost model's defaults. */
+  costModel?: Partial<CostModel>;
+  /** Result-cache entries kept at most (default 20 000). */
+  resultCacheEntriesMax?: number;
+}
+
+/** Counts since the last reset, for tests and the bench. */
+export interface DatabaseStats {
+  statements: number;
+  resultCacheHits: number;
+  explains: number;
+  resultCacheEntries: number;
+}
+
+const RESULT_CACHE_ENTRIES_DEFAULT = 20_000;
+const RESULT_CACHE_ROWS_MAX = 2_000_000;
+/**
+ * Distinct SQL texts whose plan and profile are remembered. The plan is looked up by text
+ * alone, not by parameters: with a few thousand rows per table the planner's cost varies
+ * little with the values, and one EXPLAIN per distinct statement keeps the wall cost of a
+ * miss near one query. A statement is priced by the plan of its first execution since the
+ * last schema change, which is itself deterministic.
+ */
+const STATEMENTS_REMEMBERED_MAX = 10_000;
+const WRITE_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY']);
+
+export class Database {
+  /** The transaction-control kind of `sql`, or null for any other statement. */
+  static isTransactionControl(sql: string): TransactionControl | null {
+    return recogniseTransactionControl(sql)?.control ?? null;
+  }
+
+  static async create(options: DatabaseOptions): Promise<Database> {
+    const pg = await PGlite.create({ parsers: PG_TYPE_PARSERS });
+    const db = new Database(pg, options.resultCacheEntriesMax ?? RESULT_CACHE_ENTRIES_DEFAULT);
+    try {
+      await db.reset(options.setupSql, options.costModel);
+    } catch (err) {
+      await pg.close();
+      throw err;
+    }
+    return db;
+  }
+
+  private cost: CostModel = { ...DEFAULT_COST_MODEL };
+  private readonly results: ResultCache;
+  private readonly plans = new Map<string, PlanSummary>();
+  private readonly profiles = new Map<string, StatementProfile>();
+  private facts: Promise<CatalogFacts> | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+  private counts = { statements: 0, resultCacheHits: 0, explains: 0 };
+
+  private constructor(private readonly pg: PGlite, resultCacheEntriesMax: number) {
+    this.results = new ResultCache({ entriesMax: resultCacheEntriesMax, rowsMax: RESULT_CACHE_ROWS_MAX });
+  }
+
+  /**
+   * Drops everything and runs `setupSql` again: the state of a fresh database, so each run
+   * starts alike. Also restores the cost model (defaults plus `costModel`) and empties caches.
+   */
+  reset(setupSql: string, costModel?: Partial<CostModel>): Promise<void> {
+    return this.serial(async () => {
+      this.forgetSchema();
+      this.counts = { statements: 0, resultCacheHits: 0, explains: 0 };
+      this.cost = { ...DEFAULT_COST_MODEL, ...costModel };
+      await resetToSetup(this.pg, setupSql);
+    });
+  }
+
+  execute(sql: string, params: readonly unknown[] = []): Promise<QueryOutcome> {
+    return this.serial(() => this.run(sql, params));
+  }
+
+  stats(): DatabaseStats {
+    return { ...this.counts, resultCacheEntries: this.results.size };
+  }
+
+  close(): Promise<void> {
+    return this.serial(() => this.pg.close());
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run(sql: string, params: readonly unknown[]): Promise<QueryOutcome> {
+    this.counts.statements++;
+    const control = recogniseTransactionControl(sql);
+    if (control) return success([], [], 0, control.command, this.cost.transactionControlMs, [], false);
+
+    const profile = await this.profileOf(sql);
+    const key = profile.cacheable ? resultKey(sql, params) : undefined;
+    const hit = key === undefined ? undefined : this.results.get(key);
+    if (hit) {
+      this.counts.resultCacheHits++;
+      return fromCache(hit);
+    }
+
+    let result: Results<Record<string, unknown>>;
+    try {
+      result = await this.pg.query<Record<string, unknown>>(sql, params as unknown[]);
+    } catch (err) {
+      await this.closeStrayTransaction();
+      return this.failure(err, sql);
+    }
+    await this.closeStrayTransaction();
+
+    const plan = profile.explainable ? await this.planOf(sql, params) : undefined;
+    const written = plan?.modifiedTables ?? [];
+    const utility = plan === undefined && !profile.readOnlyUtility;
+    if (utility) this.forgetSchema();
+    else if (written.length > 0 || profile.opaqueWrites) await this.invalidateAfterWrite(written, profile.opaqueWrites);
+
+    const command = result.command ?? profile.keyword;
+    const rowCount = result.rowCount ?? 0;
+    const serviceMs = serviceMsOf(this.cost, {
+      planCost: plan ? plan.totalCost : profile.readOnlyUtility ? 0 : undefined,
+      rowsReturned: result.rows.length,
+      rowsWritten: WRITE_COMMANDS.has(command) ? rowCount : 0,
+    });
+    const tables = plan?.tables ?? [];
+    if (key !== undefined && plan && written.length === 0 && !(await this.readsSequence(tables))) {
+      this.results.set(key, { rows: copyRows(result.rows), fields: copyFields(result.fields), rowCount, command, serviceMs, tables });
+    }
+    const isWrite = written.length > 0 || profile.opaqueWrites || utility;
+    return success(result.rows, result.fields, rowCount, command, serviceMs, [...tables], isWrite);
+  }
+
+  private async profileOf(sql: string): Promise<StatementProfile> {
+    const known = this.profiles.get(sql);
+    if (known) return known;
+    const profile = profileStatement(sql, await this.catalog());
+    remember(this.profiles, sql, profile);
+    return profile;
+  }
+
+  /** The plan of the statement's first successful execution; undefined if EXPLAIN refuses it. */
+  private async planOf(sql: string, params: readonly unknown[]): Promise<PlanSummary | undefined> {
+    const known = this.plans.get(sql);
+    if (known) return known;
+    this.counts.explains++;
+    try {
+      const explained = await this.pg.query<Record<string, unknown>>(`EXPLAIN (FORMAT JSON) ${sql}`, params as unknown[]);
+      const plan = summarizeExplain(explained.rows);
+      if (this.plans.size >= STATEMENTS_REMEMBERED_MAX) {
+        // Forgetting one plan while results priced by it stay cached would let caching change
+        // virtual time (a re-explain may price differently); forgetting both keeps it invisible.
+        this.plans.clear();
+        this.results.clear();
+      }
+      this.plans.set(sql, plan);
+      return plan;
+    } catch {
+      await this.closeStrayTransaction();
+      return undefined;
+    }
+  }
+
+  private async readsSequence(tables: readonly string[]): Promise<boolean> {
+    const facts = await this.catalog();
+    return tables.some((t) => facts.sequences.has(t));
+  }
+
+  private catalog(): Promise<CatalogFacts> {
+    if (!this.facts) {
+      const loading = loadCatalogFacts(this.pg);
+      loading.catch(() => {
+        if (this.facts === loading) this.facts = undefined;
+      });
+      this.facts = loading;
+    }
+    return this.facts;
+  }
+
+  private async invalidateAfterWrite(written: readonly string[], opaqueWrites: boolean): Promise<void> {
+    const facts = await this.catalog();
+    if (opaqueWrites || written.some((t) => facts.opaqueTables.has(t))) this.results.clear();
+    else this.results.invalidate(tablesReachedByWrite(facts, written));
+  }
+
+  /** After DDL or a setting change: cached results, plans and catalog facts may all be stale. */
+  private forgetSchema(): void {
+    this.results.clear();
+    this.plans.clear();
+    this.profiles.clear();
+    this.facts = undefined;
+  }
+
+  /** No statement may leave the shared session inside a transaction (see transaction-control.ts). */
+  private async closeStrayTransaction(): Promise<void> {
+    if (this.pg.isInTransaction()) await this.pg.exec('ROLLBACK');
+  }
+
+  private failure(err: unknown, sql: string): QueryFailure {
+    // The work before the error is unknown; the base cost, or the plan's if it is known.
+    const planCost = this.plans.get(sql)?.totalCost ?? 0;
+    return { ok: false, error: toQueryError(err), serviceMs: serviceMsOf(this.cost, { planCost, rowsReturned: 0, rowsWritten: 0 }) };
+  }
+}
+
+function success(
+  rows: Record<string, unknown>[],
+  fields: { name: string; dataTypeID: number }[],
+  rowCount: number,
+  command: string,
+  serviceMs: number,
+  tables: string[],
+  isWrite: boolean,
+): QuerySuccess {
+  return { ok: true, rows, fields, rowCount, command, serviceMs, cached: false, tables, isWrite };
+}
+
+function fromCache(hit: CachedResult): QuerySuccess {
+  return { ok: true, rows: copyRows(hit.rows), fields: copyFields(hit.fields), rowCount: hit.rowCount, command: hit.command, serviceMs: hit.serviceMs, cached: true, tables: [...hit.tables], isWrite: false };
+}
+
+function copyFields(fields: readonly { name: string; dataTypeID: number }[]): { name: string; dataTypeID: number }[] {
+  return fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
+}
+
+const ERROR_FIELDS = ['code', 'position', 'severity', 'detail', 'hint', 'schema', 'table', 'column', 'constraint', 'where'] as const;
+
+function toQueryError(err: unknown): QueryError {
+  const source = (typeof err === 'object' && err !== null ? err : {}) as Record<string, unknown>;
+  const error: QueryError = { message: typeof source.message === 'string' ? source.message : String(err) };
+  for (const field of ERROR_FIELDS) {
+    const value = source[field];
+    if (typeof value === 'string') error[field] = value;
+  }
+  return error;
+}
+
+/** Inserts into a bounded map, forgetting the oldest entry when full. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= STATEMENTS_REMEMBERED_MAX) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+}
