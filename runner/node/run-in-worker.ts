@@ -28,10 +28,7 @@ export const WATCHDOG_MESSAGE =
   'Look for a loop that never ends (a while loop whose condition never changes).';
 
 export function runInWorker(req: WorkerRequest, watchdogMs = WATCHDOG_MS): Promise<RunSummary> {
-  const worker = new Worker(new URL('./run-worker-entry.ts', import.meta.url), {
-    workerData: req,
-    execArgv: ['--import', 'tsx'],
-  });
+  const worker = new Worker(new URL('./run-worker-boot.mjs', import.meta.url), { workerData: req });
   return new Promise<RunSummary>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let settled = false;

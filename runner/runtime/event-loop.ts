@@ -119,8 +119,8 @@ export class EventLoop {
       this.hooks.onUncaught(err);
     }
     if (jobs.pending) jobs.drain(this.onJobError, this.chargeJob);
-    jobs.context = undefined;
     this.hooks.afterTask();
+    jobs.context = undefined;
     this.inTask = false;
     this.busyUntilMs = start + this.chargedMs;
     this.busyTotalMs += this.chargedMs;

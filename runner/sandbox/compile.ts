@@ -7,9 +7,7 @@
 import type { CompileResult, Diagnostic } from '../types.ts';
 
 /** The subset of the esbuild API the compiler needs (esbuild-wasm in Node and browsers). */
-export interface EsbuildApi {
-  transform(input: string, options: Record<string, unknown>): Promise<{ code: string; map: string; warnings: unknown[] }>;
-}
+export type EsbuildApi = Pick<typeof import('esbuild-wasm'), 'transform'>;
 
 export type Compiler = (code: string) => Promise<CompileResult>;
 

@@ -73,7 +73,11 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
     crypto: crypto.webcrypto,
   };
   const random = p.rng.fork('math-random');
-  const sandboxGlobal: Record<string, unknown> = Object.assign(Object.create(globalThis), globals);
+  // Own properties shadow the host's (defineProperty, since some host globals are getters).
+  const sandboxGlobal: Record<string, unknown> = Object.create(globalThis);
+  for (const [name, value] of Object.entries(globals)) {
+    Object.defineProperty(sandboxGlobal, name, { value, writable: true, configurable: true, enumerable: false });
+  }
   globals.globalThis = sandboxGlobal;
   globals.global = sandboxGlobal;
 
@@ -114,7 +118,7 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
     require,
     console: capture,
     leakedClients: pg.leakedClients,
-    downstreams: () => http.stats().services.map((s) => ({ host: s.host, attempts: s.received, calls: s.received })),
+    downstreams: () => http.stats().hosts,
   };
 }
 
