@@ -23,6 +23,8 @@ export interface TailspinTestHook {
   editorReady(): boolean;
   getCode(): string | null;
   setCode(code: string): void;
+  /** Editor typing helpers off, so keyboard input lands verbatim (for tests that type code). */
+  plainTyping(): void;
   /** Editor markers (compile errors and TypeScript diagnostics), 1-based lines. */
   markers(): { message: string; line: number; owner: string }[];
   /** The run state of the open scenario page, or 'none'. */
@@ -61,6 +63,7 @@ export function installTestHook(): void {
     editorReady: () => useUi.getState().editorReady,
     getCode: () => getEditorHandle()?.getCode() ?? null,
     setCode: (code) => getEditorHandle()?.setCode(code),
+    plainTyping: () => getEditorHandle()?.plainTyping(),
     markers: () =>
       (getEditorHandle()?.markers() ?? []).map((m) => ({ message: m.message, line: m.startLineNumber, owner: m.owner })),
     runState: () => binding?.state() ?? 'none',

@@ -49,11 +49,12 @@ export class LabPage {
 
   /** Replaces the code the way a person does: select all in the editor, then type. */
   async typeCode(code: string): Promise<void> {
+    // Typed text must land verbatim: the editor's auto-indent and auto-closing would
+    // otherwise re-indent and double what the source already has.
+    await this.page.evaluate(() => window.__tailspin!.plainTyping());
     await this.focusEditor();
     await this.page.keyboard.press('ControlOrMeta+A');
     await this.page.keyboard.press('Delete');
-    // insertText types the text as one input, so the editor's auto-closing brackets and
-    // auto-indent do not rewrite it as they would key by key.
     await this.page.keyboard.insertText(code);
   }
 

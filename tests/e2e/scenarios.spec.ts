@@ -56,7 +56,7 @@ for (const id of ids) {
       await lab.run();
       expect(await lab.waitForRunEnd()).toBe('done');
       const browser = await lab.lastSummary();
-      const cli = spawnSync('node', ['bin/tailspin.js', 'run', id, '--seed', String(SEED), '--json'], {
+      const cli = spawnSync('node', ['bin/tailspin.js', 'run', join(SCENARIOS_DIR, id), '--seed', String(SEED), '--json'], {
         encoding: 'utf8',
         timeout: 120_000,
       });

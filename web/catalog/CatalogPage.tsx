@@ -29,6 +29,7 @@ export function CatalogPage() {
                     {meta ? <span className={`badge badge-${meta.difficulty}`}>{meta.difficulty}</span> : <span className="badge">draft</span>}
                     <span className={solved ? 'status status-solved' : 'status'} data-testid="solved-status">
                       {solved ? '✓ Solved' : 'Not solved'}
+                      {progress[e.id]?.solutionRevealed && <span className="muted"> · solution viewed</span>}
                     </span>
                   </div>
                   <h2>{meta?.title ?? e.id}</h2>

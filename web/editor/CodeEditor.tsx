@@ -45,7 +45,8 @@ export default function CodeEditor({ scenarioId, initialCode, onChange, onRunSho
         ed.executeEdits('tailspin', [{ range: model().getFullModelRange(), text: code }]);
         ed.pushUndoStop();
       },
-      showDiagnostics: (diagnostics) => monaco.editor.setModelMarkers(model(), MARKER_OWNER, diagnostics.map(toMarker)),
+      showDiagnostics: (diagnostics) =>
+        monaco.editor.setModelMarkers(model(), MARKER_OWNER, diagnostics.map((d) => toMarker(model(), d))),
       reveal: (line, column = 1) => {
         ed.revealLineInCenter(line);
         ed.setPosition({ lineNumber: line, column });
@@ -53,6 +54,21 @@ export default function CodeEditor({ scenarioId, initialCode, onChange, onRunSho
       },
       focus: () => ed.focus(),
       markers: () => monaco.editor.getModelMarkers({ resource: model().uri }),
+      plainTyping: () =>
+        ed.updateOptions({
+          autoIndent: 'none',
+          autoClosingBrackets: 'never',
+          autoClosingQuotes: 'never',
+          autoClosingComments: 'never',
+          autoSurround: 'never',
+          formatOnType: false,
+          quickSuggestions: false,
+          suggestOnTriggerCharacters: false,
+          acceptSuggestionOnEnter: 'off',
+          tabCompletion: 'off',
+          wordBasedSuggestions: 'off',
+          parameterHints: { enabled: false },
+        }),
     });
     // A model kept from an earlier visit may hold other text than the draft now says.
     if (model().getValue() !== initialCode) model().setValue(initialCode);
@@ -88,15 +104,19 @@ export default function CodeEditor({ scenarioId, initialCode, onChange, onRunSho
   );
 }
 
-function toMarker(d: Diagnostic): monaco.editor.IMarkerData {
-  const line = d.line ?? 1;
-  const column = d.column ?? 1;
+/** A diagnostic at a point underlines the word there (or the rest of the line, when none). */
+function toMarker(model: monaco.editor.ITextModel, d: Diagnostic): monaco.editor.IMarkerData {
+  const line = Math.min(Math.max(d.line ?? 1, 1), model.getLineCount());
+  const lineEnd = model.getLineMaxColumn(line);
+  const column = Math.min(d.column ?? 1, lineEnd);
+  const word = d.column === undefined ? null : model.getWordAtPosition({ lineNumber: line, column });
   return {
     severity: monaco.MarkerSeverity.Error,
+    source: 'compile',
     message: d.message,
     startLineNumber: line,
-    startColumn: column,
+    startColumn: word ? word.startColumn : d.column === undefined ? model.getLineFirstNonWhitespaceColumn(line) || 1 : column,
     endLineNumber: line,
-    endColumn: d.column === undefined ? 1000 : column + 1,
+    endColumn: word ? word.endColumn : Math.max(lineEnd, column + 1),
   };
 }

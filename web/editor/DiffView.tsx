@@ -11,6 +11,9 @@ export default function DiffView({ starter, code }: { starter: string; code: str
         language="typescript"
         originalModelPath="file:///diff/starter.ts"
         modifiedModelPath="file:///diff/yours.ts"
+        // The models outlive the widget: disposing them first makes Monaco throw on unmount.
+        keepCurrentOriginalModel
+        keepCurrentModifiedModel
         options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false }, scrollBeyondLastLine: false, automaticLayout: true, fontSize: 12 }}
         loading={<div className="editor-loading">Loading diff…</div>}
       />

@@ -14,6 +14,8 @@ export interface EditorHandle {
   focus(): void;
   /** Markers currently shown, from the compiler and the TypeScript service. */
   markers(): editor.IMarker[];
+  /** Turns off typing helpers (auto-indent, auto-closing, suggestions) so typed text lands verbatim. */
+  plainTyping(): void;
 }
 
 let current: EditorHandle | null = null;

@@ -25,6 +25,14 @@ const ROWS: Row[] = [
 
 /** Starter vs the learner's run, overall and per route. */
 export function CompareTable({ summary, baseline }: { summary: RunSummary; baseline: RunSummary | null }) {
+  if (baseline === summary) {
+    return (
+      <p className="panel muted" data-testid="compare-table">
+        You ran the starter as it is: these numbers are the baseline your fixes will be compared against (dashed grey
+        lines on the charts, “Starter” column in the tables).
+      </p>
+    );
+  }
   return (
     <table className="compare-table" data-testid="compare-table">
       <thead>
@@ -70,10 +78,13 @@ function Change({ before, now, lowerIsBetter }: { before: number; now: number; l
   if (before === now) return <span className="muted">same</span>;
   const better = lowerIsBetter ? now < before : now > before;
   let text: string;
-  if (before === 0) text = now > 0 ? 'up from 0' : 'same';
+  if (before === 0) text = 'up from 0';
+  else if (now === 0) text = 'down to 0';
   else {
     const ratio = now / before;
-    text = ratio >= 2 || ratio <= 0.5 ? `${ratio >= 1 ? ratio.toFixed(1) : (1 / ratio).toFixed(1)}× ${ratio >= 1 ? 'higher' : 'lower'}` : `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100).toFixed(0)}%`;
+    const factor = ratio >= 1 ? ratio : 1 / ratio;
+    const times = factor >= 10 ? Math.round(factor).toLocaleString('en-US') : factor.toFixed(1);
+    text = factor >= 2 ? `${times}× ${ratio >= 1 ? 'higher' : 'lower'}` : `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100).toFixed(0)}%`;
   }
   return <span className={better ? 'delta delta-better' : 'delta delta-worse'}>{text}</span>;
 }

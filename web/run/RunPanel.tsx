@@ -103,7 +103,7 @@ function Verdict({ snapshot, extra }: { snapshot: RunSnapshot; extra?: string })
   const timing = snapshot.context.simulateMs != null ? ` Simulated in ${(snapshot.context.simulateMs / 1000).toFixed(1)} s.` : '';
   return (
     <div className={`verdict-banner ${s.passed ? 'verdict-banner-pass' : 'verdict-banner-fail'}`} data-testid="verdict" data-passed={s.passed}>
-      <strong>{s.passed ? `All ${total} targets met. Nicely done.` : `${missed} of ${total} targets missed.`}</strong>
+      <strong>{verdictText(s.passed, missed, total)}</strong>
       <span className="muted">
         {' '}
         Seed {s.seed}, load ×{s.loadScale}, {s.requests.arrivals.toLocaleString('en-US')} requests.{timing}
@@ -112,4 +112,9 @@ function Verdict({ snapshot, extra }: { snapshot: RunSnapshot; extra?: string })
       {extra && <div className="muted small">{extra}</div>}
     </div>
   );
+}
+
+function verdictText(passed: boolean, missed: number, total: number): string {
+  if (total === 1) return passed ? 'The target is met. Nicely done.' : 'The target is missed.';
+  return passed ? `All ${total} targets met. Nicely done.` : `${missed} of ${total} targets missed.`;
 }

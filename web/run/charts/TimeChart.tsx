@@ -100,12 +100,13 @@ function toAligned(series: ChartSeries[]): uPlot.AlignedData {
 }
 
 /** Log axes read best between powers of ten. */
-const decadeBelow = (v: number) => 10 ** Math.floor(Math.log10(Math.max(v, 0.1)));
-const decadeAbove = (v: number) => 10 ** Math.ceil(Math.log10(Math.max(v, 0.1)));
+const decadeBelow = (v: number) => 10 ** Math.floor(Math.log10(Math.max(v, 0.001)));
+const decadeAbove = (v: number) => 10 ** Math.ceil(Math.log10(Math.max(v, 0.001)));
 
 function formatTick(v: number): string {
   if (v >= 1_000_000) return `${v / 1_000_000}M`;
   if (v >= 10_000) return `${v / 1000}k`;
+  if (v > 0 && v < 1) return String(+v.toPrecision(1));
   return String(+v.toPrecision(3));
 }
 
