@@ -1,0 +1,89 @@
+/**
+ * The scenario contract (DESIGN.md §4), for every folder in scenarios/ and every seed below:
+ * the starter misses an SLO by a wide margin; the solution and every alt fix meet every SLO
+ * and check; every wrong fix misses something; the fix that skips the work fails a
+ * functional check. Adding a scenario means adding a folder: this file finds it.
+ *
+ * Set SCENARIO=<id> to walk one scenario only while writing it.
+ */
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../runner/run.ts';
+import { nodeHost } from '../../runner/node/node-host.ts';
+import { loadScenarioFolder, scenarioIds, type ScenarioFolder } from '../../runner/node/scenario-folder.ts';
+import { parseThreshold } from '../../runner/slo/threshold.ts';
+import type { RunSummary, SloResult } from '../../runner/types.ts';
+import { littleGap } from '../helpers/run-fixture.ts';
+
+export const CONTRACT_SEEDS = [1, 2, 3, 4, 5];
+/** The file every scenario must have: a "fix" that returns canned or partial data. */
+export const SKIPS_WORK_FIX = 'wrong-skips-work.ts';
+
+const only = process.env.SCENARIO;
+const ids = scenarioIds().filter((id) => !only || id === only);
+
+/** How far an SLO is missed: actual/target for upper bounds, target/actual for lower bounds. */
+export function missFactor(slo: SloResult): number {
+  const t = parseThreshold(slo.threshold);
+  if (!t.ok || slo.actual === null) return Infinity;
+  if (t.op === '<' || t.op === '<=') return t.target === 0 ? (slo.actual > 0 ? Infinity : 0) : slo.actual / t.target;
+  if (t.op === '>' || t.op === '>=') return slo.actual === 0 ? Infinity : t.target / slo.actual;
+  return slo.pass ? 0 : Infinity;
+}
+
+function describeFailures(s: RunSummary): string {
+  const slos = s.slos.filter((x) => !x.pass).map((x) => `${x.label}: ${x.actual} vs ${x.threshold}`);
+  const checks = s.checks.filter((c) => !c.pass).map((c) => `${c.name}: ${c.failed}/${c.checked} ${c.problems[0] ?? ''}`);
+  return [...slos, ...checks, ...s.errors.slice(0, 3).map((e) => `error: ${e.message}`), s.statusReason ?? ''].join('; ');
+}
+
+async function run(folder: ScenarioFolder, code: string, seed: number): Promise<RunSummary> {
+  const s = await runScenario(folder.definition, { ...nodeHost(), code, seed });
+  expect(s.status, s.statusReason).toBe('completed');
+  expect(littleGap(s)).toBeLessThan(0.01);
+  return s;
+}
+
+for (const id of ids) {
+  describe(`scenario ${id}`, async () => {
+    const folder = await loadScenarioFolder(id);
+
+    it('has the files and metadata the lab shows', () => {
+      expect(folder.definition.id).toBe(id);
+      expect(folder.readme.hints.length).toBe(3);
+      expect(folder.readme.followUps.trim().length).toBeGreaterThan(0);
+      expect(folder.solution, 'solution.ts').toBeTruthy();
+      expect(folder.fixes.some((f) => f.name === SKIPS_WORK_FIX), `fixes/${SKIPS_WORK_FIX}`).toBe(true);
+      expect(folder.fixes.some((f) => f.kind === 'wrong' && f.name !== SKIPS_WORK_FIX), 'a tempting wrong fix').toBe(true);
+      expect(folder.definition.checks?.length, 'functional checks').toBeGreaterThan(0);
+    });
+
+    for (const seed of CONTRACT_SEEDS) {
+      it(`seed ${seed}: starter misses an SLO by at least 2x`, async () => {
+        const s = await run(folder, folder.starter, seed);
+        expect(s.passed).toBe(false);
+        const worst = Math.max(...s.slos.filter((x) => !x.pass).map(missFactor));
+        expect(worst, describeFailures(s)).toBeGreaterThanOrEqual(2);
+      });
+
+      it(`seed ${seed}: solution meets every SLO and check`, async () => {
+        const s = await run(folder, folder.solution ?? '', seed);
+        expect(s.passed, describeFailures(s)).toBe(true);
+      });
+
+      for (const fix of folder.fixes) {
+        if (fix.kind === 'alt') {
+          it(`seed ${seed}: ${fix.name} meets every SLO and check`, async () => {
+            const s = await run(folder, fix.code, seed);
+            expect(s.passed, describeFailures(s)).toBe(true);
+          });
+        } else {
+          it(`seed ${seed}: ${fix.name} misses${fix.name === SKIPS_WORK_FIX ? ' a functional check' : ' an SLO or check'}`, async () => {
+            const s = await run(folder, fix.code, seed);
+            expect(s.passed).toBe(false);
+            if (fix.name === SKIPS_WORK_FIX) expect(s.checks.some((c) => !c.pass), describeFailures(s)).toBe(true);
+          });
+        }
+      }
+    }
+  });
+}
