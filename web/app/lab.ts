@@ -9,8 +9,9 @@ export const lab = new LabClient(
 /** Starts the worker (cheap: it only reports the scenarios); warming it up is separate. */
 export function startLab(): void {
   lab.init().then(
-    (scenarios) => {
+    ({ scenarios, platformTypes }) => {
       useUi.getState().setScenarioInfo(scenarios);
+      useUi.getState().setPlatformTypes(platformTypes);
       useUi.getState().setLabError(null);
     },
     (e: Error) => useUi.getState().setLabError(`The simulator could not start: ${e.message}`),

@@ -3,6 +3,8 @@
  * starter.ts and a solution.ts is a scenario. A README that does not parse still lists the
  * scenario, with its error, so an author sees what to fix.
  */
+// The parser is imported on its own, not through runner/index.ts, so the page's bundle
+// does not carry the simulator (it runs in the worker).
 import { parseScenarioReadme, type ScenarioReadme } from '../../runner/catalog/readme.ts';
 
 // The tests/e2e/fixtures entries are TEMPORARY: a stand-in scenario until real ones exist.

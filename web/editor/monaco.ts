@@ -13,7 +13,7 @@ import 'monaco-editor/features/register.all';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/language/typescript/ts.worker?worker';
 import { loader } from '@monaco-editor/react';
-import { PLATFORM_TYPES } from './platformTypes.ts';
+import { useUi } from '../store/uiStore.ts';
 
 self.MonacoEnvironment = {
   getWorker(_workerId: string, label: string) {
@@ -33,7 +33,18 @@ typescriptDefaults.setCompilerOptions({
   esModuleInterop: true,
 });
 typescriptDefaults.setEagerModelSync(true);
-for (const lib of PLATFORM_TYPES) typescriptDefaults.addExtraLib(lib.content, lib.path);
+
+// The declarations arrive from the lab worker, usually before the editor has loaded.
+function addPlatformTypes(files: { path: string; content: string }[] | null): boolean {
+  if (!files) return false;
+  typescriptDefaults.setExtraLibs(files.map((f) => ({ filePath: f.path, content: f.content })));
+  return true;
+}
+if (!addPlatformTypes(useUi.getState().platformTypes)) {
+  const unsubscribe = useUi.subscribe((s) => {
+    if (addPlatformTypes(s.platformTypes)) unsubscribe();
+  });
+}
 
 loader.config({ monaco });
 

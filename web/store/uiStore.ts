@@ -3,6 +3,7 @@
  * itself lives in the run machine; code lives in the editor and in drafts.
  */
 import { create } from 'zustand';
+import type { TypeFile } from '../../runner/index.ts';
 import type { ScenarioInfo } from '../worker/protocol.ts';
 import { loadProgress, type ScenarioProgress } from '../storage/progress.ts';
 
@@ -20,6 +21,8 @@ interface UiState {
   /** From the worker once it has started; null until then. */
   scenarioInfo: Record<string, ScenarioInfo> | null;
   labError: string | null;
+  /** The platform's declaration files for the editor, from the worker. */
+  platformTypes: TypeFile[] | null;
   progress: Record<string, ScenarioProgress>;
   hintsShown: Record<string, number>;
   seed: number;
@@ -30,6 +33,7 @@ interface UiState {
   editorReady: boolean;
   setScenarioInfo(list: ScenarioInfo[]): void;
   setLabError(message: string | null): void;
+  setPlatformTypes(files: TypeFile[]): void;
   setProgress(p: Record<string, ScenarioProgress>): void;
   showNextHint(scenarioId: string): void;
   setSeed(seed: number): void;
@@ -45,6 +49,7 @@ export const DEFAULT_SEED = 1;
 export const useUi = create<UiState>()((set) => ({
   scenarioInfo: null,
   labError: null,
+  platformTypes: null,
   progress: loadProgress(),
   hintsShown: {},
   seed: DEFAULT_SEED,
@@ -55,6 +60,7 @@ export const useUi = create<UiState>()((set) => ({
   editorReady: false,
   setScenarioInfo: (list) => set({ scenarioInfo: Object.fromEntries(list.map((s) => [s.id, s])) }),
   setLabError: (labError) => set({ labError }),
+  setPlatformTypes: (platformTypes) => set({ platformTypes }),
   setProgress: (progress) => set({ progress }),
   showNextHint: (id) => set((s) => ({ hintsShown: { ...s.hintsShown, [id]: (s.hintsShown[id] ?? 0) + 1 } })),
   setSeed: (seed) => set({ seed }),

@@ -3,7 +3,7 @@
  * replaces the worker when it goes silent mid-run (user code stuck in a loop that never
  * yields) or dies.
  */
-import type { Diagnostic, RunProgress, RunSummary } from '../../runner/index.ts';
+import type { Diagnostic, RunProgress, RunSummary, TypeFile } from '../../runner/index.ts';
 import {
   HEARTBEAT_TIMEOUT_MS,
   SETUP_TIMEOUT_MS,
@@ -24,6 +24,12 @@ export interface RunHandlers {
   onHung(): void;
 }
 
+/** What the worker reports once it has started. */
+export interface LabInfo {
+  scenarios: ScenarioInfo[];
+  platformTypes: TypeFile[];
+}
+
 export interface RunHandle {
   readonly runId: number;
   stop(): void;
@@ -39,8 +45,8 @@ interface ActiveRun {
 
 export class LabClient {
   private worker: Worker | null = null;
-  private initPromise: Promise<ScenarioInfo[]> | null = null;
-  private resolveInit: ((s: ScenarioInfo[]) => void) | null = null;
+  private initPromise: Promise<LabInfo> | null = null;
+  private resolveInit: ((info: LabInfo) => void) | null = null;
   private rejectInit: ((e: Error) => void) | null = null;
   private active: ActiveRun | null = null;
   private nextRunId = 1;
@@ -54,14 +60,14 @@ export class LabClient {
   ) {}
 
   /** Starts the worker once; a failed start is retried by the next call. */
-  init(): Promise<ScenarioInfo[]> {
+  init(): Promise<LabInfo> {
     if (this.disposed) return Promise.reject(new Error('the lab client was disposed'));
     if (this.initPromise) return this.initPromise;
     const worker = this.createWorker();
     this.worker = worker;
     worker.onmessage = (e: MessageEvent<WorkerMessage>) => this.onMessage(worker, e.data);
     worker.onerror = (e) => this.onWorkerCrash(worker, e.message || 'the lab worker crashed');
-    this.initPromise = new Promise<ScenarioInfo[]>((resolve, reject) => {
+    this.initPromise = new Promise<LabInfo>((resolve, reject) => {
       this.resolveInit = resolve;
       this.rejectInit = reject;
     });
@@ -126,7 +132,7 @@ export class LabClient {
 
   private onMessage(worker: Worker, msg: WorkerMessage): void {
     if (worker !== this.worker) return;
-    if (msg.type === 'init.done') return this.resolveInit?.(msg.scenarios);
+    if (msg.type === 'init.done') return this.resolveInit?.({ scenarios: msg.scenarios, platformTypes: msg.platformTypes });
     if (msg.type === 'init.failed') return this.onWorkerCrash(worker, msg.message);
     const active = this.active;
     if (!active || msg.runId !== active.runId) return; // a stale run's message

@@ -5,7 +5,15 @@
  */
 import * as esbuild from 'esbuild-wasm';
 import wasmURL from 'esbuild-wasm/esbuild.wasm?url';
-import { BadInput, CompileFailed, createCompiler, LIBRARY_NAMES, runScenario, type Compiler } from '../../runner/index.ts';
+import {
+  BadInput,
+  CompileFailed,
+  createCompiler,
+  LIBRARY_NAMES,
+  PLATFORM_TYPES,
+  runScenario,
+  type Compiler,
+} from '../../runner/index.ts';
 import { librarySourcesFor } from './librarySources.ts';
 import { describeScenario, scenarioDefinitions } from './scenarioModules.ts';
 import { HEARTBEAT_INTERVAL_MS, type HostMessage, type RunRequest, type WorkerMessage } from './protocol.ts';
@@ -77,6 +85,7 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
       post({
         type: 'init.done',
         scenarios: [...scenarioDefinitions].map(([id, def]) => describeScenario(id, def)),
+        platformTypes: PLATFORM_TYPES,
       });
       break;
     case 'warm':

@@ -3,7 +3,7 @@
  * member with a `type`; messages about a run carry its `runId`, and the page drops any whose
  * `runId` is not the run it is waiting for (a stopped or superseded run can still be talking).
  */
-import type { Diagnostic, RunProgress, RunSummary, SloSpec } from '../../runner/index.ts';
+import type { Diagnostic, RunProgress, RunSummary, SloSpec, TypeFile } from '../../runner/index.ts';
 
 /** What the page needs to know about a scenario that only its `scenario.ts` says. */
 export interface ScenarioInfo {
@@ -35,7 +35,11 @@ export type HostMessage =
 // --- worker -> page --------------------------------------------------------------------------
 
 export type WorkerMessage =
-  | { type: 'init.done'; scenarios: ScenarioInfo[] }
+  /**
+   * The scenarios, and the platform's declaration files for the editor: they come from the
+   * worker so the page never loads the simulator's code.
+   */
+  | { type: 'init.done'; scenarios: ScenarioInfo[]; platformTypes: TypeFile[] }
   | { type: 'init.failed'; message: string }
   /**
    * Sent a few times a second while a run is active; silence means the thread is stuck.
