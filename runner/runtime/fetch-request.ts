@@ -61,16 +61,31 @@ export class SimRequest {
   }
 }
 
-/** `new URL` with undici's wording when it fails (there is no base URL in Node). */
+/** Parsed URLs by text: services call the same few URLs over and over, and parsing is costly. */
+const parsedUrls = new Map<string, URL>();
+const PARSED_URLS_MAX = 1000;
+
+/**
+ * `new URL` with undici's wording when it fails (there is no base URL in Node). The result
+ * may be shared between calls, so callers must not modify it.
+ */
 export function parseUrl(input: string | URL): URL {
+  const text = String(input);
+  const hit = parsedUrls.get(text);
+  if (hit) return hit;
+  let url: URL;
   try {
-    return new URL(String(input));
+    url = new URL(text);
   } catch (cause) {
-    throw new TypeError(`Failed to parse URL from ${String(input)}`, { cause });
+    throw new TypeError(`Failed to parse URL from ${text}`, { cause });
   }
+  if (parsedUrls.size >= PARSED_URLS_MAX) parsedUrls.delete(parsedUrls.keys().next().value as string);
+  parsedUrls.set(text, url);
+  return url;
 }
 
 function normaliseMethod(method: string): string {
+  if (method === 'GET' || method === 'POST') return method; // the common case, already valid
   const m = String(method);
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(m)) throw new TypeError(`'${m}' is not a valid HTTP method.`);
   const upper = m.toUpperCase();
@@ -81,7 +96,7 @@ function normaliseMethod(method: string): string {
 /** What the downstream model receives: path, query and headers split out, JSON bodies parsed. */
 export function toDownstreamRequest(req: SimRequest, url: URL): DownstreamRequest {
   const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) if (!(k in query)) query[k] = v;
+  if (url.search) for (const [k, v] of url.searchParams) if (!(k in query)) query[k] = v;
   let body: unknown = undefined;
   if (req.bodyText !== null) {
     // Many callers send JSON.stringify(...) without a content-type; parse whatever parses.

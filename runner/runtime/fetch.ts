@@ -17,7 +17,7 @@ import type { DownstreamService, DownstreamStats } from './downstream.ts';
 import type { Platform } from './platform.ts';
 import { ConnectionPool, type ConnectionStats } from './fetch-connections.ts';
 import { SimHeaders } from './fetch-headers.ts';
-import { SimRequest, toDownstreamRequest, type RequestInitLike } from './fetch-request.ts';
+import { parseUrl, SimRequest, toDownstreamRequest, type RequestInitLike } from './fetch-request.ts';
 import { createResponseClass, FETCHED, statusText, type SimResponse } from './fetch-response.ts';
 
 /**
@@ -114,7 +114,7 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
     let url: URL;
     try {
       req = new SimRequest(input, init);
-      url = new URL(req.url);
+      url = parseUrl(req.url);
     } catch (err) {
       return p.Promise.reject(err);
     }

@@ -21,6 +21,7 @@ type Handler = (req: IncomingRequest, reply: Reply) => unknown;
 interface Route {
   key: string;
   method: string;
+  url: string;
   segments: string[];
   handler: Handler;
 }
@@ -115,7 +116,7 @@ export class HttpServer {
     if (typeof url !== 'string' || !url.startsWith('/')) throw new RouteRegistrationError(`Route path must start with '/': got ${String(url)}.`);
     const key = `${method.toUpperCase()} ${url}`;
     if (this.hasRoute(key)) throw new RouteRegistrationError(`Route ${key} is registered twice.`);
-    this.routes.push({ key, method: method.toUpperCase(), segments: url.split('/'), handler });
+    this.routes.push({ key, method: method.toUpperCase(), url, segments: url.split('/'), handler });
   }
 
   /**
@@ -130,7 +131,9 @@ export class HttpServer {
   private dispatch(req: LoadRequest, done: (reply: ServerReply, atMs: number) => void): void {
     const loop = this.p.loop;
     loop.charge(this.requestOverheadMs);
-    const [pathname, search = ''] = req.path.split('?');
+    const q = req.path.indexOf('?');
+    const pathname = q < 0 ? req.path : req.path.slice(0, q);
+    const search = q < 0 ? '' : req.path.slice(q + 1);
     const match = this.match(req.method, pathname);
     if (!match) {
       done({ status: 404, json: JSON.stringify({ error: 'Not Found' }) }, loop.now());
@@ -145,9 +148,9 @@ export class HttpServer {
     const request: IncomingRequest = {
       method: req.method,
       url: req.path,
-      routeOptions: { url: match.route.segments.join('/') },
+      routeOptions: { url: match.route.url },
       params: match.params,
-      query: Object.fromEntries(new URLSearchParams(search)),
+      query: search ? Object.fromEntries(new URLSearchParams(search)) : {},
       headers: { ...(req.headers ?? {}) },
       body,
       id: `req-${this.nextId++}`,

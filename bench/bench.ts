@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: how fast the simulator runs, in virtual seconds per wall second and
+ * simulated requests per wall second, for a textbook M/M/1 queue and for every scenario's
+ * starter and solution; and how long a compile takes. Speed targets are checked here, not
+ * in timed tests: M/M/1 ≥ 100 000 requests per wall second, every scenario ≥ 20× real time.
+ */
+import { runScenario } from '../runner/run.ts';
+import { nodeHost } from '../runner/node/node-host.ts';
+import { loadScenarioFolder, scenarioIds } from '../runner/node/scenario-folder.ts';
+import { renderTable } from '../runner/report/table.ts';
+import type { RunSummary, ScenarioDefinition } from '../runner/types.ts';
+import { FORWARDING_SERVICE, textbookQueue } from '../tests/queueing/textbook.ts';
+
+const TARGET_MM1_REQUESTS_PER_SEC = 100_000;
+const TARGET_SCENARIO_SPEEDUP = 20;
+
+interface Row {
+  name: string;
+  virtualSec: number;
+  wallSec: number;
+  requests: number;
+  passed: boolean;
+  target: (r: Row) => boolean;
+}
+
+async function measure(name: string, def: ScenarioDefinition, code: string, target: Row['target']): Promise<Row> {
+  const host = nodeHost();
+  await host.compiler(code); // compile time is reported separately
+  // One warm-up run (JIT, database creation), then the timed run.
+  await runScenario(def, { ...host, code, seed: 1 });
+  const start = performance.now();
+  const s: RunSummary = await runScenario(def, { ...host, code, seed: 1 });
+  const wallSec = (performance.now() - start) / 1000;
+  return { name, virtualSec: s.windowMs / 1000, wallSec, requests: s.requests.arrivals, passed: s.passed, target };
+}
+
+async function compileLatency(code: string): Promise<number> {
+  const { compiler } = nodeHost();
+  await compiler(`${code}\n// warm`);
+  const start = performance.now();
+  const n = 20;
+  for (let i = 0; i < n; i++) await compiler(`${code}\n// ${i}`);
+  return (performance.now() - start) / n;
+}
+
+const rows: Row[] = [];
+rows.push(await measure(
+  'M/M/1 (ρ 0.8, 10 ms)',
+  textbookQueue({ servers: 1, serviceMeanMs: 10, ratePerSec: 80, durationMs: 2_000_000 }),
+  FORWARDING_SERVICE,
+  (r) => r.requests / r.wallSec >= TARGET_MM1_REQUESTS_PER_SEC,
+));
+let sampleCode = FORWARDING_SERVICE;
+for (const id of scenarioIds()) {
+  const f = await loadScenarioFolder(id);
+  const speedup = (r: Row) => r.virtualSec / r.wallSec >= TARGET_SCENARIO_SPEEDUP;
+  rows.push(await measure(`${id} starter`, f.definition, f.starter, speedup));
+  if (f.solution) rows.push(await measure(`${id} solution`, f.definition, f.solution, speedup));
+  sampleCode = f.starter;
+}
+
+const table = renderTable(
+  [
+    { header: 'run' },
+    { header: 'virtual s', align: 'right' },
+    { header: 'wall s', align: 'right' },
+    { header: 'virtual s / wall s', align: 'right' },
+    { header: 'requests', align: 'right' },
+    { header: 'requests / wall s', align: 'right' },
+    { header: 'SLOs', align: 'right' },
+    { header: 'target', align: 'right' },
+  ],
+  rows.map((r) => [
+    r.name,
+    r.virtualSec.toFixed(0),
+    r.wallSec.toFixed(2),
+    (r.virtualSec / r.wallSec).toFixed(0),
+    String(r.requests),
+    Math.round(r.requests / r.wallSec).toLocaleString('en-US'),
+    r.passed ? 'pass' : 'fail',
+    r.target(r) ? 'met' : 'MISSED',
+  ]),
+  { indent: 0, widthMax: 120 },
+);
+console.log(table.join('\n'));
+console.log(`\ncompile (esbuild-wasm, same options as the browser): ${(await compileLatency(sampleCode)).toFixed(1)} ms per build`);
+console.log(`targets: M/M/1 >= ${TARGET_MM1_REQUESTS_PER_SEC.toLocaleString('en-US')} requests per wall second; scenarios >= ${TARGET_SCENARIO_SPEEDUP}x real time`);
+process.exit(rows.every((r) => r.target(r)) ? 0 : 1);
