@@ -25,6 +25,8 @@ export interface TailspinTestHook {
   setCode(code: string): void;
   /** Editor typing helpers off, so keyboard input lands verbatim (for tests that type code). */
   plainTyping(): void;
+  /** The editor's cursor, 1-based (null before the editor loads). */
+  cursor(): { line: number; column: number } | null;
   /** Editor markers (compile errors and TypeScript diagnostics), 1-based lines. */
   markers(): { message: string; line: number; owner: string }[];
   /** The run state of the open scenario page, or 'none'. */
@@ -64,6 +66,7 @@ export function installTestHook(): void {
     getCode: () => getEditorHandle()?.getCode() ?? null,
     setCode: (code) => getEditorHandle()?.setCode(code),
     plainTyping: () => getEditorHandle()?.plainTyping(),
+    cursor: () => getEditorHandle()?.cursor() ?? null,
     markers: () =>
       (getEditorHandle()?.markers() ?? []).map((m) => ({ message: m.message, line: m.startLineNumber, owner: m.owner })),
     runState: () => binding?.state() ?? 'none',

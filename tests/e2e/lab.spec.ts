@@ -46,6 +46,20 @@ test('a compile error becomes an editor marker and a readable message', async ({
   await expect(page.locator('.monaco-editor .squiggly-error').first()).toBeVisible();
 });
 
+test('an exception in the service names its TypeScript line, and a click jumps there', async ({ lab, page }) => {
+  const id = await firstScenario(lab);
+  await lab.openScenario(id);
+  const starter = (await lab.code())!;
+  const line = starter.split('\n').length + 2;
+  await lab.setCode(`${starter}\n\nthrow new Error('broken on purpose');\n`);
+  await lab.run();
+  expect(await lab.waitForRunEnd()).toBe('failed');
+  const message = page.getByTestId('run-message');
+  await expect(message).toContainText('broken on purpose');
+  await message.getByRole('button', { name: `line ${line}` }).first().click();
+  expect((await page.evaluate(() => window.__tailspin!.cursor()))?.line).toBe(line);
+});
+
 test('a loop that never yields is stopped with a plain message, and the next run works', async ({ lab, page }) => {
   const id = await firstScenario(lab);
   await lab.openScenario(id);

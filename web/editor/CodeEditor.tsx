@@ -52,6 +52,10 @@ export default function CodeEditor({ scenarioId, initialCode, onChange, onRunSho
         ed.setPosition({ lineNumber: line, column });
         ed.focus();
       },
+      cursor: () => {
+        const p = ed.getPosition();
+        return { line: p?.lineNumber ?? 1, column: p?.column ?? 1 };
+      },
       focus: () => ed.focus(),
       markers: () => monaco.editor.getModelMarkers({ resource: model().uri }),
       plainTyping: () =>

@@ -11,6 +11,8 @@ export interface EditorHandle {
   setCode(code: string): void;
   showDiagnostics(diagnostics: Diagnostic[]): void;
   reveal(line: number, column?: number): void;
+  /** The cursor, 1-based. */
+  cursor(): { line: number; column: number };
   focus(): void;
   /** Markers currently shown, from the compiler and the TypeScript service. */
   markers(): editor.IMarker[];

@@ -137,8 +137,11 @@ async function runOne(job: Job, req: RunRequest): Promise<void> {
       // The interval above covers the async phases (compiler start, database creation); this
       // covers the simulation, and says user code is running.
       onHeartbeat: () => {
+        // The first call comes just before user code starts: tell the page at once, since
+        // that code may never give the thread back.
+        const first = !job.userCode;
         job.userCode = true;
-        if (performance.now() - job.lastBeatMs >= HEARTBEAT_INTERVAL_MS) beat(job);
+        if (first || performance.now() - job.lastBeatMs >= HEARTBEAT_INTERVAL_MS) beat(job);
       },
     });
     post({ type: 'run.done', runId, summary, simulateMs: performance.now() - t1 });
