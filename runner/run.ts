@@ -75,10 +75,13 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   let finished = false;
   const pending: SeriesBucket[] = [];
 
+  // Like Node's monitor, a repeating libuv timer: after a stall it fires once and is re-armed
+  // from then, so a stall is one long sample, not one per interval it swallowed.
   const monitor = (expectedMs: number): void => {
     p.loop.post(expectedMs, () => {
-      collector.loopDelay(p.loop.now() - expectedMs);
-      if (!finished) monitor(expectedMs + LOOP_MONITOR_INTERVAL_MS);
+      const nowMs = p.loop.now();
+      collector.loopDelay(nowMs - expectedMs);
+      if (!finished) monitor(nowMs + LOOP_MONITOR_INTERVAL_MS);
     }, undefined);
   };
   const closeBucket = (atMs: number): void => {

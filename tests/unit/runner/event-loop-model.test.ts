@@ -45,6 +45,26 @@ describe('the main thread in virtual time', () => {
     expect(sync.metrics).toBeDefined();
   });
 
+  it('samples event-loop delay like monitorEventLoopDelay: one long sample per stall, no catch-up samples', async () => {
+    // One 200 ms stall in a 10 s run. Node's monitor is a repeating libuv timer: after the
+    // stall it fires once (one sample of ~200 ms) and again 10 ms later, so only one of
+    // about a thousand samples is large and the p99 stays near zero.
+    const code = `
+import type { FastifyInstance } from 'fastify';
+setTimeout(() => { const t = Date.now(); while (Date.now() - t < 200) {} }, 5003);
+export default async function routes(app: FastifyInstance) {
+  app.get('/health', async () => ({ ok: true }));
+  app.post('/work', async () => ({ ok: true }));
+}`;
+    const s = await runFolder(dir, code, 1, (d) => ({
+      ...d,
+      slos: ['p(99)<1', 'max<1000'].map((threshold) => ({ metric: 'eventloop_delay', threshold, label: threshold })),
+    }));
+    const m = (agg: string) => s.metrics[`eventloop_delay:${agg}`];
+    expect(m('max')).toBeGreaterThan(190);
+    expect(m('p(99)')).toBeLessThan(1);
+  });
+
   it('is deterministic: same code and seed give byte-identical summaries, another seed differs', async () => {
     const code = service("await new Promise((r) => setTimeout(r, Math.random() * 10));");
     const a = JSON.stringify(await runFolder(dir, code, 7));
