@@ -32,6 +32,18 @@ test('the editor becomes ready and shows the starter', async ({ lab, page }) => 
   await expect(page.getByTestId('slo-targets')).toBeVisible();
 });
 
+test('Ctrl/Cmd+Enter runs, from the editor or anywhere on the page', async ({ lab, page }) => {
+  const id = await firstScenario(lab);
+  await lab.openScenario(id);
+  await lab.focusEditor();
+  await page.keyboard.press('ControlOrMeta+Enter');
+  expect(await lab.waitForRunEnd()).toBe('done');
+  await page.getByTestId('seed-input').focus();
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await page.waitForFunction(() => window.__tailspin!.runState() !== 'done');
+  expect(await lab.waitForRunEnd()).toBe('done');
+});
+
 test('a compile error becomes an editor marker and a readable message', async ({ lab, page }) => {
   const id = await firstScenario(lab);
   await lab.openScenario(id);

@@ -132,6 +132,19 @@ function Workspace({ entry }: { entry: CatalogEntry }) {
 
   useEffect(() => () => useUi.getState().openDialog(null), []);
 
+  // Ctrl/Cmd+Enter runs or stops from anywhere on the page; inside the editor, the editor's
+  // own binding has already handled it.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.defaultPrevented) return;
+      if (useUi.getState().dialog !== null) return;
+      e.preventDefault();
+      runOrStop();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [runOrStop]);
+
   const title = entry.readme?.meta.title ?? entry.id;
   return (
     <main className="workspace" data-testid="scenario-page" data-scenario={entry.id}>
