@@ -104,6 +104,7 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
     return undefined;
   });
   finished = true;
+  client.abandonAll(p.kernel.nowMs);
   const windowMs = Math.max(durationMs, collector.lastCompletionMs);
   if (collector.series.length === 0 || collector.series[collector.series.length - 1].tMs + 1000 <= windowMs) {
     const last = collector.closeBucket(windowMs);

@@ -33,8 +33,7 @@ export interface LoadClientEvents {
 }
 
 export class LoadClient {
-  /** Logical requests not yet finished. */
-  inFlight = 0;
+  private readonly open = new Set<LogicalRequest>();
   arrivalsDone = false;
   private seq = 0;
   private readonly next: (afterMs: number) => number;
@@ -52,8 +51,21 @@ export class LoadClient {
     this.totalWeight = spec.mix.reduce((s, m) => s + m.weight, 0);
   }
 
+  /** Logical requests not yet finished. */
+  get inFlight(): number {
+    return this.open.size;
+  }
+
   start(): void {
     this.scheduleAfter(0);
+  }
+
+  /**
+   * Ends every request still open as a timeout at `atMs`: the run's time limit came first
+   * (only possible when clients never time out on their own).
+   */
+  abandonAll(atMs: number): void {
+    for (const l of [...this.open]) this.end(l, atMs, 'timeout', undefined);
   }
 
   private scheduleAfter(afterMs: number): void {
@@ -91,7 +103,7 @@ export class LoadClient {
       done: false,
       contexts: [],
     };
-    this.inFlight++;
+    this.open.add(l);
     this.events.arrive(l);
     this.send(l, t);
   }
@@ -132,7 +144,7 @@ export class LoadClient {
 
   private end(l: LogicalRequest, atMs: number, outcome: Outcome, reply: ServerReply | undefined): void {
     l.done = true;
-    this.inFlight--;
+    this.open.delete(l);
     this.events.finish(l, atMs, outcome, reply);
   }
 }

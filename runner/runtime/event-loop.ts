@@ -72,19 +72,21 @@ export class EventLoop {
     this.post(this.now(), fn, context);
   }
 
-  /** Runs the startup code (module top level, route registration) as the first task. */
+  /** Runs the startup code (module top level, route registration) now, from outside any event. */
   runNow(fn: () => void): void {
-    this.enqueue({ fn, context: undefined });
+    this.runTask({ fn, context: undefined });
   }
 
   private enqueue(task: Task): void {
-    const idle = this.readyHead === this.ready.length && !this.inTask && this.kernel.nowMs >= this.busyUntilMs;
+    this.ready.push(task);
+    const idle = !this.inTask && !this.runScheduled && this.kernel.nowMs >= this.busyUntilMs;
     if (idle) {
-      // Fast path: nothing is waiting and the thread is free, so the task runs at once.
-      this.runTask(task);
+      // Fast path: the thread is free, so the task runs at this instant, once the event that
+      // made it ready has finished (so that event's own bookkeeping never interleaves with it).
+      this.runScheduled = true;
+      this.kernel.defer(this.runReady);
       return;
     }
-    this.ready.push(task);
     this.scheduleRun();
   }
 

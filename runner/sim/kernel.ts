@@ -12,10 +12,19 @@ export class Kernel {
   eventsRun = 0;
   private readonly heap = new EventHeap();
   private hostWork: Promise<unknown>[] = [];
+  private deferred: (() => void)[] = [];
 
   /** Runs `fn` at virtual time `atMs` (never earlier than now). */
   at(atMs: number, fn: () => void): void {
     this.heap.push(atMs < this.nowMs ? this.nowMs : atMs, fn);
+  }
+
+  /**
+   * Runs `fn` at the current instant, right after the event now running returns and before
+   * any other event: for work that must not interleave with the code that caused it.
+   */
+  defer(fn: () => void): void {
+    this.deferred.push(fn);
   }
 
   /** Host work the simulation must see finished before its next event. */
@@ -41,11 +50,22 @@ export class Kernel {
 
   /** Runs the earliest event; false when there is none. */
   step(): boolean {
+    if (this.deferred.length) {
+      // Deferred from outside any event (setup code): run them first, at the current instant.
+      this.runDeferred();
+      return true;
+    }
     const ev = this.heap.pop();
     if (!ev) return false;
     this.nowMs = ev.atMs;
     this.eventsRun++;
     ev.run();
+    if (this.deferred.length) this.runDeferred();
     return true;
+  }
+
+  private runDeferred(): void {
+    for (let i = 0; i < this.deferred.length; i++) this.deferred[i]();
+    this.deferred.length = 0;
   }
 }

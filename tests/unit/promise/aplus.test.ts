@@ -127,7 +127,8 @@ function runSuite(): Promise<SuiteResult> {
   const saved = mochaGlobals.map((k) => [k, Object.getOwnPropertyDescriptor(g, k)] as const);
 
   return new Promise((resolve) => {
-    promisesAplusTests(adapterFor(P), { reporter: CountingReporter }, () => {
+    // mocha's default 200 ms per test is too tight on a loaded 2-core machine; correct code never waits.
+    promisesAplusTests(adapterFor(P), { reporter: CountingReporter, timeout: 5000 }, () => {
       for (const [k, d] of saved) {
         if (d) Object.defineProperty(g, k, d);
         else delete g[k];
