@@ -54,6 +54,8 @@ function Workspace({ entry }: { entry: CatalogEntry }) {
   const initialCode = useMemo(() => loadDraft(entry.id)?.code ?? entry.starter, [entry]);
   const codeRef = useRef(initialCode);
   const [history, setHistory] = useState<HistoryEntry[]>(() => loadHistory(entry.id));
+  /** Code of a past run the learner asked to load, waiting for confirmation. */
+  const [pendingCode, setPendingCode] = useState<string | null>(null);
 
   const onRunFinished = useCallback(
     (summary: RunSummary, request: RunRequest) => {
@@ -162,7 +164,7 @@ function Workspace({ entry }: { entry: CatalogEntry }) {
               Runs {history.length > 0 && <span className="count">{history.length}</span>}
             </button>
           </div>
-          {sideTab === 'brief' ? <Brief entry={entry} info={info} /> : <History entries={history} onLoadCode={replaceCode} />}
+          {sideTab === 'brief' ? <Brief entry={entry} info={info} /> : <History entries={history} onLoadCode={setPendingCode} />}
         </div>
       </aside>
       <section className="main">
@@ -206,6 +208,15 @@ function Workspace({ entry }: { entry: CatalogEntry }) {
             useUi.getState().setProgress(updateProgress(entry.id, { solutionRevealed: true }));
           }}
           onClose={() => openDialog(null)}
+        />
+      )}
+      {pendingCode !== null && (
+        <ConfirmDialog
+          title="Load the code of that run?"
+          text="Your current code is replaced by the code of that run. You can undo with Ctrl+Z in the editor."
+          confirmLabel="Load it"
+          onConfirm={() => replaceCode(pendingCode)}
+          onClose={() => setPendingCode(null)}
         />
       )}
       {dialog === 'diff' && (
