@@ -61,7 +61,7 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   const client = new LoadClient(p.kernel, def.load, loadScale, createPrng(opts.seed, 'load'), server, {
     arrive: (l) => collector.arrive(l.route, l.scheduledMs),
     finish: (l, endMs, outcome, reply) => {
-      collector.finish(l.route, l.scheduledMs, endMs, outcome, queriesOf(p.counters.queriesByContext, l));
+      collector.finish(l.route, l.scheduledMs, endMs, outcome, queriesOf(l));
       if (reply) {
         if (reply.error !== undefined) errors.record(reply.error, l.route);
         checks.observe(l, reply, endMs);
@@ -160,8 +160,8 @@ function defaultDrainMs(def: ScenarioDefinition): number {
   return timeoutMs * ((def.load.clientRetries ?? 0) + 1) + 1000;
 }
 
-function queriesOf(byContext: WeakMap<object, number>, l: LogicalRequest): number {
+function queriesOf(l: LogicalRequest): number {
   let n = 0;
-  for (const c of l.contexts) n += byContext.get(c) ?? 0;
+  for (const c of l.contexts) n += c.dbQueries;
   return n;
 }

@@ -9,13 +9,9 @@ import type { Prng } from '../sim/prng.ts';
 import type { LoadRequest, LoadSpec, RequestMixEntry } from '../types.ts';
 import type { Outcome } from '../metrics/collector.ts';
 import type { HttpServer, ServerReply } from '../runtime/http-server.ts';
+import type { RequestContext } from '../runtime/platform.ts';
 import { arrivalSchedule } from './arrivals.ts';
 
-/** The async context of one attempt; platform modules attribute work to it. */
-export interface RequestContext {
-  route: string;
-  seq: number;
-}
 
 export interface LogicalRequest {
   seq: number;
@@ -110,7 +106,7 @@ export class LoadClient {
 
   private send(l: LogicalRequest, atMs: number): void {
     const attempt = ++l.attempt;
-    const context: RequestContext = { route: l.route, seq: l.seq };
+    const context: RequestContext = { route: l.route, seq: l.seq, dbQueries: 0, calledHosts: undefined };
     l.contexts.push(context);
     this.server.handle(l.request, atMs, context, (reply, replyMs) => {
       this.kernel.at(replyMs, () => this.onReply(l, attempt, reply, replyMs));

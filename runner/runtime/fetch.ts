@@ -14,7 +14,7 @@
 import type { DownstreamResponse } from '../types.ts';
 import type { AbortApi, SimAbortSignal } from './abort.ts';
 import type { DownstreamService, DownstreamStats } from './downstream.ts';
-import type { Platform } from './platform.ts';
+import { isRequestContext, type Platform } from './platform.ts';
 import { ConnectionPool, type ConnectionStats } from './fetch-connections.ts';
 import { SimHeaders } from './fetch-headers.ts';
 import { parseUrl, SimRequest, toDownstreamRequest, type RequestInitLike } from './fetch-request.ts';
@@ -72,7 +72,6 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
   const knownHosts = [...byHost.keys()].sort();
   const tallies = new Map(services.map((s) => [s.host.toLowerCase(), { host: s.host, attempts: 0, calls: 0 }]));
   const pools = new Map<string, ConnectionPool>();
-  const callsByContext = new WeakMap<object, Set<string>>();
   const Response = createResponseClass(p.Promise);
   let aborted = 0;
   let unknownHost = 0;
@@ -91,11 +90,10 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
     const ctx = p.jobs.context;
     let first = true;
     // Startup code and background timers belong to no request: each fetch is its own call.
-    if (ctx !== null && typeof ctx === 'object') {
-      let hosts = callsByContext.get(ctx);
-      if (!hosts) callsByContext.set(ctx, (hosts = new Set()));
-      first = !hosts.has(host);
-      if (first) hosts.add(host);
+    if (isRequestContext(ctx)) {
+      const hosts = (ctx.calledHosts ??= []);
+      first = !hosts.includes(host);
+      if (first) hosts.push(host);
     }
     if (first) {
       p.counters.downstreamCalls++;

@@ -73,6 +73,7 @@ export class RouteRegistrationError extends Error {}
 
 export class HttpServer {
   private readonly routes: Route[] = [];
+  private readonly literalMatches = new Map<string, Route>();
   private nextId = 1;
 
   constructor(
@@ -191,6 +192,17 @@ export class HttpServer {
   }
 
   private match(method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
+    // Most traffic hits a few literal paths: remember those (not paths with parameters,
+    // whose params object must be fresh per request).
+    const key = `${method} ${pathname}`;
+    const literal = this.literalMatches.get(key);
+    if (literal) return { route: literal, params: {} };
+    const found = this.search(method, pathname);
+    if (found && !found.route.url.includes(':') && this.literalMatches.size < 1000) this.literalMatches.set(key, found.route);
+    return found;
+  }
+
+  private search(method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
     const parts = pathname.split('/');
     for (const route of this.routes) {
       if (route.method !== method || route.segments.length !== parts.length) continue;

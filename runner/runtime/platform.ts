@@ -21,5 +21,22 @@ export interface Platform {
   epochMs: number;
 }
 
+/**
+ * The async context of one request attempt (what AsyncLocalStorage would carry). Platform
+ * modules keep per-request bookkeeping here instead of in side tables: it is on the hot path.
+ */
+export interface RequestContext {
+  route: string;
+  seq: number;
+  /** Queries this attempt sent to the database. */
+  dbQueries: number;
+  /** Downstream hosts this attempt has called, for logical calls vs attempts. */
+  calledHosts: string[] | undefined;
+}
+
+export function isRequestContext(context: unknown): context is RequestContext {
+  return context !== undefined && context !== null && typeof (context as RequestContext).seq === 'number';
+}
+
 /** 2026-01-05T09:00:00Z: a Monday morning, when such pages tend to start. */
 export const DEFAULT_EPOCH_MS = Date.UTC(2026, 0, 5, 9, 0, 0);

@@ -2,6 +2,8 @@
  * Counters and gauges the platform modules update as the run goes; the metrics collector
  * reads them into per-second buckets. Plain fields: they are on the hot path.
  */
+import { isRequestContext } from './platform.ts';
+
 export class RunCounters {
   dbQueries = 0;
   downstreamCalls = 0;
@@ -12,8 +14,6 @@ export class RunCounters {
   poolWaitingMax = 0;
   threadPoolQueued = 0;
   threadPoolQueueMax = 0;
-  /** Queries issued per request context, so queries per request can be attributed to routes. */
-  readonly queriesByContext = new WeakMap<object, number>();
 
   notePool(inUse: number, waiting: number): void {
     this.poolInUse = inUse;
@@ -27,11 +27,10 @@ export class RunCounters {
     if (queued > this.threadPoolQueueMax) this.threadPoolQueueMax = queued;
   }
 
+  /** One query sent, attributed to the request whose code sent it. */
   noteQuery(context: unknown): void {
     this.dbQueries++;
-    if (context && typeof context === 'object') {
-      this.queriesByContext.set(context, (this.queriesByContext.get(context) ?? 0) + 1);
-    }
+    if (isRequestContext(context)) context.dbQueries++;
   }
 
   /** Resets the per-bucket maxima to the current values at the start of a bucket. */

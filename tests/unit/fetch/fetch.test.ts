@@ -2,6 +2,7 @@
  * Simulated fetch against downstream services: connection reuse, aborts, failures, the
  * main thread's part in timing, and the retry-amplification counters.
  */
+import type { RequestContext } from '../../../runner/runtime/platform.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DownstreamSpec } from '../../../runner/types.ts';
 import { createAbort, type AbortApi } from '../../../runner/runtime/abort.ts';
@@ -290,8 +291,8 @@ describe('request and response', () => {
 describe('counters', () => {
   it('attempts count every fetch; calls count each host once per request context', () => {
     const t = setup([A, { ...A, host: 'b.internal' }]);
-    const requestOne = {};
-    const requestTwo = {};
+    const requestOne: RequestContext = { route: 'GET /one', seq: 1, dbQueries: 0, calledHosts: undefined };
+    const requestTwo: RequestContext = { route: 'GET /two', seq: 2, dbQueries: 0, calledHosts: undefined };
     t.task(0, () => {
       for (let i = 0; i < 3; i++) t.fetch('http://a.internal/'); // a retry loop
       t.fetch('http://b.internal/');
