@@ -47,10 +47,10 @@ export default function CodeEditor({ scenarioId, initialCode, onChange, onRunSho
       },
       showDiagnostics: (diagnostics) =>
         monaco.editor.setModelMarkers(model(), MARKER_OWNER, diagnostics.map((d) => toMarker(model(), d))),
-      reveal: (line, column = 1) => {
-        ed.revealLineInCenter(line);
+      reveal: (line, column = 1, focus = true) => {
+        ed.revealLineInCenterIfOutsideViewport(line);
         ed.setPosition({ lineNumber: line, column });
-        ed.focus();
+        if (focus) ed.focus();
       },
       cursor: () => {
         const p = ed.getPosition();

@@ -10,7 +10,8 @@ export interface EditorHandle {
   /** Replaces the whole text as one undoable edit. */
   setCode(code: string): void;
   showDiagnostics(diagnostics: Diagnostic[]): void;
-  reveal(line: number, column?: number): void;
+  /** Scrolls to a place and puts the cursor there; `focus` also moves the keyboard focus. */
+  reveal(line: number, column?: number, focus?: boolean): void;
   /** The cursor, 1-based. */
   cursor(): { line: number; column: number };
   focus(): void;

@@ -2,11 +2,12 @@
  * The run lifecycle: compile, simulate, then simulate the starter for the same seed (unless it
  * is cached) so the page can compare. The machine declares; `setup()` implements.
  */
-import { assign, fromCallback, sendTo, setup, type EventObject } from 'xstate';
+import { assign, sendTo, setup } from 'xstate';
 import type { Diagnostic, RunProgress, RunSummary, SeriesBucket } from '../../runner/index.ts';
 import type { LabClient } from '../worker/LabClient.ts';
 import type { RunRequest } from '../worker/protocol.ts';
 import { baselineKey, getBaseline, putBaseline } from './baselineCache.ts';
+import { workerRun } from './workerRunActor.ts';
 
 export interface RunMachineInput {
   client: LabClient;
@@ -40,46 +41,6 @@ export type RunEvent =
   | { type: 'run.done'; summary: RunSummary; simulateMs: number }
   | { type: 'run.failed'; message: string; diagnostics?: Diagnostic[] }
   | { type: 'run.hung' };
-
-/**
- * The worker reports every virtual second, which for a fast simulation is dozens of times per
- * wall second; the page redraws at most this often.
- */
-const PROGRESS_FLUSH_MS = 100;
-
-/** Drives one run through the client and turns its callbacks into machine events. */
-const workerRun = fromCallback<EventObject, { client: LabClient; request: RunRequest }>(({ input, sendBack, receive }) => {
-  let finished = false;
-  let latest: RunProgress | null = null;
-  let buckets: SeriesBucket[] = [];
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const flush = () => {
-    if (timer !== null) clearTimeout(timer);
-    timer = null;
-    if (latest) sendBack({ type: 'run.progress', progress: { ...latest, buckets } });
-    latest = null;
-    buckets = [];
-  };
-  const handle = input.client.run(input.request, {
-    onCompiled: (compileMs) => sendBack({ type: 'compile.done', compileMs }),
-    onCompileFailed: (diagnostics) => ((finished = true), sendBack({ type: 'compile.failed', diagnostics })),
-    onProgress: (progress) => {
-      latest = progress;
-      buckets = buckets.concat(progress.buckets);
-      timer ??= setTimeout(flush, PROGRESS_FLUSH_MS);
-    },
-    onDone: (summary, simulateMs) => ((finished = true), flush(), sendBack({ type: 'run.done', summary, simulateMs })),
-    onFailed: (message, diagnostics) => ((finished = true), sendBack({ type: 'run.failed', message, diagnostics })),
-    onHung: () => ((finished = true), sendBack({ type: 'run.hung' })),
-  });
-  receive((e) => {
-    if (e.type === 'stop') handle.stop();
-  });
-  return () => {
-    if (timer !== null) clearTimeout(timer);
-    if (!finished) handle.stop();
-  };
-});
 
 const HUNG_MESSAGE =
   'Your code stopped answering: a loop that never yields (such as while (true) {}) kept the ' +

@@ -92,12 +92,13 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
       warmUp();
       break;
     case 'run': {
-      // Runs are sequential: a new one waits for the previous one (or the warm-up) to finish,
-      // and says it is alive meanwhile.
       const job: Job = { runId: msg.runId, stopRequested: false, userCode: false, lastBeatMs: 0, heartbeat: 0 as never };
       job.heartbeat = setInterval(() => beat(job), HEARTBEAT_INTERVAL_MS);
       jobs.set(msg.runId, job);
-      queue = queue.then(() => runOne(job, msg));
+      // Compiling needs only the compiler, so its errors come back at once; simulations are
+      // sequential and wait for the previous one (or the warm-up), saying they are alive.
+      const compiled = compile(job, msg);
+      queue = queue.then(() => simulate(job, msg, compiled));
       break;
     }
     case 'stop': {
@@ -108,24 +109,37 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
   }
 };
 
-async function runOne(job: Job, req: RunRequest): Promise<void> {
+/** Resolves to the compiler when the code compiles; otherwise reports why and resolves to null. */
+async function compile(job: Job, req: RunRequest): Promise<Compiler | null> {
   const { runId } = job;
   try {
+    const compiler = await getCompiler();
+    const t0 = performance.now();
+    const compiled = await compiler(req.code);
+    if (!compiled.ok) {
+      post({ type: 'compile.failed', runId, diagnostics: compiled.diagnostics });
+      return null;
+    }
+    post({ type: 'compile.done', runId, compileMs: performance.now() - t0 });
+    return compiler;
+  } catch (e) {
+    reportFailure(runId, e);
+    return null;
+  }
+}
+
+async function simulate(job: Job, req: RunRequest, compiled: Promise<Compiler | null>): Promise<void> {
+  const { runId } = job;
+  try {
+    const compiler = await compiled;
+    if (!compiler) return;
     if (job.stopRequested) {
       post({ type: 'run.failed', runId, message: 'Stopped before it started.' });
       return;
     }
     const def = scenarioDefinitions.get(req.scenarioId);
     if (!def) throw new Error(`unknown scenario "${req.scenarioId}"`);
-    const compiler = await getCompiler();
     const t0 = performance.now();
-    const compiled = await compiler(req.code);
-    if (!compiled.ok) {
-      post({ type: 'compile.failed', runId, diagnostics: compiled.diagnostics });
-      return;
-    }
-    post({ type: 'compile.done', runId, compileMs: performance.now() - t0 });
-    const t1 = performance.now();
     const summary = await runScenario(def, {
       code: req.code,
       seed: req.seed,
@@ -134,7 +148,7 @@ async function runOne(job: Job, req: RunRequest): Promise<void> {
       librarySources: librarySourcesFor(LIBRARY_NAMES),
       onProgress: (progress) => post({ type: 'run.progress', runId, progress }),
       shouldStop: () => job.stopRequested,
-      // The interval above covers the async phases (compiler start, database creation); this
+      // The job's interval covers the async phases (waiting, creating the database); this
       // covers the simulation, and says user code is running.
       onHeartbeat: () => {
         // The first call comes just before user code starts: tell the page at once, since
@@ -144,20 +158,24 @@ async function runOne(job: Job, req: RunRequest): Promise<void> {
         if (first || performance.now() - job.lastBeatMs >= HEARTBEAT_INTERVAL_MS) beat(job);
       },
     });
-    post({ type: 'run.done', runId, summary, simulateMs: performance.now() - t1 });
+    post({ type: 'run.done', runId, summary, simulateMs: performance.now() - t0 });
   } catch (e) {
-    if (e instanceof CompileFailed) {
-      post({ type: 'compile.failed', runId, diagnostics: e.diagnostics });
-    } else if (e instanceof BadInput) {
-      post({ type: 'run.failed', runId, message: badInputMessage(e), diagnostics: e.diagnostics });
-    } else {
-      // Not the learner's fault: a bug in the lab. Keep the stack for whoever debugs it.
-      console.error(e);
-      post({ type: 'run.failed', runId, message: e instanceof Error ? e.message : String(e) });
-    }
+    reportFailure(runId, e);
   } finally {
     clearInterval(job.heartbeat);
     jobs.delete(runId);
+  }
+}
+
+function reportFailure(runId: number, e: unknown): void {
+  if (e instanceof CompileFailed) {
+    post({ type: 'compile.failed', runId, diagnostics: e.diagnostics });
+  } else if (e instanceof BadInput) {
+    post({ type: 'run.failed', runId, message: badInputMessage(e), diagnostics: e.diagnostics });
+  } else {
+    // Not the learner's fault: a bug in the lab. Keep the stack for whoever debugs it.
+    console.error(e);
+    post({ type: 'run.failed', runId, message: e instanceof Error ? e.message : String(e) });
   }
 }
 
