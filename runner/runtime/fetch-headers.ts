@@ -75,7 +75,10 @@ export class SimHeaders {
 
   /** A plain lower-case record, what a downstream service receives. */
   toRecord(): Record<string, string> {
-    return Object.fromEntries(this.entries());
+    const record: Record<string, string> = {};
+    if (this.map.size === 0) return record;
+    for (const k of [...this.map.keys()].sort()) record[k] = this.map.get(k) as string;
+    return record;
   }
 
   get [Symbol.toStringTag](): string {
@@ -83,8 +86,14 @@ export class SimHeaders {
   }
 }
 
+/** Names already checked: a service sends the same few headers millions of times. */
+const validNames = new Set<string>(['content-type', 'content-length', 'connection', 'accept', 'authorization']);
+
 function normaliseName(name: string): string {
+  if (validNames.has(name)) return name;
   const key = String(name).toLowerCase();
+  if (validNames.has(key)) return key;
   if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(key)) throw new TypeError(`Headers.append: "${name}" is an invalid header name.`);
+  if (validNames.size < 1000) validNames.add(key);
   return key;
 }
