@@ -7,22 +7,9 @@
 // does not carry the simulator (it runs in the worker).
 import { parseScenarioReadme, type ScenarioReadme } from '../../runner/catalog/readme.ts';
 
-// The tests/e2e/fixtures entries are TEMPORARY: a stand-in scenario until real ones exist.
-const readmes = import.meta.glob<string>(['/scenarios/*/README.md', '/tests/e2e/fixtures/scenarios/*/README.md'], {
-  query: '?raw',
-  import: 'default',
-  eager: true,
-});
-const starters = import.meta.glob<string>(['/scenarios/*/starter.ts', '/tests/e2e/fixtures/scenarios/*/starter.ts'], {
-  query: '?raw',
-  import: 'default',
-  eager: true,
-});
-const solutions = import.meta.glob<string>(['/scenarios/*/solution.ts', '/tests/e2e/fixtures/scenarios/*/solution.ts'], {
-  query: '?raw',
-  import: 'default',
-  eager: true,
-});
+const readmes = import.meta.glob<string>('/scenarios/*/README.md', { query: '?raw', import: 'default', eager: true });
+const starters = import.meta.glob<string>('/scenarios/*/starter.ts', { query: '?raw', import: 'default', eager: true });
+const solutions = import.meta.glob<string>('/scenarios/*/solution.ts', { query: '?raw', import: 'default', eager: true });
 
 export interface CatalogEntry {
   id: string;

@@ -5,10 +5,7 @@
 import type { ScenarioDefinition } from '../../runner/index.ts';
 import type { ScenarioInfo } from './protocol.ts';
 
-const modules = import.meta.glob<ScenarioDefinition>(
-  ['/scenarios/*/scenario.ts', '/tests/e2e/fixtures/scenarios/*/scenario.ts'],
-  { eager: true, import: 'default' },
-);
+const modules = import.meta.glob<ScenarioDefinition>('/scenarios/*/scenario.ts', { eager: true, import: 'default' });
 
 export const scenarioDefinitions: Map<string, ScenarioDefinition> = new Map(
   Object.entries(modules).map(([path, def]) => [folderId(path), def]),
