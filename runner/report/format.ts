@@ -42,7 +42,8 @@ export function formatSloActual(metric: string, threshold: string, actual: numbe
   const parsed = parseThreshold(threshold);
   const aggregation = parsed.ok ? parsed.aggregation : '';
   if (aggregation === 'count') return formatNumber(actual);
-  if (aggregation === 'rate') return formatPercent(actual);
+  // k6's http_reqs rate is per second; every other rate is a share.
+  if (aggregation === 'rate') return metricName(metric) === 'http_reqs' ? formatPerSec(actual) : formatPercent(actual);
   // The name only: a route tag such as `GET /timeline` says nothing about the unit.
   if (/duration|delay|_ms|time/i.test(metricName(metric))) return formatMs(actual);
   return formatNumber(actual);

@@ -23,7 +23,8 @@ export function pct(v: number | null | undefined): string {
 /** Formats an SLO's measured value by what its metric measures. */
 export function sloValue(metric: string, threshold: string, v: number | null): string {
   if (v == null) return 'no data';
-  if (/^rate/.test(threshold)) return pct(v);
+  // k6's http_reqs rate is requests per second; every other rate is a share.
+  if (/^rate/.test(threshold)) return /^http_reqs\b/.test(metric) ? `${v.toFixed(1)}/s` : pct(v);
   if (/duration|latency|delay|_ms|Ms/.test(metric) && !/^count/.test(threshold)) return ms(v);
   return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2);
 }
