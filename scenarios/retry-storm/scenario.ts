@@ -8,10 +8,10 @@
  *   a storm: 5 attempts per quote = 425 attempts/s, 2.4x what pricing can do even when healthy
  *
  * Pricing keeps working on requests whose caller gave up (abandoned attempts still hold a
- * worker), and its proxy queues up to 1024 requests: once the queue holds more than a
- * second of work, every 200 ms attempt times out, every quote sends five, and the queue
- * never drains. With retries kept in check it drains in about three seconds after the
- * brownout.
+ * worker), and its proxy queues up to 1024 requests. Once the queue holds more than 200 ms
+ * of work every attempt times out, every quote sends five, and five per quote is more than
+ * pricing can serve even at full speed: the queue stays full after the brownout ends. With
+ * retries kept in check, the backlog the brownout left drains in about three seconds.
  */
 import type { DownstreamRequest, Exchange, LoadRequest, Prng, ScenarioDefinition } from '../../runner/index.ts';
 
@@ -135,7 +135,7 @@ const scenario: ScenarioDefinition = {
     {
       metric: 'http_req_failed{route:GET /api/quote}',
       threshold: 'rate<0.25',
-      label: 'Under 25% of quotes fail over the minute (the brownout alone costs about a fifth)',
+      label: 'Under 25% of quotes fail (the brownout alone costs ~20%)',
     },
     {
       metric: 'downstream_retry_amplification{host:pricing.internal}',
