@@ -20,11 +20,27 @@ export function pct(v: number | null | undefined): string {
   return `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
 }
 
+/** How the runner's metric vocabulary is measured, for display. */
+const METRIC_UNITS: Record<string, 'ms' | 'fraction' | 'ratio' | 'perSec'> = {
+  http_req_duration: 'ms',
+  eventloop_delay: 'ms',
+  recovery_time: 'ms',
+  http_req_failed: 'fraction',
+  checks: 'fraction',
+  downstream_retry_amplification: 'ratio',
+  http_reqs: 'perSec',
+};
+
 /** Formats an SLO's measured value by what its metric measures. */
 export function sloValue(metric: string, threshold: string, v: number | null): string {
   if (v == null) return 'no data';
-  // k6's http_reqs rate is requests per second; every other rate is a share.
-  if (/^rate/.test(threshold)) return /^http_reqs\b/.test(metric) ? `${v.toFixed(1)}/s` : pct(v);
-  if (/duration|latency|delay|_ms|Ms/.test(metric) && !/^count/.test(threshold)) return ms(v);
+  const name = metric.replace(/\{.*$/, '');
+  const aggregation = threshold.replace(/\s*[<>=!].*$/, '');
+  const unit = METRIC_UNITS[name];
+  if (aggregation === 'count') return Math.round(v).toLocaleString('en-US');
+  if (unit === 'ms') return ms(v);
+  if (unit === 'fraction') return pct(v);
+  if (unit === 'ratio') return `${v.toFixed(2)}×`;
+  if (unit === 'perSec') return perSec(v);
   return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2);
 }
