@@ -1,0 +1,192 @@
+/**
+ * A storefront API in one Node process: product lookups (cheap, high volume) and logins
+ * (pbkdf2-sha256, 100 000 iterations: ≈ 30 ms of CPU each). The stored password hashes are
+ * derived with the lab's own pbkdf2, so a service that changes the parameters (fewer
+ * iterations, another digest) stops accepting the right passwords.
+ */
+import { createPrng, derivePbkdf2ForSetup, type ScenarioDefinition } from '../../runner/index.ts';
+
+/** Users on file; the first ACTIVE_USERS of them log in during the run. */
+const USERS = 4000;
+const ACTIVE_USERS = 2000;
+/** Catalogue size; views follow a long tail (see the load). */
+const PRODUCTS = 2000;
+/** What the service stores: pbkdf2-sha256, 100 000 iterations, 32-byte key, 16-byte salt. */
+const KDF = { iterations: 100_000, keylen: 32, digest: 'sha256' } as const;
+/** Share of login attempts with a mistyped password: they must get 401. */
+const TYPO_RATE = 0.05;
+
+const FIRST = ['ana', 'ben', 'chloe', 'dmitri', 'elif', 'femi', 'grace', 'hugo', 'ines', 'jonas', 'kaito', 'lena', 'mateo', 'nadia', 'omar', 'priya'];
+const LAST = ['silva', 'novak', 'okafor', 'berg', 'moreau', 'tanaka', 'kowalski', 'haddad', 'jensen', 'rossi', 'nguyen', 'fischer', 'costa', 'walsh', 'petrov', 'lindqvist', 'mensah', 'ortiz', 'sato', 'keller'];
+const WORDS = ['maple', 'orbit', 'pepper', 'harbor', 'lantern', 'copper', 'meadow', 'falcon', 'velvet', 'summit', 'cobalt', 'willow', 'ember', 'quartz', 'tundra', 'saffron'];
+
+const sqlArray = (xs: readonly string[]): string => `(ARRAY[${xs.map((x) => `'${x}'`).join(', ')}])`;
+/** The same address in JS (for the load) and in SQL (for the table). */
+const emailOf = (id: number): string => `${FIRST[id % FIRST.length]}.${LAST[(id * 7) % LAST.length]}${id}@example.com`;
+const EMAIL_SQL = `${sqlArray(FIRST)}[1 + id % ${FIRST.length}] || '.' || ${sqlArray(LAST)}[1 + (id * 7) % ${LAST.length}] || id || '@example.com'`;
+
+const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+interface ActiveUser {
+  id: number;
+  email: string;
+  password: string;
+  saltHex: string;
+  hashHex: string;
+}
+
+/** Passwords, salts and stored hashes of the active users: fixed, whatever the run's seed. */
+function activeUsers(): ActiveUser[] {
+  const rng = createPrng(20_240_611, 'blocking-event-loop/users');
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)];
+  const users: ActiveUser[] = [];
+  for (let id = 1; id <= ACTIVE_USERS; id++) {
+    const password = `${pick(WORDS)}-${pick(WORDS)}-${Math.floor(rng.next() * 9000) + 1000}`;
+    const salt = Uint8Array.from({ length: 16 }, () => Math.floor(rng.next() * 256));
+    const hash = derivePbkdf2ForSetup(password, salt, KDF.iterations, KDF.keylen, KDF.digest);
+    users.push({ id, email: emailOf(id), password, saltHex: hex(salt), hashHex: hex(hash) });
+  }
+  return users;
+}
+
+const ACTIVE = activeUsers();
+const BY_EMAIL = new Map(ACTIVE.map((u) => [u.email, u]));
+
+const setupSql = `
+CREATE TABLE users (
+  id            integer PRIMARY KEY,
+  email         text NOT NULL UNIQUE,
+  display_name  text NOT NULL,
+  salt          text NOT NULL,
+  password_hash text NOT NULL,
+  created_at    timestamptz NOT NULL
+);
+-- Users beyond the active ones keep hashes of passwords nobody in the load knows.
+INSERT INTO users (id, email, display_name, salt, password_hash, created_at)
+SELECT id, ${EMAIL_SQL},
+       initcap(${sqlArray(FIRST)}[1 + id % ${FIRST.length}]) || ' ' || initcap(${sqlArray(LAST)}[1 + (id * 7) % ${LAST.length}]),
+       coalesce(a.salt, substr(md5('salt:' || id), 1, 32)),
+       coalesce(a.password_hash, encode(sha256(convert_to('retired:' || id, 'UTF8')), 'hex')),
+       timestamptz '2021-01-01' + (id * interval '5 hours')
+FROM generate_series(1, ${USERS}) AS id
+LEFT JOIN (VALUES
+${ACTIVE.map((u) => `  (${u.id}, '${u.saltHex}', '${u.hashHex}')`).join(',\n')}
+) AS a(user_id, salt, password_hash) ON a.user_id = id;
+
+CREATE TABLE sessions (
+  token      text PRIMARY KEY,
+  user_id    integer NOT NULL REFERENCES users(id),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX sessions_user_id_idx ON sessions (user_id);
+
+CREATE TABLE products (
+  id          integer PRIMARY KEY,
+  sku         text NOT NULL UNIQUE,
+  name        text NOT NULL,
+  price_cents integer NOT NULL,
+  stock       integer NOT NULL,
+  category    text NOT NULL
+);
+INSERT INTO products (id, sku, name, price_cents, stock, category)
+SELECT id,
+       'SKU-' || lpad(id::text, 6, '0'),
+       initcap(${sqlArray(WORDS)}[1 + id % ${WORDS.length}]) || ' ' ||
+         (ARRAY['mug', 'lamp', 'backpack', 'notebook', 'scarf', 'kettle', 'headphones', 'poster'])[1 + (id / 16) % 8],
+       499 + (id * 37) % 20000,
+       (id * 13) % 250,
+       (ARRAY['home', 'kitchen', 'travel', 'stationery', 'audio'])[1 + id % 5]
+FROM generate_series(1, ${PRODUCTS}) AS id;
+`;
+
+interface ProductRow {
+  id: number;
+  sku: string;
+  name: string;
+  price_cents: number;
+  stock: number;
+}
+
+const scenario: ScenarioDefinition = {
+  id: 'blocking-event-loop',
+  platform: {
+    database: { setupSql },
+  },
+  load: {
+    durationMs: 60_000,
+    arrivals: { kind: 'constant', ratePerSec: 170 },
+    mix: [
+      {
+        route: 'GET /api/products/:id',
+        weight: 150,
+        // A long tail: product k is viewed about 1/k as often as the best seller.
+        build: (rng) => ({ method: 'GET', path: `/api/products/${Math.floor(PRODUCTS ** rng.next())}` }),
+      },
+      {
+        route: 'POST /api/login',
+        weight: 20,
+        build: (rng) => {
+          const user = ACTIVE[Math.floor(rng.next() * ACTIVE.length)];
+          const typo = rng.next() < TYPO_RATE;
+          return {
+            method: 'POST',
+            path: '/api/login',
+            headers: { 'content-type': 'application/json' },
+            body: { email: user.email, password: typo ? user.password.slice(0, -1) : user.password },
+          };
+        },
+      },
+    ],
+    clientTimeoutMs: 5000,
+    loadScale: { min: 1, max: 2 },
+  },
+  slos: [
+    { metric: 'http_req_duration{route:GET /api/products/:id}', threshold: 'p(99)<25', label: 'Product lookups: p99 under 25 ms' },
+    { metric: 'http_req_duration{route:POST /api/login}', threshold: 'p(99)<120', label: 'Logins: p99 under 120 ms' },
+    { metric: 'http_reqs{route:GET /api/products/:id}', threshold: 'rate>140', label: 'Product lookups served: at least 140 per second' },
+    { metric: 'http_req_failed', threshold: 'rate<0.01', label: 'Under 1% of requests fail' },
+    { metric: 'eventloop_delay', threshold: 'p(99)<20', label: 'Event-loop delay: p99 under 20 ms' },
+  ],
+  checks: [
+    {
+      name: 'login accepts the right password, rejects a wrong one, and issues a real session',
+      route: 'POST /api/login',
+      verify: async (ex, db) => {
+        const { email, password } = ex.request.body as { email: string; password: string };
+        const user = BY_EMAIL.get(email);
+        if (!user) return `the load sent an unknown email ${email}`;
+        const body = (ex.body ?? {}) as { token?: unknown };
+        if (password !== user.password) {
+          if (ex.status !== 401) return `a wrong password for ${email} got ${ex.status}, expected 401`;
+          if (body.token !== undefined) return 'a wrong password got a session token';
+          return undefined;
+        }
+        if (ex.status !== 200) return `the right password for ${email} got ${ex.status}, expected 200`;
+        if (typeof body.token !== 'string') return 'a successful login returned no token';
+        const { rows } = await db.query<{ user_id: number }>('SELECT user_id FROM sessions WHERE token = $1', [body.token]);
+        if (rows.length === 0) return 'the token returned is not a stored session';
+        if (rows[0].user_id !== user.id) return `the session belongs to user ${rows[0].user_id}, not ${user.id}`;
+        return undefined;
+      },
+    },
+    {
+      name: 'a product lookup returns that product as stored',
+      route: 'GET /api/products/:id',
+      every: 10,
+      verify: async (ex, db) => {
+        const id = Number(ex.request.path.split('/').pop());
+        const { rows } = await db.query<ProductRow>('SELECT id, sku, name, price_cents, stock FROM products WHERE id = $1', [id]);
+        if (ex.status !== 200) return `status ${ex.status}, expected 200`;
+        const got = ex.body as Partial<ProductRow>;
+        const want = rows[0];
+        for (const k of ['id', 'sku', 'name', 'price_cents', 'stock'] as const) {
+          if (got?.[k] !== want[k]) return `${k} is ${JSON.stringify(got?.[k])}, the database has ${JSON.stringify(want[k])}`;
+        }
+        return undefined;
+      },
+    },
+  ],
+};
+
+export default scenario;
