@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
-import { scheduleWarmUp, startLab } from './app/lab.ts';
+import { startLab, warmWhenIdle } from './app/lab.ts';
 import { installTestHook } from './testHook.ts';
 import './styles/app.css';
 
@@ -10,7 +10,8 @@ const scenarioRoute = /^#\/(s|share)\//.test(location.hash);
 // A scenario page needs the editor: fetch its chunks now rather than after the first render.
 if (scenarioRoute) void import('./editor/CodeEditor.tsx');
 startLab();
-scheduleWarmUp(scenarioRoute);
+// A scenario page warms the worker itself once its editor has loaded.
+if (!scenarioRoute) warmWhenIdle();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

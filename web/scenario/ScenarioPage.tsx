@@ -5,6 +5,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { findScenario, type CatalogEntry } from '../catalog/scenarios.ts';
 import { RunPanel } from '../run/RunPanel.tsx';
 import { useUi } from '../store/uiStore.ts';
+import { warmWhenEditorReady } from '../app/lab.ts';
 import { Brief } from './Brief.tsx';
 import { History } from './History.tsx';
 import { Toolbar } from './Toolbar.tsx';
@@ -44,6 +45,7 @@ function Workspace({ entry }: { entry: CatalogEntry }) {
   }, [info]);
 
   useEffect(() => () => useUi.getState().openDialog(null), []);
+  useEffect(() => warmWhenEditorReady(entry.id), [entry.id]);
 
   const title = entry.readme?.meta.title ?? entry.id;
   return (

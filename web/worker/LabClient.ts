@@ -55,7 +55,8 @@ export class LabClient {
   private nextRunId = 1;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private disposed = false;
-  private warmRequested = false;
+  /** What the last `warm()` asked for, repeated to a replacement worker; undefined: nothing yet. */
+  private warmRequest: { scenarioId?: string } | undefined;
 
   constructor(
     private readonly createWorker: () => Worker,
@@ -78,20 +79,19 @@ export class LabClient {
       this.initPromise = null;
     });
     this.send({ type: 'init' });
-    if (this.warmRequested) this.send({ type: 'warm' });
+    if (this.warmRequest) this.send({ type: 'warm', ...this.warmRequest });
     return this.initPromise;
   }
 
   /**
-   * Asks the worker to pay its one-time costs (compiler start, first database) now. Those
-   * compete for the CPU with the page's own loading, so the page chooses the moment; a
-   * replacement worker is warmed straight away.
+   * Asks the worker to pay its one-time costs (compiler start, and the database when the
+   * scenario has one) now. They compete for the CPU with the page's own loading, so the page
+   * chooses the moment; a replacement worker is warmed straight away.
    */
-  warm(): void {
-    if (this.warmRequested) return;
-    this.warmRequested = true;
+  warm(scenarioId?: string): void {
+    this.warmRequest = { scenarioId };
     this.init().catch(() => undefined);
-    this.send({ type: 'warm' });
+    this.send({ type: 'warm', scenarioId });
   }
 
   /** Starts a run; the previous one, if any, is stopped and its messages ignored from now on. */

@@ -7,7 +7,22 @@
 
 type Post = (message: unknown) => void;
 
-const NETWORK_CONSTRUCTORS = ['XMLHttpRequest', 'WebSocket', 'EventSource', 'WebTransport'] as const;
+/**
+ * Ways out of the sandbox that neither the compiler nor the database use: network
+ * connections, nested workers (which would get a fresh, unnarrowed scope), channels to other
+ * pages, and the origin's persistent storage.
+ */
+const REMOVED_GLOBALS = [
+  'XMLHttpRequest',
+  'WebSocket',
+  'EventSource',
+  'WebTransport',
+  'Worker',
+  'SharedWorker',
+  'BroadcastChannel',
+  'indexedDB',
+  'caches',
+] as const;
 
 export function hardenRealm(): Post {
   const scope = self as unknown as Record<string, unknown> & typeof globalThis;
@@ -22,7 +37,7 @@ export function hardenRealm(): Post {
     return realFetch(input, init);
   };
   define(scope, 'fetch', sameOriginFetch);
-  for (const name of NETWORK_CONSTRUCTORS) define(scope, name, undefined);
+  for (const name of REMOVED_GLOBALS) define(scope, name, undefined);
   define(scope, 'postMessage', () => {
     throw new TypeError('postMessage is not available to the service.');
   });

@@ -55,25 +55,33 @@ function beat(job: Job): void {
   post({ type: 'heartbeat', runId: job.runId, userCode: job.userCode });
 }
 
-let warmed = false;
+let compilerWarm: Promise<unknown> | null = null;
+let databaseWarm = false;
 
-/** Once, in the background: the first compile and the first database are slow. */
-function warmUp(): void {
-  if (warmed) return;
-  warmed = true;
-  const withDatabase = [...scenarioDefinitions.values()].some((d) => d.platform.database);
+/**
+ * In the background, once each: the first build of the compiler (~0.5 s), and, for a
+ * scenario with a database, the database's creation (seconds of initdb in a browser). The
+ * latter is a tiny simulation, so runs queue behind it; it is only done for a scenario that
+ * will need it.
+ */
+function warmUp(scenarioId: string | undefined): void {
+  compilerWarm ??= getCompiler()
+    .then((compile) => compile(WARM_UP_CODE))
+    .catch(() => undefined);
+  const needsDatabase = scenarioId !== undefined && Boolean(scenarioDefinitions.get(scenarioId)?.platform.database);
+  if (!needsDatabase || databaseWarm) return;
+  databaseWarm = true;
   queue = queue.then(async () => {
     try {
-      const compiler = await getCompiler();
-      await runScenario(warmUpScenario(withDatabase), {
+      await runScenario(warmUpScenario(true), {
         code: WARM_UP_CODE,
         seed: 1,
-        compiler,
+        compiler: await getCompiler(),
         librarySources: librarySourcesFor(LIBRARY_NAMES),
       });
     } catch (e) {
       // A real run will meet the same problem and report it.
-      console.warn('warm-up run failed', e);
+      console.warn('database warm-up failed', e);
     }
   });
 }
@@ -89,7 +97,7 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
       });
       break;
     case 'warm':
-      warmUp();
+      warmUp(msg.scenarioId);
       break;
     case 'run': {
       const job: Job = { runId: msg.runId, stopRequested: false, userCode: false, lastBeatMs: 0, heartbeat: 0 as never };

@@ -27,8 +27,11 @@ export interface RunRequest {
 
 export type HostMessage =
   | { type: 'init' }
-  /** Pay the one-time compiler and database costs now (the page says when: after the editor loads). */
-  | { type: 'warm' }
+  /**
+   * Pay one-time costs now (the page says when: after the editor loads): the compiler's
+   * first build, and the database's creation when this scenario has one.
+   */
+  | { type: 'warm'; scenarioId?: string }
   | ({ type: 'run'; runId: number } & RunRequest)
   | { type: 'stop'; runId: number };
 

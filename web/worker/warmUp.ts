@@ -1,7 +1,7 @@
 /**
- * Pays the one-time costs before the learner's first run, through the runner's public entry:
- * the first esbuild build is slow (~0.5 s), and the first run that needs a database creates
- * it (several seconds of initdb in a browser). A tiny run of a tiny service does both.
+ * A tiny service and scenario for paying one-time costs before the learner's first run,
+ * through the runner's public entry: compiling it warms the compiler, and running it with a
+ * database creates the database the runner then reuses.
  */
 import type { ScenarioDefinition } from '../../runner/index.ts';
 
