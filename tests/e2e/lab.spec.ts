@@ -44,6 +44,17 @@ test('Ctrl/Cmd+Enter runs, from the editor or anywhere on the page', async ({ la
   expect(await lab.waitForRunEnd()).toBe('done');
 });
 
+test('Stop ends a run, and says so', async ({ lab, page }) => {
+  const id = await firstScenario(lab);
+  await lab.openScenario(id);
+  await lab.run();
+  await expect(page.getByTestId('run-button')).toHaveText(/Stop/);
+  await page.getByTestId('run-button').click();
+  expect(await lab.waitForRunEnd()).toBe('stopped');
+  await expect(page.getByTestId('run-message')).toContainText('stopped');
+  await expect(page.getByTestId('run-button')).toHaveText(/Run/);
+});
+
 test('a compile error becomes an editor marker and a readable message', async ({ lab, page }) => {
   const id = await firstScenario(lab);
   await lab.openScenario(id);

@@ -39,6 +39,7 @@ export type RunEvent =
   | { type: 'compile.failed'; diagnostics: Diagnostic[] }
   | { type: 'run.progress'; progress: RunProgress }
   | { type: 'run.done'; summary: RunSummary; simulateMs: number }
+  | { type: 'run.cancelled' }
   | { type: 'run.failed'; message: string; diagnostics?: Diagnostic[] }
   | { type: 'run.hung' };
 
@@ -122,6 +123,7 @@ export const runMachine = setup({
       const e = event as Extract<RunEvent, { type: 'run.done' }>;
       return { summary: e.summary, buckets: e.summary.series, message: 'Run stopped. The numbers cover the part that ran.' };
     }),
+    noteCancelled: assign({ message: 'Run stopped before the simulation started.' }),
     forwardStop: sendTo('worker', { type: 'stop' }),
   },
   guards: {
@@ -177,6 +179,7 @@ export const runMachine = setup({
           { guard: 'baselineCached', target: 'done', actions: ['storeSummary', 'useCachedBaseline', 'reportFinished'] },
           { target: 'comparing', actions: ['storeSummary', 'reportFinished'] },
         ],
+        'run.cancelled': { target: 'stopped', actions: 'noteCancelled' },
         'run.failed': { target: 'failed', actions: 'noteFailure' },
         'run.hung': { target: 'hung', actions: 'noteHung' },
       },
@@ -195,6 +198,7 @@ export const runMachine = setup({
           { guard: 'wasStopped', target: 'done', actions: 'noteBaselineProblem' },
           { target: 'done', actions: 'storeBaseline' },
         ],
+        'run.cancelled': { target: 'done', actions: 'noteBaselineProblem' },
         'run.failed': { target: 'done', actions: 'noteBaselineProblem' },
         'run.hung': { target: 'done', actions: 'noteBaselineProblem' },
         'compile.failed': { target: 'done', actions: 'noteBaselineProblem' },

@@ -34,6 +34,7 @@ export const workerRun = fromCallback<EventObject, { client: LabClient; request:
       timer ??= setTimeout(flush, PROGRESS_FLUSH_MS);
     },
     onDone: (summary, simulateMs) => ((finished = true), flush(), sendBack({ type: 'run.done', summary, simulateMs })),
+    onCancelled: () => ((finished = true), flush(), sendBack({ type: 'run.cancelled' })),
     onFailed: (message, diagnostics) => ((finished = true), sendBack({ type: 'run.failed', message, diagnostics })),
     onHung: () => ((finished = true), sendBack({ type: 'run.hung' })),
   });

@@ -22,6 +22,8 @@ export interface RunHandlers {
   onCompileFailed(diagnostics: Diagnostic[]): void;
   onProgress(progress: RunProgress): void;
   onDone(summary: RunSummary, simulateMs: number): void;
+  /** Stopped before the simulation began. */
+  onCancelled(): void;
   onFailed(message: string, diagnostics?: Diagnostic[]): void;
   /** The worker stopped answering and was replaced; the run is lost. */
   onHung(): void;
@@ -157,6 +159,8 @@ export class LabClient {
         return h.onProgress(msg.progress);
       case 'run.done':
         return this.finish(active, (x) => x.onDone(msg.summary, msg.simulateMs));
+      case 'run.cancelled':
+        return this.finish(active, (x) => x.onCancelled());
       case 'run.failed':
         return this.finish(active, (x) => x.onFailed(msg.message, msg.diagnostics));
     }

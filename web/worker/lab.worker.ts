@@ -142,7 +142,7 @@ async function simulate(job: Job, req: RunRequest, compiled: Promise<Compiler | 
     const compiler = await compiled;
     if (!compiler) return;
     if (job.stopRequested) {
-      post({ type: 'run.failed', runId, message: 'Stopped before it started.' });
+      post({ type: 'run.cancelled', runId });
       return;
     }
     const def = scenarioDefinitions.get(req.scenarioId);

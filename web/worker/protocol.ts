@@ -54,6 +54,8 @@ export type WorkerMessage =
   | { type: 'compile.failed'; runId: number; diagnostics: Diagnostic[] }
   | { type: 'run.progress'; runId: number; progress: RunProgress }
   | { type: 'run.done'; runId: number; summary: RunSummary; simulateMs: number }
+  /** Stopped while it waited for its turn: nothing ran, so there are no numbers. */
+  | { type: 'run.cancelled'; runId: number }
   /** The run could not happen: bad input (a route the service lacks, a load-time throw) or a lab bug. */
   | { type: 'run.failed'; runId: number; message: string; diagnostics?: Diagnostic[] };
 
