@@ -18,7 +18,7 @@ import { librarySourcesFor } from './librarySources.ts';
 import { describeScenario, scenarioDefinitions } from './scenarioModules.ts';
 import { HEARTBEAT_INTERVAL_MS, type HostMessage, type RunRequest, type WorkerMessage } from './protocol.ts';
 import { hardenRealm } from './hardenRealm.ts';
-import { WARM_UP_CODE, warmUpScenario } from './warmUp.ts';
+import { databaseWarmUpScenario, WARM_UP_CODE } from './warmUp.ts';
 
 const postToPage = hardenRealm();
 const post = (m: WorkerMessage) => postToPage(m);
@@ -73,7 +73,7 @@ function warmUp(scenarioId: string | undefined): void {
   databaseWarm = true;
   queue = queue.then(async () => {
     try {
-      await runScenario(warmUpScenario(true), {
+      await runScenario(databaseWarmUpScenario(), {
         code: WARM_UP_CODE,
         seed: 1,
         compiler: await getCompiler(),

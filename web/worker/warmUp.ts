@@ -10,10 +10,11 @@ export const WARM_UP_CODE = `export default async function (app: any) {
 }
 `;
 
-export function warmUpScenario(withDatabase: boolean): ScenarioDefinition {
+/** A fifth of a second of traffic to one route, with an (almost) empty database. */
+export function databaseWarmUpScenario(): ScenarioDefinition {
   return {
     id: 'lab-warm-up',
-    platform: withDatabase ? { database: { setupSql: 'select 1;' } } : {},
+    platform: { database: { setupSql: 'select 1;' } },
     load: {
       durationMs: 200,
       arrivals: { kind: 'constant', ratePerSec: 10 },
