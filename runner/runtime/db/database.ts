@@ -80,6 +80,10 @@ export class Database {
   private facts: Promise<CatalogFacts> | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   private counts = { statements: 0, resultCacheHits: 0, explains: 0 };
+  /** The setup (SQL and cost model) the database was last reset to. */
+  private setupKey: string | undefined;
+  /** What the run since that reset changed: see `reset`. */
+  private changes = { any: false, all: false, tables: new Set<string>() };
 
   private constructor(private readonly pg: PGlite, resultCacheEntriesMax: number) {
     this.results = new ResultCache({ entriesMax: resultCacheEntriesMax, rowsMax: RESULT_CACHE_ROWS_MAX });
@@ -91,10 +95,25 @@ export class Database {
    */
   reset(setupSql: string, costModel?: Partial<CostModel>): Promise<void> {
     return this.serial(async () => {
-      this.forgetSchema();
       this.counts = { statements: 0, resultCacheHits: 0, explains: 0 };
+      const key = `${JSON.stringify(costModel ?? {})}\n${setupSql}`;
+      const changes = this.changes;
+      this.changes = { any: false, all: false, tables: new Set() };
+      if (key === this.setupKey && !changes.any) {
+        // Nothing since the last reset changed data, settings or random()'s state: the
+        // database already is the setup's state, and every cache is still right.
+        await this.pg.exec('SELECT setseed(0)');
+        return;
+      }
+      const sameSetup = key === this.setupKey;
+      this.setupKey = undefined;
       this.cost = { ...DEFAULT_COST_MODEL, ...costModel };
       await resetToSetup(this.pg, setupSql);
+      this.setupKey = key;
+      // The same setup rebuilds the same tables, statistics and plans, so plans and the
+      // results of tables nobody wrote stay valid: repeated runs of a scenario stay cheap.
+      if (!sameSetup || changes.all) this.forgetSchema();
+      else this.results.invalidate([...changes.tables]);
     });
   }
 
@@ -122,6 +141,9 @@ export class Database {
     if (control) return success([], [], 0, control.command, this.cost.transactionControlMs, [], false);
 
     const profile = await this.profileOf(sql);
+    // Anything not cacheable may change state, even when it fails (a failed INSERT still
+    // advanced its sequence; a volatile call moves random()'s seed).
+    if (!profile.cacheable) this.changes.any = true;
     const key = profile.cacheable ? resultKey(sql, params) : undefined;
     const hit = key === undefined ? undefined : this.results.get(key);
     if (hit) {
@@ -141,8 +163,10 @@ export class Database {
     const plan = profile.explainable ? await this.planOf(sql, params) : undefined;
     const written = plan?.modifiedTables ?? [];
     const utility = plan === undefined && !profile.readOnlyUtility;
-    if (utility) this.forgetSchema();
-    else if (written.length > 0 || profile.opaqueWrites) await this.invalidateAfterWrite(written, profile.opaqueWrites);
+    if (utility) {
+      this.forgetSchema();
+      this.changes.all = true;
+    } else if (written.length > 0 || profile.opaqueWrites) await this.invalidateAfterWrite(written, profile.opaqueWrites);
 
     const command = result.command ?? profile.keyword;
     const rowCount = result.rowCount ?? 0;
@@ -207,8 +231,15 @@ export class Database {
 
   private async invalidateAfterWrite(written: readonly string[], opaqueWrites: boolean): Promise<void> {
     const facts = await this.catalog();
-    if (opaqueWrites || written.some((t) => facts.opaqueTables.has(t))) this.results.clear();
-    else this.results.invalidate(tablesReachedByWrite(facts, written));
+    this.changes.any = true;
+    if (opaqueWrites || written.some((t) => facts.opaqueTables.has(t))) {
+      this.results.clear();
+      this.changes.all = true;
+    } else {
+      const reached = tablesReachedByWrite(facts, written);
+      this.results.invalidate(reached);
+      for (const t of reached) this.changes.tables.add(t);
+    }
   }
 
   /** After DDL or a setting change: cached results, plans and catalog facts may all be stale. */
