@@ -32,7 +32,7 @@ test('the editor becomes ready and shows the starter', async ({ lab, page }) => 
   await expect(page.getByTestId('slo-targets')).toBeVisible();
 });
 
-test('Ctrl/Cmd+Enter runs, from the editor or anywhere on the page', async ({ lab, page }) => {
+test('Ctrl/Cmd+Enter runs, from the editor or anywhere on the page; runs are kept with their numbers', async ({ lab, page }) => {
   const id = await firstScenario(lab);
   await lab.openScenario(id);
   await lab.focusEditor();
@@ -42,6 +42,13 @@ test('Ctrl/Cmd+Enter runs, from the editor or anywhere on the page', async ({ la
   await page.keyboard.press('ControlOrMeta+Enter');
   await page.waitForFunction(() => window.__tailspin!.runState() !== 'done');
   expect(await lab.waitForRunEnd()).toBe('done');
+
+  // Both runs are kept, with their numbers, across a reload.
+  await page.reload();
+  await lab.waitForEditor();
+  await page.getByTestId('history-tab').click();
+  await expect(page.getByTestId('history').locator('li')).toHaveCount(2);
+  await expect(page.getByTestId('history').locator('li').first()).toContainText(/p99 [\d.]+ (ms|s)/);
 });
 
 test('Stop ends a run, and says so', async ({ lab, page }) => {
