@@ -18,9 +18,14 @@ const quietChecks = { eval: false, bundlerTimings: false };
 
 export default defineConfig({
   plugins: [react()],
-  // PGlite finds its wasm and data files with `new URL(..., import.meta.url)`; pre-bundling
-  // would move the module away from them.
-  optimizeDeps: { exclude: ['@electric-sql/pglite', 'esbuild-wasm'] },
+  optimizeDeps: {
+    // PGlite finds its wasm and data files with `new URL(..., import.meta.url)`; pre-bundling
+    // would move the module away from them.
+    exclude: ['@electric-sql/pglite'],
+    // Crawl the worker (and the runner it imports) too, so `npm start` finds every dependency
+    // up front instead of reloading the page when the first run imports one.
+    entries: ['index.html', 'web/worker/lab.worker.ts'],
+  },
   worker: { format: 'es', rolldownOptions: { checks: quietChecks } },
   server: { host: '127.0.0.1', port: 5173, headers },
   preview: { host: '127.0.0.1', port: PREVIEW_PORT, strictPort: true, headers },
