@@ -109,6 +109,7 @@ export class LoadClient {
     const context: RequestContext = { route: l.route, seq: l.seq, dbQueries: 0, calledHosts: undefined };
     l.contexts.push(context);
     this.server.handle(l.request, atMs, context, (reply, replyMs) => {
+      context.answered = true;
       this.kernel.at(replyMs, () => this.onReply(l, attempt, reply, replyMs));
     });
     const timeoutMs = this.spec.clientTimeoutMs;

@@ -32,6 +32,8 @@ export interface RequestContext {
   dbQueries: number;
   /** Downstream hosts this attempt has called, for logical calls vs attempts. */
   calledHosts: string[] | undefined;
+  /** Set when the service has written its reply, whether or not the client still waits. */
+  answered?: boolean;
 }
 
 export function isRequestContext(context: unknown): context is RequestContext {

@@ -9,7 +9,7 @@ import { Pool, type PoolOptions, type PoolRegistry } from './pool.ts';
 
 export interface PgModule {
   exports: Record<string, unknown>;
-  /** Clients checked out of any pool and never released. */
+  /** Clients checked out of any pool that nothing will give back (see Pool.leakedCount). */
   leakedClients(): number;
 }
 
@@ -47,6 +47,6 @@ export function createPgModule(p: Platform, server: DbServer | undefined): PgMod
   };
   return {
     exports,
-    leakedClients: () => registry.pools.reduce((n, pool) => n + pool.checkedOutCount, 0),
+    leakedClients: () => registry.pools.reduce((n, pool) => n + pool.leakedCount, 0),
   };
 }

@@ -9,6 +9,7 @@ import type { Platform } from '../platform.ts';
 import type { DbServer } from './db-server.ts';
 import { PgClient, type QueryResult } from './client.ts';
 import { Emitter } from './emitter.ts';
+import { isRequestContext } from '../platform.ts';
 
 export interface PoolOptions {
   /** Most clients open at once (pg default 10). */
@@ -28,12 +29,18 @@ interface Waiter {
   resolve: (c: PoolClient) => void;
   reject: (e: Error) => void;
   timedOut: boolean;
+  /** The async context (request) that called connect(). */
+  context: unknown;
 }
 
 export class PoolClient extends PgClient {
   released = false;
   idleTimer = 0;
   release!: (err?: Error | boolean) => void;
+  /** Handed to a caller and not yet released. */
+  checkedOut = false;
+  /** While checked out: the async context (e.g. a request) that called connect(). */
+  holder: unknown = undefined;
 }
 
 export interface PoolRegistry {
@@ -68,8 +75,21 @@ export class Pool extends Emitter {
   get idleCount(): number { return this.idle.length; }
   get waitingCount(): number { return this.waiting.length; }
   get expiredCount(): number { return 0; }
-  /** Clients handed out and not released (what a leak leaves behind). */
+  /** Clients handed out and not released (what a leak leaves behind, or simply busy ones). */
   get checkedOutCount(): number { return this.clients.size - this.idle.length; }
+
+  /**
+   * Checked-out clients that nothing will give back: held by a request the service has
+   * already answered, or by code outside any request. A client held by a request that is
+   * still at work (waiting for a query or a remote call) is busy, not leaked.
+   */
+  get leakedCount(): number {
+    let n = 0;
+    for (const c of this.clients) {
+      if (c.checkedOut && (!isRequestContext(c.holder) || c.holder.answered)) n++;
+    }
+    return n;
+  }
 
   connect(cb?: (err: Error | null, client?: PoolClient, done?: (err?: Error) => void) => void): Promise<PoolClient> | void {
     const promise = new this.p.Promise<PoolClient>((resolve, reject) => {
@@ -81,7 +101,7 @@ export class Pool extends Emitter {
         reject(new Error(`More than ${MAX_WAITERS} callers waiting for a client.`));
         return;
       }
-      const waiter: Waiter = { resolve, reject, timedOut: false };
+      const waiter: Waiter = { resolve, reject, timedOut: false, context: this.p.jobs.context };
       this.waiting.push(waiter);
       const timeoutMs = this.options.connectionTimeoutMillis;
       if (timeoutMs > 0) {
@@ -163,6 +183,8 @@ export class Pool extends Emitter {
       return;
     }
     client.released = false;
+    client.checkedOut = true;
+    client.holder = waiter.context;
     client.release = (err?: Error | boolean) => this.release(client, err);
     this.emit('acquire', client);
     this.changed();
@@ -172,6 +194,8 @@ export class Pool extends Emitter {
   private release(client: PoolClient, err?: Error | boolean): void {
     if (client.released) throw new Error('Release called on client which has already been released to the pool.');
     client.released = true;
+    client.checkedOut = false;
+    client.holder = undefined;
     this.emit('release', err, client);
     if (err || this.ending || client.ended) {
       this.remove(client);

@@ -8,7 +8,8 @@ import { createWorld } from '../../../runner/world.ts';
 import { openDatabase } from '../../../runner/runtime/db/shared-database.ts';
 import { DbServer } from '../../../runner/runtime/pg/db-server.ts';
 import { Pool, type PoolClient } from '../../../runner/runtime/pg/pool.ts';
-import type { Platform } from '../../../runner/runtime/platform.ts';
+import type { Platform, RequestContext } from '../../../runner/runtime/platform.ts';
+import { createPgModule } from '../../../runner/runtime/pg/pg-module.ts';
 
 const SETUP = 'CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items SELECT g, $$item $$ || g FROM generate_series(1, 100) g;';
 
@@ -122,5 +123,27 @@ describe('pg Pool', () => {
     await runUntil(p, 1_000);
     expect(errors).toEqual(['sorry, too many clients already', 'sorry, too many clients already']);
     expect(server.connections).toBe(3);
+  });
+
+  it('at the end, a client is leaked once the request holding it has been answered; a request still at work only keeps it busy', async () => {
+    const db = await openDatabase({ setupSql: SETUP });
+    const { platform: p } = createWorld(1, {});
+    const pg = createPgModule(p, new DbServer(p, db, { setupSql: SETUP }));
+    const PgPool = pg.exports.Pool as new (o: object) => Pool;
+    const request = (seq: number): RequestContext => ({ route: 'POST /checkout', seq, dbQueries: 0, calledHosts: undefined });
+    const answered = request(1);
+    const working = request(2);
+    let pool!: Pool;
+    p.loop.runNow(() => {
+      pool = new PgPool({ max: 3 });
+      void pool.connect(); // startup code that never gives its client back
+    });
+    // Each checks a client out and keeps it; the first request's handler then replies.
+    p.loop.post(0, () => void pool.connect(), answered);
+    p.loop.post(0, () => void pool.connect(), working);
+    await runUntil(p, 1_000);
+    answered.answered = true;
+    expect(pool.checkedOutCount).toBe(3);
+    expect(pg.leakedClients()).toBe(2);
   });
 });
