@@ -14,12 +14,11 @@
  * statements around the charge (≈ 4 ms), checkout needs 25 × 0.004 ≈ 0.1 clients. The run
  * is 30 s: the starter is dead within ten, and a short run keeps the lab quick.
  */
-import type { CheckDb, DownstreamRequest, DownstreamResponse, Exchange, ScenarioDefinition } from '../../runner/index.ts';
-import type { Prng } from '../../runner/index.ts';
+import type { CheckDb, DownstreamRequest, DownstreamResponse, Exchange, Prng, ScenarioDefinition } from '../../runner/index.ts';
 
 const CUSTOMERS = 3000;
 const PRODUCTS = 800;
-/** Orders already on file; the order-status page reads these. */
+/** Order history already on file before the sale. */
 const ORDERS = 3000;
 /** Share of cards the issuer declines (402 card_declined). */
 const DECLINE_RATE = 0.06;

@@ -3,8 +3,8 @@
  * is a good guard, but it treats the symptom: declined cards and payment errors still leak
  * clients, and the clients that are not leaked are still held for a whole card
  * authorisation, which the pool of 10 cannot keep up with at 25 checkouts/s. Requests
- * turn from timeouts into fast 500s ("timeout exceeded when trying to connect"), for
- * product pages as well as checkout.
+ * turn from 5 s client timeouts into 500s after 2 s ("timeout exceeded when trying to
+ * connect"), for product pages as well as checkout.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'pg';
