@@ -1,0 +1,266 @@
+/**
+ * gigs-api lists a city's upcoming events, each with its lineup, and takes ticket holds.
+ * At 30 s the "tickets on sale now" push goes out and the list gets 250 requests a second
+ * for three seconds. Capacity math, from the model (database in another zone, 1 ms round
+ * trip; 4 cores; pool of 10):
+ *
+ *   one list page = 1 events query (0.35 ms on a core) + 50 lineup queries (0.44 ms each)
+ *   N+1, one query at a time: 51 round trips holding a client -> 73 ms of pool time
+ *                             -> a pool of 10 serves ~136 pages/s; 4 cores ~178 pages/s
+ *   the same 50 queries in Promise.all: the same 73 ms of pool time -> ~136 pages/s
+ *   N+1 with max: 50: the cores run out instead -> ~178 pages/s
+ *   events + lineups for all 50 at once (= ANY or a JOIN): 2 ms of work -> >2 000 pages/s
+ *
+ * Base load is 10 requests/s (an N+1 page takes 73 ms and nobody notices); the on-sale
+ * burst asks for 250 pages/s, well past anything the N+1 can do, and holds (7% of the
+ * traffic) wait in the same pool queue. Holds change tickets_available, so a list served
+ * from an in-process copy shows tickets that are gone: the list check catches it.
+ */
+import type { CheckDb, Exchange, Prng, ScenarioDefinition } from '../../runner/index.ts';
+
+const CITIES = ['london', 'manchester', 'glasgow', 'birmingham', 'bristol', 'leeds', 'dublin', 'cardiff'];
+/** Share of list traffic per city, in CITIES order. */
+const CITY_SHARE = [0.3, 0.15, 0.1, 0.12, 0.1, 0.08, 0.1, 0.05];
+const EVENT_COUNT = 2400;
+const ARTIST_COUNT = 1500;
+const VENUE_COUNT = 120;
+const PAGE_SIZE = 50;
+
+/** tickets_available at the start of the run (the same expression as the setup SQL below). */
+function initialTicketsAvailable(eventId: number): number {
+  return eventId % 13 === 0 ? Math.floor(eventId / 13) % 6 : 20 + ((eventId * 53) % 1200);
+}
+
+const ARTIST_FIRST = ['Velvet', 'Northern', 'Paper', 'Glass', 'Golden', 'Silver', 'Midnight', 'Electric', 'Quiet', 'Wild', 'Lunar', 'Burning', 'Hollow', 'Crimson', 'Static', 'Neon', 'Polar', 'Copper', 'Echo', 'Saint', 'Broken', 'Royal', 'Tiny', 'Lost', 'Violet', 'Sunday', 'Cobalt', 'Feral', 'Gentle', 'Distant'];
+const ARTIST_SECOND = ['Harbour', 'Lights', 'Foxes', 'Season', 'Engines', 'Rivers', 'Parade', 'Machines', 'Tides', 'Orchard', 'Signals', 'Bloom', 'Arcade', 'Wolves', 'Satellites', 'Choir', 'Theory', 'Canyon', 'Weather', 'Hearts', 'Ghosts', 'Atlas', 'Motel', 'Garden', 'Strangers', 'Honey', 'Radio', 'Tigers', 'Comets', 'Sisters',
+  'Horses', 'Mirrors', 'Lanterns', 'Pilots', 'Embers', 'Sailors', 'Ravens', 'Dunes', 'Vandals', 'Kites', 'Islands', 'Thieves', 'Owls', 'Anchors', 'Prophets', 'Fountains', 'Magnets', 'Wires', 'Gardeners', 'Drifters'];
+const VENUE_KIND = ['Academy', 'Arena', 'Hall', 'Ballroom', 'Warehouse', 'Social', 'Garage', 'Institute', 'Corn Exchange', 'Forum', 'Arches', 'Playhouse', 'Pavilion', 'Apollo', 'Cellar'];
+const TOUR = ['Live', 'Summer Tour', 'Album Launch', 'Late Show', 'In Concert', 'Residency', 'Farewell Tour'];
+
+const sqlText = (xs: string[]): string => `ARRAY[${xs.map((x) => `'${x}'`).join(', ')}]`;
+
+const setupSql = `
+CREATE TABLE cities (id text PRIMARY KEY, name text NOT NULL);
+CREATE TABLE venues (id int PRIMARY KEY, city_id text NOT NULL, name text NOT NULL, capacity int NOT NULL);
+CREATE TABLE artists (id int PRIMARY KEY, name text NOT NULL, genre text NOT NULL);
+CREATE TABLE events (
+  id int PRIMARY KEY,
+  city_id text NOT NULL,
+  venue_id int NOT NULL,
+  title text NOT NULL,
+  starts_at timestamptz NOT NULL,
+  price_from_cents int NOT NULL,
+  tickets_available int NOT NULL CHECK (tickets_available >= 0)
+);
+CREATE TABLE event_performers (
+  event_id int NOT NULL,
+  billing int NOT NULL,
+  artist_id int NOT NULL,
+  PRIMARY KEY (event_id, billing)
+);
+CREATE TABLE holds (
+  id bigserial PRIMARY KEY,
+  event_id int NOT NULL,
+  quantity int NOT NULL CHECK (quantity > 0),
+  expires_at timestamptz NOT NULL
+);
+
+INSERT INTO cities SELECT c, initcap(c) FROM unnest(${sqlText(CITIES)}) c;
+INSERT INTO venues
+  SELECT v, (${sqlText(CITIES)})[1 + (v - 1) % 8],
+         initcap((${sqlText(CITIES)})[1 + (v - 1) % 8]) || ' ' || (${sqlText(VENUE_KIND)})[1 + (v - 1) / 8],
+         300 + (v * 97) % 4000
+  FROM generate_series(1, ${VENUE_COUNT}) v;
+INSERT INTO artists
+  SELECT a, (${sqlText(ARTIST_FIRST)})[1 + (a - 1) % 30] || ' ' || (${sqlText(ARTIST_SECOND)})[1 + (a - 1) / 30],
+         (ARRAY['indie', 'techno', 'folk', 'jazz', 'hip-hop', 'metal'])[1 + a % 6]
+  FROM generate_series(1, ${ARTIST_COUNT}) a;
+-- Event e plays in city (e - 1) % 8; within a city, later ids start later.
+INSERT INTO events
+  SELECT e, (${sqlText(CITIES)})[1 + (e - 1) % 8], 1 + (e - 1) % 8 + 8 * ((e * 7) % 15),
+         (${sqlText(ARTIST_FIRST)})[1 + (e * 13 + 389) % ${ARTIST_COUNT} % 30] || ' ' || (${sqlText(ARTIST_SECOND)})[1 + (e * 13 + 389) % ${ARTIST_COUNT} / 30]
+           || ': ' || (${sqlText(TOUR)})[1 + e % 7],
+         timestamptz '2026-02-06 19:30:00+00' + ((e - 1) / 8) * interval '7 hours' + (e * 17 % 4) * interval '15 minutes',
+         1500 + (e * 37 % 60) * 100,
+         CASE WHEN e % 13 = 0 THEN (e / 13) % 6 ELSE 20 + (e * 53) % 1200 END
+  FROM generate_series(1, ${EVENT_COUNT}) e;
+-- One to four acts per event; billing 1 is the headliner.
+INSERT INTO event_performers
+  SELECT e, b, 1 + (e * 13 + b * 389) % ${ARTIST_COUNT}
+  FROM generate_series(1, ${EVENT_COUNT}) e, generate_series(1, 4) b
+  WHERE b <= 1 + (e * 7 + (e / 8) * 3) % 4;
+
+CREATE INDEX events_city_starts_idx ON events (city_id, starts_at);
+CREATE INDEX event_performers_artist_idx ON event_performers (artist_id);
+CREATE INDEX holds_event_idx ON holds (event_id);
+ALTER TABLE venues ADD FOREIGN KEY (city_id) REFERENCES cities (id);
+ALTER TABLE events ADD FOREIGN KEY (city_id) REFERENCES cities (id), ADD FOREIGN KEY (venue_id) REFERENCES venues (id);
+ALTER TABLE event_performers ADD FOREIGN KEY (event_id) REFERENCES events (id), ADD FOREIGN KEY (artist_id) REFERENCES artists (id);
+ALTER TABLE holds ADD FOREIGN KEY (event_id) REFERENCES events (id);
+`;
+
+function pickCity(rng: Prng): number {
+  let x = rng.next();
+  for (let i = 0; i < CITY_SHARE.length; i++) {
+    x -= CITY_SHARE[i];
+    if (x < 0) return i;
+  }
+  return 0;
+}
+
+/** Fans hold tickets for events on the first page of their city (ids 1 + city + 8k). */
+function holdTarget(rng: Prng): number {
+  const city = pickCity(rng);
+  return 1 + city + 8 * Math.floor(rng.next() * PAGE_SIZE);
+}
+
+// ---------------------------------------------------------------------------
+// Functional checks
+// ---------------------------------------------------------------------------
+
+interface ConfirmedHold {
+  quantity: number;
+  endMs: number;
+}
+
+/**
+ * Holds the service confirmed, per run (keyed by the run's CheckDb), per event. The hold
+ * check sees every hold response before any list response that ends later, so a list check
+ * knows which holds had been confirmed before its request was sent.
+ */
+const confirmedHolds = new WeakMap<CheckDb, Map<number, ConfirmedHold[]>>();
+
+function holdsOf(db: CheckDb): Map<number, ConfirmedHold[]> {
+  let byEvent = confirmedHolds.get(db);
+  if (!byEvent) confirmedHolds.set(db, (byEvent = new Map()));
+  return byEvent;
+}
+
+function verifyHold(ex: Exchange, db: CheckDb): string | undefined {
+  if (ex.status >= 500 || ex.status === 409) return undefined;
+  if (ex.status !== 201) return `status ${ex.status} for a hold on an existing event`;
+  const eventId = Number(/^\/api\/events\/(\d+)\/holds$/.exec(ex.request.path)?.[1]);
+  const quantity = (ex.request.body as { quantity: number }).quantity;
+  const body = (ex.body ?? {}) as { eventId?: unknown; quantity?: unknown; ticketsAvailable?: unknown };
+  if (body.eventId !== eventId || body.quantity !== quantity) return `hold is for event ${String(body.eventId)} x${String(body.quantity)}, asked ${eventId} x${quantity}`;
+  if (typeof body.ticketsAvailable !== 'number' || body.ticketsAvailable < 0) return `ticketsAvailable ${String(body.ticketsAvailable)} after a hold`;
+  const byEvent = holdsOf(db);
+  const list = byEvent.get(eventId) ?? [];
+  list.push({ quantity, endMs: ex.endMs });
+  byEvent.set(eventId, list);
+  return undefined;
+}
+
+interface ListedEvent {
+  id?: unknown;
+  title?: unknown;
+  startsAt?: unknown;
+  venue?: { name?: unknown };
+  priceFromCents?: unknown;
+  ticketsAvailable?: unknown;
+  lineup?: { id?: unknown; name?: unknown }[];
+}
+
+interface ExpectedEvent {
+  id: number;
+  title: string;
+  starts_at: Date;
+  venue: string;
+  price_from_cents: number;
+  tickets_available: number;
+}
+
+const EXPECTED_PAGE = `
+  SELECT e.id, e.title, e.starts_at, v.name AS venue, e.price_from_cents, e.tickets_available
+  FROM events e JOIN venues v ON v.id = e.venue_id
+  WHERE e.city_id = $1
+  ORDER BY e.starts_at, e.id
+  LIMIT ${PAGE_SIZE}`;
+
+const EXPECTED_LINEUPS = `
+  SELECT p.event_id, a.id, a.name
+  FROM event_performers p JOIN artists a ON a.id = p.artist_id
+  WHERE p.event_id = ANY($1::int[])
+  ORDER BY p.event_id, p.billing`;
+
+/**
+ * The page must be the city's first 50 events in start order, each with its venue and full
+ * lineup. tickets_available must be what the database held at some instant while the
+ * request was being served: no lower than now, and no higher than the seed minus every hold
+ * confirmed before the request was sent.
+ */
+async function verifyList(ex: Exchange, db: CheckDb): Promise<string | undefined> {
+  if (ex.status >= 500) return undefined;
+  if (ex.status !== 200) return `status ${ex.status} for a known city`;
+  const city = new URL(ex.request.path, 'http://gigs-api').searchParams.get('city') ?? '';
+  const holds = holdsOf(db);
+  const events = (ex.body as { events?: ListedEvent[] } | undefined)?.events;
+  if (!Array.isArray(events)) return 'the body has no events array';
+  const { rows } = await db.query<ExpectedEvent>(EXPECTED_PAGE, [city]);
+  const performers = await db.query<{ event_id: number; id: number; name: string }>(EXPECTED_LINEUPS, [rows.map((r) => r.id)]);
+  const lineups = new Map<number, string[]>();
+  for (const p of performers.rows) lineups.set(p.event_id, [...(lineups.get(p.event_id) ?? []), `${p.id}:${p.name}`]);
+  if (events.length !== rows.length) return `${events.length} events listed, ${city} has ${rows.length} on its first page`;
+  for (let i = 0; i < rows.length; i++) {
+    const want = rows[i];
+    const got = events[i];
+    const at = `event #${i + 1}`;
+    if (got.id !== want.id) return `${at} is ${String(got.id)}, expected ${want.id} (first ${PAGE_SIZE} by start time)`;
+    if (got.title !== want.title) return `${at} (${want.id}) title ${JSON.stringify(got.title)}, expected ${JSON.stringify(want.title)}`;
+    if (typeof got.startsAt !== 'string' || Date.parse(got.startsAt) !== want.starts_at.getTime()) return `${at} (${want.id}) startsAt ${String(got.startsAt)}, expected ${want.starts_at.toISOString()}`;
+    if (got.venue?.name !== want.venue) return `${at} (${want.id}) venue ${JSON.stringify(got.venue?.name)}, expected ${JSON.stringify(want.venue)}`;
+    if (got.priceFromCents !== want.price_from_cents) return `${at} (${want.id}) priceFromCents ${String(got.priceFromCents)}, expected ${want.price_from_cents}`;
+    const lineup = Array.isArray(got.lineup) ? got.lineup.map((a) => `${String(a.id)}:${String(a.name)}`).join(', ') : String(got.lineup);
+    const wantLineup = (lineups.get(want.id) ?? []).join(', ');
+    if (lineup !== wantLineup) return `${at} (${want.id}) lineup [${lineup}], expected [${wantLineup}]`;
+    const confirmedBefore = (holds.get(want.id) ?? []).filter((h) => h.endMs <= ex.startMs).reduce((s, h) => s + h.quantity, 0);
+    const most = initialTicketsAvailable(want.id) - confirmedBefore;
+    const tickets = got.ticketsAvailable;
+    if (typeof tickets !== 'number' || tickets < want.tickets_available || tickets > most) {
+      return `${at} (${want.id}) ticketsAvailable ${String(tickets)}; the database had ${most === want.tickets_available ? most : `${want.tickets_available}–${most}`} while the request was served`;
+    }
+  }
+  return undefined;
+}
+
+const scenario: ScenarioDefinition = {
+  id: 'n-plus-one',
+  platform: {
+    database: { setupSql, rttMs: 1 },
+  },
+  load: {
+    durationMs: 60_000,
+    arrivals: { kind: 'spike', basePerSec: 10, peakPerSec: 250, fromMs: 30_000, toMs: 32_000 },
+    mix: [
+      {
+        route: 'GET /api/events',
+        weight: 0.95,
+        build: (rng) => ({ method: 'GET', path: `/api/events?city=${CITIES[pickCity(rng)]}` }),
+      },
+      {
+        route: 'POST /api/events/:id/holds',
+        weight: 0.05,
+        build: (rng) => ({
+          method: 'POST',
+          path: `/api/events/${holdTarget(rng)}/holds`,
+          body: { quantity: 1 + Math.floor(rng.next() * 4) },
+        }),
+      },
+    ],
+    clientTimeoutMs: 5000,
+    loadScale: { min: 0.5, max: 2 },
+  },
+  slos: [
+    { metric: 'http_req_duration{route:GET /api/events}', threshold: 'p(99)<100', label: 'GET /api/events p99 under 100 ms' },
+    { metric: 'http_req_duration{route:POST /api/events/:id/holds}', threshold: 'p(99)<100', label: 'Ticket holds p99 under 100 ms' },
+    { metric: 'http_req_failed', threshold: 'rate<0.01', label: 'Under 1% of requests fail' },
+    { metric: 'http_reqs{route:GET /api/events}', threshold: 'rate>15', label: 'Serves over 15 event lists a second' },
+    { metric: 'db_queries_per_request{route:GET /api/events}', threshold: 'avg<5', label: 'Under 5 database queries per event list' },
+  ],
+  checks: [
+    { name: 'confirmed holds are well-formed', route: 'POST /api/events/:id/holds', every: 1, verify: verifyHold },
+    { name: 'event lists match the database', route: 'GET /api/events', every: 10, verify: verifyList },
+  ],
+};
+
+export default scenario;
