@@ -65,7 +65,9 @@ export function buildSummary(input: SummaryInput): RunSummary {
       arrivalRatePerSec: round3(c.arrivals / windowSec),
       throughputPerSec: round3((c.completed - c.errors - c.timeouts) / windowSec),
       latencyMeanMs: round3(c.overall.count ? c.overall.mean : 0),
-      inFlightMean: round3(c.inFlight.mean(windowMs)),
+      // Six decimals: a fast service at low load has well under 0.05 requests in flight, and
+      // three would leave Little's law (L = λW) off by more than the rounding of λ and W.
+      inFlightMean: Math.round(c.inFlight.mean(windowMs) * 1e6) / 1e6,
       latency: roundStats(c.overall.stats()),
     },
     routes: c.routeStats(windowMs),
