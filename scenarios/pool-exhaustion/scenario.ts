@@ -11,13 +11,16 @@
  * is busy ≈ 0.57 s per checkout, so the pool needs 25 × 0.57 ≈ 14 clients on average against
  * the 10 it has, leak or no leak: at most 10 / 0.57 ≈ 17.5 checkouts/s get through and the
  * queue of waiters, product pages included, grows without bound. Held only for the short
- * statements around the charge (≈ 4 ms), checkout needs 25 × 0.004 ≈ 0.1 clients. The run
+ * statements around the charge (≈ 3 ms), checkout needs 25 × 0.003 ≈ 0.1 clients. The run
  * is 30 s: the starter is dead within ten, and a short run keeps the lab quick.
  */
 import type { CheckDb, DownstreamRequest, DownstreamResponse, Exchange, Prng, ScenarioDefinition } from '../../runner/index.ts';
 
 const CUSTOMERS = 3000;
 const PRODUCTS = 800;
+/** The sale's featured products (ids 1–100): most product views and cart lines are these. */
+const SALE_PRODUCTS = 100;
+const SALE_SHARE = 0.9;
 /** Order history already on file before the sale. */
 const ORDERS = 3000;
 /** Share of cards the issuer declines (402 card_declined). */
@@ -92,12 +95,17 @@ WHERE t.order_id = o.id;
 SELECT setval(pg_get_serial_sequence('orders', 'id'), ${ORDERS});
 `;
 
+/** A product someone looks at or buys during the sale: mostly a featured one. */
+function productOf(rng: Prng): number {
+  return 1 + Math.floor(rng.next() * (rng.next() < SALE_SHARE ? SALE_PRODUCTS : PRODUCTS));
+}
+
 /** The lines of a checkout: one to three distinct active products, one or two of each. */
 function cartOf(rng: Prng): { productId: number; quantity: number }[] {
   const lines = 1 + Math.floor(rng.next() * 3);
   const items: { productId: number; quantity: number }[] = [];
   while (items.length < lines) {
-    const productId = 1 + Math.floor(rng.next() * PRODUCTS);
+    const productId = productOf(rng);
     if (productId % 97 === 0 || items.some((i) => i.productId === productId)) continue;
     items.push({ productId, quantity: 1 + Math.floor(rng.next() * 2) });
   }
@@ -208,7 +216,7 @@ const scenario: ScenarioDefinition = {
       {
         route: 'GET /api/products/:id',
         weight: 100,
-        build: (rng) => ({ method: 'GET', path: `/api/products/${1 + Math.floor(rng.next() * PRODUCTS)}` }),
+        build: (rng) => ({ method: 'GET', path: `/api/products/${productOf(rng)}` }),
       },
       {
         route: 'POST /api/checkout',
