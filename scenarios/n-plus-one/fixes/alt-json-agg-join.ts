@@ -3,7 +3,7 @@
  * aggregated into a JSON array with json_agg in billing order.
  *
  * One round trip and one client per page; Postgres joins the 50 events to their ~125
- * performer rows with hash joins (~2 ms on a core). The events are limited in a subquery
+ * performer rows with hash joins (~1.6 ms on a core). The events are limited in a subquery
  * first, so the LIMIT counts events, not performer rows.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

@@ -1,9 +1,10 @@
 /**
  * ALT: one query per page, each event's lineup built by a correlated subquery with json_agg.
  *
- * The planner runs the subquery once per event on the page, an index scan each, so the
- * database does more work than with one hash join (~13 ms of a core per page), but it is
- * one round trip and one client per page, and 4 cores keep up with the burst.
+ * The planner runs the subquery once per event on the page, index scans each time, so the
+ * database does more work than with one hash join (~8 ms of a core per page against
+ * ~1.6 ms), but it is one round trip and one client per page: the burst keeps the 4 cores
+ * about half busy.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'pg';

@@ -2,7 +2,7 @@
  * WRONG: the same 50 lineup queries, sent at once with Promise.all.
  *
  * At 10 requests a second this looks like a fix: the 50 queries spread over the pool's 10
- * clients and a page comes back in ~9 ms instead of ~73. But every query still makes its
+ * clients and a page comes back in ~10 ms instead of ~73. But every query still makes its
  * own round trip and holds a client while it does, so a page costs the same ~73 ms of pool
  * time as before and the pool still tops out near 136 pages a second. During the on-sale
  * burst (250/s) the pool's wait queue grows by thousands of queries; each page now grabs
