@@ -46,7 +46,7 @@ export function CatalogPage() {
                         </span>
                       ))}
                     </span>
-                    {meta && <span className="muted">~{meta.minutes} min</span>}
+                    {meta && <span className="muted minutes">~{meta.minutes} min</span>}
                   </div>
                 </a>
               </li>
@@ -58,7 +58,11 @@ export function CatalogPage() {
   );
 }
 
+/** The story's first paragraph, cut at a word, never inside a code span. */
 function firstSentence(story: string): string {
   const para = story.split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() ?? '';
-  return para.length > 220 ? para.slice(0, 217).replace(/\s+\S*$/, '') + '…' : para;
+  if (para.length <= 220) return para;
+  let cut = para.slice(0, 217).replace(/\s+\S*$/, '');
+  if ((cut.match(/`/g)?.length ?? 0) % 2 === 1) cut = cut.slice(0, cut.lastIndexOf('`')).trimEnd();
+  return cut + '…';
 }
