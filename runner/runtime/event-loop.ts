@@ -23,6 +23,9 @@ export interface EventLoopHooks {
 export class EventLoop {
   /** CPU charged for each promise job or tick: V8 spends well under a microsecond. */
   jobCostMs = 0.0005;
+  /** CPU charged for each macrotask, for libuv's own work per callback: never zero, so a
+   * `setImmediate` polling loop lets virtual time move on as it does in Node. */
+  taskCostMs = 0.001;
   busyUntilMs = 0;
   /** Total main-thread CPU charged, for utilisation. */
   busyTotalMs = 0;
@@ -112,7 +115,7 @@ export class EventLoop {
     const start = this.kernel.nowMs > this.busyUntilMs ? this.kernel.nowMs : this.busyUntilMs;
     this.inTask = true;
     this.taskStartMs = start;
-    this.chargedMs = 0;
+    this.chargedMs = this.taskCostMs;
     const jobs = this.jobs;
     jobs.context = task.context;
     try {

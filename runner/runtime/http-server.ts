@@ -62,9 +62,13 @@ class Reply {
     this.headers[name.toLowerCase()] = String(value);
     return this;
   }
+  /** Called once when `send` is called, if the handler left the reply for later. */
+  onSend: (() => void) | undefined = undefined;
   send(payload?: unknown): this {
+    if (this.sent) return this; // Fastify ignores (and logs) a second send
     this.sent = true;
     this.payload = payload;
+    this.onSend?.();
     return this;
   }
 }
@@ -135,7 +139,13 @@ export class HttpServer {
     const q = req.path.indexOf('?');
     const pathname = q < 0 ? req.path : req.path.slice(0, q);
     const search = q < 0 ? '' : req.path.slice(q + 1);
-    const match = this.match(req.method, pathname);
+    let match: ReturnType<HttpServer['match']>;
+    try {
+      match = this.match(req.method, pathname);
+    } catch (err) {
+      done(failure(err), loop.now());
+      return;
+    }
     if (!match) {
       done({ status: 404, json: JSON.stringify({ error: 'Not Found' }) }, loop.now());
       return;
@@ -157,8 +167,22 @@ export class HttpServer {
       id: `req-${this.nextId++}`,
     };
     const reply = new Reply();
-    const finish = (value: unknown): void => done(this.serialize(reply, value), loop.now());
-    const fail = (err: unknown): void => done(failure(err), loop.now());
+    let answered = false;
+    const answer = (r: ServerReply): void => {
+      if (answered) return;
+      answered = true;
+      done(r, loop.now());
+    };
+    const fail = (err: unknown): void => answer(failure(err));
+    // Fastify's rules: a returned value is the payload; `return reply` or a plain function
+    // returning nothing waits for `reply.send()`; an async handler resolving to nothing
+    // without having sent is an error.
+    const settle = (value: unknown, isAsync: boolean): void => {
+      if (reply.sent) answer(this.serialize(reply, reply.payload));
+      else if (value !== undefined && value !== reply) answer(this.serialize(reply, value));
+      else if (isAsync && value === undefined) fail(new Error('The handler finished without a reply: return a value or call reply.send().'));
+      else reply.onSend = () => answer(this.serialize(reply, reply.payload));
+    };
     let result: unknown;
     try {
       result = match.route.handler(request, reply);
@@ -167,17 +191,13 @@ export class HttpServer {
       return;
     }
     if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
-      (result as PromiseLike<unknown>).then(finish, fail);
+      (result as PromiseLike<unknown>).then((v) => settle(v, true), fail);
     } else {
-      finish(result);
+      settle(result, false);
     }
   }
 
-  private serialize(reply: Reply, value: unknown): ServerReply {
-    const payload = value === reply || value === undefined ? reply.payload : value;
-    if (payload === undefined && !reply.sent) {
-      return failure(new Error('The handler finished without a reply: return a value or call reply.send().'));
-    }
+  private serialize(reply: Reply, payload: unknown): ServerReply {
     let json: string;
     try {
       json = payload === undefined ? '' : typeof payload === 'string' ? JSON.stringify(payload) : JSON.stringify(payload) ?? '';
@@ -210,7 +230,7 @@ export class HttpServer {
       let ok = true;
       for (let i = 0; i < parts.length && ok; i++) {
         const seg = route.segments[i];
-        if (seg.startsWith(':')) params[seg.slice(1)] = decodeURIComponent(parts[i]);
+        if (seg.startsWith(':')) params[seg.slice(1)] = decodeSegment(parts[i]);
         else ok = seg === parts[i];
       }
       if (ok) return { route, params };
@@ -225,4 +245,13 @@ function failure(err: unknown): ServerReply {
   const status = typeof code === 'number' && code >= 400 && code < 600 ? code : 500;
   const message = status < 500 && err instanceof Error ? err.message : 'Internal Server Error';
   return { status, json: JSON.stringify({ error: message }), error: status >= 500 ? err : undefined };
+}
+
+/** A malformed escape in a path parameter is the client's fault: 400, as Fastify answers. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw Object.assign(new Error(`Malformed path parameter: ${segment}`), { statusCode: 400 });
+  }
 }

@@ -103,6 +103,12 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
       fulfill(p, x);
       return;
     }
+    if (x instanceof HostPromise) {
+      // Its reactions would run on the host's microtask queue, outside virtual time, and
+      // make the run depend on the host's speed: refuse it plainly instead.
+      reject(p, new TypeError('A promise from outside the simulated platform reached the service; only the lab\'s modules and globals can be awaited.'));
+      return;
+    }
     // NewPromiseResolveThenableJob: one extra job, as the spec (and V8) do.
     jobs.enqueue(() => {
       const [res, rej] = resolvingFunctions(p);
@@ -294,6 +300,9 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
   Object.defineProperty(SimPromise, 'name', { value: 'Promise' });
   return SimPromise as unknown as SimPromiseConstructor;
 }
+
+/** The host's own Promise, captured before anything can shadow it. */
+const HostPromise = Promise;
 
 /** Constructor sentinel: a bare pending promise without resolving functions (hot path). */
 const INTERNAL = Symbol('internal');

@@ -15,6 +15,10 @@ const SHADOWED = [
   'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'postMessage', 'close',
   'navigator', 'indexedDB', 'caches', 'localStorage', 'sessionStorage', 'Worker',
   'SharedWorker', 'Atomics', 'onmessage', 'location', 'document', 'window', 'self',
+  // Host APIs that hand out the host's own promises or callbacks, outside virtual time.
+  'Blob', 'File', 'ReadableStream', 'WritableStream', 'TransformStream', 'WebAssembly',
+  'MessageChannel', 'MessagePort', 'BroadcastChannel', 'WeakRef', 'FinalizationRegistry',
+  'requestAnimationFrame', 'requestIdleCallback', 'scheduler', 'CompressionStream', 'DecompressionStream',
 ] as const;
 
 export class ModuleLoadError extends Error {
@@ -38,7 +42,10 @@ export function evaluateCommonJs(
   const names = Object.keys(globals).filter((n) => !(SHADOWED as readonly string[]).includes(n));
   const params = [...names, ...SHADOWED, 'module', 'exports', 'require'];
   const module = { exports: {} as unknown };
-  const fn = new Function(...params, `${code}\n//# sourceURL=${sourceName}`) as (...args: unknown[]) => void;
+  // Strict, as an ES module is in Node: a stray assignment must not create a host global
+  // (which would outlive the run), and `this` in a plain function must not be the host's.
+  // On the first line, so line numbers in stack traces stay those of the compiled code.
+  const fn = new Function(...params, `'use strict';${code}\n//# sourceURL=${sourceName}`) as (...args: unknown[]) => void;
   const args = [...names.map((n) => globals[n]), ...SHADOWED.map(() => undefined), module, module.exports, require];
   fn.apply(undefined, args);
   return module.exports;

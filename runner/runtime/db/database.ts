@@ -46,11 +46,10 @@ export interface DatabaseStats {
 const RESULT_CACHE_ENTRIES_DEFAULT = 20_000;
 const RESULT_CACHE_ROWS_MAX = 2_000_000;
 /**
- * Distinct SQL texts whose plan and profile are remembered. The plan is looked up by text
- * alone, not by parameters: with a few thousand rows per table the planner's cost varies
- * little with the values, and one EXPLAIN per distinct statement keeps the wall cost of a
- * miss near one query. A statement is priced by the plan of its first execution since the
- * last schema change, which is itself deterministic.
+ * Distinct SQL texts whose plan and profile are remembered. A statement is priced by the
+ * planner's generic plan (`EXPLAIN (GENERIC_PLAN)`, the plan a prepared statement gets),
+ * which depends on the SQL text and the data, never on which parameters came first: so a
+ * statement costs the same in every run, whatever ran before it in the same process.
  */
 const STATEMENTS_REMEMBERED_MAX = 10_000;
 const WRITE_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY']);
@@ -197,8 +196,16 @@ export class Database {
     if (known) return known;
     this.counts.explains++;
     try {
-      const explained = await this.pg.query<Record<string, unknown>>(`EXPLAIN (FORMAT JSON) ${sql}`, params as unknown[]);
-      const plan = summarizeExplain(explained.rows);
+      let rows: Record<string, unknown>[];
+      try {
+        rows = (await this.pg.exec(`EXPLAIN (GENERIC_PLAN, FORMAT JSON) ${sql}`))[0].rows as Record<string, unknown>[];
+      } catch {
+        // A few statements have no generic plan (a parameter whose type cannot be inferred):
+        // those are priced with their first parameters instead.
+        await this.closeStrayTransaction();
+        rows = (await this.pg.query<Record<string, unknown>>(`EXPLAIN (FORMAT JSON) ${sql}`, params as unknown[])).rows;
+      }
+      const plan = summarizeExplain(rows);
       if (this.plans.size >= STATEMENTS_REMEMBERED_MAX) {
         // Forgetting one plan while results priced by it stay cached would let caching change
         // virtual time (a re-explain may price differently); forgetting both keeps it invisible.

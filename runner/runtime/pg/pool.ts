@@ -63,10 +63,13 @@ export class Pool extends Emitter {
     options: PoolOptions = {},
   ) {
     super();
+    // Options often come from environment variables as strings; node-postgres hands them to
+    // setTimeout and comparisons, which convert them to numbers.
+    const num = (v: unknown, fallback: number): number => (v === undefined || v === null || Number.isNaN(Number(v)) ? fallback : Number(v));
     this.options = {
-      max: options.max ?? 10,
-      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 0,
-      idleTimeoutMillis: options.idleTimeoutMillis ?? 10_000,
+      max: num(options.max, 10),
+      connectionTimeoutMillis: num(options.connectionTimeoutMillis, 0),
+      idleTimeoutMillis: num(options.idleTimeoutMillis, 10_000),
     };
     registry.pools.push(this);
   }

@@ -273,6 +273,17 @@ describe('reset and determinism', () => {
     expect(ok(await db.execute('SELECT count(*) FROM posts WHERE user_id = $1', [42])).cached).toBe(true);
   });
 
+  it('prices a statement the same whatever parameters it first ran with, in this run or an earlier one', async () => {
+    const sql = 'SELECT * FROM users WHERE id = ANY($1)';
+    const many = Array.from({ length: 200 }, (_, i) => i + 1);
+    await db.reset(SETUP);
+    await db.execute(sql, [[1]]);
+    const afterOne = ok(await db.execute(sql, [many])).serviceMs;
+    await db.reset(`${SETUP} -- another setup, so every cache starts empty`);
+    const fresh = ok(await db.execute(sql, [many])).serviceMs;
+    expect(afterOne).toBe(fresh);
+  });
+
   it('gives identical statistics on tables bigger than ANALYZE’s default sample', async () => {
     // Default ANALYZE samples 30 000 rows with a clock-seeded generator: estimates would drift.
     const big = `CREATE TABLE big (k int NOT NULL);
