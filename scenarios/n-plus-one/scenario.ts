@@ -24,6 +24,7 @@
  */
 import type { CheckDb, Exchange, Prng, ScenarioDefinition } from '../../runner/index.ts';
 
+/** City slugs; event e and venue v are in city (e - 1) % 8 and (v - 1) % 8. */
 const CITIES = ['london', 'manchester', 'glasgow', 'birmingham', 'bristol', 'leeds', 'dublin', 'cardiff'];
 /** Share of list traffic per city, in CITIES order. */
 const CITY_SHARE = [0.3, 0.15, 0.1, 0.12, 0.1, 0.08, 0.1, 0.05];
@@ -32,18 +33,33 @@ const ARTIST_COUNT = 1500;
 const VENUE_COUNT = 120;
 const PAGE_SIZE = 50;
 
-/** tickets_available at the start of the run (the same expression as the setup SQL below). */
+/** tickets_available at the start of the run: the same expression as in the setup SQL. */
 function initialTicketsAvailable(eventId: number): number {
   return eventId % 13 === 0 ? Math.floor(eventId / 13) % 6 : 20 + ((eventId * 53) % 1200);
 }
 
-const ARTIST_FIRST = ['Velvet', 'Northern', 'Paper', 'Glass', 'Golden', 'Silver', 'Midnight', 'Electric', 'Quiet', 'Wild', 'Lunar', 'Burning', 'Hollow', 'Crimson', 'Static', 'Neon', 'Polar', 'Copper', 'Echo', 'Saint', 'Broken', 'Royal', 'Tiny', 'Lost', 'Violet', 'Sunday', 'Cobalt', 'Feral', 'Gentle', 'Distant'];
-const ARTIST_SECOND = ['Harbour', 'Lights', 'Foxes', 'Season', 'Engines', 'Rivers', 'Parade', 'Machines', 'Tides', 'Orchard', 'Signals', 'Bloom', 'Arcade', 'Wolves', 'Satellites', 'Choir', 'Theory', 'Canyon', 'Weather', 'Hearts', 'Ghosts', 'Atlas', 'Motel', 'Garden', 'Strangers', 'Honey', 'Radio', 'Tigers', 'Comets', 'Sisters',
-  'Horses', 'Mirrors', 'Lanterns', 'Pilots', 'Embers', 'Sailors', 'Ravens', 'Dunes', 'Vandals', 'Kites', 'Islands', 'Thieves', 'Owls', 'Anchors', 'Prophets', 'Fountains', 'Magnets', 'Wires', 'Gardeners', 'Drifters'];
-const VENUE_KIND = ['Academy', 'Arena', 'Hall', 'Ballroom', 'Warehouse', 'Social', 'Garage', 'Institute', 'Corn Exchange', 'Forum', 'Arches', 'Playhouse', 'Pavilion', 'Apollo', 'Cellar'];
+/** Artist names are FIRST[i] + ' ' + SECOND[j]: 30 × 50 = 1 500 distinct acts. */
+const ARTIST_FIRST = [
+  'Velvet', 'Northern', 'Paper', 'Glass', 'Golden', 'Silver', 'Midnight', 'Electric', 'Quiet', 'Wild',
+  'Lunar', 'Burning', 'Hollow', 'Crimson', 'Static', 'Neon', 'Polar', 'Copper', 'Echo', 'Saint',
+  'Broken', 'Royal', 'Tiny', 'Lost', 'Violet', 'Sunday', 'Cobalt', 'Feral', 'Gentle', 'Distant',
+];
+const ARTIST_SECOND = [
+  'Harbour', 'Lights', 'Foxes', 'Season', 'Engines', 'Rivers', 'Parade', 'Machines', 'Tides', 'Orchard',
+  'Signals', 'Bloom', 'Arcade', 'Wolves', 'Satellites', 'Choir', 'Theory', 'Canyon', 'Weather', 'Hearts',
+  'Ghosts', 'Atlas', 'Motel', 'Garden', 'Strangers', 'Honey', 'Radio', 'Tigers', 'Comets', 'Sisters',
+  'Horses', 'Mirrors', 'Lanterns', 'Pilots', 'Embers', 'Sailors', 'Ravens', 'Dunes', 'Vandals', 'Kites',
+  'Islands', 'Thieves', 'Owls', 'Anchors', 'Prophets', 'Fountains', 'Magnets', 'Wires', 'Gardeners', 'Drifters',
+];
+const GENRES = ['indie', 'techno', 'folk', 'jazz', 'hip-hop', 'metal'];
+const VENUE_KIND = [
+  'Academy', 'Arena', 'Hall', 'Ballroom', 'Warehouse', 'Social', 'Garage', 'Institute',
+  'Corn Exchange', 'Forum', 'Arches', 'Playhouse', 'Pavilion', 'Apollo', 'Cellar',
+];
 const TOUR = ['Live', 'Summer Tour', 'Album Launch', 'Late Show', 'In Concert', 'Residency', 'Farewell Tour'];
 
-const sqlText = (xs: string[]): string => `ARRAY[${xs.map((x) => `'${x}'`).join(', ')}]`;
+/** A Postgres text[] literal of plain words (no quotes inside). */
+const textArray = (xs: string[]): string => `ARRAY[${xs.map((x) => `'${x}'`).join(', ')}]`;
 
 const setupSql = `
 CREATE TABLE cities (id text PRIMARY KEY, name text NOT NULL);
@@ -71,39 +87,49 @@ CREATE TABLE holds (
   expires_at timestamptz NOT NULL
 );
 
-INSERT INTO cities SELECT c, initcap(c) FROM unnest(${sqlText(CITIES)}) c;
+INSERT INTO cities SELECT c, initcap(c) FROM unnest(${textArray(CITIES)}) c;
+-- Venue v is in city (v - 1) % 8, 15 per city.
 INSERT INTO venues
-  SELECT v, (${sqlText(CITIES)})[1 + (v - 1) % 8],
-         initcap((${sqlText(CITIES)})[1 + (v - 1) % 8]) || ' ' || (${sqlText(VENUE_KIND)})[1 + (v - 1) / 8],
+  SELECT v, w.city[1 + (v - 1) % 8], initcap(w.city[1 + (v - 1) % 8]) || ' ' || w.kind[1 + (v - 1) / 8],
          300 + (v * 97) % 4000
-  FROM generate_series(1, ${VENUE_COUNT}) v;
+  FROM generate_series(1, ${VENUE_COUNT}) v,
+       (SELECT ${textArray(CITIES)} AS city, ${textArray(VENUE_KIND)} AS kind) w;
 INSERT INTO artists
-  SELECT a, (${sqlText(ARTIST_FIRST)})[1 + (a - 1) % 30] || ' ' || (${sqlText(ARTIST_SECOND)})[1 + (a - 1) / 30],
-         (ARRAY['indie', 'techno', 'folk', 'jazz', 'hip-hop', 'metal'])[1 + a % 6]
-  FROM generate_series(1, ${ARTIST_COUNT}) a;
--- Event e plays in city (e - 1) % 8; within a city, later ids start later (two shows a night).
+  SELECT a, w.first[1 + (a - 1) % 30] || ' ' || w.second[1 + (a - 1) / 30], w.genre[1 + a % 6]
+  FROM generate_series(1, ${ARTIST_COUNT}) a,
+       (SELECT ${textArray(ARTIST_FIRST)} AS first,
+               ${textArray(ARTIST_SECOND)} AS second,
+               ${textArray(GENRES)} AS genre) w;
+-- One to four acts per event; billing 1 is the headliner.
+CREATE TEMP TABLE lineup AS
+  SELECT e AS event_id, b AS billing, 1 + (e * 13 + b * 389) % ${ARTIST_COUNT} AS artist_id
+  FROM generate_series(1, ${EVENT_COUNT}) e, generate_series(1, 4) b
+  WHERE b <= 1 + (e * 7 + (e / 8) * 3) % 4;
+-- Event e plays in city (e - 1) % 8 at one of its venues; within a city, later ids start
+-- later (two shows a night from 6 February). Every 13th event is nearly sold out.
 INSERT INTO events
-  SELECT e, (${sqlText(CITIES)})[1 + (e - 1) % 8], 1 + (e - 1) % 8 + 8 * ((e * 7) % 15),
-         (${sqlText(ARTIST_FIRST)})[1 + (e * 13 + 389) % ${ARTIST_COUNT} % 30] || ' ' || (${sqlText(ARTIST_SECOND)})[1 + (e * 13 + 389) % ${ARTIST_COUNT} / 30]
-           || ': ' || (${sqlText(TOUR)})[1 + e % 7],
+  SELECT e, w.city[1 + (e - 1) % 8], 1 + (e - 1) % 8 + 8 * ((e * 7) % 15),
+         headliner.name || ': ' || w.tour[1 + e % 7],
          timestamptz '2026-02-06 00:00:00+00' + ((e - 1) / 16) * interval '1 day'
            + CASE WHEN (e - 1) / 8 % 2 = 0 THEN interval '18 hours 30 minutes' ELSE interval '20 hours' END
            + (e * 17 % 3) * interval '15 minutes',
          1500 + (e * 37 % 60) * 100,
          CASE WHEN e % 13 = 0 THEN (e / 13) % 6 ELSE 20 + (e * 53) % 1200 END
-  FROM generate_series(1, ${EVENT_COUNT}) e;
--- One to four acts per event; billing 1 is the headliner.
-INSERT INTO event_performers
-  SELECT e, b, 1 + (e * 13 + b * 389) % ${ARTIST_COUNT}
-  FROM generate_series(1, ${EVENT_COUNT}) e, generate_series(1, 4) b
-  WHERE b <= 1 + (e * 7 + (e / 8) * 3) % 4;
+  FROM generate_series(1, ${EVENT_COUNT}) e
+  JOIN lineup l ON l.event_id = e AND l.billing = 1
+  JOIN artists headliner ON headliner.id = l.artist_id,
+       (SELECT ${textArray(CITIES)} AS city, ${textArray(TOUR)} AS tour) w;
+INSERT INTO event_performers SELECT event_id, billing, artist_id FROM lineup;
+DROP TABLE lineup;
 
 CREATE INDEX events_city_starts_idx ON events (city_id, starts_at);
 CREATE INDEX event_performers_artist_idx ON event_performers (artist_id);
 CREATE INDEX holds_event_idx ON holds (event_id);
 ALTER TABLE venues ADD FOREIGN KEY (city_id) REFERENCES cities (id);
-ALTER TABLE events ADD FOREIGN KEY (city_id) REFERENCES cities (id), ADD FOREIGN KEY (venue_id) REFERENCES venues (id);
-ALTER TABLE event_performers ADD FOREIGN KEY (event_id) REFERENCES events (id), ADD FOREIGN KEY (artist_id) REFERENCES artists (id);
+ALTER TABLE events ADD FOREIGN KEY (city_id) REFERENCES cities (id),
+                   ADD FOREIGN KEY (venue_id) REFERENCES venues (id);
+ALTER TABLE event_performers ADD FOREIGN KEY (event_id) REFERENCES events (id),
+                             ADD FOREIGN KEY (artist_id) REFERENCES artists (id);
 ALTER TABLE holds ADD FOREIGN KEY (event_id) REFERENCES events (id);
 `;
 
@@ -145,17 +171,19 @@ function holdsOf(db: CheckDb): Map<number, ConfirmedHold[]> {
 }
 
 function verifyHold(ex: Exchange, db: CheckDb): string | undefined {
-  if (ex.status >= 500 || ex.status === 409) return undefined;
-  if (ex.status !== 201) return `status ${ex.status} for a hold on an existing event`;
+  if (ex.status >= 500 || ex.status === 409) return undefined; // failures count in the error rate; 409 is sold out
+  if (ex.status < 200 || ex.status > 299) return `status ${ex.status} for a hold on an existing event`;
   const eventId = Number(/^\/api\/events\/(\d+)\/holds$/.exec(ex.request.path)?.[1]);
   const quantity = (ex.request.body as { quantity: number }).quantity;
   const body = (ex.body ?? {}) as { eventId?: unknown; quantity?: unknown; ticketsAvailable?: unknown };
-  if (body.eventId !== eventId || body.quantity !== quantity) return `hold is for event ${String(body.eventId)} x${String(body.quantity)}, asked ${eventId} x${quantity}`;
-  if (typeof body.ticketsAvailable !== 'number' || body.ticketsAvailable < 0) return `ticketsAvailable ${String(body.ticketsAvailable)} after a hold`;
+  if (body.eventId !== eventId || body.quantity !== quantity) {
+    return `hold is for event ${String(body.eventId)} x${String(body.quantity)}, asked ${eventId} x${quantity}`;
+  }
+  if (typeof body.ticketsAvailable !== 'number' || body.ticketsAvailable < 0) {
+    return `ticketsAvailable ${String(body.ticketsAvailable)} after a hold`;
+  }
   const byEvent = holdsOf(db);
-  const list = byEvent.get(eventId) ?? [];
-  list.push({ quantity, endMs: ex.endMs });
-  byEvent.set(eventId, list);
+  byEvent.set(eventId, [...(byEvent.get(eventId) ?? []), { quantity, endMs: ex.endMs }]);
   return undefined;
 }
 
@@ -176,6 +204,10 @@ interface ExpectedEvent {
   venue: string;
   price_from_cents: number;
   tickets_available: number;
+  /** `id:name` of each act in billing order. */
+  lineup: string[];
+  /** The most tickets it can have had once the request was sent. */
+  ticketsAtMost: number;
 }
 
 const EXPECTED_PAGE = `
@@ -191,42 +223,58 @@ const EXPECTED_LINEUPS = `
   WHERE p.event_id = ANY($1::int[])
   ORDER BY p.event_id, p.billing`;
 
+/** The city's first page as the database has it now, with what holds allow for tickets. */
+async function expectedPage(db: CheckDb, city: string, sentMs: number): Promise<ExpectedEvent[]> {
+  const page = await db.query<Omit<ExpectedEvent, 'lineup' | 'ticketsAtMost'>>(EXPECTED_PAGE, [city]);
+  const acts = await db.query<{ event_id: number; id: number; name: string }>(EXPECTED_LINEUPS, [page.rows.map((r) => r.id)]);
+  const holds = holdsOf(db);
+  return page.rows.map((row) => {
+    const heldBefore = (holds.get(row.id) ?? []).filter((h) => h.endMs <= sentMs).reduce((sum, h) => sum + h.quantity, 0);
+    return {
+      ...row,
+      lineup: acts.rows.filter((a) => a.event_id === row.id).map((a) => `${a.id}:${a.name}`),
+      ticketsAtMost: initialTicketsAvailable(row.id) - heldBefore,
+    };
+  });
+}
+
+function compareEvent(got: ListedEvent, want: ExpectedEvent): string | undefined {
+  if (got.title !== want.title) return `title ${JSON.stringify(got.title)}, expected ${JSON.stringify(want.title)}`;
+  if (typeof got.startsAt !== 'string' || Date.parse(got.startsAt) !== want.starts_at.getTime()) {
+    return `startsAt ${String(got.startsAt)}, expected ${want.starts_at.toISOString()}`;
+  }
+  if (got.venue?.name !== want.venue) return `venue ${JSON.stringify(got.venue?.name)}, expected ${JSON.stringify(want.venue)}`;
+  if (got.priceFromCents !== want.price_from_cents) return `priceFromCents ${String(got.priceFromCents)}, expected ${want.price_from_cents}`;
+  const lineup = Array.isArray(got.lineup) ? got.lineup.map((a) => `${String(a?.id)}:${String(a?.name)}`).join(', ') : String(got.lineup);
+  if (lineup !== want.lineup.join(', ')) return `lineup [${lineup}], expected [${want.lineup.join(', ')}]`;
+  const tickets = got.ticketsAvailable;
+  if (typeof tickets !== 'number' || tickets < want.tickets_available || tickets > want.ticketsAtMost) {
+    const range = want.ticketsAtMost === want.tickets_available ? `${want.tickets_available}` : `${want.tickets_available}–${want.ticketsAtMost}`;
+    return `ticketsAvailable ${String(tickets)}; the database had ${range} while the request was served`;
+  }
+  return undefined;
+}
+
 /**
  * The page must be the city's first 50 events in start order, each with its venue and full
- * lineup. tickets_available must be what the database held at some instant while the
- * request was being served: no lower than now, and no higher than the seed minus every hold
- * confirmed before the request was sent.
+ * lineup in billing order. tickets_available must be a value the database held while the
+ * request was served: no lower than now, and no higher than the seed minus every hold
+ * confirmed before the request was sent. The database is read as it is when the response
+ * arrives.
  */
 async function verifyList(ex: Exchange, db: CheckDb): Promise<string | undefined> {
-  if (ex.status >= 500) return undefined;
+  if (ex.status >= 500) return undefined; // counted in the error rate
   if (ex.status !== 200) return `status ${ex.status} for a known city`;
-  const city = new URL(ex.request.path, 'http://gigs-api').searchParams.get('city') ?? '';
-  const holds = holdsOf(db);
   const events = (ex.body as { events?: ListedEvent[] } | undefined)?.events;
   if (!Array.isArray(events)) return 'the body has no events array';
-  const { rows } = await db.query<ExpectedEvent>(EXPECTED_PAGE, [city]);
-  const performers = await db.query<{ event_id: number; id: number; name: string }>(EXPECTED_LINEUPS, [rows.map((r) => r.id)]);
-  const lineups = new Map<number, string[]>();
-  for (const p of performers.rows) lineups.set(p.event_id, [...(lineups.get(p.event_id) ?? []), `${p.id}:${p.name}`]);
-  if (events.length !== rows.length) return `${events.length} events listed, ${city} has ${rows.length} on its first page`;
-  for (let i = 0; i < rows.length; i++) {
-    const want = rows[i];
-    const got = events[i];
-    const at = `event #${i + 1}`;
-    if (got.id !== want.id) return `${at} is ${String(got.id)}, expected ${want.id} (first ${PAGE_SIZE} by start time)`;
-    if (got.title !== want.title) return `${at} (${want.id}) title ${JSON.stringify(got.title)}, expected ${JSON.stringify(want.title)}`;
-    if (typeof got.startsAt !== 'string' || Date.parse(got.startsAt) !== want.starts_at.getTime()) return `${at} (${want.id}) startsAt ${String(got.startsAt)}, expected ${want.starts_at.toISOString()}`;
-    if (got.venue?.name !== want.venue) return `${at} (${want.id}) venue ${JSON.stringify(got.venue?.name)}, expected ${JSON.stringify(want.venue)}`;
-    if (got.priceFromCents !== want.price_from_cents) return `${at} (${want.id}) priceFromCents ${String(got.priceFromCents)}, expected ${want.price_from_cents}`;
-    const lineup = Array.isArray(got.lineup) ? got.lineup.map((a) => `${String(a.id)}:${String(a.name)}`).join(', ') : String(got.lineup);
-    const wantLineup = (lineups.get(want.id) ?? []).join(', ');
-    if (lineup !== wantLineup) return `${at} (${want.id}) lineup [${lineup}], expected [${wantLineup}]`;
-    const confirmedBefore = (holds.get(want.id) ?? []).filter((h) => h.endMs <= ex.startMs).reduce((s, h) => s + h.quantity, 0);
-    const most = initialTicketsAvailable(want.id) - confirmedBefore;
-    const tickets = got.ticketsAvailable;
-    if (typeof tickets !== 'number' || tickets < want.tickets_available || tickets > most) {
-      return `${at} (${want.id}) ticketsAvailable ${String(tickets)}; the database had ${most === want.tickets_available ? most : `${want.tickets_available}–${most}`} while the request was served`;
-    }
+  const city = new URL(ex.request.path, 'http://gigs-api').searchParams.get('city') ?? '';
+  const expected = await expectedPage(db, city, ex.startMs);
+  if (events.length !== expected.length) return `${events.length} events listed; ${city} has ${expected.length} on its first page`;
+  for (let i = 0; i < expected.length; i++) {
+    const want = expected[i];
+    if (events[i]?.id !== want.id) return `event #${i + 1} is ${String(events[i]?.id)}, expected ${want.id} (the first ${PAGE_SIZE} by start time)`;
+    const problem = compareEvent(events[i], want);
+    if (problem) return `event #${i + 1} (${want.id}): ${problem}`;
   }
   return undefined;
 }
