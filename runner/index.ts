@@ -5,6 +5,7 @@ export type * from './types.ts';
 export { createPrng, type Prng } from './sim/prng.ts';
 export { createCompiler, COMPILE_OPTIONS, type Compiler, type EsbuildApi } from './sandbox/compile.ts';
 export { runScenario, type RunHost } from './run.ts';
+export { setDatabaseSnapshot } from './runtime/db/shared-database.ts';
 export { BadInput, CompileFailed } from './errors.ts';
 export { PLATFORM_TYPES, type TypeFile } from './sandbox/platform-types.ts';
 export { LIBRARY_NAMES } from './sandbox/libraries.ts';

@@ -6,11 +6,11 @@
 import type { CheckResult, RunOptions, RunStatus, RunSummary, ScenarioDefinition, SeriesBucket } from './types.ts';
 import type { Compiler } from './sandbox/compile.ts';
 import { BadInput, CompileFailed } from './errors.ts';
-import { createWorld } from './world.ts';
+import { createWorld, type ErrorLog } from './world.ts';
 import { Collector } from './metrics/collector.ts';
 import { LoadClient, type LogicalRequest } from './load/load-client.ts';
 import { HttpServer, DEFAULT_REQUEST_OVERHEAD_MS } from './runtime/http-server.ts';
-import { loadService } from './sandbox/load-service.ts';
+import { loadService, type LoadedService } from './sandbox/load-service.ts';
 import { openDatabase } from './runtime/db/shared-database.ts';
 import { FunctionalChecks } from './slo/functional-checks.ts';
 import { buildSummary } from './summary.ts';
@@ -115,7 +115,7 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   return buildSummary({
     def, seed: opts.seed, loadScale, status: status.status, statusReason: status.reason,
     windowMs, collector, counters: p.counters, errors, console: service.console.output(),
-    checks: checks.results() as CheckResult[], leakedClients: service.leakedClients(), downstreams: service.downstreams,
+    checks: [...checks.results(), ...platformChecks(errors, service, Boolean(db))], leakedClients: service.leakedClients(), downstreams: service.downstreams,
   });
 }
 
@@ -164,4 +164,30 @@ function queriesOf(l: LogicalRequest): number {
   let n = 0;
   for (const c of l.contexts) n += c.dbQueries;
   return n;
+}
+
+/**
+ * Checks every run gets, because Node and Postgres would enforce them: an exception nothing
+ * catches ends the process; a transaction that is never committed loses its writes.
+ */
+function platformChecks(errors: ErrorLog, service: LoadedService, hasDatabase: boolean): CheckResult[] {
+  const crashes = errors.fatal;
+  const results: CheckResult[] = [{
+    name: 'the process stays up: no uncaught exception or unhandled rejection (Node would exit)',
+    checked: 1,
+    failed: crashes > 0 ? 1 : 0,
+    problems: crashes > 0 ? [`${crashes} uncaught: ${errors.errors.find((e) => /^(Uncaught|Unhandled)/.test(e.message))?.message ?? ''}`] : [],
+    pass: crashes === 0,
+  }];
+  if (hasDatabase) {
+    const open = service.releasesInTransaction();
+    results.push({
+      name: 'every transaction ends: no client goes back to the pool inside BEGIN',
+      checked: 1,
+      failed: open > 0 ? 1 : 0,
+      problems: open > 0 ? [`${open} clients were released with a transaction still open: their writes are never committed`] : [],
+      pass: open === 0,
+    });
+  }
+  return results;
 }

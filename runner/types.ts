@@ -103,6 +103,12 @@ export interface RequestMixEntry {
   weight: number;
   /** Builds the concrete request; `rng` is the load generator's own stream. */
   build: (rng: Prng, seq: number) => LoadRequest;
+  /**
+   * Statuses that are a normal answer to this request (k6's expectedStatuses), e.g. 401 to a
+   * wrong password. Anything else counts as failed. Default: 200–399. A scenario that expects
+   * a 4xx must also check, functionally, that each one was deserved.
+   */
+  expectedStatuses?: number[];
 }
 
 export interface LoadSpec {

@@ -19,6 +19,14 @@ const MAX_ERROR_KINDS = 20;
 export class ErrorLog {
   readonly errors: ReportedError[] = [];
   sourceMap: ServiceSourceMap | undefined;
+  /** Exceptions nothing caught: each would have made Node exit (see Node's --unhandled-rejections). */
+  fatal = 0;
+
+  /** An uncaught exception or unhandled rejection: logged, and counted as a crash. */
+  recordFatal(err: unknown, route: string | undefined, prefix: string): void {
+    this.fatal++;
+    this.record(err, route, prefix);
+  }
 
   record(err: unknown, route?: string, prefix = ''): void {
     const message = prefix + describe(err);
@@ -64,11 +72,11 @@ export function createWorld(seed: number, spec: PlatformSpec): World {
   };
   const SimPromise = createPromiseClass(jobs, tracker);
   const loop = new EventLoop(kernel, jobs, {
-    onUncaught: (err) => errors.record(err, contextRoute(jobs.context), 'Uncaught exception: '),
+    onUncaught: (err) => errors.recordFatal(err, contextRoute(jobs.context), 'Uncaught exception: '),
     afterTask: () => {
       // Node reports a rejection nobody handled by the end of the microtask drain.
       if (unhandled.size === 0) return;
-      for (const p of unhandled) errors.record(reasons.get(p), contextRoute(jobs.context), 'Unhandled promise rejection: ');
+      for (const p of unhandled) errors.recordFatal(reasons.get(p), contextRoute(jobs.context), 'Unhandled promise rejection: ');
       unhandled.clear();
     },
   });

@@ -34,6 +34,7 @@ export class LoadClient {
   private seq = 0;
   private readonly next: (afterMs: number) => number;
   private readonly totalWeight: number;
+  private readonly expectedByRoute = new Map<string, number[]>();
 
   constructor(
     private readonly kernel: Kernel,
@@ -45,6 +46,7 @@ export class LoadClient {
   ) {
     this.next = arrivalSchedule(spec.arrivals, spec.process ?? 'poisson', spec.durationMs, scale, rng.fork('arrivals'));
     this.totalWeight = spec.mix.reduce((s, m) => s + m.weight, 0);
+    for (const m of spec.mix) if (m.expectedStatuses) this.expectedByRoute.set(m.route, m.expectedStatuses);
   }
 
   /** Logical requests not yet finished. */
@@ -118,12 +120,12 @@ export class LoadClient {
 
   private onReply(l: LogicalRequest, attempt: number, reply: ServerReply, atMs: number): void {
     if (l.done || attempt !== l.attempt) return; // the client already gave up on this attempt
-    const failed = reply.status >= 500 || reply.status === 429;
-    if (failed && this.retriesLeft(l)) {
+    const retryable = reply.status >= 500 || reply.status === 429;
+    if (retryable && this.retriesLeft(l)) {
       this.send(l, atMs);
       return;
     }
-    this.end(l, atMs, failed ? 'error' : 'ok', reply);
+    this.end(l, atMs, this.expected(l, reply.status) ? 'ok' : 'error', reply);
   }
 
   private onTimeout(l: LogicalRequest, attempt: number, atMs: number): void {
@@ -133,6 +135,11 @@ export class LoadClient {
       return;
     }
     this.end(l, atMs, 'timeout', undefined);
+  }
+
+  private expected(l: LogicalRequest, status: number): boolean {
+    const statuses = this.expectedByRoute.get(l.route);
+    return statuses ? statuses.includes(status) : status >= 200 && status < 400;
   }
 
   private retriesLeft(l: LogicalRequest): boolean {

@@ -25,6 +25,7 @@ export interface ServiceEnvironment {
   require: (name: string) => unknown;
   console: ConsoleCapture;
   leakedClients: () => number;
+  releasesInTransaction: () => number;
   downstreams: () => DownstreamTally[];
 }
 
@@ -118,6 +119,7 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
     require,
     console: capture,
     leakedClients: pg.leakedClients,
+    releasesInTransaction: pg.releasesInTransaction,
     downstreams: () => http.stats().hosts,
   };
 }

@@ -20,6 +20,7 @@ import type { DownstreamTally } from '../summary.ts';
 export interface LoadedService {
   console: ConsoleCapture;
   leakedClients: () => number;
+  releasesInTransaction: () => number;
   downstreams: () => DownstreamTally[];
 }
 
@@ -93,7 +94,7 @@ export async function loadService(input: LoadServiceInput): Promise<LoadedServic
   if (server.routeKeys().length === 0) {
     throw new BadInput('routes', [{ message: 'The route registration function registered no routes (call app.get/app.post/...).' }]);
   }
-  return { console: env.console, leakedClients: env.leakedClients, downstreams: env.downstreams };
+  return { console: env.console, leakedClients: env.leakedClients, releasesInTransaction: env.releasesInTransaction, downstreams: env.downstreams };
 }
 
 /** The line of the learner's `import ... from '<name>'`, from the compiled module's source map. */

@@ -11,11 +11,17 @@ export interface PgModule {
   exports: Record<string, unknown>;
   /** Clients checked out of any pool that nothing will give back (see Pool.leakedCount). */
   leakedClients(): number;
+  /** Times a client went back to a pool inside an open transaction. */
+  releasesInTransaction(): number;
 }
 
 export function createPgModule(p: Platform, server: DbServer | undefined): PgModule {
+  let inTransaction = 0;
   const registry: PoolRegistry = {
     pools: [],
+    releasedInTransaction() {
+      inTransaction++;
+    },
     changed() {
       let inUse = 0;
       let waiting = 0;
@@ -48,5 +54,6 @@ export function createPgModule(p: Platform, server: DbServer | undefined): PgMod
   return {
     exports,
     leakedClients: () => registry.pools.reduce((n, pool) => n + pool.leakedCount, 0),
+    releasesInTransaction: () => inTransaction,
   };
 }

@@ -45,6 +45,12 @@ export class PoolClient extends PgClient {
 
 export interface PoolRegistry {
   pools: Pool[];
+  /**
+   * A client went back to the pool inside a transaction (BEGIN without COMMIT or ROLLBACK).
+   * node-postgres allows it; the writes are never committed and the next borrower inherits
+   * the open transaction. Optional so tests may pass a bare registry.
+   */
+  releasedInTransaction?(client: PoolClient): void;
   /** Called when any pool's counts change, so the run's gauges follow. */
   changed(): void;
 }
@@ -199,6 +205,7 @@ export class Pool extends Emitter {
     client.released = true;
     client.checkedOut = false;
     client.holder = undefined;
+    if (client.txStatus !== 'I') this.registry.releasedInTransaction?.(client);
     this.emit('release', err, client);
     if (err || this.ending || client.ended) {
       this.remove(client);

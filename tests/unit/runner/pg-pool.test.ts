@@ -146,4 +146,19 @@ describe('pg Pool', () => {
     expect(pool.checkedOutCount).toBe(3);
     expect(pg.leakedClients()).toBe(2);
   });
+
+  it('notices a client going back to the pool inside an open transaction (its writes would never commit)', async () => {
+    const db = await openDatabase({ setupSql: SETUP });
+    const { platform: p } = createWorld(1, {});
+    const server = new DbServer(p, db, { setupSql: SETUP });
+    let open = 0;
+    const pool = new Pool(p, server, { pools: [], changed() {}, releasedInTransaction: () => open++ }, { max: 2 });
+    type Q = Promise<unknown>;
+    p.loop.runNow(() => {
+      void (pool.connect() as Promise<PoolClient>).then((c) => (c.query('BEGIN') as Q).then(() => c.query("UPDATE items SET name = 'x' WHERE id = 1") as Q).then(() => c.release()));
+      void (pool.connect() as Promise<PoolClient>).then((c) => (c.query('BEGIN') as Q).then(() => c.query('COMMIT') as Q).then(() => c.release()));
+    });
+    await runUntil(p, 1_000);
+    expect(open).toBe(1);
+  });
 });
