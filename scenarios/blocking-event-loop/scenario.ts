@@ -136,6 +136,9 @@ const scenario: ScenarioDefinition = {
             body: { email: user.email, password: typo ? user.password.slice(0, -1) : user.password },
           };
         },
+        // A 401 to a mistyped password is the right answer; the login check makes sure each
+        // 401 went to a wrong password and each 200 to a right one.
+        expectedStatuses: [200, 401],
       },
     ],
     clientTimeoutMs: 5000,

@@ -23,8 +23,10 @@ const SALE_PRODUCTS = 100;
 const SALE_SHARE = 0.9;
 /** Order history already on file before the sale. */
 const ORDERS = 3000;
-/** Share of cards the issuer declines (402 card_declined). */
+/** Share of checkouts paying with a card the issuer declines (402 card_declined). */
 const DECLINE_RATE = 0.06;
+/** Like Stripe's test payment method of that name: every charge on it is declined. */
+const DECLINED_CARD = 'pm_card_chargeDeclined';
 
 const WORDS = ['maple', 'orbit', 'pepper', 'harbor', 'lantern', 'copper', 'meadow', 'falcon', 'velvet', 'summit', 'cobalt', 'willow', 'ember', 'quartz', 'tundra', 'saffron'];
 const KINDS = ['mug', 'lamp', 'backpack', 'notebook', 'scarf', 'kettle', 'headphones', 'poster'];
@@ -121,7 +123,7 @@ function charge(req: DownstreamRequest, rng: Prng): DownstreamResponse {
   if (!Number.isInteger(body.amount) || (body.amount as number) <= 0 || typeof body.payment_method !== 'string') {
     return { status: 400, body: { error: { type: 'invalid_request_error', message: 'amount (a positive integer) and payment_method are required' } } };
   }
-  if (rng.next() < DECLINE_RATE) {
+  if (body.payment_method.startsWith(DECLINED_CARD)) {
     return { status: 402, body: { error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' } } };
   }
   let id = 'ch_';
@@ -137,8 +139,11 @@ interface CheckoutRequest {
 
 /** A 201 from checkout promises a paid order: the row, its lines and the charge must all be there. */
 async function verifyCheckout(ex: Exchange, db: CheckDb): Promise<string | undefined> {
-  if (ex.status < 200 || ex.status > 299) return undefined;
   const req = ex.request.body as CheckoutRequest;
+  const declinedCard = req.paymentMethodId.startsWith(DECLINED_CARD);
+  if (ex.status === 402) return declinedCard ? undefined : `a good card (${req.paymentMethodId}) was answered 402 declined`;
+  if (ex.status < 200 || ex.status > 299) return undefined;
+  if (declinedCard) return `a declined card (${req.paymentMethodId}) was answered ${ex.status}`;
   const body = ex.body as { orderId?: unknown; status?: unknown; totalCents?: unknown; paymentRef?: unknown };
   if (!Number.isInteger(body?.orderId)) return `the response has no orderId: ${JSON.stringify(ex.body)}`;
   const { rows: [order] } = await db.query<OrderAsStored>(ORDER_AS_STORED, [body.orderId]);
@@ -228,9 +233,12 @@ const scenario: ScenarioDefinition = {
           body: {
             customerId: 1 + Math.floor(rng.next() * CUSTOMERS),
             items: cartOf(rng),
-            paymentMethodId: `pm_${Math.floor(rng.next() * 1e9).toString(36)}`,
+            paymentMethodId: `${rng.next() < DECLINE_RATE ? DECLINED_CARD : 'pm_card'}_${Math.floor(rng.next() * 1e9).toString(36)}`,
           } satisfies CheckoutRequest,
         }),
+        // A declined card is a normal answer, not a failure; the checkout check makes sure
+        // each 402 was the card's doing.
+        expectedStatuses: [200, 201, 402],
       },
     ],
     clientTimeoutMs: 5000,
@@ -243,7 +251,7 @@ const scenario: ScenarioDefinition = {
     { metric: 'pg_pool_clients_leaked', threshold: 'value==0', label: 'No pool client leaked: every connect() is released' },
   ],
   checks: [
-    { name: 'A 201 from checkout means a paid order with the charge id and the cart\'s lines', route: 'POST /api/checkout', every: 5, verify: verifyCheckout },
+    { name: 'A 201 from checkout means a paid order with the charge id and the cart\'s lines; a 402 means the card was declined', route: 'POST /api/checkout', every: 5, verify: verifyCheckout },
     { name: 'The product page matches the catalogue', route: 'GET /api/products/:id', every: 20, verify: verifyProductPage },
   ],
 };
