@@ -18,8 +18,10 @@ import { librarySourcesFor } from './librarySources.ts';
 import { describeScenario, scenarioDefinitions } from './scenarioModules.ts';
 import { HEARTBEAT_INTERVAL_MS, type HostMessage, type RunRequest, type WorkerMessage } from './protocol.ts';
 import { hardenRealm } from './hardenRealm.ts';
+import { installDatabaseSnapshot } from './databaseSnapshot.ts';
 import { databaseWarmUpScenario, WARM_UP_CODE } from './warmUp.ts';
 
+const prefetchDatabaseSnapshot = installDatabaseSnapshot();
 const postToPage = hardenRealm();
 const post = (m: WorkerMessage) => postToPage(m);
 
@@ -60,9 +62,9 @@ let databaseWarm = false;
 
 /**
  * In the background, once each: the first build of the compiler (~0.5 s), and, for a
- * scenario with a database, the database's creation (seconds of initdb in a browser). The
- * latter is a tiny simulation, so runs queue behind it; it is only done for a scenario that
- * will need it.
+ * scenario with a database, the database's creation (loading the build's snapshot; seconds
+ * of initdb without it). The latter is a tiny simulation, so runs queue behind it; it is only
+ * done for a scenario that will need it.
  */
 function warmUp(scenarioId: string | undefined): void {
   compilerWarm ??= getCompiler()
@@ -71,6 +73,8 @@ function warmUp(scenarioId: string | undefined): void {
   const needsDatabase = scenarioId !== undefined && Boolean(scenarioDefinitions.get(scenarioId)?.platform.database);
   if (!needsDatabase || databaseWarm) return;
   databaseWarm = true;
+  // Downloads while the compiler loads; the warm-up run below then loads it into Postgres.
+  prefetchDatabaseSnapshot().catch(() => undefined);
   queue = queue.then(async () => {
     try {
       await runScenario(databaseWarmUpScenario(), {
