@@ -105,8 +105,8 @@ export default async function routes(app: FastifyInstance) {
 
 // [1] The page used to send 51 queries one after another: one for the events, then one per
 //     event for its lineup. Each paid a round trip to the database (1 ms, another zone)
-//     and held a pooled client meanwhile, so a page cost ~73 ms of pool time and a pool of
-//     10 topped out near 136 pages/s; the on-sale burst asks for ~240. Now a page is two
+//     and held a pooled client meanwhile, so a page cost ~65 ms of pool time and a pool of
+//     10 topped out near 153 pages/s; the on-sale burst asks for ~360. Now a page is two
 //     queries whatever its size: the events, then every lineup at once with `= ANY($1)`,
 //     which Postgres answers from the (event_id, billing) primary key in one index scan:
 //     ~3.5 ms of pool time and ~1.5 ms of database work per page.

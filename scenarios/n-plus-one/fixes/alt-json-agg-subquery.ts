@@ -4,7 +4,7 @@
  * The planner runs the subquery once per event on the page, index scans each time, so the
  * database does more work than with one hash join (~8 ms of a core per page against
  * ~1.6 ms), but it is one round trip and one client per page: the burst keeps the 4 cores
- * about half busy.
+ * about 70% busy.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'pg';

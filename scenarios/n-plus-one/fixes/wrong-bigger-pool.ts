@@ -3,9 +3,9 @@
  *
  * With more clients the pool stops being the first thing to run out, and pages no longer
  * wait for a client. They wait for the database instead: a page still asks for 51
- * statements, ~22.6 ms of work on its 4 cores, so it tops out near 177 pages a second,
- * short of the ~240 the on-sale burst asks for. More concurrency against the same cores
- * does not make the work smaller. In production it is worse: every instance of the
+ * statements, ~14 ms of work on its 4 cores, so it tops out near 280 pages a second, short
+ * of the ~360 the on-sale burst asks for. More concurrency against the same cores does not
+ * make the work smaller. In production it is worse: every instance of the
  * service opens its own 50 connections, and two instances already take all of Postgres's
  * max_connections (100).
  */

@@ -2,12 +2,12 @@
  * WRONG: the same 50 lineup queries, sent at once with Promise.all.
  *
  * At 10 requests a second this looks like a fix: the 50 queries spread over the pool's 10
- * clients and a page comes back in ~10 ms instead of ~73. But every query still makes its
- * own round trip and holds a client while it does, so a page costs the same ~73 ms of pool
- * time as before and the pool still tops out near 136 pages a second. During the on-sale
- * burst (250/s) the pool's wait queue grows by thousands of queries; each page now grabs
- * all ten clients at once, so ticket holds queue behind whole pages. Latency under light
- * load is not capacity under heavy load.
+ * clients and a page comes back in ~8 ms instead of ~65. But every query still makes its
+ * own round trip and holds a client while it does, so a page costs the same ~65 ms of pool
+ * time as before and the pool still tops out near 153 pages a second. During the on-sale
+ * burst (~360 pages/s) the pool's wait queue grows to over ten thousand queries; each page
+ * now grabs all ten clients at once, so ticket holds queue behind whole pages and take a
+ * second. Latency under light load is not capacity under heavy load.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'pg';
