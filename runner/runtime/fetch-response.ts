@@ -44,7 +44,8 @@ export function createResponseClass(P: PromiseConstructor) {
       }
       this.status = status;
       this.statusText = init.statusText ?? '';
-      this.headers = new SimHeaders(init.headers);
+      // fetch hands over headers it built for this response alone: no need to copy them.
+      this.headers = fetched && init.headers instanceof SimHeaders ? init.headers : new SimHeaders(init.headers);
       this.url = fetched?.url ?? '';
       this.type = fetched ? (fetched.type ?? 'basic') : 'default';
       this.#body = bodyText(body);

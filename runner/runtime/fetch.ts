@@ -141,21 +141,25 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
     const reused = conn.acquire(sentMs);
     const halfRttMs = service.rttMs / 2;
     return new p.Promise<SimResponse>((resolve, reject) => {
-      let settled = false;
-      const onAbort = (): void => {
-        if (settled) return;
-        settled = true;
-        aborted++;
-        conn.destroy();
-        reject((signal as SimAbortSignal).reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const onReply = (reply: DownstreamResponse | { refused: true }, atMs: number): void => {
+      // Plain member assignments and inline arrows, not named local functions: this runs
+      // once per request, and named closures cost extra where tooling keeps their names.
+      const pending: { settled: boolean; onAbort?: () => void } = { settled: false };
+      if (signal) {
+        pending.onAbort = () => {
+          if (pending.settled) return;
+          pending.settled = true;
+          aborted++;
+          conn.destroy();
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', pending.onAbort, { once: true });
+      }
+      service.submit(toDownstreamRequest(req, url), sentMs + halfRttMs, (reply, atMs) => {
         p.loop.post(atMs + halfRttMs, () => {
           // An aborted request's answer still crosses the network, to a destroyed socket.
-          if (settled) return;
-          settled = true;
-          signal?.removeEventListener('abort', onAbort);
+          if (pending.settled) return;
+          pending.settled = true;
+          if (signal && pending.onAbort) signal.removeEventListener('abort', pending.onAbort);
           if ('refused' in reply) {
             conn.destroy();
             reject(refused(url));
@@ -164,8 +168,7 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
           conn.release(p.loop.now());
           resolve(toResponse(reply, url));
         }, ctx);
-      };
-      service.submit(toDownstreamRequest(req, url), sentMs + halfRttMs, onReply, reused ? 0 : service.connectMs);
+      }, reused ? 0 : service.connectMs);
     });
   }
 

@@ -6,6 +6,7 @@
  */
 import type { LoadRequest } from '../types.ts';
 import type { Platform } from './platform.ts';
+import type { EventLoop } from './event-loop.ts';
 
 /** Serialising JSON: V8's JSON.stringify writes roughly 200 MB/s of typical API payload. */
 export const SERIALIZE_MS_PER_BYTE = 0.000005;
@@ -74,6 +75,55 @@ class Reply {
 }
 
 export class RouteRegistrationError extends Error {}
+
+/** One request's way to its answer, written once, whichever way the handler replies. */
+class PendingReply {
+  private answered = false;
+
+  constructor(
+    private readonly reply: Reply,
+    private readonly loop: EventLoop,
+    private readonly done: (reply: ServerReply, atMs: number) => void,
+  ) {}
+
+  /**
+   * Fastify's rules: a returned value is the payload; `return reply`, or a plain function
+   * returning nothing, waits for `reply.send()`; an async handler resolving to nothing
+   * without having sent is an error.
+   */
+  settle(value: unknown, isAsync: boolean): void {
+    const reply = this.reply;
+    if (reply.sent) this.answer(serialize(this.loop, reply, reply.payload));
+    else if (value !== undefined && value !== reply) this.answer(serialize(this.loop, reply, value));
+    else if (isAsync && value === undefined) this.fail(new Error('The handler finished without a reply: return a value or call reply.send().'));
+    else reply.onSend = () => this.answer(serialize(this.loop, reply, reply.payload));
+  }
+
+  fail(err: unknown): void {
+    this.answer(failure(err));
+  }
+
+  private answer(r: ServerReply): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.done(r, this.loop.now());
+  }
+}
+
+/** The reply as JSON text; serialising costs main-thread CPU like JSON.stringify does. */
+function serialize(loop: EventLoop, reply: Reply, payload: unknown): ServerReply {
+  let json: string;
+  try {
+    json = payload === undefined ? '' : (JSON.stringify(payload) ?? '');
+  } catch (err) {
+    return failure(err);
+  }
+  loop.charge(json.length * SERIALIZE_MS_PER_BYTE);
+  if (json.length > MAX_RESPONSE_BYTES) {
+    return failure(new Error(`The reply is ${(json.length / 1048576).toFixed(1)} MB; the limit is ${MAX_RESPONSE_BYTES / 1048576} MB.`));
+  }
+  return { status: reply.statusCode, json };
+}
 
 export class HttpServer {
   private readonly routes: Route[] = [];
@@ -167,48 +217,19 @@ export class HttpServer {
       id: `req-${this.nextId++}`,
     };
     const reply = new Reply();
-    let answered = false;
-    const answer = (r: ServerReply): void => {
-      if (answered) return;
-      answered = true;
-      done(r, loop.now());
-    };
-    const fail = (err: unknown): void => answer(failure(err));
-    // Fastify's rules: a returned value is the payload; `return reply` or a plain function
-    // returning nothing waits for `reply.send()`; an async handler resolving to nothing
-    // without having sent is an error.
-    const settle = (value: unknown, isAsync: boolean): void => {
-      if (reply.sent) answer(this.serialize(reply, reply.payload));
-      else if (value !== undefined && value !== reply) answer(this.serialize(reply, value));
-      else if (isAsync && value === undefined) fail(new Error('The handler finished without a reply: return a value or call reply.send().'));
-      else reply.onSend = () => answer(this.serialize(reply, reply.payload));
-    };
+    const exchange = new PendingReply(reply, loop, done);
     let result: unknown;
     try {
       result = match.route.handler(request, reply);
     } catch (err) {
-      fail(err);
+      exchange.fail(err);
       return;
     }
     if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
-      (result as PromiseLike<unknown>).then((v) => settle(v, true), fail);
+      (result as PromiseLike<unknown>).then((v) => exchange.settle(v, true), (e) => exchange.fail(e));
     } else {
-      settle(result, false);
+      exchange.settle(result, false);
     }
-  }
-
-  private serialize(reply: Reply, payload: unknown): ServerReply {
-    let json: string;
-    try {
-      json = payload === undefined ? '' : typeof payload === 'string' ? JSON.stringify(payload) : JSON.stringify(payload) ?? '';
-    } catch (err) {
-      return failure(err);
-    }
-    this.p.loop.charge(json.length * SERIALIZE_MS_PER_BYTE);
-    if (json.length > MAX_RESPONSE_BYTES) {
-      return failure(new Error(`The reply is ${(json.length / 1048576).toFixed(1)} MB; the limit is ${MAX_RESPONSE_BYTES / 1048576} MB.`));
-    }
-    return { status: reply.statusCode, json };
   }
 
   private match(method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
