@@ -18,6 +18,7 @@ import type { DownstreamRequest, DownstreamResponse, DownstreamSpec, FaultWindow
 import type { Kernel } from '../sim/kernel.ts';
 import type { Prng } from '../sim/prng.ts';
 import { sample } from '../sim/distributions.ts';
+import { Fifo } from '../sim/fifo.ts';
 
 /** What the client side of the connection sees: an HTTP answer, or a refused connection. */
 export type DownstreamReply = DownstreamResponse | { refused: true };
@@ -97,8 +98,7 @@ export class DownstreamService {
   private readonly serviceRng: Prng;
   private readonly faultRng: Prng;
   private readonly respondRng: Prng;
-  private readonly queue: (Waiting | undefined)[] = [];
-  private queueHead = 0;
+  private readonly queue = new Fifo<Waiting>();
   private readonly observedFromMs: number;
   private lastMs: number;
   private tally = {
@@ -166,7 +166,7 @@ export class DownstreamService {
   }
 
   get queued(): number {
-    return this.queue.length - this.queueHead;
+    return this.queue.length;
   }
 
   /** A snapshot of the counters and time integrals up to `nowMs` (default: the kernel's now). */
@@ -226,7 +226,7 @@ export class DownstreamService {
     this.tally.inService--;
     this.tally.completed++;
     this.tally.timeInSystemTotalMs += now - w.enteredMs;
-    const next = this.dequeue();
+    const next = this.queue.shift();
     if (next) this.start(next);
     let reply: DownstreamResponse;
     if (failed) {
@@ -238,20 +238,6 @@ export class DownstreamService {
     w.onReply(reply, now, { enteredMs: w.enteredMs, startedMs: w.startedMs });
   }
 
-  private dequeue(): Waiting | undefined {
-    if (this.queueHead === this.queue.length) return undefined;
-    const w = this.queue[this.queueHead];
-    this.queue[this.queueHead++] = undefined;
-    // Compact once the consumed prefix dominates, so a long run does not keep a dead array.
-    if (this.queueHead === this.queue.length) {
-      this.queue.length = 0;
-      this.queueHead = 0;
-    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-      this.queue.splice(0, this.queueHead);
-      this.queueHead = 0;
-    }
-    return w;
-  }
 
   /** Folds the time since the last change into the integrals. */
   private advance(nowMs: number): void {

@@ -7,6 +7,7 @@
  */
 import type { Kernel } from '../sim/kernel.ts';
 import type { JobQueue } from './job-queue.ts';
+import { Fifo } from '../sim/fifo.ts';
 
 interface Task {
   fn: () => void;
@@ -32,8 +33,7 @@ export class EventLoop {
   private inTask = false;
   private taskStartMs = 0;
   private chargedMs = 0;
-  private readonly ready: Task[] = [];
-  private readyHead = 0;
+  private readonly ready = new Fifo<Task>();
   private runScheduled = false;
   private readonly chargeJob = (): void => {
     this.chargedMs += this.jobCostMs;
@@ -94,21 +94,15 @@ export class EventLoop {
   }
 
   private scheduleRun(): void {
-    if (this.runScheduled || this.inTask || this.readyHead === this.ready.length) return;
+    if (this.runScheduled || this.inTask || this.ready.length === 0) return;
     this.runScheduled = true;
     this.kernel.at(this.busyUntilMs, this.runReady);
   }
 
   private readonly runReady = (): void => {
     this.runScheduled = false;
-    if (this.readyHead === this.ready.length) return;
-    const task = this.ready[this.readyHead];
-    (this.ready as unknown[])[this.readyHead++] = undefined;
-    if (this.readyHead === this.ready.length) {
-      this.ready.length = 0;
-      this.readyHead = 0;
-    }
-    this.runTask(task);
+    const task = this.ready.shift();
+    if (task) this.runTask(task);
   };
 
   private runTask(task: Task): void {

@@ -6,6 +6,7 @@
  * becomes a main-thread macrotask, as a libuv work item's "after work" callback does.
  */
 import type { Platform } from './platform.ts';
+import { Fifo } from '../sim/fifo.ts';
 
 export interface ThreadPoolOptions {
   /** Worker threads (UV_THREADPOOL_SIZE); libuv's default is 4. */
@@ -32,8 +33,7 @@ export class ThreadPool {
   /** Items finished since creation. */
   completed = 0;
   private busyThreads = 0;
-  private readonly queue: (WorkItem | undefined)[] = [];
-  private queueHead = 0;
+  private readonly queue = new Fifo<WorkItem>();
 
   constructor(private readonly p: Platform, options: ThreadPoolOptions = {}) {
     const size = options.size ?? DEFAULT_THREAD_POOL_SIZE;
@@ -47,7 +47,7 @@ export class ThreadPool {
 
   /** Work items waiting for a thread (not counting those running). */
   get queued(): number {
-    return this.queue.length - this.queueHead;
+    return this.queue.length;
   }
 
   /** Threads running an item now. */
@@ -96,17 +96,7 @@ export class ThreadPool {
   }
 
   private dequeue(): WorkItem | undefined {
-    if (this.queueHead === this.queue.length) return undefined;
-    const item = this.queue[this.queueHead];
-    this.queue[this.queueHead++] = undefined;
-    if (this.queueHead === this.queue.length) {
-      this.queue.length = 0;
-      this.queueHead = 0;
-    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-      // Compact now and then so a long-lived backlog does not keep a huge dead prefix.
-      this.queue.splice(0, this.queueHead);
-      this.queueHead = 0;
-    }
+    const item = this.queue.shift();
     this.p.counters.noteThreadPoolQueue(this.queued);
     return item;
   }

@@ -7,6 +7,7 @@
 import type { DatabaseSpec } from '../../types.ts';
 import type { Platform } from '../platform.ts';
 import type { Database, QueryOutcome } from '../db/database.ts';
+import { Fifo } from '../../sim/fifo.ts';
 
 /** Round trip between service and database in the same zone (STACK-FACTS: ≈0.5 ms). */
 export const DEFAULT_DB_RTT_MS = 0.5;
@@ -33,7 +34,7 @@ export class DbServer {
   readonly maxConnections: number;
   connections = 0;
   private busyCores = 0;
-  private readonly coreQueue: PendingQuery[] = [];
+  private readonly coreQueue = new Fifo<PendingQuery>();
 
   constructor(
     private readonly p: Platform,
