@@ -1,7 +1,7 @@
 /**
  * WRONG: the same 50 lineup queries, sent at once with Promise.all.
  *
- * At 10 requests a second this looks like a fix: the 50 queries spread over the pool's 10
+ * At 6 requests a second this looks like a fix: the 50 queries spread over the pool's 10
  * clients and a page comes back in ~8 ms instead of ~65. But every query still makes its
  * own round trip and holds a client while it does, so a page costs the same ~65 ms of pool
  * time as before and the pool still tops out near 153 pages a second. During the on-sale
