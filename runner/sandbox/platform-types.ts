@@ -59,13 +59,16 @@ declare class TextDecoder { constructor(label?: string); decode(b?: ArrayBufferV
 declare class URL { constructor(url: string, base?: string | URL); href: string; host: string; hostname: string; pathname: string; search: string; searchParams: URLSearchParams; toString(): string }
 declare class URLSearchParams { constructor(init?: string | Record<string, string>); get(name: string): string | null; set(name: string, value: string): void; has(name: string): boolean; toString(): string }
 type BufferEncoding = 'utf8' | 'utf-8' | 'hex' | 'base64' | 'base64url' | 'latin1' | 'binary' | 'ascii';
-declare class Buffer extends Uint8Array {
-  static from(data: string, encoding?: BufferEncoding): Buffer;
-  static from(data: ArrayLike<number> | ArrayBuffer | Uint8Array): Buffer;
-  static alloc(size: number, fill?: number): Buffer;
-  static concat(list: Uint8Array[], totalLength?: number): Buffer;
-  static isBuffer(x: unknown): x is Buffer;
-  static byteLength(s: string, encoding?: BufferEncoding): number;
+interface BufferConstructor {
+  from(data: string, encoding?: BufferEncoding): Buffer;
+  from(data: ArrayLike<number> | ArrayBuffer | Uint8Array): Buffer;
+  alloc(size: number, fill?: number): Buffer;
+  concat(list: readonly Uint8Array[], totalLength?: number): Buffer;
+  isBuffer(x: unknown): x is Buffer;
+  byteLength(s: string, encoding?: BufferEncoding): number;
+}
+declare var Buffer: BufferConstructor;
+interface Buffer extends Uint8Array<ArrayBuffer> {
   toString(encoding?: BufferEncoding): string;
   equals(other: Uint8Array): boolean;
   subarray(start?: number, end?: number): Buffer;
@@ -73,7 +76,6 @@ declare class Buffer extends Uint8Array {
   toJSON(): { type: 'Buffer'; data: number[] };
 }
 declare var crypto: { getRandomValues<T extends ArrayBufferView>(a: T): T; randomUUID(): string };
-declare var globalThis: any;
 `;
 
 const fastify = `
@@ -238,7 +240,8 @@ declare module 'node:timers/promises' {
 }
 declare module 'timers/promises' { export * from 'node:timers/promises' }
 declare module 'node:timers' {
-  export { setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate };
+  const timers: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout; setInterval: typeof setInterval; clearInterval: typeof clearInterval; setImmediate: typeof setImmediate; clearImmediate: typeof clearImmediate };
+  export = timers;
 }
 declare module 'node:perf_hooks' { export const performance: { now(): number; timeOrigin: number } }
 declare module 'node:buffer' { const B: typeof Buffer; export { B as Buffer } }
