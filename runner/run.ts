@@ -43,7 +43,7 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   if (!compiled.ok) throw new CompileFailed(compiled.diagnostics);
 
   const db = def.platform.database ? await openDatabase(def.platform.database) : undefined;
-  const { platform: p, errors } = createWorld(opts.seed, def.platform);
+  const { platform: p, errors } = createWorld(opts.seed);
   opts.onHeartbeat?.(); // user code runs from here on: a host's watchdog may arm now
   const server = new HttpServer(p, def.platform.requestOverheadMs ?? DEFAULT_REQUEST_OVERHEAD_MS);
   const service = await loadService({ p, def, db, server, errors, compiled, librarySources: opts.librarySources });

@@ -3,7 +3,7 @@
  * platform's modules, and the bookkeeping of errors user code raises. Built fresh per run so
  * nothing leaks between runs but the (reset) database.
  */
-import type { PlatformSpec, ReportedError } from './types.ts';
+import type { ReportedError } from './types.ts';
 import { Kernel } from './sim/kernel.ts';
 import { createPrng } from './sim/prng.ts';
 import { EventLoop } from './runtime/event-loop.ts';
@@ -55,7 +55,7 @@ export interface World {
   errors: ErrorLog;
 }
 
-export function createWorld(seed: number, spec: PlatformSpec): World {
+export function createWorld(seed: number): World {
   const errors = new ErrorLog();
   const kernel = new Kernel();
   const jobs = new JobQueue();
@@ -89,10 +89,10 @@ export function createWorld(seed: number, spec: PlatformSpec): World {
     counters: new RunCounters(),
     epochMs: DEFAULT_EPOCH_MS,
   };
-  void spec;
   return { platform, errors };
 }
 
-function contextRoute(context: unknown): string | undefined {
+/** The route of the request an async context belongs to, if any. */
+export function contextRoute(context: unknown): string | undefined {
   return (context as { route?: string } | undefined)?.route;
 }

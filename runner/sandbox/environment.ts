@@ -18,6 +18,7 @@ import { createRedis } from '../runtime/cache.ts';
 import { createPgModule } from '../runtime/pg/pg-module.ts';
 import { DbServer } from '../runtime/pg/db-server.ts';
 import { evaluateCommonJs, ModuleLoadError } from './evaluate.ts';
+import { contextRoute } from '../world.ts';
 import { createVirtualDate, createPerformance, createProcess } from './virtual-globals.ts';
 
 export interface ServiceEnvironment {
@@ -122,8 +123,4 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
     releasesInTransaction: pg.releasesInTransaction,
     downstreams: () => http.stats().hosts,
   };
-}
-
-function contextRoute(context: unknown): string | undefined {
-  return (context as { route?: string } | undefined)?.route;
 }

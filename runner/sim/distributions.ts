@@ -21,12 +21,3 @@ function standardNormal(rng: Prng): number {
   const v = rng.next();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
-
-export function meanOf(d: Distribution): number {
-  switch (d.kind) {
-    case 'constant': return d.ms;
-    case 'exponential': return d.meanMs;
-    case 'uniform': return (d.minMs + d.maxMs) / 2;
-    case 'lognormal': return d.medianMs * Math.exp((d.sigma * d.sigma) / 2);
-  }
-}

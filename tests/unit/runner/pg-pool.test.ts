@@ -15,7 +15,7 @@ const SETUP = 'CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO i
 
 async function platformWithPool(options: ConstructorParameters<typeof Pool>[3]): Promise<{ p: Platform; pool: Pool; server: DbServer }> {
   const db = await openDatabase({ setupSql: SETUP });
-  const { platform: p } = createWorld(1, {});
+  const { platform: p } = createWorld(1);
   const server = new DbServer(p, db, { setupSql: SETUP });
   const pool = new Pool(p, server, { pools: [], changed() {} }, options);
   return { p, pool, server };
@@ -113,7 +113,7 @@ describe('pg Pool', () => {
 
   it('refuses connections beyond max_connections like Postgres', async () => {
     const db = await openDatabase({ setupSql: SETUP });
-    const { platform: p } = createWorld(1, {});
+    const { platform: p } = createWorld(1);
     const server = new DbServer(p, db, { setupSql: SETUP, maxConnections: 3 });
     const pool = new Pool(p, server, { pools: [], changed() {} }, { max: 5 });
     const errors: string[] = [];
@@ -127,7 +127,7 @@ describe('pg Pool', () => {
 
   it('at the end, a client is leaked once the request holding it has been answered; a request still at work only keeps it busy', async () => {
     const db = await openDatabase({ setupSql: SETUP });
-    const { platform: p } = createWorld(1, {});
+    const { platform: p } = createWorld(1);
     const pg = createPgModule(p, new DbServer(p, db, { setupSql: SETUP }));
     const PgPool = pg.exports.Pool as new (o: object) => Pool;
     const request = (seq: number): RequestContext => ({ route: 'POST /checkout', seq, dbQueries: 0, calledHosts: undefined });
@@ -149,7 +149,7 @@ describe('pg Pool', () => {
 
   it('notices a client going back to the pool inside an open transaction (its writes would never commit)', async () => {
     const db = await openDatabase({ setupSql: SETUP });
-    const { platform: p } = createWorld(1, {});
+    const { platform: p } = createWorld(1);
     const server = new DbServer(p, db, { setupSql: SETUP });
     let open = 0;
     const pool = new Pool(p, server, { pools: [], changed() {}, releasedInTransaction: () => open++ }, { max: 2 });
