@@ -23,8 +23,8 @@ const WARM_UP_FALLBACK_MS = 4000;
 
 /**
  * Warms the worker once the page has loaded what it needs first: on a scenario page, the
- * editor (both compete for the same two cores), then for that scenario; elsewhere, the
- * compiler only, after a short idle.
+ * editor (both compete for the same two cores; warming first makes the editor half a second
+ * later), then for that scenario; elsewhere, the compiler only, after a short idle.
  */
 export function warmWhenEditorReady(scenarioId: string): () => void {
   const warm = () => {
@@ -43,6 +43,20 @@ export function warmWhenEditorReady(scenarioId: string): () => void {
   };
 }
 
+/** Elsewhere, the compiler only, after a short idle. */
 export function warmWhenIdle(): void {
   setTimeout(() => lab.warm(), 1500);
+}
+
+/** The longest the editor's TypeScript service waits for the lab worker (see below). */
+const TYPESCRIPT_SERVICE_WAIT_MAX_MS = 8000;
+
+/**
+ * The editor's TypeScript service (diagnostics, completions) starts once the lab worker has
+ * warmed up and is not running anything, or after a few seconds at most. Both load megabytes
+ * of code and compile it at page load; on a two-core laptop, starting the service first
+ * delays the first run by most of a second, while its squiggles appear a moment later.
+ */
+export function typeScriptServiceMayStart(): Promise<void> {
+  return Promise.race([lab.whenIdle(), new Promise<void>((resolve) => setTimeout(resolve, TYPESCRIPT_SERVICE_WAIT_MAX_MS))]);
 }

@@ -14,10 +14,11 @@ import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/language/typescript/ts.worker?worker';
 import { loader } from '@monaco-editor/react';
 import { useUi } from '../store/uiStore.ts';
+import { typeScriptServiceMayStart } from '../app/lab.ts';
 
 self.MonacoEnvironment = {
   getWorker(_workerId: string, label: string) {
-    return label === 'typescript' || label === 'javascript' ? new TsWorker() : new EditorWorker();
+    return label === 'typescript' || label === 'javascript' ? typeScriptServiceMayStart().then(() => new TsWorker()) : new EditorWorker();
   },
 };
 

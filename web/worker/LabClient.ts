@@ -59,6 +59,9 @@ export class LabClient {
   private disposed = false;
   /** What the last `warm()` asked for, repeated to a replacement worker; undefined: nothing yet. */
   private warmRequest: { scenarioId?: string } | undefined;
+  /** The worker has finished warming up. */
+  private warmed = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly createWorker: () => Worker,
@@ -87,13 +90,28 @@ export class LabClient {
 
   /**
    * Asks the worker to pay its one-time costs (compiler start, and the database when the
-   * scenario has one) now. They compete for the CPU with the page's own loading, so the page
-   * chooses the moment; a replacement worker is warmed straight away.
+   * scenario has one) now; a replacement worker is warmed straight away.
    */
   warm(scenarioId?: string): void {
     this.warmRequest = { scenarioId };
     this.init().catch(() => undefined);
     this.send({ type: 'warm', scenarioId });
+  }
+
+  /**
+   * Resolves once the worker has finished warming up and no run is going on: the moment other
+   * CPU-heavy work on the page (the editor's TypeScript service) no longer delays a run.
+   */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.wakeIdleWaiters();
+    });
+  }
+
+  private wakeIdleWaiters(): void {
+    if (!this.warmed || this.active) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   /** Starts a run; the previous one, if any, is stopped and its messages ignored from now on. */
@@ -139,6 +157,10 @@ export class LabClient {
     if (worker !== this.worker) return;
     if (msg.type === 'init.done') return this.resolveInit?.({ scenarios: msg.scenarios, platformTypes: msg.platformTypes });
     if (msg.type === 'init.failed') return this.onWorkerCrash(worker, msg.message);
+    if (msg.type === 'warm.done') {
+      this.warmed = true;
+      return this.wakeIdleWaiters();
+    }
     const active = this.active;
     if (!active || msg.runId !== active.runId) return; // a stale run's message
     active.lastHeardAt = performance.now();
@@ -171,6 +193,7 @@ export class LabClient {
     this.active = null;
     this.stopWatchdog();
     report(active.handlers);
+    this.wakeIdleWaiters();
   }
 
   private startWatchdog(): void {
@@ -210,6 +233,7 @@ export class LabClient {
   private replaceWorker(): void {
     this.worker?.terminate();
     this.worker = null;
+    this.warmed = false;
     this.initPromise = null;
     this.resolveInit = null;
     this.rejectInit = null;

@@ -1,30 +1,73 @@
 /**
- * Hands the runner an empty database made at build time, so a scenario's first run skips
- * initdb (seconds in a browser worker). The download starts when the lab first asks for it
- * (warming up for a scenario with a database) and is shared by whoever asks next.
+ * Hands the runner the database snapshots made at build time (see `web/build/pglite-snapshot.ts`),
+ * so a scenario's first run skips initdb and, for a bundled scenario, its setup SQL. Every
+ * download starts when the lab first asks (warming up for a scenario with a database), all at
+ * once: the snapshot, and PGlite's own wasm (compiled as it streams in) and file bundle.
  */
-import snapshotUrl, { mimeType } from 'virtual:pglite-snapshot';
-import { setDatabaseSnapshot } from '../../runner/index.ts';
+import pgliteWasmUrl from '@electric-sql/pglite/pglite.wasm?url';
+import pgliteDataUrl from '@electric-sql/pglite/pglite.data?url';
+import { empty as emptyUrl, prepared as preparedUrls } from 'virtual:pglite-snapshots';
+import { setDatabaseSnapshots, setupDigest, type EngineFiles } from '../../runner/index.ts';
+
+const TAR = 'application/x-tar';
 
 /**
- * Call before `hardenRealm()`: the fetch kept here is the realm's own, whatever later becomes
- * of the global. Returns a function that starts the download early (idempotent).
+ * Call before `hardenRealm()` and before any user code: what is kept here is the realm's own,
+ * whatever later becomes of the globals. Returns a function that starts the downloads the
+ * database for `setupSql` needs (idempotent per file).
  */
-export function installDatabaseSnapshot(): () => Promise<Blob> {
+export function installDatabaseSnapshots(): (setupSql: string) => void {
   const realFetch = self.fetch.bind(self);
-  let download: Promise<Blob> | undefined;
-  const load = (): Promise<Blob> => {
-    download ??= realFetch(snapshotUrl).then(async (response) => {
-      if (!response.ok) throw new Error(`database snapshot: HTTP ${response.status}`);
-      // The type, not the server's Content-Type, tells PGlite whether to gunzip.
-      return new Blob([await response.blob()], { type: mimeType });
-    });
-    // A failed download is tried again by the next creation (the runner falls back to initdb).
-    download.catch(() => {
-      download = undefined;
-    });
-    return download;
+  const { compileStreaming, compile } = WebAssembly;
+  const Decompression = DecompressionStream;
+  const ResponseOf = Response;
+
+  async function download(url: string): Promise<Response> {
+    const response = await realFetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return response;
+  }
+
+  /** The gzipped tarball, inflated natively as it arrives. */
+  async function tarball(url: string): Promise<Blob> {
+    const response = await download(url);
+    const inflated = await new ResponseOf(response.body!.pipeThrough(new Decompression('gzip'))).blob();
+    return new Blob([inflated], { type: TAR });
+  }
+
+  async function engine(): Promise<EngineFiles> {
+    // compileStreaming needs the server to say application/wasm; a static host that does not
+    // gets the wasm compiled from its bytes instead.
+    const wasmModule = compileStreaming(download(pgliteWasmUrl)).catch(async () =>
+      compile(await (await download(pgliteWasmUrl)).arrayBuffer()),
+    );
+    const fsBundle = download(pgliteDataUrl).then((r) => r.blob());
+    return { wasmModule: await wasmModule, fsBundle: await fsBundle };
+  }
+
+  const pending = new Map<string, Promise<unknown>>();
+  /** One download per key; a failed one is tried again by whoever asks next. */
+  function once<T>(key: string, start: () => Promise<T>): Promise<T> {
+    let p = pending.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = start();
+      pending.set(key, p);
+      p.catch(() => pending.delete(key));
+    }
+    return p;
+  }
+
+  const snapshots = {
+    prepared(setupSql: string): Promise<Blob> | undefined {
+      const url = preparedUrls[setupDigest(setupSql)];
+      return url === undefined ? undefined : once(url, () => tarball(url));
+    },
+    empty: () => once(emptyUrl, () => tarball(emptyUrl)),
+    engine: () => once('engine', engine),
   };
-  setDatabaseSnapshot(load);
-  return load;
+  setDatabaseSnapshots(snapshots);
+  return (setupSql) => {
+    void snapshots.engine().catch(() => undefined);
+    (snapshots.prepared(setupSql) ?? snapshots.empty()).catch(() => undefined);
+  };
 }

@@ -11,6 +11,7 @@ import {
   createCompiler,
   LIBRARY_NAMES,
   PLATFORM_TYPES,
+  prepareDatabase,
   runScenario,
   type Compiler,
 } from '../../runner/index.ts';
@@ -18,26 +19,37 @@ import { librarySourcesFor } from './librarySources.ts';
 import { describeScenario, scenarioDefinitions } from './scenarioModules.ts';
 import { HEARTBEAT_INTERVAL_MS, type HostMessage, type RunRequest, type WorkerMessage } from './protocol.ts';
 import { hardenRealm } from './hardenRealm.ts';
-import { installDatabaseSnapshot } from './databaseSnapshot.ts';
-import { databaseWarmUpScenario, WARM_UP_CODE } from './warmUp.ts';
+import { installDatabaseSnapshots } from './databaseSnapshot.ts';
+import { WARM_UP_CODE } from './warmUp.ts';
 
-const prefetchDatabaseSnapshot = installDatabaseSnapshot();
-const postToPage = hardenRealm();
-const post = (m: WorkerMessage) => postToPage(m);
+/**
+ * esbuild may be initialised once per realm. It starts in a worker of its own, so its start
+ * and first build overlap the database's creation here; that worker is made now, while the
+ * realm still has `Worker` (it runs only esbuild: no user code ever reaches it). A failed
+ * start is retried by the next run, in this thread.
+ */
+let compilerPromise: Promise<Compiler> | null = startCompiler(true);
 
-let compilerPromise: Promise<Compiler> | null = null;
-
-/** esbuild may be initialised once per realm; a failed attempt is retried on the next run. */
-function getCompiler(): Promise<Compiler> {
-  compilerPromise ??= esbuild.initialize({ wasmURL, worker: false }).then(
+function startCompiler(ownWorker: boolean): Promise<Compiler> {
+  const starting = esbuild.initialize({ wasmURL, worker: ownWorker }).then(
     () => createCompiler({ transform: (input, options) => esbuild.transform(input, options as esbuild.TransformOptions) }),
     (e: unknown) => {
       compilerPromise = null;
       throw new Error(`the compiler failed to load: ${String(e)}`);
     },
   );
+  starting.catch(() => undefined);
+  return starting;
+}
+
+function getCompiler(): Promise<Compiler> {
+  compilerPromise ??= startCompiler(false);
   return compilerPromise;
 }
+
+const startDatabaseDownloads = installDatabaseSnapshots();
+const postToPage = hardenRealm();
+const post = (m: WorkerMessage) => postToPage(m);
 
 interface Job {
   runId: number;
@@ -62,32 +74,28 @@ let databaseWarm = false;
 
 /**
  * In the background, once each: the first build of the compiler (~0.5 s), and, for a
- * scenario with a database, the database's creation (loading the build's snapshot; seconds
- * of initdb without it). The latter is a tiny simulation, so runs queue behind it; it is only
- * done for a scenario that will need it.
+ * scenario with a database, the database: its downloads, its creation from the build's
+ * snapshot, and its reset to the scenario's setup. The database goes first in the queue,
+ * so a run waits for it; the downloads and the compiler's start overlap it.
  */
 function warmUp(scenarioId: string | undefined): void {
+  const database = scenarioId === undefined ? undefined : scenarioDefinitions.get(scenarioId)?.platform.database;
+  if (database && !databaseWarm) {
+    databaseWarm = true;
+    startDatabaseDownloads(database.setupSql);
+    queue = queue.then(() =>
+      prepareDatabase(database).catch((e: unknown) => {
+        // A real run will meet the same problem and report it.
+        console.warn('database warm-up failed', e);
+      }),
+    );
+  }
   compilerWarm ??= getCompiler()
     .then((compile) => compile(WARM_UP_CODE))
     .catch(() => undefined);
-  const needsDatabase = scenarioId !== undefined && Boolean(scenarioDefinitions.get(scenarioId)?.platform.database);
-  if (!needsDatabase || databaseWarm) return;
-  databaseWarm = true;
-  // Downloads while the compiler loads; the warm-up run below then loads it into Postgres.
-  prefetchDatabaseSnapshot().catch(() => undefined);
-  queue = queue.then(async () => {
-    try {
-      await runScenario(databaseWarmUpScenario(), {
-        code: WARM_UP_CODE,
-        seed: 1,
-        compiler: await getCompiler(),
-        librarySources: librarySourcesFor(LIBRARY_NAMES),
-      });
-    } catch (e) {
-      // A real run will meet the same problem and report it.
-      console.warn('database warm-up failed', e);
-    }
-  });
+  // Said once both are done; a run queued meanwhile goes first, which is what the page waits for.
+  const done = queue.then(() => compilerWarm);
+  void done.then(() => post({ type: 'warm.done' }));
 }
 
 self.onmessage = (e: MessageEvent<HostMessage>) => {

@@ -44,6 +44,8 @@ export type WorkerMessage =
    */
   | { type: 'init.done'; scenarios: ScenarioInfo[]; platformTypes: TypeFile[] }
   | { type: 'init.failed'; message: string }
+  /** The warm-up asked for has finished (whether or not it succeeded): the worker is ready. */
+  | { type: 'warm.done' }
   /**
    * Sent a few times a second while a run is active; silence means the thread is stuck.
    * `userCode` is true once the learner's code is running (before that: compiling, opening

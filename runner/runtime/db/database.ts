@@ -38,6 +38,19 @@ export interface DatabaseOptions {
    * (seconds in a browser). Any reset gives the same state either way.
    */
   loadDataDir?: Blob | File;
+  /**
+   * `loadDataDir` is a snapshot of this very `setupSql` (see `snapshot.ts`): the setup is
+   * not run again, as it would only rebuild the same state.
+   */
+  loadedSetup?: boolean;
+  /** PGlite's own wasm and file bundle, when the host has fetched them ahead. */
+  engine?: EngineFiles;
+}
+
+/** PGlite's engine files, fetched by a host that wants them to overlap other downloads. */
+export interface EngineFiles {
+  wasmModule?: WebAssembly.Module;
+  fsBundle?: Blob;
 }
 
 /** Counts since the last reset, for tests and the bench. */
@@ -66,10 +79,16 @@ export class Database {
   }
 
   static async create(options: DatabaseOptions): Promise<Database> {
-    const pg = await PGlite.create({ parsers: PG_TYPE_PARSERS, loadDataDir: options.loadDataDir });
+    const pg = await PGlite.create({
+      parsers: PG_TYPE_PARSERS,
+      loadDataDir: options.loadDataDir,
+      pgliteWasmModule: options.engine?.wasmModule,
+      fsBundle: options.engine?.fsBundle,
+    });
     const db = new Database(pg, options.resultCacheEntriesMax ?? RESULT_CACHE_ENTRIES_DEFAULT);
     try {
-      await db.reset(options.setupSql, options.costModel);
+      if (options.loadedSetup && options.loadDataDir) await db.adoptLoadedSetup(options.setupSql, options.costModel);
+      else await db.reset(options.setupSql, options.costModel);
     } catch (err) {
       await pg.close();
       throw err;
@@ -100,7 +119,7 @@ export class Database {
   reset(setupSql: string, costModel?: Partial<CostModel>): Promise<void> {
     return this.serial(async () => {
       this.counts = { statements: 0, resultCacheHits: 0, explains: 0 };
-      const key = `${JSON.stringify(costModel ?? {})}\n${setupSql}`;
+      const key = setupKeyOf(setupSql, costModel);
       const changes = this.changes;
       this.changes = { any: false, all: false, tables: new Set() };
       if (key === this.setupKey && !changes.any) {
@@ -121,8 +140,31 @@ export class Database {
     });
   }
 
+  /**
+   * Writes the data directory, at a checkpoint, as a tarball `Database.create` can load:
+   * the state the last reset produced, provided nothing has run since.
+   */
+  dumpDataDir(): Promise<Blob> {
+    return this.serial(async () => {
+      await this.pg.exec('CHECKPOINT');
+      return this.pg.dumpDataDir('none');
+    });
+  }
+
   execute(sql: string, params: readonly unknown[] = []): Promise<QueryOutcome> {
     return this.serial(() => this.run(sql, params));
+  }
+
+  /**
+   * A freshly loaded snapshot of `setupSql` is that setup's state already: all `reset` would
+   * add is the session state a new session lacks anyway, and random()'s seed.
+   */
+  private adoptLoadedSetup(setupSql: string, costModel?: Partial<CostModel>): Promise<void> {
+    return this.serial(async () => {
+      this.cost = { ...DEFAULT_COST_MODEL, ...costModel };
+      await this.pg.exec('SELECT setseed(0)');
+      this.setupKey = setupKeyOf(setupSql, costModel);
+    });
   }
 
   stats(): DatabaseStats {
@@ -272,6 +314,10 @@ export class Database {
     const planCost = this.plans.get(sql)?.totalCost ?? 0;
     return { ok: false, error: toQueryError(err), serviceMs: serviceMsOf(this.cost, { planCost, rowsReturned: 0, rowsWritten: 0 }) };
   }
+}
+
+function setupKeyOf(setupSql: string, costModel: Partial<CostModel> | undefined): string {
+  return `${JSON.stringify(costModel ?? {})}\n${setupSql}`;
 }
 
 function success(

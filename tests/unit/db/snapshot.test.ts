@@ -1,13 +1,14 @@
 /**
- * The lab worker starts Postgres from a snapshot of an empty database (PGlite's
- * `dumpDataDir()`, made at build time) instead of running initdb. Determinism requires that
- * nothing can tell the two apart: the same statements give the same outcomes and costs, and
- * the same scenario and seed give the same summary.
+ * The lab worker starts Postgres from snapshots made at build time (PGlite's `dumpDataDir()`)
+ * instead of running initdb: an empty database, or one already reset to the scenario's setup.
+ * Determinism requires that nothing can tell them apart from a database made by initdb and
+ * reset: the same statements give the same outcomes and costs, and the same scenario and seed
+ * give the same summary.
  */
-import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Database, type QueryOutcome } from '../../../runner/runtime/db/database.ts';
 import { loadScenarioFolder, scenarioIds } from '../../../runner/node/scenario-folder.ts';
+import { makeEmptySnapshot, makePreparedSnapshot, setupDigest } from '../../../runner/runtime/db/snapshot.ts';
 import type { RunSummary } from '../../../runner/types.ts';
 
 /** Sequences, defaults, random() and planner statistics: state a snapshot could shift. */
@@ -45,71 +46,121 @@ let snapshot: Blob;
 
 beforeAll(async () => {
   // Made the way the build makes it.
-  const pg = await PGlite.create();
-  snapshot = await pg.dumpDataDir('none');
-  await pg.close();
+  snapshot = await makeEmptySnapshot();
 });
 
 describe('a database loaded from a snapshot', () => {
   let fresh: Database;
   let loaded: Database;
+  let prepared: Database;
 
   beforeAll(async () => {
     fresh = await Database.create({ setupSql: SETUP });
     loaded = await Database.create({ setupSql: SETUP, loadDataDir: snapshot });
+    const tarball = await makePreparedSnapshot(SETUP, snapshot);
+    prepared = await Database.create({ setupSql: SETUP, loadDataDir: tarball, loadedSetup: true });
   });
 
   afterAll(async () => {
     await fresh?.close();
     await loaded?.close();
+    await prepared?.close();
   });
 
+  /** The outcomes on the database made by initdb, the reference. */
+  let a: QueryOutcome[];
+
   it('gives the same outcomes and service times as one made by initdb', async () => {
-    const a = await script(fresh);
+    a = await script(fresh);
     const b = await script(loaded);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     expect(a.filter((o) => !o.ok).length).toBe(2);
   });
+
+  it('gives the same again when the snapshot already holds the setup, which is not run again', async () => {
+    a ??= await script(fresh);
+    expect(prepared.stats().statements).toBe(0);
+    const c = await script(prepared);
+    expect(JSON.stringify(c)).toBe(JSON.stringify(a));
+  });
 });
 
 describe('a shared database from a snapshot', () => {
-  const databaseScenarios = scenarioIds();
+  type Source = 'initdb' | 'empty' | 'prepared';
 
-  /** Every scenario with a database, in a fresh copy of the runner (its own shared database). */
-  async function runAll(withSnapshot: boolean): Promise<Map<string, string>> {
+  /** A fresh copy of the runner (its own shared database), given snapshots as the lab gives them. */
+  async function freshRunner(source: Source, preparedBySetup: Map<string, Blob>) {
     vi.resetModules();
     const shared = await import('../../../runner/runtime/db/shared-database.ts');
     const { runScenario } = await import('../../../runner/run.ts');
     const { nodeHost } = await import('../../../runner/node/node-host.ts');
-    if (withSnapshot) shared.setDatabaseSnapshot(async () => snapshot);
+    if (source !== 'initdb') {
+      shared.setDatabaseSnapshots({
+        empty: async () => snapshot,
+        prepared: (setupSql) => {
+          const tarball = source === 'prepared' ? preparedBySetup.get(setupDigest(setupSql)) : undefined;
+          return tarball && Promise.resolve(tarball);
+        },
+      });
+    }
+    return { shared, runScenario, nodeHost };
+  }
+
+  async function databaseScenarios() {
+    const folders = await Promise.all(scenarioIds().map((id) => loadScenarioFolder(id)));
+    return folders.filter((f) => f.definition.platform.database);
+  }
+
+  /** Every scenario with a database, run in one runner: the first creates it, the rest reset it. */
+  async function runAll(source: Source, preparedBySetup = new Map<string, Blob>()): Promise<Map<string, string>> {
+    const { runScenario, nodeHost } = await freshRunner(source, preparedBySetup);
     const summaries = new Map<string, string>();
-    for (const id of databaseScenarios) {
-      const folder = await loadScenarioFolder(id);
-      if (!folder.definition.platform.database) continue;
+    for (const folder of await databaseScenarios()) {
       const summary: RunSummary = await runScenario(folder.definition, { ...nodeHost(), code: folder.starter, seed: 3 });
-      summaries.set(id, JSON.stringify(summary));
+      summaries.set(folder.id, JSON.stringify(summary));
     }
     return summaries;
   }
 
   it('gives byte-identical summaries for every database scenario', async () => {
-    const fresh = await runAll(false);
-    const loaded = await runAll(true);
+    const fresh = await runAll('initdb');
+    const loaded = await runAll('empty');
     expect(fresh.size).toBeGreaterThan(0);
     for (const [id, summary] of fresh) expect(loaded.get(id), id).toBe(summary);
   });
 
-  it('falls back to initdb when the snapshot cannot be had', async () => {
-    vi.resetModules();
-    const shared = await import('../../../runner/runtime/db/shared-database.ts');
-    // A failed download. (A corrupt tarball also makes PGlite.create reject, but PGlite 0.5
-    // leaves a second, unhandled rejection behind, which the test runner counts as an error.)
-    shared.setDatabaseSnapshot(async () => {
-      throw new Error('HTTP 404');
-    });
-    const db = await shared.openDatabase({ setupSql: 'CREATE TABLE t (x int); INSERT INTO t VALUES (1);' });
-    const o = await db.execute('SELECT x FROM t');
-    expect(o.ok && o.rows).toEqual([{ x: 1 }]);
-    await db.close();
+  it('gives byte-identical summaries when each scenario starts from its own prepared snapshot', async () => {
+    const folders = await databaseScenarios();
+    const preparedBySetup = new Map<string, Blob>();
+    for (const f of folders) {
+      const setupSql = f.definition.platform.database!.setupSql;
+      preparedBySetup.set(setupDigest(setupSql), await makePreparedSnapshot(setupSql, snapshot));
+    }
+    for (const folder of folders) {
+      // Each in a runner of its own, so each run is the first, on its own snapshot.
+      const outcomes: string[] = [];
+      for (const source of ['empty', 'prepared'] as const) {
+        const { shared, runScenario, nodeHost } = await freshRunner(source, preparedBySetup);
+        const summary: RunSummary = await runScenario(folder.definition, { ...nodeHost(), code: folder.starter, seed: 3 });
+        outcomes.push(JSON.stringify(summary));
+        const db = await shared.openDatabase(folder.definition.platform.database!);
+        await db.close();
+      }
+      expect(outcomes[1], folder.id).toBe(outcomes[0]);
+    }
+  });
+
+  it('falls back to the empty snapshot, then to initdb, when a snapshot cannot be had', async () => {
+    for (const empty of [async () => snapshot, async (): Promise<Blob> => Promise.reject(new Error('HTTP 404'))]) {
+      vi.resetModules();
+      const shared = await import('../../../runner/runtime/db/shared-database.ts');
+      // A failed download. (A corrupt tarball also makes PGlite.create reject, but PGlite 0.5
+      // leaves a second, unhandled rejection behind, which the test runner counts as an error.)
+      shared.setDatabaseSnapshots({ prepared: () => Promise.reject(new Error('HTTP 404')), empty });
+      const db = await shared.openDatabase({ setupSql: 'CREATE TABLE t (x int); INSERT INTO t VALUES (1);' });
+      const o = await db.execute('SELECT x FROM t');
+      expect(o.ok && o.rows).toEqual([{ x: 1 }]);
+      await db.close();
+    }
   });
 });
