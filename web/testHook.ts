@@ -6,6 +6,7 @@ import type { RunSummary } from '../runner/index.ts';
 import { getEditorHandle } from './editor/editorHandle.ts';
 import { useUi } from './store/uiStore.ts';
 import { catalog } from './catalog/scenarios.ts';
+import type { WorkerMilestone } from './worker/protocol.ts';
 
 export interface RunBinding {
   state(): string;
@@ -35,8 +36,11 @@ export interface TailspinTestHook {
   stop(): void;
   lastSummary(): RunSummary | null;
   baselineSummary(): RunSummary | null;
-  /** Milliseconds since navigation start, for the speed measurements. */
-  readonly timings: { editorReadyMs?: number; firstResultMs?: number };
+  /**
+   * Milliseconds since navigation start, for the speed measurements: the page's own, and the
+   * lab worker's start-up milestones (first of each).
+   */
+  readonly timings: Partial<Record<'editorReadyMs' | 'firstResultMs' | WorkerMilestone, number>>;
 }
 
 declare global {
@@ -52,8 +56,8 @@ export function bindRun(b: RunBinding | null): void {
   binding = b;
 }
 
-export function noteTiming(key: keyof TailspinTestHook['timings']): void {
-  timings[key] ??= performance.now();
+export function noteTiming(key: keyof TailspinTestHook['timings'], atMs = performance.now()): void {
+  timings[key] ??= atMs;
 }
 
 export function installTestHook(): void {

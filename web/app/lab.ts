@@ -1,6 +1,7 @@
 /** The page's one lab worker client, started at boot so the first run does not wait for it. */
 import { LabClient } from '../worker/LabClient.ts';
 import { useUi } from '../store/uiStore.ts';
+import { noteTiming } from '../testHook.ts';
 
 export const lab = new LabClient(
   () => new Worker(new URL('../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'tailspin-lab' }),
@@ -8,6 +9,8 @@ export const lab = new LabClient(
 
 /** Starts the worker (cheap: it only reports the scenarios); warming it up is separate. */
 export function startLab(): void {
+  // The worker's clock starts later than the page's: both are converted through the epoch.
+  lab.onMilestone = (name, epochMs) => noteTiming(name, epochMs - performance.timeOrigin);
   lab.init().then(
     ({ scenarios, platformTypes }) => {
       useUi.getState().setScenarioInfo(scenarios);

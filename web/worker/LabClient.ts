@@ -6,6 +6,7 @@
 import type { Diagnostic, RunProgress, RunSummary, TypeFile } from '../../runner/index.ts';
 import {
   HEARTBEAT_TIMEOUT_MS,
+  type WorkerMilestone,
   SETUP_TIMEOUT_MS,
   type HostMessage,
   type RunMessage,
@@ -62,6 +63,8 @@ export class LabClient {
   /** The worker has finished warming up. */
   private warmed = false;
   private idleWaiters: (() => void)[] = [];
+  /** Told of the worker's start-up milestones (for the speed measurements). */
+  onMilestone: ((name: WorkerMilestone, epochMs: number) => void) | null = null;
 
   constructor(
     private readonly createWorker: () => Worker,
@@ -157,6 +160,7 @@ export class LabClient {
     if (worker !== this.worker) return;
     if (msg.type === 'init.done') return this.resolveInit?.({ scenarios: msg.scenarios, platformTypes: msg.platformTypes });
     if (msg.type === 'init.failed') return this.onWorkerCrash(worker, msg.message);
+    if (msg.type === 'milestone') return this.onMilestone?.(msg.name, msg.epochMs);
     if (msg.type === 'warm.done') {
       this.warmed = true;
       return this.wakeIdleWaiters();

@@ -17,7 +17,7 @@ import {
 } from '../../runner/index.ts';
 import { librarySourcesFor } from './librarySources.ts';
 import { describeScenario, scenarioDefinitions } from './scenarioModules.ts';
-import { HEARTBEAT_INTERVAL_MS, type HostMessage, type RunRequest, type WorkerMessage } from './protocol.ts';
+import { HEARTBEAT_INTERVAL_MS, type HostMessage, type RunRequest, type WorkerMessage, type WorkerMilestone } from './protocol.ts';
 import { hardenRealm } from './hardenRealm.ts';
 import { installDatabaseSnapshots } from './databaseSnapshot.ts';
 import { WARM_UP_CODE } from './warmUp.ts';
@@ -50,6 +50,8 @@ function getCompiler(): Promise<Compiler> {
 const startDatabaseDownloads = installDatabaseSnapshots();
 const postToPage = hardenRealm();
 const post = (m: WorkerMessage) => postToPage(m);
+const milestone = (name: WorkerMilestone) => post({ type: 'milestone', name, epochMs: performance.timeOrigin + performance.now() });
+milestone('workerStartedMs');
 
 interface Job {
   runId: number;
@@ -84,7 +86,7 @@ function warmUp(scenarioId: string | undefined): void {
     databaseWarm = true;
     startDatabaseDownloads(database.setupSql);
     queue = queue.then(() =>
-      prepareDatabase(database).catch((e: unknown) => {
+      prepareDatabase(database).then(() => milestone('databaseReadyMs'), (e: unknown) => {
         // A real run will meet the same problem and report it.
         console.warn('database warm-up failed', e);
       }),
@@ -92,6 +94,7 @@ function warmUp(scenarioId: string | undefined): void {
   }
   compilerWarm ??= getCompiler()
     .then((compile) => compile(WARM_UP_CODE))
+    .then(() => milestone('compilerWarmMs'))
     .catch(() => undefined);
   // Said once both are done; a run queued meanwhile goes first, which is what the page waits for.
   const done = queue.then(() => compilerWarm);

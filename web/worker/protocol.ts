@@ -46,6 +46,8 @@ export type WorkerMessage =
   | { type: 'init.failed'; message: string }
   /** The warm-up asked for has finished (whether or not it succeeded): the worker is ready. */
   | { type: 'warm.done' }
+  /** A start-up milestone, for the speed measurements: when, in ms since the Unix epoch. */
+  | { type: 'milestone'; name: WorkerMilestone; epochMs: number }
   /**
    * Sent a few times a second while a run is active; silence means the thread is stuck.
    * `userCode` is true once the learner's code is running (before that: compiling, opening
@@ -60,6 +62,8 @@ export type WorkerMessage =
   | { type: 'run.cancelled'; runId: number }
   /** The run could not happen: bad input (a route the service lacks, a load-time throw) or a lab bug. */
   | { type: 'run.failed'; runId: number; message: string; diagnostics?: Diagnostic[] };
+
+export type WorkerMilestone = 'workerStartedMs' | 'compilerWarmMs' | 'databaseReadyMs';
 
 export type RunMessage = Extract<WorkerMessage, { runId: number }>;
 
