@@ -31,7 +31,8 @@ export function installDatabaseSnapshots(): (setupSql: string) => void {
   /** The gzipped tarball, inflated natively as it arrives. */
   async function tarball(url: string): Promise<Blob> {
     const response = await download(url);
-    const inflated = await new ResponseOf(response.body!.pipeThrough(new Decompression('gzip'))).blob();
+    const inflated = await new ResponseOf(response.body!.pipeThrough(new Decompression('gzip'))).arrayBuffer();
+    // The type, not the file name, tells PGlite it is a plain tarball.
     return new Blob([inflated], { type: TAR });
   }
 
