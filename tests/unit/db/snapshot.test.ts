@@ -77,11 +77,22 @@ describe('a database loaded from a snapshot', () => {
     expect(a.filter((o) => !o.ok).length).toBe(2);
   });
 
-  it('gives the same again when the snapshot already holds the setup, which is not run again', async () => {
+  it('gives the same again when the snapshot already holds the setup', async () => {
     a ??= await script(fresh);
-    expect(prepared.stats().statements).toBe(0);
     const c = await script(prepared);
     expect(JSON.stringify(c)).toBe(JSON.stringify(a));
+  });
+
+  it('does not run the setup again on a snapshot said to hold it', async () => {
+    // A row the setup does not make survives only if the setup (which drops everything) is skipped.
+    const source = await Database.create({ setupSql: SETUP, loadDataDir: snapshot });
+    await source.execute("INSERT INTO users (name) VALUES ('left by the snapshot')");
+    const tarball = await source.dumpDataDir();
+    await source.close();
+    const adopted = await Database.create({ setupSql: SETUP, loadDataDir: tarball, loadedSetup: true });
+    const o = await adopted.execute("SELECT count(*)::int AS n FROM users WHERE name = 'left by the snapshot'");
+    expect(o.ok && o.rows).toEqual([{ n: 1 }]);
+    await adopted.close();
   });
 });
 
@@ -94,6 +105,9 @@ describe('a shared database from a snapshot', () => {
     const shared = await import('../../../runner/runtime/db/shared-database.ts');
     const { runScenario } = await import('../../../runner/run.ts');
     const { nodeHost } = await import('../../../runner/node/node-host.ts');
+    // The copy of Database this runner uses: its creations show which snapshot was loaded.
+    const { Database: RunnerDatabase } = await import('../../../runner/runtime/db/database.ts');
+    const creations = vi.spyOn(RunnerDatabase, 'create');
     if (source !== 'initdb') {
       shared.setDatabaseSnapshots({
         empty: async () => snapshot,
@@ -103,7 +117,7 @@ describe('a shared database from a snapshot', () => {
         },
       });
     }
-    return { shared, runScenario, nodeHost };
+    return { shared, runScenario, nodeHost, creations };
   }
 
   async function databaseScenarios() {
@@ -140,9 +154,16 @@ describe('a shared database from a snapshot', () => {
       // Each in a runner of its own, so each run is the first, on its own snapshot.
       const outcomes: string[] = [];
       for (const source of ['empty', 'prepared'] as const) {
-        const { shared, runScenario, nodeHost } = await freshRunner(source, preparedBySetup);
+        const { shared, runScenario, nodeHost, creations } = await freshRunner(source, preparedBySetup);
         const summary: RunSummary = await runScenario(folder.definition, { ...nodeHost(), code: folder.starter, seed: 3 });
         outcomes.push(JSON.stringify(summary));
+        // One creation, from the snapshot asked for: a silent fallback would compare nothing new.
+        expect(creations, `${folder.id} from ${source}`).toHaveBeenCalledTimes(1);
+        expect(creations.mock.calls[0][0].loadDataDir).toBe(
+          source === 'prepared' ? preparedBySetup.get(setupDigest(folder.definition.platform.database!.setupSql)) : snapshot,
+        );
+        expect(creations.mock.calls[0][0].loadedSetup ?? false).toBe(source === 'prepared');
+        creations.mockRestore();
         const db = await shared.openDatabase(folder.definition.platform.database!);
         await db.close();
       }
