@@ -21,6 +21,7 @@ import { copyRows } from './row-copy.ts';
 import { profileStatement, type StatementProfile } from './statement-profile.ts';
 import { recogniseTransactionControl, type TransactionControl } from './transaction-control.ts';
 import { PG_TYPE_PARSERS } from './type-parsers.ts';
+import { PreparedStatements } from './prepared-statements.ts';
 
 export type { QueryOutcome, QuerySuccess, QueryFailure, QueryError, QueryField } from './query-outcome.ts';
 export type { CostModel } from './cost-model.ts';
@@ -98,6 +99,7 @@ export class Database {
 
   private cost: CostModel = { ...DEFAULT_COST_MODEL };
   private readonly results: ResultCache;
+  private readonly statements: PreparedStatements;
   private readonly plans = new Map<string, PlanSummary>();
   private readonly profiles = new Map<string, StatementProfile>();
   private facts: Promise<CatalogFacts> | undefined;
@@ -110,6 +112,7 @@ export class Database {
 
   private constructor(private readonly pg: PGlite, resultCacheEntriesMax: number) {
     this.results = new ResultCache({ entriesMax: resultCacheEntriesMax, rowsMax: RESULT_CACHE_ROWS_MAX });
+    this.statements = new PreparedStatements(pg);
   }
 
   /**
@@ -132,6 +135,7 @@ export class Database {
       this.setupKey = undefined;
       this.cost = { ...DEFAULT_COST_MODEL, ...costModel };
       await resetToSetup(this.pg, setupSql);
+      this.statements.forget(); // DISCARD ALL dropped them, and the session's settings
       this.setupKey = key;
       // The same setup rebuilds the same tables, statistics and plans, so plans and the
       // results of tables nobody wrote stay valid: repeated runs of a scenario stay cheap.
@@ -199,7 +203,7 @@ export class Database {
 
     let result: Results<Record<string, unknown>>;
     try {
-      result = await this.pg.query<Record<string, unknown>>(sql, params as unknown[]);
+      result = await this.statements.query(sql, params);
     } catch (err) {
       await this.closeStrayTransaction();
       return this.failure(err, sql);
@@ -302,6 +306,7 @@ export class Database {
     this.plans.clear();
     this.profiles.clear();
     this.facts = undefined;
+    this.statements.forget();
   }
 
   /** No statement may leave the shared session inside a transaction (see transaction-control.ts). */

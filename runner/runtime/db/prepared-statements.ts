@@ -1,0 +1,118 @@
+/**
+ * Runs statements the way a driver with a statement cache does: each SQL text is parsed once
+ * into a named prepared statement, and every later execution is one round trip into PGlite
+ * (Bind, Describe, Execute, Sync) instead of PGlite's `query()`, which parses, analyses and
+ * plans the text again and makes six round trips to do it. Parsing and planning are most of
+ * the wall time of a small statement in WebAssembly, so this is what keeps thousands of
+ * distinct lookups per simulated minute fast.
+ *
+ * Executions use the statement's generic plan (`plan_cache_mode = force_generic_plan`): a
+ * plan that depends only on the SQL text and the data, never on the parameters that came
+ * first, so a run gives the same rows whatever ran before it in the same process. It is also
+ * the plan the cost model prices (see `Database.planOf`). Only wall time changes: results are
+ * the query's results under any plan, up to the order of rows the SQL leaves unordered.
+ *
+ * Parameters are serialised as PGlite's `query()` does, by the type the server inferred for
+ * each one, and results are parsed by the same PGlite code; errors are PGlite's own.
+ */
+import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
+
+/** Prepared statements kept at most; the least recently used is closed first. */
+const PREPARED_MAX = 500;
+
+interface Prepared {
+  name: string;
+  /** The type the server inferred for each parameter, which picks its serialiser. */
+  paramTypes: number[];
+}
+
+const serialize = protocol.serialize;
+
+export class PreparedStatements {
+  /** Map order is recency order, as in the result cache. */
+  private readonly statements = new Map<string, Prepared>();
+  /** Statements to close with the next message; see `forget`. */
+  private closing: string[] = [];
+  /** Whether the session has the plan-cache setting; a reset or a user's SET may undo it. */
+  private sessionReady = false;
+  private nextId = 1;
+
+  constructor(private readonly pg: PGlite) {}
+
+  /**
+   * After a reset or any statement that may have changed the schema or the session's
+   * settings: prepared statements may be stale (or already gone, after DISCARD ALL), and the
+   * plan-cache setting may have been reset. The statements are closed with the next message;
+   * closing one that no longer exists is not an error.
+   */
+  forget(): void {
+    for (const p of this.statements.values()) this.closing.push(p.name);
+    this.statements.clear();
+    this.sessionReady = false;
+  }
+
+  async query(sql: string, params: readonly unknown[]): Promise<Results<Record<string, unknown>>> {
+    const statement = await this.prepare(sql);
+    const values = params.map((value, i) => this.serialize(value, statement.paramTypes[i]));
+    const messages = await this.send([
+      serialize.bind({ statement: statement.name, values }),
+      serialize.describe({ type: 'P' }),
+      serialize.execute({}),
+      serialize.sync(),
+    ]);
+    return parse.parseResults(messages, this.pg.parsers)[0] as Results<Record<string, unknown>>;
+  }
+
+  private async prepare(sql: string): Promise<Prepared> {
+    const known = this.statements.get(sql);
+    if (known) {
+      this.statements.delete(sql);
+      this.statements.set(sql, known);
+      return known;
+    }
+    if (!this.sessionReady) {
+      await this.pg.exec('SET plan_cache_mode = force_generic_plan');
+      this.sessionReady = true;
+    }
+    const name = `tailspin_${this.nextId++}`;
+    // A failed Parse leaves no statement behind: the error goes to the caller, nothing is kept.
+    const messages = await this.send([
+      serialize.parse({ name, text: sql }),
+      serialize.describe({ type: 'S', name }),
+      serialize.sync(),
+    ]);
+    const prepared = { name, paramTypes: parse.parseDescribeStatementResults(messages) };
+    if (this.statements.size >= PREPARED_MAX) {
+      const oldest = this.statements.keys().next().value as string;
+      this.closing.push(this.statements.get(oldest)!.name);
+      this.statements.delete(oldest);
+    }
+    this.statements.set(sql, prepared);
+    return prepared;
+  }
+
+  /** As PGlite's `query()` serialises a parameter. */
+  private serialize(value: unknown, type: number | undefined): string | null {
+    if (value === null || value === undefined) return null;
+    const serializer = type === undefined ? undefined : this.pg.serializers[type];
+    return serializer ? (serializer(value) as string) : String(value);
+  }
+
+  private send(parts: Uint8Array[]) {
+    const closes = this.closing.map((name) => serialize.close({ type: 'S', name }));
+    this.closing = [];
+    return this.pg.execProtocolStream(concat([...closes, ...parts]), { syncToFs: false });
+  }
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
