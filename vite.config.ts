@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { pgliteSnapshot } from './web/build/pglite-snapshot.ts';
+import { precompiledServices } from './web/build/precompiled-services.ts';
 
 /** Fixed ports so the e2e web server and `npm start` never guess. */
 export const PREVIEW_PORT = 4173;
@@ -18,7 +19,7 @@ const headers = { 'Content-Security-Policy': "connect-src 'self'" };
 const quietChecks = { eval: false, bundlerTimings: false };
 
 export default defineConfig({
-  plugins: [react(), pgliteSnapshot()],
+  plugins: [react(), pgliteSnapshot(), precompiledServices()],
   optimizeDeps: {
     // PGlite finds its wasm and data files with `new URL(..., import.meta.url)`; pre-bundling
     // would move the module away from them.
@@ -27,7 +28,7 @@ export default defineConfig({
     // up front instead of reloading the page when the first run imports one.
     entries: ['index.html', 'web/worker/lab.worker.ts'],
   },
-  worker: { format: 'es', plugins: () => [pgliteSnapshot()], rolldownOptions: { checks: quietChecks } },
+  worker: { format: 'es', plugins: () => [pgliteSnapshot(), precompiledServices()], rolldownOptions: { checks: quietChecks } },
   server: { host: '127.0.0.1', port: 5173, headers },
   preview: { host: '127.0.0.1', port: PREVIEW_PORT, strictPort: true, headers },
   build: {

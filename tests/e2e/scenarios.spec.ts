@@ -21,11 +21,17 @@ for (const id of ids) {
   test.describe(`scenario ${id}`, () => {
     test.describe.configure({ mode: 'serial' });
 
-    test('the starter misses an SLO', async ({ lab, page }) => {
+    test('the starter misses an SLO, and its first run needs no compiler', async ({ lab, page }) => {
+      const compilerLoads: string[] = [];
+      page.context().on('request', (r) => {
+        if (/esbuild[^/]*\.wasm/.test(r.url())) compilerLoads.push(r.url());
+      });
       await lab.openScenario(id);
       await lab.setSeed(SEED);
       await lab.run();
       expect(await lab.waitForRunEnd()).toBe('done');
+      // The build compiled the starter: esbuild loads only once the lab is idle.
+      expect(compilerLoads).toEqual([]);
       await expect(page.getByTestId('verdict')).toHaveAttribute('data-passed', 'false');
       const failing = page.locator('[data-testid="slo-row"][data-pass="false"], [data-testid="check-row"][data-pass="false"]');
       expect(await failing.count()).toBeGreaterThan(0);

@@ -7,6 +7,17 @@
 
 type Post = (message: unknown) => void;
 
+export interface HardenedRealm {
+  /** Posts to the page: only the lab can, user code cannot. */
+  post: Post;
+  /**
+   * Runs `start` with the realm's `Worker` back in place, for the lab's own nested worker (the
+   * compiler's, started once the lab is idle). `start` must create its worker synchronously:
+   * no user code can run before `Worker` is removed again.
+   */
+  withWorkerConstructor<T>(start: () => T): T;
+}
+
 /**
  * Ways out of the sandbox that neither the compiler nor the database use: network
  * connections, nested workers (which would get a fresh, unnarrowed scope), channels to other
@@ -24,9 +35,10 @@ const REMOVED_GLOBALS = [
   'caches',
 ] as const;
 
-export function hardenRealm(): Post {
+export function hardenRealm(): HardenedRealm {
   const scope = self as unknown as Record<string, unknown> & typeof globalThis;
   const post: Post = scope.postMessage.bind(scope) as Post;
+  const RealWorker = scope.Worker;
   const origin = scope.location.origin;
 
   // Same-origin fetches stay: the compiler and the database load their wasm with them.
@@ -48,7 +60,17 @@ export function hardenRealm(): Post {
   for (const name of ['performance', 'crypto', 'navigator', 'location', 'origin', 'self']) {
     if (name in scope) define(scope, name, scope[name]);
   }
-  return post;
+  return {
+    post,
+    withWorkerConstructor(start) {
+      define(scope, 'Worker', RealWorker);
+      try {
+        return start();
+      } finally {
+        define(scope, 'Worker', undefined);
+      }
+    },
+  };
 }
 
 function define(target: object, name: string, value: unknown): void {

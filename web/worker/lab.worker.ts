@@ -5,6 +5,7 @@
  */
 import * as esbuild from 'esbuild-wasm';
 import wasmURL from 'esbuild-wasm/esbuild.wasm?url';
+import { precompiled } from 'virtual:precompiled-services';
 import {
   BadInput,
   CompileFailed,
@@ -13,6 +14,7 @@ import {
   PLATFORM_TYPES,
   prepareDatabase,
   runScenario,
+  type CompileResult,
   type Compiler,
 } from '../../runner/index.ts';
 import { librarySourcesFor } from './librarySources.ts';
@@ -22,36 +24,64 @@ import { hardenRealm } from './hardenRealm.ts';
 import { installDatabaseSnapshots } from './databaseSnapshot.ts';
 import { WARM_UP_CODE } from './warmUp.ts';
 
-/**
- * esbuild may be initialised once per realm. It starts in a worker of its own, so its start
- * and first build overlap the database's creation here; that worker is made now, while the
- * realm still has `Worker` (it runs only esbuild: no user code ever reaches it). A failed
- * start is retried by the next run, in this thread.
- */
-let compilerPromise: Promise<Compiler> | null = startCompiler(true);
-
-function startCompiler(ownWorker: boolean): Promise<Compiler> {
-  const starting = esbuild.initialize({ wasmURL, worker: ownWorker }).then(
-    () => createCompiler({ transform: (input, options) => esbuild.transform(input, options as esbuild.TransformOptions) }),
-    (e: unknown) => {
-      compilerPromise = null;
-      throw new Error(`the compiler failed to load: ${String(e)}`);
-    },
-  );
-  starting.catch(() => undefined);
-  return starting;
-}
-
-function getCompiler(): Promise<Compiler> {
-  compilerPromise ??= startCompiler(false);
-  return compilerPromise;
-}
-
 const startDatabaseDownloads = installDatabaseSnapshots();
-const postToPage = hardenRealm();
-const post = (m: WorkerMessage) => postToPage(m);
+const realm = hardenRealm();
+const post = (m: WorkerMessage) => realm.post(m);
 const milestone = (name: WorkerMilestone) => post({ type: 'milestone', name, epochMs: performance.timeOrigin + performance.now() });
 milestone('workerStartedMs');
+
+/**
+ * esbuild may be initialised once per realm. It runs in a worker of its own, so its builds
+ * never hold up a simulation here, and it starts only when first needed: for a text that was
+ * not compiled at build time, or once the lab is idle after warming up (see `warmUp`). A
+ * failed start is retried by the next compile, in this thread.
+ */
+let esbuildStart: Promise<void> | null = null;
+let esbuildFailed = false;
+
+function startEsbuild(): Promise<void> {
+  if (!esbuildStart) {
+    const starting = esbuildFailed
+      ? esbuild.initialize({ wasmURL, worker: false })
+      : realm.withWorkerConstructor(() => esbuild.initialize({ wasmURL, worker: true }));
+    esbuildStart = starting.catch((e: unknown) => {
+      esbuildStart = null;
+      esbuildFailed = true;
+      throw new Error(`the compiler failed to load: ${String(e)}`);
+    });
+  }
+  return esbuildStart;
+}
+
+const esbuildCompiler: Compiler = createCompiler({
+  transform: async (input, options) => {
+    await startEsbuild();
+    return esbuild.transform(input, options as esbuild.TransformOptions);
+  },
+});
+
+/** Per scenario, what the build compiled (its starter and solution), by exact source text. */
+const precompiledByScenario = new Map<string, Promise<Map<string, CompileResult>>>();
+
+function precompiledFor(scenarioId: string): Promise<Map<string, CompileResult>> {
+  let loading = precompiledByScenario.get(scenarioId);
+  if (!loading) {
+    const load = precompiled[scenarioId] ?? (async () => []);
+    loading = load().then(
+      (entries) => new Map(entries.map((e) => [e.source, e.result])),
+      () => {
+        precompiledByScenario.delete(scenarioId); // tried again next time; esbuild meanwhile
+        return new Map<string, CompileResult>();
+      },
+    );
+    precompiledByScenario.set(scenarioId, loading);
+  }
+  return loading;
+}
+
+function compilerFor(scenarioId: string): Compiler {
+  return async (code) => (await precompiledFor(scenarioId)).get(code) ?? esbuildCompiler(code);
+}
 
 interface Job {
   runId: number;
@@ -74,14 +104,35 @@ function beat(job: Job): void {
 let compilerWarm: Promise<unknown> | null = null;
 let databaseWarm = false;
 
+/** How long the lab must have had nothing to do before the compiler starts. */
+const COMPILER_WARM_UP_IDLE_MS = 1000;
+
+/** Resolves once no run has been waiting or running for `ms`. */
+function idleFor(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const tail = queue;
+      void tail.then(() =>
+        setTimeout(() => {
+          if (queue === tail && jobs.size === 0) resolve();
+          else check();
+        }, ms),
+      );
+    };
+    check();
+  });
+}
+
 /**
- * In the background, once each: the first build of the compiler (~0.5 s), and, for a
- * scenario with a database, the database: its downloads, its creation from the build's
- * snapshot, and its reset to the scenario's setup. The database goes first in the queue,
- * so a run waits for it; the downloads and the compiler's start overlap it.
+ * In the background, once each. For a scenario with a database: its downloads, its creation
+ * from the build's snapshot, and its reset to the scenario's setup; the database goes first
+ * in the queue, so a run waits for it. The build's compilation of the scenario's starter and
+ * solution. Then, once the lab is idle, the compiler's start and first build (~1 s of CPU,
+ * which would otherwise compete with the database, the editor and the first run).
  */
 function warmUp(scenarioId: string | undefined): void {
   const database = scenarioId === undefined ? undefined : scenarioDefinitions.get(scenarioId)?.platform.database;
+  if (scenarioId !== undefined) void precompiledFor(scenarioId);
   if (database && !databaseWarm) {
     databaseWarm = true;
     startDatabaseDownloads(database.setupSql);
@@ -92,8 +143,8 @@ function warmUp(scenarioId: string | undefined): void {
       }),
     );
   }
-  compilerWarm ??= getCompiler()
-    .then((compile) => compile(WARM_UP_CODE))
+  compilerWarm ??= idleFor(COMPILER_WARM_UP_IDLE_MS)
+    .then(() => esbuildCompiler(WARM_UP_CODE))
     .then(() => milestone('compilerWarmMs'))
     .catch(() => undefined);
   // Said once both are done; a run queued meanwhile goes first, which is what the page waits for.
@@ -136,7 +187,7 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
 async function compile(job: Job, req: RunRequest): Promise<Compiler | null> {
   const { runId } = job;
   try {
-    const compiler = await getCompiler();
+    const compiler = compilerFor(req.scenarioId);
     const t0 = performance.now();
     const compiled = await compiler(req.code);
     if (!compiled.ok) {
