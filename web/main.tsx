@@ -1,7 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
-import { startLab, warmWhenIdle } from './app/lab.ts';
+import { lab, startLab, warmWhenIdle } from './app/lab.ts';
+import { parseRoute } from './app/route.ts';
 import { installTestHook } from './testHook.ts';
 import './styles/app.css';
 
@@ -10,6 +11,9 @@ const scenarioRoute = /^#\/(s|share)\//.test(location.hash);
 // A scenario page needs the editor: fetch its chunks now rather than after the first render.
 if (scenarioRoute) void import('./editor/CodeEditor.tsx');
 startLab();
+// Its downloads (the database's, above all) can start now; its warm-up waits for the editor.
+const route = parseRoute(location.hash);
+if (route.kind === 'scenario') lab.prefetch(route.id);
 // A scenario page warms the worker itself once its editor has loaded.
 if (!scenarioRoute) warmWhenIdle();
 createRoot(document.getElementById('root')!).render(

@@ -101,6 +101,12 @@ export class LabClient {
     this.send({ type: 'warm', scenarioId });
   }
 
+  /** Asks the worker to start downloading what this scenario's warm-up will need. */
+  prefetch(scenarioId: string): void {
+    this.init().catch(() => undefined);
+    this.send({ type: 'prefetch', scenarioId });
+  }
+
   /**
    * Resolves once the worker has finished warming up and no run is going on: the moment other
    * CPU-heavy work on the page (the editor's TypeScript service) no longer delays a run.

@@ -104,6 +104,13 @@ function beat(job: Job): void {
 let compilerWarm: Promise<unknown> | null = null;
 let databaseWarm = false;
 
+/** Starts the downloads a scenario's warm-up needs (each file once). */
+function prefetch(scenarioId: string): void {
+  void precompiledFor(scenarioId);
+  const database = scenarioDefinitions.get(scenarioId)?.platform.database;
+  if (database) startDatabaseDownloads(database.setupSql);
+}
+
 /** How long the lab must have had nothing to do before the compiler starts. */
 const COMPILER_WARM_UP_IDLE_MS = 1000;
 
@@ -132,10 +139,9 @@ function idleFor(ms: number): Promise<void> {
  */
 function warmUp(scenarioId: string | undefined): void {
   const database = scenarioId === undefined ? undefined : scenarioDefinitions.get(scenarioId)?.platform.database;
-  if (scenarioId !== undefined) void precompiledFor(scenarioId);
+  if (scenarioId !== undefined) prefetch(scenarioId);
   if (database && !databaseWarm) {
     databaseWarm = true;
-    startDatabaseDownloads(database.setupSql);
     queue = queue.then(() =>
       prepareDatabase(database).then(() => milestone('databaseReadyMs'), (e: unknown) => {
         // A real run will meet the same problem and report it.
@@ -161,6 +167,9 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
         scenarios: [...scenarioDefinitions].map(([id, def]) => describeScenario(id, def)),
         platformTypes: PLATFORM_TYPES,
       });
+      break;
+    case 'prefetch':
+      prefetch(msg.scenarioId);
       break;
     case 'warm':
       warmUp(msg.scenarioId);

@@ -32,6 +32,11 @@ export type HostMessage =
    * first build, and the database's creation when this scenario has one.
    */
   | { type: 'warm'; scenarioId?: string }
+  /**
+   * Start the downloads this scenario will need (at page load, before the editor loads):
+   * they take no CPU from the editor, unlike the warm-up's work.
+   */
+  | { type: 'prefetch'; scenarioId: string }
   | ({ type: 'run'; runId: number } & RunRequest)
   | { type: 'stop'; runId: number };
 

@@ -73,6 +73,16 @@ const RESULT_CACHE_ROWS_MAX = 2_000_000;
 const STATEMENTS_REMEMBERED_MAX = 10_000;
 const WRITE_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY']);
 
+/**
+ * Server settings on top of PGlite's own. Postgres zeroes its buffer pool at every start
+ * (128 MB by default, a tenth of a second in WebAssembly) although a scenario's data is a few
+ * MB. Neither setting changes a plan or a cost estimate. With synchronized scans off, a
+ * sequential scan always starts at the table's first page, never where an earlier scan of
+ * it (say, one cut short by LIMIT) left off, so rows a query leaves unordered come back in
+ * the same order in every run.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB', '-c', 'synchronize_seqscans=off'];
+
 export class Database {
   /** The transaction-control kind of `sql`, or null for any other statement. */
   static isTransactionControl(sql: string): TransactionControl | null {
@@ -82,6 +92,7 @@ export class Database {
   static async create(options: DatabaseOptions): Promise<Database> {
     const pg = await PGlite.create({
       parsers: PG_TYPE_PARSERS,
+      startParams: START_PARAMS,
       loadDataDir: options.loadDataDir,
       pgliteWasmModule: options.engine?.wasmModule,
       fsBundle: options.engine?.fsBundle,

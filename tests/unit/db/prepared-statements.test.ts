@@ -172,3 +172,29 @@ describe('the session', () => {
     expect(kept).toBeLessThanOrEqual(501);
   });
 });
+
+describe('server settings', () => {
+  // Bigger than a quarter of shared_buffers, where Postgres would synchronise scans.
+  const BIG = `CREATE TABLE big (k int, pad text);
+    INSERT INTO big SELECT g, repeat('x', 40) FROM generate_series(1, 200000) g;`;
+  let db: Database;
+
+  beforeAll(async () => {
+    db = await Database.create({ setupSql: BIG });
+  });
+
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('a sequential scan starts at the first page, wherever an earlier scan stopped', async () => {
+    const everyTenThousandth = 'SELECT k FROM big WHERE k % $1 = 0';
+    const alone = await db.execute(everyTenThousandth, [10_000]);
+    // A scan cut short halfway through the table, then the same kind of scan again.
+    await db.execute('SELECT k FROM big WHERE k > $1 LIMIT 1', [150_000]);
+    // Another text, so the result cache cannot answer it.
+    const after = await db.execute(`${everyTenThousandth} AND k > 0`, [10_000]);
+    expect(alone.ok && alone.rows.map((r) => r.k)).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) * 10_000));
+    expect(after.ok && after.rows.map((r) => r.k)).toEqual(alone.ok && alone.rows.map((r) => r.k));
+  });
+});
