@@ -13,9 +13,11 @@
  * the query's results under any plan, up to the order of rows the SQL leaves unordered.
  *
  * Parameters are serialised as PGlite's `query()` does, by the type the server inferred for
- * each one, and results are parsed by the same PGlite code; errors are PGlite's own.
+ * each one; results are read by `wire-results.ts` into the shape `query()` gives, with
+ * PGlite's value parsers and error class.
  */
 import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
+import { readResult } from './wire-results.ts';
 
 /** Prepared statements kept at most; the least recently used is closed first. */
 const PREPARED_MAX = 500;
@@ -54,13 +56,13 @@ export class PreparedStatements {
   async query(sql: string, params: readonly unknown[]): Promise<Results<Record<string, unknown>>> {
     const statement = await this.prepare(sql);
     const values = params.map((value, i) => this.serialize(value, statement.paramTypes[i]));
-    const messages = await this.send([
-      serialize.bind({ statement: statement.name, values }),
-      serialize.describe({ type: 'P' }),
-      serialize.execute({}),
-      serialize.sync(),
-    ]);
-    return parse.parseResults(messages, this.pg.parsers)[0] as Results<Record<string, unknown>>;
+    const chunks: Uint8Array[] = [];
+    await this.pg.execProtocolRawStream(
+      this.withCloses([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+      // The bytes are a view of PGlite's memory, valid only during the call.
+      { syncToFs: false, onRawData: (bytes) => chunks.push(bytes.slice()) },
+    );
+    return readResult(chunks.length === 1 ? chunks[0] : concat(chunks), this.pg.parsers);
   }
 
   private async prepare(sql: string): Promise<Prepared> {
@@ -76,11 +78,10 @@ export class PreparedStatements {
     }
     const name = `tailspin_${this.nextId++}`;
     // A failed Parse leaves no statement behind: the error goes to the caller, nothing is kept.
-    const messages = await this.send([
-      serialize.parse({ name, text: sql }),
-      serialize.describe({ type: 'S', name }),
-      serialize.sync(),
-    ]);
+    const messages = await this.pg.execProtocolStream(
+      this.withCloses([serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+      { syncToFs: false },
+    );
     const prepared = { name, paramTypes: parse.parseDescribeStatementResults(messages) };
     if (this.statements.size >= PREPARED_MAX) {
       const oldest = this.statements.keys().next().value as string;
@@ -98,10 +99,11 @@ export class PreparedStatements {
     return serializer ? (serializer(value) as string) : String(value);
   }
 
-  private send(parts: Uint8Array[]) {
+  /** The message, after a Close of each statement `forget` or eviction gave up. */
+  private withCloses(parts: Uint8Array[]): Uint8Array {
     const closes = this.closing.map((name) => serialize.close({ type: 'S', name }));
     this.closing = [];
-    return this.pg.execProtocolStream(concat([...closes, ...parts]), { syncToFs: false });
+    return concat([...closes, ...parts]);
   }
 }
 

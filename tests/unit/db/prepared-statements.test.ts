@@ -44,6 +44,11 @@ const CASES: [string, unknown[]][] = [
   ['UPDATE things SET label = $2 WHERE id = $1 RETURNING id, label', [3, 'renamed']],
   ['INSERT INTO things (label) VALUES ($1) RETURNING id', ['new']],
   ['DELETE FROM things WHERE id = $1', [4]],
+  // Text that is not ASCII, empty, NULL; repeated and odd column names; a reply in many pieces.
+  ["SELECT $1::text AS t, 'naïve café ☕ 𝄞' AS u, '' AS e, NULL AS n, 'ascii' AS a", ['Zoë']],
+  ['SELECT 1 AS a, 2 AS a, 3 AS "__proto__", 4 AS "é"', []],
+  ["SELECT g, md5(g::text) AS h, CASE WHEN g % 7 = 0 THEN 'ü' END AS u FROM generate_series(1, $1) g", [20_000]],
+  ['', []],
 ];
 
 let plain: PGlite;
@@ -68,8 +73,8 @@ async function outcome(run: () => Promise<unknown>): Promise<unknown> {
   try {
     return { ok: await run() };
   } catch (e) {
-    const { message, code, position, detail } = e as Record<string, unknown>;
-    return { error: { message, code, position, detail } };
+    const { message, severity, code, position, detail, hint, table, constraint, routine } = e as Record<string, unknown>;
+    return { error: { message, severity, code, position, detail, hint, table, constraint, routine } };
   }
 }
 
@@ -91,6 +96,8 @@ describe('same answers as PGlite query()', () => {
       ['SELECT * FROM things WHERE id = $1', ['not a number']],
       ['INSERT INTO things (id, label) VALUES ($1, $2)', [1, 'duplicate']],
       ['SELECT 1; SELECT 2', []],
+      ['SELECT * FROM "tablé" WHERE id = $1', [1]],
+      ['SELECT 1 / $1::int', [0]],
     ];
     for (const [sql, params] of failing) {
       const expected = await outcome(() => plain.query(sql, params));
