@@ -7,16 +7,16 @@
 import pgliteWasmUrl from '@electric-sql/pglite/pglite.wasm?url';
 import pgliteDataUrl from '@electric-sql/pglite/pglite.data?url';
 import { empty as emptyUrl, prepared as preparedUrls } from 'virtual:pglite-snapshots';
-import { setDatabaseSnapshots, setupDigest, type EngineFiles } from '../../runner/index.ts';
+import { setDatabaseSnapshots, setupDigest, type DatabaseSpec, type EngineFiles } from '../../runner/index.ts';
 
 const TAR = 'application/x-tar';
 
 /**
  * Call before `hardenRealm()` and before any user code: what is kept here is the realm's own,
  * whatever later becomes of the globals. Returns a function that starts the downloads the
- * database for `setupSql` needs (idempotent per file).
+ * database for `database` needs (idempotent per file).
  */
-export function installDatabaseSnapshots(): (setupSql: string) => void {
+export function installDatabaseSnapshots(): (database: DatabaseSpec) => void {
   const realFetch = self.fetch.bind(self);
   const { compileStreaming, compile } = WebAssembly;
   const Decompression = DecompressionStream;
@@ -67,8 +67,9 @@ export function installDatabaseSnapshots(): (setupSql: string) => void {
     engine: () => once('engine', engine),
   };
   setDatabaseSnapshots(snapshots);
-  return (setupSql) => {
+  return (database) => {
     void snapshots.engine().catch(() => undefined);
-    (snapshots.prepared(setupSql) ?? snapshots.empty()).catch(() => undefined);
+    // A scenario may build its setup SQL on first use: the engine's downloads go first.
+    (snapshots.prepared(database.setupSql) ?? snapshots.empty()).catch(() => undefined);
   };
 }

@@ -108,7 +108,7 @@ let databaseWarm = false;
 function prefetch(scenarioId: string): void {
   void precompiledFor(scenarioId);
   const database = scenarioDefinitions.get(scenarioId)?.platform.database;
-  if (database) startDatabaseDownloads(database.setupSql);
+  if (database) startDatabaseDownloads(database);
 }
 
 /** How long the lab must have had nothing to do before the compiler starts. */
