@@ -115,6 +115,8 @@ export class Database {
   private readonly profiles = new Map<string, StatementProfile>();
   private facts: Promise<CatalogFacts> | undefined;
   private tail: Promise<unknown> = Promise.resolve();
+  /** Work queued by `serial` and not yet settled. */
+  private inFlight = 0;
   private counts = { statements: 0, resultCacheHits: 0, explains: 0 };
   /** The setup (SQL and cost model) the database was last reset to. */
   private setupKey: string | undefined;
@@ -167,7 +169,21 @@ export class Database {
   }
 
   execute(sql: string, params: readonly unknown[] = []): Promise<QueryOutcome> {
-    return this.serial(() => this.run(sql, params));
+    const now = this.answerNow(sql, params);
+    return now ? Promise.resolve(now) : this.serial(() => this.run(sql, params));
+  }
+
+  /**
+   * The outcome at once, when it needs nothing from PGlite (transaction control, or a read
+   * whose result is cached) and no statement is in flight that it could overtake; otherwise
+   * undefined, and the caller uses `execute`. Most N+1 traffic is answered this way, without
+   * a round of promises per statement.
+   */
+  answerNow(sql: string, params: readonly unknown[] = []): QueryOutcome | undefined {
+    if (this.inFlight > 0) return undefined;
+    const outcome = this.fromMemory(sql, params);
+    if (outcome) this.counts.statements++;
+    return outcome;
   }
 
   /**
@@ -191,15 +207,31 @@ export class Database {
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
+    this.inFlight++;
     const run = this.tail.then(work);
-    this.tail = run.catch(() => undefined);
+    this.tail = run.then(
+      () => void this.inFlight--,
+      () => void this.inFlight--,
+    );
     return run;
+  }
+
+  /** Transaction control, or a cached read of a statement already profiled; else undefined. */
+  private fromMemory(sql: string, params: readonly unknown[]): QueryOutcome | undefined {
+    const control = recogniseTransactionControl(sql);
+    if (control) return success([], [], 0, control.command, this.cost.transactionControlMs, [], false);
+    if (!this.profiles.get(sql)?.cacheable) return undefined;
+    const key = resultKey(sql, params);
+    const hit = key === undefined ? undefined : this.results.get(key);
+    if (!hit) return undefined;
+    this.counts.resultCacheHits++;
+    return fromCache(hit);
   }
 
   private async run(sql: string, params: readonly unknown[]): Promise<QueryOutcome> {
     this.counts.statements++;
-    const control = recogniseTransactionControl(sql);
-    if (control) return success([], [], 0, control.command, this.cost.transactionControlMs, [], false);
+    const known = this.fromMemory(sql, params);
+    if (known) return known;
 
     const profile = await this.profileOf(sql);
     // Anything not cacheable may change state, even when it fails (a failed INSERT still

@@ -41,4 +41,14 @@ describe('resultKey', () => {
     expect(resultKey('SELECT $1', [1])).not.toBe(resultKey('SELECT $1', ['1']));
     expect(resultKey('SELECT $1', [1n])).toBeUndefined();
   });
+
+  it('keys byte arrays and objects by content, plain values and nested ones alike', () => {
+    const bytes = (...b: number[]) => new Uint8Array(b);
+    expect(resultKey('SELECT $1', [bytes(1, 2)])).toBe(resultKey('SELECT $1', [bytes(1, 2)]));
+    expect(resultKey('SELECT $1', [bytes(1, 2)])).not.toBe(resultKey('SELECT $1', [bytes(1, 3)]));
+    expect(resultKey('SELECT $1, $2', ['a', { b: bytes(4) }])).not.toBe(resultKey('SELECT $1, $2', ['a', { b: bytes(5) }]));
+    expect(resultKey('SELECT $1, $2', [null, true])).toBe(resultKey('SELECT $1, $2', [null, true]));
+    expect(resultKey('SELECT $1, $2', [null, true])).not.toBe(resultKey('SELECT $1, $2', [true, null]));
+    expect(resultKey('SELECT $1', [[1, 2]])).not.toBe(resultKey('SELECT $1', [[1, 3]]));
+  });
 });
