@@ -221,6 +221,20 @@ describe('result cache', () => {
     expect(after.rows).toEqual([]);
   });
 
+  it('answers a cached read at once, unless a statement in flight could change it', async () => {
+    const userSql = 'SELECT name FROM users WHERE id = $1';
+    ok(await db.execute(userSql, [91]));
+    expect(db.answerNow(userSql, [91])).toMatchObject({ ok: true, cached: true, rows: [{ name: 'user 91' }] });
+    expect(db.answerNow(userSql, [92])).toBeUndefined(); // never read: PGlite must answer
+
+    const update = db.execute('UPDATE users SET name = $1 WHERE id = $2', ['renamed', 91]);
+    expect(db.answerNow(userSql, [91])).toBeUndefined();
+    const reread = db.execute(userSql, [91]);
+    ok(await update);
+    expect(ok(await reread).rows).toEqual([{ name: 'renamed' }]);
+    expect(db.answerNow(userSql, [91])).toMatchObject({ cached: true, rows: [{ name: 'renamed' }] });
+  });
+
   it('never caches volatile or clock-reading statements', async () => {
     for (const sql of ['SELECT random() AS r', 'SELECT now() AS t', "SELECT nextval('tags_id_seq') AS n", 'SELECT current_timestamp AS t']) {
       ok(await db.execute(sql));
