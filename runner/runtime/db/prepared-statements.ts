@@ -13,11 +13,11 @@
  * the query's results under any plan, up to the order of rows the SQL leaves unordered.
  *
  * Parameters are serialised as PGlite's `query()` does, by the type the server inferred for
- * each one; results are read by `wire-results.ts` into the shape `query()` gives, with
+ * each one; results are read by `wire.ts` into the shape `query()` gives, with
  * PGlite's value parsers and error class.
  */
 import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
-import { readResult } from './wire-results.ts';
+import { encodeBind, readResult } from './wire.ts';
 
 /** Prepared statements kept at most; the least recently used is closed first. */
 const PREPARED_MAX = 500;
@@ -29,6 +29,9 @@ interface Prepared {
 }
 
 const serialize = protocol.serialize;
+const DESCRIBE_PORTAL = serialize.describe({ type: 'P' });
+const EXECUTE = serialize.execute({});
+const SYNC = serialize.sync();
 
 export class PreparedStatements {
   /** Map order is recency order, as in the result cache. */
@@ -58,7 +61,7 @@ export class PreparedStatements {
     const values = params.map((value, i) => this.serialize(value, statement.paramTypes[i]));
     const chunks: Uint8Array[] = [];
     await this.pg.execProtocolRawStream(
-      this.withCloses([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+      this.withCloses([encodeBind(statement.name, values), DESCRIBE_PORTAL, EXECUTE, SYNC]),
       // The bytes are a view of PGlite's memory, valid only during the call.
       { syncToFs: false, onRawData: (bytes) => chunks.push(bytes.slice()) },
     );

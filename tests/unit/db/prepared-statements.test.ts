@@ -40,6 +40,7 @@ const CASES: [string, unknown[]][] = [
   ['SELECT id FROM things WHERE m = $1 ORDER BY id LIMIT 1', ['busy']],
   ['SELECT id FROM things WHERE d = $1 LIMIT 1', ['2024-03-04']],
   ['SELECT $1::text AS a, $2::int AS b', [null, undefined]],
+  ["SELECT $1::text AS empty, $2::text AS blank, $1 = '' AS is_empty", ['', ' ']],
   ['SELECT count(*) AS n, sum(price) AS total FROM things', []],
   ['UPDATE things SET label = $2 WHERE id = $1 RETURNING id, label', [3, 'renamed']],
   ['INSERT INTO things (label) VALUES ($1) RETURNING id', ['new']],
