@@ -115,6 +115,9 @@ export class Database {
   private readonly profiles = new Map<string, StatementProfile>();
   private facts: Promise<CatalogFacts> | undefined;
   private tail: Promise<unknown> = Promise.resolve();
+  /** Short names of SQL texts, for result-cache keys (see `keyOf`). */
+  private readonly sqlIds = new Map<string, string>();
+  private nextSqlId = 0;
   /** Work queued by `serial` and not yet settled. */
   private inFlight = 0;
   private counts = { statements: 0, resultCacheHits: 0, explains: 0 };
@@ -221,7 +224,7 @@ export class Database {
     const control = recogniseTransactionControl(sql);
     if (control) return success([], [], 0, control.command, this.cost.transactionControlMs, [], false);
     if (!this.profiles.get(sql)?.cacheable) return undefined;
-    const key = resultKey(sql, params);
+    const key = this.keyOf(sql, params);
     const hit = key === undefined ? undefined : this.results.get(key);
     if (!hit) return undefined;
     this.counts.resultCacheHits++;
@@ -237,7 +240,7 @@ export class Database {
     // Anything not cacheable may change state, even when it fails (a failed INSERT still
     // advanced its sequence; a volatile call moves random()'s seed).
     if (!profile.cacheable) this.changes.any = true;
-    const key = profile.cacheable ? resultKey(sql, params) : undefined;
+    const key = profile.cacheable ? this.keyOf(sql, params) : undefined;
     const hit = key === undefined ? undefined : this.results.get(key);
     if (hit) {
       this.counts.resultCacheHits++;
@@ -274,6 +277,21 @@ export class Database {
     }
     const isWrite = written.length > 0 || profile.opaqueWrites || utility;
     return success(result.rows, result.fields, rowCount, command, serviceMs, [...tables], isWrite);
+  }
+
+  /**
+   * The result-cache key: the statement's short id rather than its text, so a lookup hashes a
+   * few characters instead of the whole SQL. Ids are never reused, so a forgotten id only
+   * strands the entries made with it until the cache evicts them.
+   */
+  private keyOf(sql: string, params: readonly unknown[]): string | undefined {
+    let id = this.sqlIds.get(sql);
+    if (id === undefined) {
+      if (this.sqlIds.size >= STATEMENTS_REMEMBERED_MAX) this.sqlIds.clear();
+      id = (this.nextSqlId++).toString(36);
+      this.sqlIds.set(sql, id);
+    }
+    return resultKey(id, params);
   }
 
   private async profileOf(sql: string): Promise<StatementProfile> {

@@ -91,7 +91,7 @@ export class ResultCache {
   }
 }
 
-/** The cache key of a statement and its parameters; undefined when they cannot be keyed. */
+/** The cache key of a statement (its text or a name for it) and its parameters; undefined when they cannot be keyed. */
 export function resultKey(sql: string, params: readonly unknown[]): string | undefined {
   try {
     // The separator cannot appear in JSON's output, so distinct pairs give distinct keys.
