@@ -72,6 +72,9 @@ test('measure: editor ready, first result, responsiveness, bundle sizes', async 
     expect(await fresh.waitForRunEnd(180_000)).toBe('done');
     const secondRunMs = Date.now() - t0;
     const longTasksSecondMs = await page.evaluate(() => (window as unknown as { __longTasksMs: number[] }).__longTasksMs);
+    // The compiler loads once the lab has been idle for a moment, after these runs.
+    await page.waitForFunction(() => window.__tailspin!.timings.compilerWarmMs !== undefined, null, { timeout: 30_000 });
+    const compilerWarmMs = await page.evaluate(() => window.__tailspin!.timings.compilerWarmMs!);
     // The page's own script loads (a worker's loads are in the worker's timeline, not here).
     pageScripts = await page.evaluate(() =>
       performance
@@ -85,8 +88,8 @@ test('measure: editor ready, first result, responsiveness, bundle sizes', async 
       firstResultMs: Math.round(firstResultMs),
       // Where the first result's time went: the lab worker's start-up milestones.
       workerStartedMs: Math.round(timings.workerStartedMs ?? NaN),
-      compilerWarmMs: Math.round(timings.compilerWarmMs ?? NaN),
       databaseReadyMs: Math.round(timings.databaseReadyMs ?? NaN),
+      compilerWarmAfterIdleMs: Math.round(compilerWarmMs),
       longestMainThreadTaskDuringFirstRunMs: Math.round(Math.max(0, ...longTasksMs)),
       secondRunMs,
       longestMainThreadTaskDuringSecondRunMs: Math.round(Math.max(0, ...longTasksSecondMs)),

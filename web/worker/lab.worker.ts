@@ -3,7 +3,7 @@
  * terminates it when heartbeats stop (a loop that never yields), so nothing here needs to
  * guard against that.
  */
-import * as esbuild from 'esbuild-wasm';
+import type * as Esbuild from 'esbuild-wasm';
 import wasmURL from 'esbuild-wasm/esbuild.wasm?url';
 import { precompiled } from 'virtual:precompiled-services';
 import {
@@ -36,28 +36,28 @@ milestone('workerStartedMs');
  * not compiled at build time, or once the lab is idle after warming up (see `warmUp`). A
  * failed start is retried by the next compile, in this thread.
  */
-let esbuildStart: Promise<void> | null = null;
+let esbuildStart: Promise<typeof Esbuild> | null = null;
 let esbuildFailed = false;
 
-function startEsbuild(): Promise<void> {
-  if (!esbuildStart) {
-    const starting = esbuildFailed
-      ? esbuild.initialize({ wasmURL, worker: false })
-      : realm.withWorkerConstructor(() => esbuild.initialize({ wasmURL, worker: true }));
-    esbuildStart = starting.catch((e: unknown) => {
+function startEsbuild(): Promise<typeof Esbuild> {
+  // Its JavaScript is a chunk of its own too, so the worker starts without parsing it.
+  esbuildStart ??= import('esbuild-wasm')
+    .then(async (esbuild) => {
+      await (esbuildFailed
+        ? esbuild.initialize({ wasmURL, worker: false })
+        : realm.withWorkerConstructor(() => esbuild.initialize({ wasmURL, worker: true })));
+      return esbuild;
+    })
+    .catch((e: unknown) => {
       esbuildStart = null;
       esbuildFailed = true;
       throw new Error(`the compiler failed to load: ${String(e)}`);
     });
-  }
   return esbuildStart;
 }
 
 const esbuildCompiler: Compiler = createCompiler({
-  transform: async (input, options) => {
-    await startEsbuild();
-    return esbuild.transform(input, options as esbuild.TransformOptions);
-  },
+  transform: async (input, options) => (await startEsbuild()).transform(input, options as Esbuild.TransformOptions),
 });
 
 /** Per scenario, what the build compiled (its starter and solution), by exact source text. */
