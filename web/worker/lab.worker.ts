@@ -66,7 +66,8 @@ const precompiledByScenario = new Map<string, Promise<Map<string, CompileResult>
 function precompiledFor(scenarioId: string): Promise<Map<string, CompileResult>> {
   let loading = precompiledByScenario.get(scenarioId);
   if (!loading) {
-    const load = precompiled[scenarioId] ?? (async () => []);
+    // An own key only: a route like #/s/constructor names no scenario.
+    const load = Object.hasOwn(precompiled, scenarioId) ? precompiled[scenarioId] : async () => [];
     loading = load().then(
       (entries) => new Map(entries.map((e) => [e.source, e.result])),
       () => {

@@ -33,8 +33,9 @@ export type HostMessage =
    */
   | { type: 'warm'; scenarioId?: string }
   /**
-   * Start the downloads this scenario will need (at page load, before the editor loads):
-   * they take no CPU from the editor, unlike the warm-up's work.
+   * Start the downloads this scenario will need (at page load, before the editor loads); the
+   * warm-up's heavier work waits for the editor. (Naming the snapshot needs the setup SQL's
+   * digest, which one scenario derives on first use.)
    */
   | { type: 'prefetch'; scenarioId: string }
   | ({ type: 'run'; runId: number } & RunRequest)

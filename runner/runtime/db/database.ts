@@ -150,8 +150,9 @@ export class Database {
       const sameSetup = key === this.setupKey;
       this.setupKey = undefined;
       this.cost = { ...DEFAULT_COST_MODEL, ...costModel };
+      // Its DISCARD ALL drops them, and the session's settings, even if the setup then fails.
+      this.statements.forget();
       await resetToSetup(this.pg, setupSql);
-      this.statements.forget(); // DISCARD ALL dropped them, and the session's settings
       this.setupKey = key;
       // The same setup rebuilds the same tables, statistics and plans, so plans and the
       // results of tables nobody wrote stay valid: repeated runs of a scenario stay cheap.
@@ -353,10 +354,12 @@ export class Database {
     this.changes.any = true;
     if (opaqueWrites || written.some((t) => facts.opaqueTables.has(t))) {
       this.results.clear();
+      this.statements.forget();
       this.changes.all = true;
     } else {
       const reached = tablesReachedByWrite(facts, written);
       this.results.invalidate(reached);
+      this.statements.forgetWhere((sql) => this.plans.get(sql)?.scannedTables.some((t) => reached.has(t)) ?? true);
       for (const t of reached) this.changes.tables.add(t);
     }
   }

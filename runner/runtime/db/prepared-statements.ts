@@ -19,6 +19,9 @@
 import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
 import { encodeBind, readResult } from './wire.ts';
 
+/** "cached plan must not change result type" */
+const CACHED_PLAN_CHANGED = '0A000';
+
 /** Prepared statements kept at most; the least recently used is closed first. */
 const PREPARED_MAX = 500;
 
@@ -56,8 +59,41 @@ export class PreparedStatements {
     this.sessionReady = false;
   }
 
+  /**
+   * Closes the statements `stale` picks: after a write, those whose generic plan read the
+   * tables written. A generic plan is made when its statement is prepared and depends on the
+   * tables' sizes then; prepared again at the first execution after the write (a cache miss
+   * in every run, since the write also drops the cached results), the plan depends only on
+   * the data, not on which executions the result cache happened to answer.
+   */
+  forgetWhere(stale: (sql: string) => boolean): void {
+    for (const [sql, p] of this.statements) {
+      if (!stale(sql)) continue;
+      this.closing.push(p.name);
+      this.statements.delete(sql);
+    }
+  }
+
   async query(sql: string, params: readonly unknown[]): Promise<Results<Record<string, unknown>>> {
+    try {
+      return await this.execute(sql, params);
+    } catch (err) {
+      // The statement's result columns changed under it (DDL the lab could not see, such as
+      // one inside a function): Postgres refuses to run it, as prepared. Prepared again, it
+      // runs as an unnamed statement would have.
+      if ((err as { code?: unknown }).code !== CACHED_PLAN_CHANGED) throw err;
+      this.forgetWhere((s) => s === sql);
+      return this.execute(sql, params);
+    }
+  }
+
+  private async execute(sql: string, params: readonly unknown[]): Promise<Results<Record<string, unknown>>> {
     const statement = await this.prepare(sql);
+    if (params.length !== statement.paramTypes.length) {
+      // Postgres's error names the statement, and ours have run-dependent names: PGlite's
+      // own query() reports it exactly as an unnamed statement gets it.
+      return this.pg.query<Record<string, unknown>>(sql, params as unknown[]);
+    }
     const values = params.map((value, i) => this.serialize(value, statement.paramTypes[i]));
     const chunks: Uint8Array[] = [];
     await this.pg.execProtocolRawStream(

@@ -10,6 +10,8 @@ export interface PlanSummary {
   tables: string[];
   /** Relations of ModifyTable nodes (INSERT/UPDATE/DELETE/MERGE, also inside CTEs), sorted. */
   modifiedTables: string[];
+  /** Relations some other node reads (a scan), sorted: what the plan's shape depends on. */
+  scannedTables: string[];
 }
 
 interface PlanNode {
@@ -29,16 +31,17 @@ export function summarizeExplain(rows: Record<string, unknown>[]): PlanSummary {
   if (!root || typeof root['Total Cost'] !== 'number') throw new Error('EXPLAIN returned no plan');
   const tables = new Set<string>();
   const modified = new Set<string>();
-  walk(root, 0, tables, modified);
-  return { totalCost: root['Total Cost'], tables: [...tables].sort(), modifiedTables: [...modified].sort() };
+  const scanned = new Set<string>();
+  walk(root, 0, tables, modified, scanned);
+  return { totalCost: root['Total Cost'], tables: [...tables].sort(), modifiedTables: [...modified].sort(), scannedTables: [...scanned].sort() };
 }
 
-function walk(node: PlanNode, depth: number, tables: Set<string>, modified: Set<string>): void {
+function walk(node: PlanNode, depth: number, tables: Set<string>, modified: Set<string>, scanned: Set<string>): void {
   if (depth > DEPTH_MAX) return;
   const relation = node['Relation Name'];
   if (relation !== undefined) {
     tables.add(relation);
-    if (node['Node Type'] === 'ModifyTable') modified.add(relation);
+    (node['Node Type'] === 'ModifyTable' ? modified : scanned).add(relation);
   }
-  for (const child of node.Plans ?? []) walk(child, depth + 1, tables, modified);
+  for (const child of node.Plans ?? []) walk(child, depth + 1, tables, modified, scanned);
 }

@@ -99,6 +99,9 @@ describe('same answers as PGlite query()', () => {
       ['SELECT 1; SELECT 2', []],
       ['SELECT * FROM "tablé" WHERE id = $1', [1]],
       ['SELECT 1 / $1::int', [0]],
+      // Too few or too many parameters: Postgres names the statement in this message.
+      ['SELECT $1::int + $2::int', [1]],
+      ['SELECT $1::int', [1, 2]],
     ];
     for (const [sql, params] of failing) {
       const expected = await outcome(() => plain.query(sql, params));
@@ -106,6 +109,16 @@ describe('same answers as PGlite query()', () => {
       expect(await outcome(() => statements.query(sql, params))).toEqual(expected);
     }
     expect((await statements.query('SELECT id FROM things WHERE id = $1', [10])).rows).toEqual([{ id: 10 }]);
+  });
+});
+
+describe('DDL the caller cannot see', () => {
+  it('a statement whose columns changed under it is prepared again', async () => {
+    await piped.exec(`CREATE TABLE shifty (a int); INSERT INTO shifty VALUES (1);
+      CREATE FUNCTION widen() RETURNS int LANGUAGE plpgsql AS $$ BEGIN ALTER TABLE shifty ADD COLUMN b int DEFAULT 2; RETURN 1; END $$;`);
+    expect((await statements.query('SELECT * FROM shifty WHERE a = $1', [1])).rows).toEqual([{ a: 1 }]);
+    await statements.query('SELECT widen()', []);
+    expect((await statements.query('SELECT * FROM shifty WHERE a = $1', [1])).rows).toEqual([{ a: 1, b: 2 }]);
   });
 });
 
@@ -169,6 +182,24 @@ describe('the session', () => {
     ok(await db.execute('ALTER TABLE t ADD COLUMN w int DEFAULT 7'));
     expect(ok(await db.execute('SELECT * FROM t WHERE k = $1', [5])).rows).toEqual([{ k: 5, v: 'v5', w: 7 }]);
     expect(ok(await db.execute('EXECUTE mine (6)')).rows).toEqual([{ v: 'v6' }]);
+    await db.reset(SMALL);
+  });
+
+  it('a write closes the statements whose plans read what it wrote, and only those', async () => {
+    await db.reset(SMALL);
+    ok(await db.execute('SELECT v FROM t WHERE k = $1', [1]));
+    ok(await db.execute('SELECT count(*) AS n FROM pg_class WHERE relname = $1', ['t']));
+    const preparedTexts = async () =>
+      (ok(await db.execute("SELECT statement FROM pg_prepared_statements WHERE name LIKE 'tailspin\\_%' AND $1::int > 0", [++asked])).rows as { statement: string }[])
+        .map((r) => r.statement);
+    expect(await preparedTexts()).toEqual(expect.arrayContaining(['SELECT v FROM t WHERE k = $1', 'SELECT count(*) AS n FROM pg_class WHERE relname = $1']));
+    ok(await db.execute('INSERT INTO t VALUES ($1, $2)', [5000, 'new']));
+    const after = await preparedTexts();
+    expect(after).not.toContain('SELECT v FROM t WHERE k = $1');
+    expect(after).toContain('SELECT count(*) AS n FROM pg_class WHERE relname = $1');
+    // INSERT … VALUES scans nothing: its plan does not depend on the table, so it stays.
+    expect(after).toContain('INSERT INTO t VALUES ($1, $2)');
+    expect(ok(await db.execute('SELECT v FROM t WHERE k = $1', [5000])).rows).toEqual([{ v: 'new' }]);
     await db.reset(SMALL);
   });
 
