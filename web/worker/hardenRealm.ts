@@ -13,7 +13,10 @@ export interface HardenedRealm {
   /**
    * Runs `start` with the realm's `Worker` back in place, for the lab's own nested worker (the
    * compiler's, started once the lab is idle). `start` must create its worker synchronously:
-   * no user code can run before `Worker` is removed again.
+   * no user code can run before `Worker` is removed again. The lab calls it at most once, when
+   * esbuild starts, which is always before any code but the build's own precompiled starters
+   * and solutions has run (any other code needs esbuild to compile it), so no earlier user
+   * code can have tampered with what esbuild uses to make its worker.
    */
   withWorkerConstructor<T>(start: () => T): T;
 }

@@ -104,11 +104,16 @@ export function resultKey(sql: string, params: readonly unknown[]): string | und
 }
 
 function isPlainValue(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isFinite(v);
   return v === null || (typeof v !== 'object' && typeof v !== 'function');
 }
 
-/** Uint8Array would otherwise serialise as an object with numbered keys; keep it short. */
+/**
+ * Uint8Array would otherwise serialise as an object with numbered keys; keep it short. NaN
+ * and the infinities would serialise as null, yet reach Postgres as 'NaN' and 'Infinity'.
+ */
 function keyReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Uint8Array) return { bytes: Array.from(value).join(',') };
+  if (typeof value === 'number' && !Number.isFinite(value)) return { number: String(value) };
   return value;
 }

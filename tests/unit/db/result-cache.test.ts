@@ -50,5 +50,8 @@ describe('resultKey', () => {
     expect(resultKey('SELECT $1, $2', [null, true])).toBe(resultKey('SELECT $1, $2', [null, true]));
     expect(resultKey('SELECT $1, $2', [null, true])).not.toBe(resultKey('SELECT $1, $2', [true, null]));
     expect(resultKey('SELECT $1', [[1, 2]])).not.toBe(resultKey('SELECT $1', [[1, 3]]));
+    // JSON writes all three as null; Postgres gets NULL, 'NaN' and 'Infinity'.
+    const keys = [null, NaN, Infinity, -Infinity, [NaN], { x: Infinity }].map((v) => resultKey('SELECT $1', [v]));
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });
