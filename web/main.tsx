@@ -7,12 +7,12 @@ import { installTestHook } from './testHook.ts';
 import './styles/app.css';
 
 installTestHook();
-const scenarioRoute = /^#\/(s|share)\//.test(location.hash);
+const route = parseRoute(location.hash);
+const scenarioRoute = route.kind !== 'catalog';
 // A scenario page needs the editor: fetch its chunks now rather than after the first render.
 if (scenarioRoute) void import('./editor/CodeEditor.tsx');
 startLab();
 // Its downloads (the database's, above all) can start now; its warm-up waits for the editor.
-const route = parseRoute(location.hash);
 if (route.kind === 'scenario') lab.prefetch(route.id);
 // A scenario page warms the worker itself once its editor has loaded.
 if (!scenarioRoute) warmWhenIdle();
