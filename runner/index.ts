@@ -5,6 +5,7 @@ export type * from './types.ts';
 export { createPrng, type Prng } from './sim/prng.ts';
 export { createCompiler, COMPILE_OPTIONS, type Compiler, type EsbuildApi } from './sandbox/compile.ts';
 export { runScenario, type RunHost } from './run.ts';
+export { ENGINE_VERSION, sha256Hex } from './provenance.ts';
 export { setDatabaseSnapshots, prepareDatabase, type DatabaseSnapshots } from './runtime/db/shared-database.ts';
 export { makeEmptySnapshot, makePreparedSnapshot, setupDigest } from './runtime/db/snapshot.ts';
 export type { EngineFiles } from './runtime/db/database.ts';

@@ -16,6 +16,7 @@ import { FunctionalChecks } from './slo/functional-checks.ts';
 import { buildSummary } from './summary.ts';
 import { createYield } from './sim/yield-to-host.ts';
 import { createPrng } from './sim/prng.ts';
+import { runProvenance } from './provenance.ts';
 
 export interface RunHost {
   compiler: Compiler;
@@ -113,7 +114,7 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   await p.kernel.settleHostWork();
 
   return buildSummary({
-    def, seed: opts.seed, loadScale, status: status.status, statusReason: status.reason,
+    def, provenance: runProvenance(opts.code, opts.scenarioSource), seed: opts.seed, loadScale, status: status.status, statusReason: status.reason,
     windowMs, collector, counters: p.counters, errors, console: service.console.output(),
     checks: [...checks.results(), ...platformChecks(errors, service, Boolean(db))], leakedClients: service.leakedClients(), downstreams: service.downstreams,
   });

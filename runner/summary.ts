@@ -2,7 +2,7 @@
  * Turns a finished run's measurements into the versioned summary: totals, per-route stats,
  * the metric values SLOs are judged on, SLO and check results, errors, console and series.
  */
-import type { CheckResult, RunStatus, RunSummary, ScenarioDefinition } from './types.ts';
+import type { CheckResult, RunProvenance, RunStatus, RunSummary, ScenarioDefinition } from './types.ts';
 import type { Collector } from './metrics/collector.ts';
 import type { RunCounters } from './runtime/run-counters.ts';
 import type { ErrorLog } from './world.ts';
@@ -23,6 +23,7 @@ export interface DownstreamTally {
 
 export interface SummaryInput {
   def: ScenarioDefinition;
+  provenance: RunProvenance;
   seed: number;
   loadScale: number;
   status: RunStatus;
@@ -50,6 +51,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
   const passed = input.status === 'completed' && slos.every((s) => s.pass) && input.checks.every((k) => k.pass);
   return {
     version: 1,
+    provenance: input.provenance,
     scenarioId: def.id,
     seed: input.seed,
     loadScale: input.loadScale,

@@ -187,6 +187,11 @@ export type CompileResult =
 export interface RunOptions {
   code: string;
   seed: number;
+  /**
+   * The text of the scenario's definition module (its scenario.ts), recorded in the summary
+   * by digest so a result names exactly what it was judged against.
+   */
+  scenarioSource?: string;
   /** Multiplies arrival rates; clamped to the scenario's bounds. */
   loadScale?: number;
   /** Called about every virtual second with the newly closed buckets. */
@@ -276,8 +281,19 @@ export interface ReportedError {
 
 export type RunStatus = 'completed' | 'aborted' | 'limit';
 
+/** What a summary was produced from (see runner/provenance.ts). */
+export interface RunProvenance {
+  /** The engine's name and version. */
+  engine: string;
+  /** SHA-256 of the service's TypeScript source, hex. */
+  codeSha256: string;
+  /** SHA-256 of the scenario's scenario.ts, hex; null when the host did not supply it. */
+  scenarioSha256: string | null;
+}
+
 export interface RunSummary {
   version: 1;
+  provenance: RunProvenance;
   scenarioId: string;
   seed: number;
   loadScale: number;

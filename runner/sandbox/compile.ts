@@ -22,7 +22,9 @@ export const COMPILE_OPTIONS = {
   format: 'cjs',
   target: 'es2022',
   platform: 'neutral',
-  supported: { 'async-await': false, 'async-generator': false, 'for-await': false },
+  // `import()` becomes `require`, so a dynamic import reaches the sandbox's module list
+  // (and its clear refusal) instead of the host's module loader.
+  supported: { 'async-await': false, 'async-generator': false, 'for-await': false, 'dynamic-import': false },
   sourcemap: 'external',
   sourcefile: SERVICE_FILE,
   logLevel: 'silent',

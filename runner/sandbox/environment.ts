@@ -17,12 +17,13 @@ import { createFetch } from '../runtime/fetch.ts';
 import { createRedis } from '../runtime/cache.ts';
 import { createPgModule } from '../runtime/pg/pg-module.ts';
 import { DbServer } from '../runtime/pg/db-server.ts';
-import { evaluateCommonJs, ModuleLoadError } from './evaluate.ts';
+import { ServiceRealm, ModuleLoadError } from './evaluate.ts';
 import { contextRoute } from '../world.ts';
 import { createVirtualDate, createPerformance, createProcess } from './virtual-globals.ts';
 
 export interface ServiceEnvironment {
-  globals: Record<string, unknown>;
+  /** The compartment the service and its libraries are evaluated in. */
+  realm: ServiceRealm;
   require: (name: string) => unknown;
   console: ConsoleCapture;
   leakedClients: () => number;
@@ -75,13 +76,7 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
     crypto: crypto.webcrypto,
   };
   const random = p.rng.fork('math-random');
-  // Own properties shadow the host's (defineProperty, since some host globals are getters).
-  const sandboxGlobal: Record<string, unknown> = Object.create(globalThis);
-  for (const [name, value] of Object.entries(globals)) {
-    Object.defineProperty(sandboxGlobal, name, { value, writable: true, configurable: true, enumerable: false });
-  }
-  globals.globalThis = sandboxGlobal;
-  globals.global = sandboxGlobal;
+  const realm = new ServiceRealm(globals);
 
   const cache = new Map<string, unknown>();
   const factories: Record<string, () => unknown> = {
@@ -98,7 +93,7 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
   const library = (name: string): unknown => {
     const source = librarySources[name];
     if (source === undefined) throw new ModuleLoadError(`The library '${name}' is not available in this environment.`, name);
-    return evaluateCommonJs(source, globals, require, `${name}.js`);
+    return realm.evaluateCommonJs(source, require, `${name}.js`);
   };
   const require = (name: string): unknown => {
     const key = name.startsWith('node:') || !factories[`node:${name}`] ? name : `node:${name}`;
@@ -116,7 +111,7 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
   };
 
   return {
-    globals,
+    realm,
     require,
     console: capture,
     leakedClients: pg.leakedClients,

@@ -1,25 +1,20 @@
 /**
  * Evaluates compiled CommonJS (the learner's service, or a bundled library such as
- * dataloader) with the simulator's globals bound as parameters of the module function, so
- * `Promise`, timers, `Date`, `Math.random`, `fetch` and `process` inside it are the
- * simulated ones. Host-only capabilities (network, storage, workers) are shadowed with
- * `undefined`. This makes runs fair and deterministic; the isolation boundary against
- * hostile code is the worker the runner lives in, which the host can terminate.
+ * dataloader) inside an SES compartment of its own. The compartment's global object holds
+ * the simulated globals and the realm's frozen intrinsics, nothing else: `globalThis`,
+ * `Function('return this')()` and indirect `eval` all give that object, never the host's
+ * (the CLI's `process`, the lab worker's scope). The realm is sealed first (seal.ts), so
+ * nothing the service does to a built-in reaches the runner's measurements.
+ *
+ * The module function takes every global as a parameter. Code evaluated in a compartment
+ * looks free names up through `with` scopes, which V8 cannot resolve statically; as
+ * parameters, `Promise`, `Array`, `setTimeout`… are plain lexical bindings, as fast as
+ * they were before sealing.
  */
+import { sealRealm } from './seal.ts';
 import { SERVICE_FILE } from './compile.ts';
 
 export type ModuleRequire = (name: string) => unknown;
-
-/** Names that must not reach the host's versions from user code. */
-const SHADOWED = [
-  'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'postMessage', 'close',
-  'navigator', 'indexedDB', 'caches', 'localStorage', 'sessionStorage', 'Worker',
-  'SharedWorker', 'Atomics', 'onmessage', 'location', 'document', 'window', 'self',
-  // Host APIs that hand out the host's own promises or callbacks, outside virtual time.
-  'Blob', 'File', 'ReadableStream', 'WritableStream', 'TransformStream', 'WebAssembly',
-  'MessageChannel', 'MessagePort', 'BroadcastChannel', 'WeakRef', 'FinalizationRegistry',
-  'requestAnimationFrame', 'requestIdleCallback', 'scheduler', 'CompressionStream', 'DecompressionStream',
-] as const;
 
 export class ModuleLoadError extends Error {
   constructor(message: string, readonly moduleName?: string) {
@@ -28,25 +23,53 @@ export class ModuleLoadError extends Error {
   }
 }
 
+/** Names a global can have that cannot be a parameter of a strict function. */
+const NOT_PARAMETERS = new Set(['eval', 'arguments']);
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
 /**
- * Runs `code` as a CommonJS module body and returns its `module.exports`.
- * `globals` maps each simulated global's name to its value; `sourceName` names the file in
- * stack traces (the service's traces are mapped back to TypeScript by that name).
+ * The lines the module wrapper puts before the compiled code; stack positions in the
+ * service are shifted back by this much (see source-map.ts).
  */
-export function evaluateCommonJs(
-  code: string,
-  globals: Record<string, unknown>,
-  require: ModuleRequire,
-  sourceName = `${SERVICE_FILE}.js`,
-): unknown {
-  const names = Object.keys(globals).filter((n) => !(SHADOWED as readonly string[]).includes(n));
-  const params = [...names, ...SHADOWED, 'module', 'exports', 'require'];
-  const module = { exports: {} as unknown };
-  // Strict, as an ES module is in Node: a stray assignment must not create a host global
-  // (which would outlive the run), and `this` in a plain function must not be the host's.
-  // On the first line, so line numbers in stack traces stay those of the compiled code.
-  const fn = new Function(...params, `'use strict';${code}\n//# sourceURL=${sourceName}`) as (...args: unknown[]) => void;
-  const args = [...names.map((n) => globals[n]), ...SHADOWED.map(() => undefined), module, module.exports, require];
-  fn.apply(undefined, args);
-  return module.exports;
+export const MODULE_HEADER_LINES = 2;
+
+export class ServiceRealm {
+  readonly #compartment: Compartment;
+
+  /** `globals` maps each simulated global's name to its value. */
+  constructor(globals: Record<string, unknown>) {
+    sealRealm();
+    this.#compartment = new Compartment({ globals, __options__: true });
+    const global = this.#compartment.globalThis;
+    Object.defineProperty(global, 'global', { value: global, writable: true, configurable: true, enumerable: false });
+  }
+
+  /** The service's `globalThis`. */
+  get globalThis(): Record<string, unknown> {
+    return this.#compartment.globalThis as Record<string, unknown>;
+  }
+
+  /**
+   * Runs `code` as a CommonJS module body and returns its `module.exports`. `sourceName`
+   * names the file in stack traces (the service's traces are mapped back to TypeScript by
+   * that name).
+   */
+  evaluateCommonJs(code: string, require: ModuleRequire, sourceName = `${SERVICE_FILE}.js`): unknown {
+    const global = this.globalThis;
+    const names = Object.getOwnPropertyNames(global).filter((n) => IDENTIFIER.test(n) && !NOT_PARAMETERS.has(n));
+    // Strict, as an ES module is in Node: a stray assignment must not create a global, and
+    // `this` in a plain function is undefined. The code starts on the wrapper's third line.
+    const source = `(function (${names.join(', ')}, module, exports, require) {\n'use strict';\n${code}\n})\n//# sourceURL=${sourceName}`;
+    // Source text is only ever compiled output, whose `import()` became `require` (see
+    // compile.ts); the two tests SES makes of the text would otherwise refuse a string that
+    // merely contains `import(` or `<!--`, so they are evaded instead of failing the run.
+    const moduleFunction = this.#compartment.evaluate(source, {
+      __evadeHtmlCommentTest__: true,
+      __evadeImportExpressionTest__: true,
+      __rejectSomeDirectEvalExpressions__: false,
+    }) as (...args: unknown[]) => void;
+    const module = { exports: {} as unknown };
+    moduleFunction.apply(module.exports, [...names.map((n) => global[n]), module, module.exports, require]);
+    return module.exports;
+  }
 }

@@ -12,7 +12,7 @@ import type { ErrorLog } from '../world.ts';
 import { describe } from '../world.ts';
 import { BadInput } from '../errors.ts';
 import { ConsoleCapture } from '../runtime/console.ts';
-import { evaluateCommonJs, ModuleLoadError } from './evaluate.ts';
+import { ModuleLoadError } from './evaluate.ts';
 import { ServiceSourceMap } from './source-map.ts';
 import { createServiceEnvironment } from './environment.ts';
 import type { DownstreamTally } from '../summary.ts';
@@ -50,7 +50,7 @@ export async function loadService(input: LoadServiceInput): Promise<LoadedServic
   let registration: unknown;
   p.loop.runNow(() => {
     try {
-      exports = evaluateCommonJs(compiled.js, env.globals, env.require);
+      exports = env.realm.evaluateCommonJs(compiled.js, env.require);
     } catch (err) {
       startupError = err;
       return;

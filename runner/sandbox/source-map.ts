@@ -10,8 +10,7 @@ export interface SourcePosition {
   column: number;
 }
 
-/** `new Function` puts two lines of its own before the body. */
-const FUNCTION_HEADER_LINES = 2;
+import { MODULE_HEADER_LINES } from './evaluate.ts';
 
 export class ServiceSourceMap {
   private readonly map: TraceMap;
@@ -28,7 +27,7 @@ export class ServiceSourceMap {
       const m = re.exec(frame);
       if (!m) continue;
       const pos = originalPositionFor(this.map, {
-        line: Number(m[1]) - FUNCTION_HEADER_LINES,
+        line: Number(m[1]) - MODULE_HEADER_LINES,
         column: Number(m[2]) - 1,
       });
       if (pos.line != null) return { line: pos.line, column: (pos.column ?? 0) + 1 };

@@ -14,6 +14,7 @@ const latency = (p50Ms: number, p99Ms: number): LatencyStats => ({
 function summary(overrides: Partial<RunSummary> = {}): RunSummary {
   return {
     version: 1,
+    provenance: { engine: 'tailspin 0.1.0', codeSha256: 'ab'.repeat(32), scenarioSha256: null },
     scenarioId: 'n-plus-one',
     seed: 42,
     loadScale: 1.5,
