@@ -18,6 +18,7 @@ import { createRedis } from '../runtime/cache.ts';
 import { createPgModule } from '../runtime/pg/pg-module.ts';
 import { DbServer } from '../runtime/pg/db-server.ts';
 import { ServiceRealm, ModuleLoadError } from './evaluate.ts';
+import { LIBRARY_NAMES } from './libraries.ts';
 import { contextRoute } from '../world.ts';
 import { createVirtualDate, createPerformance, createProcess } from './virtual-globals.ts';
 
@@ -36,6 +37,9 @@ export const SUPPORTED_MODULES = [
   'pg', 'redis', 'dataloader', 'node:crypto', 'node:util', 'node:timers', 'node:timers/promises',
   'node:perf_hooks', 'node:buffer',
 ] as const;
+
+/** Globals the service may change, as in Node; everything else it is handed is frozen. */
+const SERVICE_OWNED_GLOBALS = new Set(['process', 'console']);
 
 export function createServiceEnvironment(input: LoadServiceInput): ServiceEnvironment {
   const { p, def, db, librarySources } = input;
@@ -77,6 +81,11 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
   };
   const random = p.rng.fork('math-random');
   const realm = new ServiceRealm(globals);
+  // What the service shares with the runner, or with later runs in this realm (Buffer is
+  // one class for all runs), is frozen like the intrinsics it stands beside: the platform's
+  // Promise, Date and Math are intrinsics in Node too. `process` and `console` stay the
+  // service's own to change (code does set process.env.X), as they are per run.
+  for (const [name, value] of Object.entries(globals)) if (!SERVICE_OWNED_GLOBALS.has(name)) harden(value);
 
   const cache = new Map<string, unknown>();
   const factories: Record<string, () => unknown> = {
@@ -105,7 +114,9 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
         name,
       );
     }
-    const mod = make();
+    // Frozen like an ES module's namespace: a patched `Pool.prototype` or `crypto.pbkdf2Sync`
+    // must not reach the runner or outlive the run. A bundled library is the service's own.
+    const mod = (LIBRARY_NAMES as readonly string[]).includes(key) ? make() : harden(make());
     cache.set(key, mod);
     return mod;
   };
