@@ -38,6 +38,16 @@ export const SUPPORTED_MODULES = [
   'node:perf_hooks', 'node:buffer',
 ] as const;
 
+/**
+ * Standard globals Node has that a compartment lacks (SES shares only the ECMAScript
+ * intrinsics, and leaves out the float arrays and Intl): the host's own, frozen with the rest.
+ * Hosts without one (a worker has no `Intl.DurationFormat`, say) simply do not provide it.
+ */
+const HOST_UNIVERSALS = [
+  'URL', 'URLSearchParams', 'structuredClone', 'atob', 'btoa', 'Float32Array', 'Float64Array', 'Intl',
+  'DOMException', 'Event', 'EventTarget',
+] as const;
+
 /** Globals the service may change, as in Node; everything else it is handed is frozen. */
 const SERVICE_OWNED_GLOBALS = new Set(['process', 'console']);
 
@@ -56,7 +66,9 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
   });
   const pg = createPgModule(p, db ? new DbServer(p, db, spec.database ?? { setupSql: '' }) : undefined);
   const performance = createPerformance(p);
+  const host = globalThis as unknown as Record<string, unknown>;
   const globals: Record<string, unknown> = {
+    ...Object.fromEntries(HOST_UNIVERSALS.filter((name) => host[name] !== undefined).map((name) => [name, host[name]])),
     Promise: p.Promise,
     queueMicrotask: (fn: () => void) => p.jobs.enqueue(fn),
     setTimeout: timers.setTimeout,
