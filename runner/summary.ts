@@ -2,7 +2,7 @@
  * Turns a finished run's measurements into the versioned summary: totals, per-route stats,
  * the metric values SLOs are judged on, SLO and check results, errors, console and series.
  */
-import type { CheckResult, RunProvenance, RunStatus, RunSummary, ScenarioDefinition } from './types.ts';
+import type { CheckResult, RecoveryMeasure, RunProvenance, RunStatus, RunSummary, ScenarioDefinition } from './types.ts';
 import type { Collector } from './metrics/collector.ts';
 import type { RunCounters } from './runtime/run-counters.ts';
 import type { ErrorLog } from './world.ts';
@@ -11,9 +11,7 @@ import { round3, roundStats } from './metrics/collector.ts';
 import { evaluateSlos } from './slo/verdict.ts';
 import { parseMetricKey } from './slo/metric-key.ts';
 import { aggregationPercentile } from './slo/threshold.ts';
-
-/** A second counts as healthy after a fault when at most this share of its requests failed. */
-export const RECOVERED_FAILURE_RATE = 0.01;
+import { measureRecovery } from './slo/recovery.ts';
 
 export interface DownstreamTally {
   host: string;
@@ -49,6 +47,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     return v;
   });
   const passed = input.status === 'completed' && slos.every((s) => s.pass) && input.checks.every((k) => k.pass);
+  const recoveryMeasure = recovery(input);
   return {
     version: 1,
     provenance: input.provenance,
@@ -77,6 +76,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     slos,
     checks: input.checks,
     passed,
+    ...(recoveryMeasure ? { recovery: recoveryMeasure } : {}),
     errors: input.errors.errors,
     console: input.console,
     series: c.series,
@@ -116,8 +116,10 @@ function metricLookup(input: SummaryInput): (key: string, aggregation: string) =
         const calls = all.reduce((s, d) => s + d.calls, 0);
         return calls ? all.reduce((s, d) => s + d.attempts, 0) / calls : null;
       }
-      case 'recovery_time':
-        return recoveryTimeMs(input);
+      case 'recovery_time': {
+        const r = recovery(input);
+        return r ? r.recoveredAtMs - r.faultEndMs : null;
+      }
       case 'checks': {
         const checked = input.checks.reduce((s, k) => s + k.checked, 0);
         return checked ? 1 - input.checks.reduce((s, k) => s + k.failed, 0) / checked : null;
@@ -142,21 +144,13 @@ function trendValue(t: Trend, aggregation: string): number | null {
   }
 }
 
-/**
- * Time from the end of the last downstream fault until the service is healthy again and
- * stays so: every later second has at most RECOVERED_FAILURE_RATE of its requests failing.
- * A service that never recovers scores the rest of the run.
- */
-function recoveryTimeMs(input: SummaryInput): number | null {
-  const ends = (input.def.platform.downstreams ?? []).flatMap((d) => (d.faults ?? []).map((f) => f.toMs));
-  if (ends.length === 0) return null;
-  const faultEndMs = Math.max(...ends);
-  const series = input.collector.series;
-  let recoveredAtMs = faultEndMs;
-  for (const b of series) {
-    if (b.tMs + 1000 <= faultEndMs) continue;
-    const failed = b.errors + b.timeouts;
-    if (b.completed > 0 && failed / b.completed > RECOVERED_FAILURE_RATE) recoveredAtMs = b.tMs + 1000;
-  }
-  return Math.max(0, Math.min(recoveredAtMs, input.windowMs) - faultEndMs);
+function recovery(input: SummaryInput): RecoveryMeasure | null {
+  const faultEndMs = lastFaultEndMs(input.def);
+  return faultEndMs === null ? null : measureRecovery(input.collector.outcomes, faultEndMs, input.windowMs);
+}
+
+/** The end of the last scripted downstream fault, if the scenario has any. */
+function lastFaultEndMs(def: ScenarioDefinition): number | null {
+  const ends = (def.platform.downstreams ?? []).flatMap((d) => (d.faults ?? []).map((f) => f.toMs));
+  return ends.length ? Math.max(...ends) : null;
 }

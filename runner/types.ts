@@ -291,6 +291,17 @@ export interface RunProvenance {
   scenarioSha256: string | null;
 }
 
+/** How `recovery_time` was measured (see runner/slo/recovery.ts). */
+export interface RecoveryMeasure {
+  /** End of the last downstream fault, virtual ms. */
+  faultEndMs: number;
+  /** From here on, every window of `sustainMs` had at most `failureRateMax` of its requests fail. */
+  recoveredAtMs: number;
+  sustainMs: number;
+  failureRateMax: number;
+  resolutionMs: number;
+}
+
 export interface RunSummary {
   version: 1;
   provenance: RunProvenance;
@@ -323,6 +334,8 @@ export interface RunSummary {
   slos: SloResult[];
   checks: CheckResult[];
   passed: boolean;
+  /** Present when the scenario scripts downstream faults: how recovery from them was judged. */
+  recovery?: RecoveryMeasure;
   errors: ReportedError[];
   console: string[];
   series: SeriesBucket[];

@@ -7,6 +7,7 @@ import type { LatencyStats, RouteStats, SeriesBucket } from '../types.ts';
 import type { RunCounters } from '../runtime/run-counters.ts';
 import { TimeWeighted } from './time-weighted.ts';
 import { Trend } from './trend.ts';
+import { OutcomeTimeline } from './outcome-timeline.ts';
 
 export type Outcome = 'ok' | 'error' | 'timeout';
 
@@ -26,6 +27,8 @@ export class Collector {
   readonly inFlight = new TimeWeighted();
   readonly routes = new Map<string, RouteTally>();
   readonly series: SeriesBucket[] = [];
+  /** Completions and failures per 100 ms, for recovery after a fault. */
+  readonly outcomes = new OutcomeTimeline();
   arrivals = 0;
   completed = 0;
   errors = 0;
@@ -69,6 +72,7 @@ export class Collector {
     this.bucketCompleted++;
     this.completed++;
     if (endMs > this.lastCompletionMs) this.lastCompletionMs = endMs;
+    this.outcomes.add(endMs, outcome !== 'ok');
     if (outcome === 'ok') t.ok++;
     else if (outcome === 'error') {
       t.errors++;
