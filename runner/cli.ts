@@ -2,21 +2,30 @@
  * `tailspin` on the command line:
  *   tailspin list
  *   tailspin run <scenario-id | folder> [--code file.ts] [--seed N] [--scale X] [--json]
- * Exit status: 0 every SLO met, 1 one missed, 2 bad input (one line on stderr).
+ * Exit status: 0 every SLO met, 1 one missed, 2 bad input (one plain line on stderr), 3 a bug
+ * in Tailspin.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BadInput } from './errors.ts';
 import { renderSummaryText } from './report/text.ts';
-import { loadScenarioFolder, scenarioIds, ScenarioNotFound } from './node/scenario-folder.ts';
+import { loadScenarioFolder, scenarioIds, ScenarioLoadFailed, ScenarioNotFound } from './node/scenario-folder.ts';
 import { runInWorker } from './node/run-in-worker.ts';
+import { plainLine, plainText } from './node/terminal-text.ts';
 import { renderTable } from './report/table.ts';
 
 const USAGE = `Usage:
   tailspin list
   tailspin run <scenario-id | path to a scenario folder> [--code file.ts] [--seed N] [--scale X] [--json]`;
 
+/** The largest --code file accepted: services are a few hundred lines. */
+const CODE_LIMIT_BYTES = 1024 * 1024;
+const CODE_LIMIT = `1 MB (${CODE_LIMIT_BYTES}-byte)`;
+
+/** The command line is malformed: the reason, then the usage. */
 class Usage extends Error {}
+/** An argument is well formed but cannot be used: the reason alone, on one line. */
+class InputError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -55,18 +64,68 @@ async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new Usage('run takes exactly one scenario id or folder');
   const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Usage(`--seed must be a whole number from 0 to 4294967295, got "${values.seed}"`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InputError(`--seed must be a whole number from 0 to 4294967295, got "${values.seed}"`);
   const loadScale = values.scale === undefined ? undefined : Number(values.scale);
-  if (loadScale !== undefined && !(loadScale > 0)) throw new Usage(`--scale must be a positive number, got "${values.scale}"`);
+  if (loadScale !== undefined && !(loadScale > 0 && Number.isFinite(loadScale))) throw new InputError(`--scale must be a positive number, got "${values.scale}"`);
+  const code = values.code === undefined ? undefined : readCodeFile(values.code);
   const folder = await loadScenarioFolder(positionals[0]);
-  let code = folder.starter;
-  if (values.code !== undefined) {
-    if (!existsSync(values.code)) throw new Usage(`--code: no such file ${values.code}`);
-    code = readFileSync(values.code, 'utf8');
+  if (loadScale !== undefined) {
+    // The run would clamp a scale outside the scenario's range; say so instead.
+    const { min, max } = folder.definition.load?.loadScale ?? { min: 1, max: 1 };
+    if (loadScale < min || loadScale > max) {
+      const allowed = min === max ? `${min}, the only scale it declares` : `from ${min} to ${max}`;
+      throw new InputError(`--scale for ${folder.id} must be ${allowed}, got "${values.scale}"`);
+    }
   }
-  const summary = await runInWorker({ scenario: folder.dir, code, seed, loadScale });
+  const summary = await runInWorker({ scenario: folder.dir, code: code ?? folder.starter, seed, loadScale });
   process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${renderSummaryText(summary)}\n`);
   return summary.passed ? 0 : 1;
+}
+
+/**
+ * Reads the --code file: a regular file of at most CODE_LIMIT_BYTES, checked before reading.
+ * It is opened non-blocking, so a FIFO put in its place after the check cannot hang the
+ * open, and checked again through the open descriptor.
+ */
+function readCodeFile(path: string): string {
+  const refuse = (st: Stats): void => {
+    if (!st.isFile()) throw new InputError(`--code: ${path} is ${kindOf(st)}, not a regular file`);
+    if (st.size > CODE_LIMIT_BYTES) {
+      throw new InputError(`--code: ${path} is ${st.size} bytes, over the ${CODE_LIMIT} limit for a service`);
+    }
+  };
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    throw new InputError(`--code: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot read'} ${path}`);
+  }
+  refuse(st);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    throw new InputError(`--code: cannot read ${path}`);
+  }
+  try {
+    refuse(fstatSync(fd));
+    // One byte past the cap, in case the file grew since it was checked.
+    const buf = Buffer.alloc(CODE_LIMIT_BYTES + 1);
+    let n = 0;
+    for (let r; n < buf.length && (r = readSync(fd, buf, n, buf.length - n, null)) > 0; ) n += r;
+    if (n > CODE_LIMIT_BYTES) throw new InputError(`--code: ${path} is over the ${CODE_LIMIT} limit for a service`);
+    return buf.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a file';
 }
 
 function oneLine(err: BadInput): string {
@@ -79,11 +138,18 @@ function oneLine(err: BadInput): string {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof BadInput) process.stderr.write(`tailspin: ${oneLine(err)}\n`);
-    else if (err instanceof Usage) process.stderr.write(`tailspin: ${err.message}\n${USAGE}\n`);
-    else if (err instanceof ScenarioNotFound) process.stderr.write(`tailspin: ${err.message}\n`);
+    if (err instanceof BadInput) process.stderr.write(`tailspin: ${plainLine(oneLine(err))}\n`);
+    else if (err instanceof Usage) process.stderr.write(`tailspin: ${plainLine(err.message)}\n${USAGE}\n`);
+    else if (err instanceof InputError || err instanceof ScenarioNotFound || err instanceof ScenarioLoadFailed) process.stderr.write(`tailspin: ${plainLine(err.message)}\n`);
     else {
-      process.stderr.write(`tailspin: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      // A bug in Tailspin: the whole stack, still with no control characters.
+      let text: string;
+      try {
+        text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      } catch {
+        text = 'an error that cannot be shown';
+      }
+      process.stderr.write(`tailspin: internal error: ${plainText(text)}\n`);
       process.exit(3);
     }
     process.exit(2);
