@@ -3,14 +3,14 @@
  *   tailspin list
  *   tailspin run <scenario-id | folder> [--code file.ts] [--seed N] [--scale X] [--json]
  * Exit status: 0 every SLO met, 1 one missed, 2 bad input (one plain line on stderr), 3 a bug
- * in Tailspin.
+ * in Tailspin. Runs happen in a child process with a worker thread (see node/run-in-child.ts).
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BadInput } from './errors.ts';
 import { renderSummaryText } from './report/text.ts';
 import { loadScenarioFolder, scenarioIds, ScenarioLoadFailed, ScenarioNotFound } from './node/scenario-folder.ts';
-import { runInWorker } from './node/run-in-worker.ts';
+import { runInChildProcess } from './node/run-in-child.ts';
 import { plainLine, plainText } from './node/terminal-text.ts';
 import { renderTable } from './report/table.ts';
 
@@ -77,7 +77,7 @@ async function run(args: string[]): Promise<number> {
       throw new InputError(`--scale for ${folder.id} must be ${allowed}, got "${values.scale}"`);
     }
   }
-  const summary = await runInWorker({ scenario: folder.dir, code: code ?? folder.starter, seed, loadScale });
+  const summary = await runInChildProcess({ scenario: folder.dir, code: code ?? folder.starter, seed, loadScale });
   process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${renderSummaryText(summary)}\n`);
   return summary.passed ? 0 : 1;
 }
