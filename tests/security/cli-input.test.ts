@@ -58,12 +58,17 @@ function expectOneLine(r: CliResult, reason: RegExp): void {
   expect(r.stderr).toMatch(reason);
 }
 
-/** A scenario folder made from the two-routes fixture, with its scenario.ts replaced if given. */
-function scenarioFolder(name: string, scenarioTs?: string): string {
+/**
+ * A scenario folder made from the two-routes fixture, with its scenario.ts replaced if given.
+ * Unless `bare`, it has a package.json saying "type": "module", so what a test tries does not
+ * depend on how a folder without one is loaded (tried on its own below).
+ */
+function scenarioFolder(name: string, scenarioTs?: string, bare = false): string {
   const folder = join(dir, name);
   mkdirSync(folder, { recursive: true });
   copyFileSync(join(TWO_ROUTES, 'README.md'), join(folder, 'README.md'));
   copyFileSync(join(TWO_ROUTES, 'starter.ts'), join(folder, 'starter.ts'));
+  if (!bare) writeFileSync(join(folder, 'package.json'), JSON.stringify({ type: 'module' }));
   writeFileSync(
     join(folder, 'scenario.ts'),
     // The fixture's type import points into this repo; a folder elsewhere has none to point to.
@@ -123,7 +128,7 @@ describe("a scenario.ts that cannot load is one line, with where and why", () =>
 
 describe('a scenario folder anywhere on disk runs', () => {
   it('outside this repository, where no package.json says "type": "module"', () => {
-    const folder = scenarioFolder('elsewhere');
+    const folder = scenarioFolder('elsewhere', undefined, true);
     const r = cli('run', folder, '--code', join(dir, 'service.ts'));
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -134,7 +139,7 @@ describe('a scenario folder anywhere on disk runs', () => {
     const parent = join(dir, 'with-package');
     mkdirSync(parent, { recursive: true });
     writeFileSync(join(parent, 'package.json'), JSON.stringify({ name: 'my-scenarios', private: true }));
-    const folder = scenarioFolder('with-package/scenario');
+    const folder = scenarioFolder('with-package/scenario', undefined, true);
     const r = cli('run', folder, '--code', join(dir, 'service.ts'), '--json');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -99,6 +99,8 @@ for (const [how, get] of Object.entries(hostGlobals)) {
     const folder = join(dir, 'forging-scenario');
     mkdirSync(folder, { recursive: true });
     copyFileSync(join(TWO_ROUTES, 'README.md'), join(folder, 'README.md'));
+    // An ES module however folders elsewhere are loaded: this test is about the channel.
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ type: 'module' }));
     const report = join(folder, 'worker-data-keys.json');
     const definition = readFileSync(join(TWO_ROUTES, 'scenario.ts'), 'utf8').replace(/^import type .*$/m, '');
     writeFileSync(
