@@ -159,14 +159,14 @@ console.log('kill: ' + typeof g.process?.kill);
 
 /**
  * Tampering with a built-in the runner measures or judges with, appended to the unfixed
- * starter. Each would have turned the failing starter into a pass.
+ * starter. Each would have turned the failing starter into a pass. Every line is one
+ * attempt, tried on its own (see `tamper`), so no line may depend on another's bindings.
  */
 const TAMPERING: Record<string, string> = {
   'Array.prototype.every': `Array.prototype.every = function () { return true; };
 Object.defineProperty(Array.prototype, 'every', { value: () => true });`,
-  '%TypedArray%.prototype.sort': `const TA = Object.getPrototypeOf(Float64Array.prototype);
-TA.sort = function () { this.fill(0); return this; };
-Float64Array.prototype.sort = TA.sort;`,
+  '%TypedArray%.prototype.sort': `Object.getPrototypeOf(Float64Array.prototype).sort = function (this: Float64Array) { this.fill(0); return this; };
+(Float64Array.prototype as any).sort = function (this: Float64Array) { this.fill(0); return this; };`,
   'Math.ceil': `(Math as any).ceil = () => 0;
 Object.defineProperty(Object.getPrototypeOf(Math) === Object.prototype ? Math : Object.getPrototypeOf(Math), 'ceil', { value: () => 0 });`,
   'Array.prototype[Symbol.iterator]': `(Array.prototype as any)[Symbol.iterator] = function* () {};
