@@ -142,10 +142,8 @@ export interface CheckDb {
 
 export interface FunctionalCheck {
   name: string;
-  /** Only exchanges of this route are checked. */
+  /** Every completed exchange of this route is checked: a sample could be counted and gamed. */
   route: string;
-  /** Check every n-th completed exchange of the route (1 = all). */
-  every?: number;
   /** Returns a problem description, or nothing when the response is right. */
   verify: (ex: Exchange, db: CheckDb) => Promise<string | undefined> | string | undefined;
 }

@@ -1,7 +1,8 @@
 /**
- * Functional checks: a sample of each checked route's responses is verified against the
- * database at the virtual instant the response arrived, so a service that skips the work
- * (canned, empty or stale data) fails even when it is fast.
+ * Functional checks: every response of each checked route is verified against the database
+ * at the virtual instant the response arrived, so a service that skips the work (canned,
+ * empty or stale data) fails even when it is fast. Every response, not a sample: a service
+ * can count its requests, and would do the real work only for the ones a sample looks at.
  */
 import type { CheckResult, Exchange, FunctionalCheck, CheckDb } from '../types.ts';
 import type { Kernel } from '../sim/kernel.ts';
@@ -14,7 +15,6 @@ const MAX_PROBLEMS = 5;
 
 interface Tally {
   check: FunctionalCheck;
-  seen: number;
   checked: number;
   failed: number;
   problems: string[];
@@ -25,7 +25,7 @@ export class FunctionalChecks {
   private readonly checkDb: CheckDb;
 
   constructor(checks: FunctionalCheck[], db: Database | undefined, private readonly kernel: Kernel) {
-    this.tallies = checks.map((check) => ({ check, seen: 0, checked: 0, failed: 0, problems: [] }));
+    this.tallies = checks.map((check) => ({ check, checked: 0, failed: 0, problems: [] }));
     this.checkDb = {
       query: async <T,>(sql: string, params: unknown[] = []) => {
         if (!db) throw new Error('this scenario has no database');
@@ -39,7 +39,6 @@ export class FunctionalChecks {
   observe(l: LogicalRequest, reply: ServerReply, endMs: number): void {
     for (const t of this.tallies) {
       if (t.check.route !== l.route) continue;
-      if (t.seen++ % (t.check.every ?? 1) !== 0) continue;
       const ex: Exchange = {
         route: l.route,
         request: l.request,
