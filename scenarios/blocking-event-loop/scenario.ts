@@ -2,9 +2,12 @@
  * A storefront API in one Node process: product lookups (cheap, high volume) and logins
  * (pbkdf2-sha256, 100 000 iterations: ≈ 30 ms of CPU each). The stored password hashes are
  * derived with the lab's own pbkdf2, so a service that changes the parameters (fewer
- * iterations, another digest) stops accepting the right passwords.
+ * iterations, another digest) stops accepting the right passwords. About one login in
+ * twenty sends a wrong password of a kind real traffic has (another user's, a common one,
+ * the right one in another case, with a typo, or cut short), so only the stored hash can
+ * tell the right password from a wrong one.
  */
-import { createPrng, derivePbkdf2ForSetup, type CheckDb, type ScenarioDefinition } from '../../runner/index.ts';
+import { createPrng, derivePbkdf2ForSetup, type CheckDb, type Prng, type ScenarioDefinition } from '../../runner/index.ts';
 
 /** Users on file; the first ACTIVE_USERS of them log in during the run. */
 const USERS = 4000;
@@ -13,8 +16,13 @@ const ACTIVE_USERS = 2000;
 const PRODUCTS = 2000;
 /** What the service stores: pbkdf2-sha256, 100 000 iterations, 32-byte key, 16-byte salt. */
 const KDF = { iterations: 100_000, keylen: 32, digest: 'sha256' } as const;
-/** Share of login attempts with a mistyped password: they must get 401. */
+/** Share of login attempts with a wrong password: they must get 401. */
 const TYPO_RATE = 0.05;
+/**
+ * Passwords people try that are nobody's here, from the top of breach lists. None has the
+ * shape of the passwords on file (`word-word-NNNN`), which are random.
+ */
+const COMMON_PASSWORDS = ['password123', 'letmein', 'qwerty', '123456', 'iloveyou', 'welcome1', 'Password1!', 'admin', 'monkey', 'sunshine', 'football', 'abc123'];
 
 const FIRST = ['ana', 'ben', 'chloe', 'dmitri', 'elif', 'femi', 'grace', 'hugo', 'ines', 'jonas', 'kaito', 'lena', 'mateo', 'nadia', 'omar', 'priya'];
 const LAST = ['silva', 'novak', 'okafor', 'berg', 'moreau', 'tanaka', 'kowalski', 'haddad', 'jensen', 'rossi', 'nguyen', 'fischer', 'costa', 'walsh', 'petrov', 'lindqvist', 'mensah', 'ortiz', 'sato', 'keller'];
@@ -138,6 +146,56 @@ function productsAsStored(db: CheckDb): Promise<Map<number, ProductRow>> {
   return table;
 }
 
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+const DIGITS = '0123456789';
+
+/**
+ * A wrong password of a kind real traffic has, for `user`. Other users' passwords and typos
+ * keep the shape of the right one, so only the stored hash can tell them apart; a login that
+ * judges a password by its shape, its length, its words or the user's existence lets them in.
+ */
+function wrongPassword(rng: Prng, user: ActiveUser, active: readonly ActiveUser[]): string {
+  const right = user.password;
+  const kind = rng.next();
+  if (kind < 0.3) {
+    // Another user's password (a shared computer, a password manager's wrong entry).
+    const other = active[(user.id + Math.floor(rng.next() * (active.length - 1))) % active.length];
+    return other.password;
+  }
+  if (kind < 0.45) return COMMON_PASSWORDS[Math.floor(rng.next() * COMMON_PASSWORDS.length)];
+  if (kind < 0.6) {
+    // Caps lock, a phone's capital first letter, or one letter in the other case.
+    const how = rng.next();
+    if (how < 1 / 3) return right.toUpperCase();
+    if (how < 2 / 3) return right[0].toUpperCase() + right.slice(1);
+    const letters = [...right].flatMap((c, i) => (LETTERS.includes(c) ? [i] : []));
+    const i = letters[Math.floor(rng.next() * letters.length)];
+    return right.slice(0, i) + right[i].toUpperCase() + right.slice(i + 1);
+  }
+  if (kind < 0.85) {
+    // A typo anywhere: one letter or digit replaced by another of its class, so the password
+    // keeps its shape and its length.
+    const positions = [...right].flatMap((c, i) => (LETTERS.includes(c) || DIGITS.includes(c) ? [i] : []));
+    const i = positions[Math.floor(rng.next() * positions.length)];
+    const alphabet = LETTERS.includes(right[i]) ? LETTERS : DIGITS;
+    const c = alphabet[(alphabet.indexOf(right[i]) + 1 + Math.floor(rng.next() * (alphabet.length - 1))) % alphabet.length];
+    return right.slice(0, i) + c + right.slice(i + 1);
+  }
+  // Enter pressed one key too soon.
+  return right.slice(0, -1);
+}
+
+/** What kind of wrong password `password` is for `user`, for the check's message. */
+function kindOfWrong(password: string, user: ActiveUser, active: readonly ActiveUser[]): string {
+  const right = user.password;
+  if (COMMON_PASSWORDS.includes(password)) return 'a common password';
+  if (active.some((u) => u.password === password)) return "another user's password";
+  if (password.toLowerCase() === right.toLowerCase()) return 'the right one in another case';
+  if (password.length === right.length) return 'the right one with a typo';
+  if (right.startsWith(password)) return 'the right one cut short';
+  return 'not the right one';
+}
+
 const scenario: ScenarioDefinition = {
   id: 'blocking-event-loop',
   platform: {
@@ -163,16 +221,16 @@ const scenario: ScenarioDefinition = {
         build: (rng) => {
           const { active } = users();
           const user = active[Math.floor(rng.next() * active.length)];
-          const typo = rng.next() < TYPO_RATE;
+          const wrong = rng.next() < TYPO_RATE;
           return {
             method: 'POST',
             path: '/api/login',
             headers: { 'content-type': 'application/json' },
-            body: { email: user.email, password: typo ? user.password.slice(0, -1) : user.password },
+            body: { email: user.email, password: wrong ? wrongPassword(rng, user, active) : user.password },
           };
         },
-        // A 401 to a mistyped password is the right answer; the login check makes sure each
-        // 401 went to a wrong password and each 200 to a right one.
+        // A 401 to a wrong password is the right answer; the login check makes sure each 401
+        // went to a wrong password and each 200 to a right one.
         expectedStatuses: [200, 401],
       },
     ],
@@ -192,12 +250,14 @@ const scenario: ScenarioDefinition = {
       route: 'POST /api/login',
       verify: (ex) => {
         const { email, password } = ex.request.body as { email: string; password: string };
-        const user = users().byEmail.get(email);
+        const { active, byEmail } = users();
+        const user = byEmail.get(email);
         if (!user) return `the load sent an unknown email ${email}`;
         const token = (ex.body as { token?: unknown } | undefined)?.token;
         if (password !== user.password) {
-          if (ex.status !== 401) return `a wrong password for ${email} got ${ex.status}, expected 401`;
-          if (token !== undefined) return 'a wrong password got a session token';
+          const kind = kindOfWrong(password, user, active);
+          if (ex.status !== 401) return `a wrong password for ${email} (${kind}) got ${ex.status}, expected 401`;
+          if (token !== undefined) return `a wrong password for ${email} (${kind}) got a session token`;
           return undefined;
         }
         if (ex.status !== 200) return `the right password for ${email} got ${ex.status}, expected 200`;

@@ -5,7 +5,7 @@
  *
  * Fast, and the event loop stays free, but the answer is not checked: a wrong password gets
  * 200 and a working token for ~30 ms (longer when the pool is busy), which is all a script
- * needs to call one endpoint with it. The functional check sends mistyped passwords and
+ * needs to call one endpoint with it. The functional check sends wrong passwords and
  * expects 401.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
