@@ -144,7 +144,10 @@ export interface FunctionalCheck {
   name: string;
   /** Every completed exchange of this route is checked: a sample could be counted and gamed. */
   route: string;
-  /** Returns a problem description, or nothing when the response is right. */
+  /**
+   * Returns a problem description, or nothing when the response is right. The route's checks
+   * share one exchange: read it, never change it.
+   */
   verify: (ex: Exchange, db: CheckDb) => Promise<string | undefined> | string | undefined;
 }
 

@@ -37,9 +37,11 @@ export class FunctionalChecks {
   }
 
   observe(l: LogicalRequest, reply: ServerReply, endMs: number): void {
+    // One exchange, its body parsed once, for all the route's checks: they only read it.
+    let ex: Exchange | undefined;
     for (const t of this.tallies) {
       if (t.check.route !== l.route) continue;
-      const ex: Exchange = {
+      ex ??= {
         route: l.route,
         request: l.request,
         status: reply.status,
@@ -56,9 +58,10 @@ export class FunctionalChecks {
       }
       if (verdict && typeof (verdict as Promise<unknown>).then === 'function') {
         // The check reads the database as it is now; the kernel waits for it before moving on.
+        const seen = ex;
         this.kernel.awaitHost((verdict as Promise<string | undefined>).then(
-          (problem) => this.record(t, problem, ex),
-          (err: Error) => this.record(t, `the check itself failed: ${err.message}`, ex),
+          (problem) => this.record(t, problem, seen),
+          (err: Error) => this.record(t, `the check itself failed: ${err.message}`, seen),
         ));
       } else {
         this.record(t, verdict as string | undefined, ex);

@@ -131,6 +131,31 @@ function charge(req: DownstreamRequest, rng: Prng): DownstreamResponse {
   return { status: 200, body: { id, object: 'charge', amount: body.amount, currency: body.currency ?? 'usd', status: 'succeeded' } };
 }
 
+interface CatalogueRow {
+  id: number;
+  sku: string;
+  name: string;
+  price_cents: number;
+  active: boolean;
+}
+
+/**
+ * The products table of a run (keyed by the run's CheckDb), read once, by the first check
+ * that needs it. Exact: only the setup writes products (checkout writes orders and their
+ * lines, never a product), so the table read once is the table at every instant of the run.
+ */
+const catalogues = new WeakMap<CheckDb, Promise<Map<number, CatalogueRow>>>();
+
+function catalogueOf(db: CheckDb): Promise<Map<number, CatalogueRow>> {
+  let table = catalogues.get(db);
+  if (!table) {
+    table = db.query<CatalogueRow>('SELECT id, sku, name, price_cents, active FROM products')
+      .then(({ rows }) => new Map(rows.map((r) => [r.id, r])));
+    catalogues.set(db, table);
+  }
+  return table;
+}
+
 interface CheckoutRequest {
   customerId: number;
   items: { productId: number; quantity: number }[];
@@ -146,13 +171,17 @@ async function verifyCheckout(ex: Exchange, db: CheckDb): Promise<string | undef
   if (declinedCard) return `a declined card (${req.paymentMethodId}) was answered ${ex.status}`;
   const body = ex.body as { orderId?: unknown; status?: unknown; totalCents?: unknown; paymentRef?: unknown };
   if (!Number.isInteger(body?.orderId)) return `the response has no orderId: ${JSON.stringify(ex.body)}`;
-  const { rows: [order] } = await db.query<OrderAsStored>(ORDER_AS_STORED, [body.orderId]);
+  const { rows } = await db.query<OrderLineAsStored>(ORDER_AS_STORED, [body.orderId]);
+  const order = rows[0];
   if (!order) return `order ${body.orderId} was answered ${ex.status} but is not in the database`;
+  const catalogue = await catalogueOf(db);
+  const lines = rows.filter((l) => l.product_id !== null).map((l) => ({
+    product_id: l.product_id, quantity: l.quantity, unit_price_cents: l.unit_price_cents, price_cents: catalogue.get(l.product_id!)?.price_cents,
+  }));
   const want = [...req.items].sort((a, b) => a.productId - b.productId);
-  const lines = order.lines;
   const same = lines.length === want.length && lines.every((l, k) => l.product_id === want[k].productId && l.quantity === want[k].quantity && l.unit_price_cents === l.price_cents);
   if (!same) return `order ${body.orderId} has lines ${JSON.stringify(lines)}, the cart was ${JSON.stringify(want)}`;
-  const total = lines.reduce((s, l) => s + l.quantity * l.price_cents, 0);
+  const total = lines.reduce((s, l) => s + l.quantity! * l.price_cents!, 0);
   if (order.status !== 'paid') return `order ${body.orderId} was answered ${ex.status} but its row says status '${order.status}'`;
   if (order.customer_id !== req.customerId) return `order ${body.orderId} belongs to customer ${order.customer_id}, not ${req.customerId}`;
   if (order.total_cents !== total || body.totalCents !== total) return `the catalogue prices make order ${body.orderId} ${total} cents; the row says ${order.total_cents}, the response ${body.totalCents}`;
@@ -161,48 +190,26 @@ async function verifyCheckout(ex: Exchange, db: CheckDb): Promise<string | undef
   return undefined;
 }
 
-/** One order with its lines and today's catalogue price of each line's product. */
+/**
+ * One order, a row per line (one row with null line columns when it has none). Orders change
+ * during the run, so each is read when its response arrives; a plain join, because every
+ * checkout's write makes the database prepare the statement again, and a simple statement
+ * prepares fastest. Catalogue prices come from the catalogue read once (see catalogueOf).
+ */
 const ORDER_AS_STORED = `
-SELECT o.customer_id, o.status, o.total_cents, o.payment_ref,
-       coalesce((SELECT json_agg(json_build_object('product_id', i.product_id, 'quantity', i.quantity,
-                                                   'unit_price_cents', i.unit_price_cents, 'price_cents', p.price_cents)
-                                 ORDER BY i.product_id)
-                 FROM order_items i JOIN products p ON p.id = i.product_id
-                 WHERE i.order_id = o.id), '[]') AS lines
-FROM orders o WHERE o.id = $1`;
+SELECT o.customer_id, o.status, o.total_cents, o.payment_ref, i.product_id, i.quantity, i.unit_price_cents
+FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
+WHERE o.id = $1
+ORDER BY i.product_id`;
 
-interface OrderAsStored {
+interface OrderLineAsStored {
   customer_id: number;
   status: string;
   total_cents: number;
   payment_ref: string | null;
-  lines: { product_id: number; quantity: number; unit_price_cents: number; price_cents: number }[];
-}
-
-interface CatalogueRow {
-  id: number;
-  sku: string;
-  name: string;
-  price_cents: number;
-  active: boolean;
-}
-
-/**
- * The products table of a run (keyed by the run's CheckDb), read once at the first product
- * page. Exact: only the setup writes products (checkout writes orders and their lines, never
- * a product), so the table read once is the table at every instant of the run. Orders do
- * change, so the checkout check reads them at the response's instant.
- */
-const catalogues = new WeakMap<CheckDb, Promise<Map<number, CatalogueRow>>>();
-
-function catalogueOf(db: CheckDb): Promise<Map<number, CatalogueRow>> {
-  let table = catalogues.get(db);
-  if (!table) {
-    table = db.query<CatalogueRow>('SELECT id, sku, name, price_cents, active FROM products')
-      .then(({ rows }) => new Map(rows.map((r) => [r.id, r])));
-    catalogues.set(db, table);
-  }
-  return table;
+  product_id: number | null;
+  quantity: number | null;
+  unit_price_cents: number | null;
 }
 
 /** The product page shows the catalogue as the database has it. */
