@@ -2,15 +2,17 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { pgliteSnapshot } from './web/build/pglite-snapshot.ts';
 import { precompiledServices } from './web/build/precompiled-services.ts';
+import { labCsp } from './web/build/csp.ts';
 
 /** Fixed ports so the e2e web server and `npm start` never guess. */
 export const PREVIEW_PORT = 4173;
 
 /**
- * No connection may leave the lab's own origin: workers get their policy from their own
- * response, so it is a header on every response (index.html repeats it for static hosts).
+ * The dev server's React preamble is an inline script; the dev server marks it (and Vite's
+ * own tags) with this nonce, which its Content-Security-Policy allows. Dev only: the build
+ * has no inline script.
  */
-const headers = { 'Content-Security-Policy': "connect-src 'self'" };
+const DEV_NONCE = 'tailspin-dev';
 
 /**
  * PGlite's Emscripten glue uses direct eval (a warning per use), and the build timing report
@@ -18,8 +20,10 @@ const headers = { 'Content-Security-Policy': "connect-src 'self'" };
  */
 const quietChecks = { eval: false, bundlerTimings: false };
 
-export default defineConfig({
-  plugins: [react(), pgliteSnapshot(), precompiledServices()],
+export default defineConfig(({ command }) => ({
+  // Only the lab's own origin, for the page and its workers (see web/build/csp.ts).
+  plugins: [react(), pgliteSnapshot(), precompiledServices(), labCsp({ devNonce: DEV_NONCE })],
+  html: command === 'serve' ? { cspNonce: DEV_NONCE } : {},
   optimizeDeps: {
     // PGlite finds its wasm and data files with `new URL(..., import.meta.url)`; pre-bundling
     // would move the module away from them.
@@ -29,12 +33,12 @@ export default defineConfig({
     entries: ['index.html', 'web/worker/lab.worker.ts'],
   },
   worker: { format: 'es', plugins: () => [pgliteSnapshot(), precompiledServices()], rolldownOptions: { checks: quietChecks } },
-  server: { host: '127.0.0.1', port: 5173, headers },
-  preview: { host: '127.0.0.1', port: PREVIEW_PORT, strictPort: true, headers },
+  server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: PREVIEW_PORT, strictPort: true },
   build: {
     target: 'es2022',
     // Monaco's core and TypeScript worker are large by nature; they load only on scenario pages.
     chunkSizeWarningLimit: 8000,
     rolldownOptions: { checks: quietChecks },
   },
-});
+}));

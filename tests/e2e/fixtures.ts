@@ -1,7 +1,8 @@
 /**
  * Playwright fixtures for the lab: a page object (`lab`) that drives the app through its UI and
- * its typed test hook, and an automatic guard that fails any test whose page sent a request
- * anywhere but 127.0.0.1.
+ * its typed test hook, and automatic guards that fail any test whose page sent a request
+ * anywhere but 127.0.0.1, or met a Content-Security-Policy violation (in the page, or reported
+ * by the lab worker, whose own violations reach no console of the page's).
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
@@ -95,7 +96,7 @@ export class LabPage {
   }
 }
 
-export const test = base.extend<{ lab: LabPage; networkGuard: string[] }>({
+export const test = base.extend<{ lab: LabPage; networkGuard: string[]; cspGuard: string[] }>({
   networkGuard: [
     async ({ context }, use) => {
       const leaks: string[] = [];
@@ -106,6 +107,17 @@ export const test = base.extend<{ lab: LabPage; networkGuard: string[] }>({
       });
       await use(leaks);
       expect(leaks, 'requests that left 127.0.0.1').toEqual([]);
+    },
+    { auto: true },
+  ],
+  cspGuard: [
+    async ({ context }, use) => {
+      const violations: string[] = [];
+      context.on('console', (m) => {
+        if (/Content[- ]Security[- ]Policy/i.test(m.text())) violations.push(m.text());
+      });
+      await use(violations);
+      expect(violations, 'Content-Security-Policy violations').toEqual([]);
     },
     { auto: true },
   ],
