@@ -2,6 +2,7 @@
 import { LabClient } from '../worker/LabClient.ts';
 import { useUi } from '../store/uiStore.ts';
 import { noteTiming } from '../testHook.ts';
+import { watchForInterruptedRun } from '../storage/runInFlight.ts';
 
 export const lab = new LabClient(
   () => new Worker(new URL('../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'tailspin-lab' }),
@@ -18,6 +19,16 @@ export function startLab(): void {
       useUi.getState().setLabError(null);
     },
     (e: Error) => useUi.getState().setLabError(`The simulator could not start: ${e.message}`),
+  );
+  // A page that died during a run cannot say why; the next one can (see runInFlight.ts).
+  watchForInterruptedRun((run) =>
+    useUi.getState().setNotice({
+      kind: 'error',
+      text:
+        `The lab's page stopped during a run of "${run.scenarioId}". The likely cause is memory: a service that keeps ` +
+        'data on every request (a module-level array or cache that only grows) can fill the simulator until the browser ' +
+        'ends the whole page. Your code was saved; look for such data before running it again.',
+    }),
   );
 }
 

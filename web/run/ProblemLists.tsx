@@ -10,20 +10,27 @@ export function CompileErrors({ diagnostics, title = 'Your code does not compile
   return (
     <div className="panel panel-error" role="alert" data-testid={testId}>
       <h3>{title}</h3>
-      <ul className="problem-list">
-        {diagnostics.map((d, i) => (
-          <li key={i}>
-            {d.line ? (
-              <button className="link-button mono" onClick={() => jump(d.line, d.column)}>
-                line {d.line}
-                {d.column ? `:${d.column}` : ''}
-              </button>
-            ) : null}{' '}
-            {d.message}
-          </li>
-        ))}
-      </ul>
+      <DiagnosticList diagnostics={diagnostics} />
     </div>
+  );
+}
+
+/** Problems with their TypeScript lines; a click on a line puts the cursor there. */
+export function DiagnosticList({ diagnostics }: { diagnostics: Diagnostic[] }) {
+  return (
+    <ul className="problem-list">
+      {diagnostics.map((d, i) => (
+        <li key={i}>
+          {d.line ? (
+            <button className="link-button mono" onClick={() => jump(d.line, d.column)}>
+              line {d.line}
+              {d.column ? `:${d.column}` : ''}
+            </button>
+          ) : null}{' '}
+          {d.message}
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -7,7 +7,7 @@ import { runStateOf } from './runState.ts';
 import { RunCharts } from './charts/RunCharts.tsx';
 import { SloChecklist } from './SloChecklist.tsx';
 import { CompareTable } from './CompareTable.tsx';
-import { CompileErrors, ConsoleOutput, HandlerErrors } from './ProblemLists.tsx';
+import { CompileErrors, ConsoleOutput, DiagnosticList, HandlerErrors } from './ProblemLists.tsx';
 
 export function RunPanel({ snapshot, durationMs }: { snapshot: RunSnapshot; durationMs: number }) {
   const state = runStateOf(snapshot);
@@ -62,20 +62,24 @@ function RunStatus({ snapshot, totalMs }: { snapshot: RunSnapshot; totalMs: numb
       return <Verdict snapshot={snapshot} extra="Running the starter with the same seed for comparison…" />;
     case 'done':
       return <Verdict snapshot={snapshot} />;
-    case 'failed':
-      return ctx.diagnostics.length > 0 ? (
-        <CompileErrors diagnostics={ctx.diagnostics} title={ctx.message ?? 'The run failed'} testId="run-message" />
-      ) : (
-        <div className="panel panel-error" role="alert" data-testid="run-message">
-          <h3>The run failed</h3>
+    case 'failed': {
+      const reason = ctx.failureReason;
+      if (ctx.diagnostics.length > 0 && !reason) {
+        return <CompileErrors diagnostics={ctx.diagnostics} title={ctx.message ?? 'The run failed'} testId="run-message" />;
+      }
+      return (
+        <div className="panel panel-error" role="alert" data-testid="run-message" data-reason={reason ?? undefined}>
+          <h3>{FAILURE_TITLES[reason ?? 'none']}</h3>
           <p>{ctx.message}</p>
+          {ctx.diagnostics.length > 0 && <DiagnosticList diagnostics={ctx.diagnostics} />}
         </div>
       );
+    }
     case 'stopped':
     case 'hung':
       return (
         <div className={`panel ${state === 'stopped' ? '' : 'panel-error'}`} role="alert" data-testid="run-message">
-          {state === 'hung' && <h3>Stopped: your code never yielded</h3>}
+          {state === 'hung' && <h3>Stopped: your code stopped answering</h3>}
           <p>{ctx.message}</p>
         </div>
       );
@@ -83,6 +87,13 @@ function RunStatus({ snapshot, totalMs }: { snapshot: RunSnapshot; totalMs: numb
       return null;
   }
 }
+
+const FAILURE_TITLES: Record<NonNullable<RunSnapshot['context']['failureReason']> | 'none', string> = {
+  none: 'The run failed',
+  memory: 'Stopped: your code used too much memory',
+  realm: "Stopped: your code changed JavaScript's built-ins",
+  crash: 'The simulator stopped',
+};
 
 function Progress({ label, fraction }: { label: string; fraction: number }) {
   const pct = Math.max(0, Math.min(100, fraction * 100));

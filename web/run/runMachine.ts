@@ -5,7 +5,7 @@
 import { assign, sendTo, setup } from 'xstate';
 import type { Diagnostic, RunProgress, RunSummary, SeriesBucket } from '../../runner/index.ts';
 import type { LabClient } from '../worker/LabClient.ts';
-import type { RunRequest } from '../worker/protocol.ts';
+import type { FailureReason, RunRequest } from '../worker/protocol.ts';
 import { baselineKey, getBaseline, putBaseline } from './baselineCache.ts';
 import { workerRun } from './workerRunActor.ts';
 
@@ -27,6 +27,8 @@ export interface RunContext extends RunMachineInput {
   diagnostics: Diagnostic[];
   /** Plain words for a failed, stuck or stopped run. */
   message: string | null;
+  /** Set when the lab stopped the run (out of memory, built-ins changed, the worker died). */
+  failureReason: FailureReason | null;
   baselineMessage: string | null;
   compileMs: number | null;
   simulateMs: number | null;
@@ -40,12 +42,14 @@ export type RunEvent =
   | { type: 'run.progress'; progress: RunProgress }
   | { type: 'run.done'; summary: RunSummary; simulateMs: number }
   | { type: 'run.cancelled' }
-  | { type: 'run.failed'; message: string; diagnostics?: Diagnostic[] }
+  | { type: 'run.failed'; message: string; diagnostics?: Diagnostic[]; reason?: FailureReason }
   | { type: 'run.hung' };
 
 const HUNG_MESSAGE =
   'Your code stopped answering: a loop that never yields (such as while (true) {}) kept the ' +
-  'simulated server busy, so the run was stopped after a few seconds. Nothing else was affected; fix the loop and run again.';
+  'simulated server busy, so the run was stopped after a few seconds. Nothing else was affected; fix the loop and run again. ' +
+  'If there is no such loop, look at memory: a service that keeps data on every request (an array or cache that only ' +
+  'grows) can also stop answering, while the browser collects garbage.';
 
 function keyOf(ctx: RunContext): string {
   const r = ctx.request!;
@@ -72,6 +76,7 @@ export const runMachine = setup({
         baseline: null,
         diagnostics: [],
         message: null,
+        failureReason: null,
         baselineMessage: null,
         compileMs: null,
         simulateMs: null,
@@ -116,7 +121,7 @@ export const runMachine = setup({
     }),
     noteFailure: assign(({ event }) => {
       const e = event as Extract<RunEvent, { type: 'run.failed' }>;
-      return { message: e.message, diagnostics: e.diagnostics ?? [] };
+      return { message: e.message, diagnostics: e.diagnostics ?? [], failureReason: e.reason ?? null };
     }),
     noteHung: assign({ message: HUNG_MESSAGE }),
     noteStopped: assign(({ event }) => {
@@ -144,6 +149,7 @@ export const runMachine = setup({
     baselineBuckets: [],
     diagnostics: [],
     message: null,
+    failureReason: null,
     baselineMessage: null,
     compileMs: null,
     simulateMs: null,

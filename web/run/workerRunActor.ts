@@ -35,7 +35,7 @@ export const workerRun = fromCallback<EventObject, { client: LabClient; request:
     },
     onDone: (summary, simulateMs) => ((finished = true), flush(), sendBack({ type: 'run.done', summary, simulateMs })),
     onCancelled: () => ((finished = true), flush(), sendBack({ type: 'run.cancelled' })),
-    onFailed: (message, diagnostics) => ((finished = true), sendBack({ type: 'run.failed', message, diagnostics })),
+    onFailed: (message, diagnostics, reason) => ((finished = true), sendBack({ type: 'run.failed', message, diagnostics, reason })),
     onHung: () => ((finished = true), sendBack({ type: 'run.hung' })),
   });
   receive((e) => {

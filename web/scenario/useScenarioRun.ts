@@ -12,6 +12,7 @@ import { runMachine } from '../run/runMachine.ts';
 import { isBusy, runStateOf, type RunSnapshot } from '../run/runState.ts';
 import { loadHistory, recordRun, type HistoryEntry } from '../storage/history.ts';
 import { updateProgress } from '../storage/progress.ts';
+import { markRunEnded, markRunStarted } from '../storage/runInFlight.ts';
 import { useUi } from '../store/uiStore.ts';
 import { bindRun, noteTiming } from '../testHook.ts';
 import type { RunRequest } from '../worker/protocol.ts';
@@ -57,6 +58,14 @@ export function useScenarioRun(scenarioId: string, starter: string, currentCode:
     });
   }, [actor, scenarioId, currentCode]);
 
+  // While a run is in flight, a mark says so: if the page dies meanwhile, the next load explains.
+  const busy = isBusy(state);
+  useEffect(() => {
+    if (busy) markRunStarted(scenarioId);
+    else markRunEnded();
+  }, [busy, scenarioId]);
+  useEffect(() => markRunEnded, []);
+
   // Compile errors become editor markers, and the editor shows the first one.
   useEffect(() => {
     if (state !== 'compileFailed') return;
@@ -92,5 +101,5 @@ export function useScenarioRun(scenarioId: string, starter: string, currentCode:
     return () => bindRun(null);
   }, [actor, runOrStop]);
 
-  return { snapshot, busy: isBusy(state), history, runOrStop };
+  return { snapshot, busy, history, runOrStop };
 }

@@ -1,11 +1,30 @@
 /**
  * Owns the lab worker: starts it, runs one job at a time, drops messages of stale runs, and
  * replaces the worker when it goes silent mid-run (user code stuck in a loop that never
- * yields) or dies.
+ * yields, or in one huge allocation), dies, or says it can no longer be trusted (out of
+ * memory, built-ins changed).
+ *
+ * Telling a loop from a huge allocation: the worker holds a Web Lock for as long as it lives.
+ * After `terminate()`, Chromium interrupts running JavaScript within 2 s, and the lock is
+ * released; a worker inside one built-in call over a huge array (`new Array(1e9).fill(0)`)
+ * is not interrupted until that call returns, so its lock stays held.
+ *
+ * What no page can survive: a service that keeps allocating on every event until the worker's
+ * heap is full. A dedicated worker shares its page's renderer process, and when a worker's V8
+ * heap runs out (about 4 GB), Chromium ends the whole process, page included; no error event
+ * comes first, and workers have no API that reports their heap size. Either the collector's
+ * pauses silence the worker first, and the watchdog stops it (it cannot tell that from a loop,
+ * so its message names both), or the page dies; for that case the page marks a run in flight
+ * (see storage/runInFlight.ts) so that the next load can say what happened. The learner's
+ * code is saved on every edit.
  */
 import type { Diagnostic, RunProgress, RunSummary, TypeFile } from '../../runner/index.ts';
 import {
+  type FailureReason,
   HEARTBEAT_TIMEOUT_MS,
+  HUGE_ALLOCATION_MESSAGE,
+  MEMORY_MESSAGE,
+  TERMINATE_GRACE_MS,
   type WorkerMilestone,
   SETUP_TIMEOUT_MS,
   type HostMessage,
@@ -25,7 +44,8 @@ export interface RunHandlers {
   onDone(summary: RunSummary, simulateMs: number): void;
   /** Stopped before the simulation began. */
   onCancelled(): void;
-  onFailed(message: string, diagnostics?: Diagnostic[]): void;
+  /** With a `reason`, the lab stopped the run (see FailureReason) and replaced the worker. */
+  onFailed(message: string, diagnostics?: Diagnostic[], reason?: FailureReason): void;
   /** The worker stopped answering and was replaced; the run is lost. */
   onHung(): void;
 }
@@ -51,6 +71,8 @@ interface ActiveRun {
 
 export class LabClient {
   private worker: Worker | null = null;
+  /** The Web Lock the current worker holds while it lives (see above). */
+  private livenessLock: string | null = null;
   private initPromise: Promise<LabInfo> | null = null;
   private resolveInit: ((info: LabInfo) => void) | null = null;
   private rejectInit: ((e: Error) => void) | null = null;
@@ -77,8 +99,14 @@ export class LabClient {
     if (this.initPromise) return this.initPromise;
     const worker = this.createWorker();
     this.worker = worker;
+    this.livenessLock = typeof navigator !== 'undefined' && navigator.locks ? `tailspin-lab-worker-${crypto.randomUUID()}` : null;
     worker.onmessage = (e: MessageEvent<WorkerMessage>) => this.onMessage(worker, e.data);
-    worker.onerror = (e) => this.onWorkerCrash(worker, e.message || 'the lab worker crashed');
+    worker.onerror = (e) => {
+      // Handled here: the page's own console need not report the worker's error again.
+      e.preventDefault();
+      this.onWorkerCrash(worker, e.message);
+    };
+    worker.onmessageerror = () => this.onWorkerCrash(worker, 'a message from the lab worker could not be read');
     this.initPromise = new Promise<LabInfo>((resolve, reject) => {
       this.resolveInit = resolve;
       this.rejectInit = reject;
@@ -86,7 +114,7 @@ export class LabClient {
     this.initPromise.catch(() => {
       this.initPromise = null;
     });
-    this.send({ type: 'init' });
+    this.send({ type: 'init', livenessLock: this.livenessLock ?? undefined });
     if (this.warmRequest) this.send({ type: 'warm', ...this.warmRequest });
     return this.initPromise;
   }
@@ -194,7 +222,12 @@ export class LabClient {
       case 'run.cancelled':
         return this.finish(active, (x) => x.onCancelled());
       case 'run.failed':
-        return this.finish(active, (x) => x.onFailed(msg.message, msg.diagnostics));
+        if (msg.reason) {
+          // The worker cannot be trusted with another run: a fresh one takes over.
+          this.replaceWorker();
+          this.init().catch(() => undefined);
+        }
+        return this.finish(active, (x) => x.onFailed(msg.message, msg.diagnostics, msg.reason));
     }
   }
 
@@ -218,12 +251,33 @@ export class LabClient {
       lastTick = now;
       const limitMs = active?.userCode ? this.heartbeatTimeoutMs : SETUP_TIMEOUT_MS;
       if (active && performance.now() - active.lastHeardAt > limitMs) {
+        this.stopWatchdog();
+        const stopped = this.whenStopped(this.livenessLock);
         this.replaceWorker();
-        this.finish(active, (h) => h.onHung());
         // Warm the replacement now so the next run starts as fast as the first.
         this.init().catch(() => undefined);
+        void stopped.then((obeyed) =>
+          this.finish(active, (h) => (obeyed ? h.onHung() : h.onFailed(HUGE_ALLOCATION_MESSAGE, undefined, 'memory'))),
+        );
       }
     }, WATCHDOG_TICK_MS);
+  }
+
+  /**
+   * Resolves once the worker holding `lock` has stopped (true), or to false when it has not
+   * within TERMINATE_GRACE_MS. Without the lock (no Web Locks here) a worker is taken to obey.
+   */
+  private whenStopped(lock: string | null): Promise<boolean> {
+    if (!lock) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), TERMINATE_GRACE_MS);
+      navigator.locks
+        .request(lock, () => {
+          clearTimeout(timer);
+          resolve(true);
+        })
+        .catch(() => resolve(true));
+    });
   }
 
   private stopWatchdog(): void {
@@ -231,18 +285,30 @@ export class LabClient {
     this.watchdog = null;
   }
 
-  private onWorkerCrash(worker: Worker, message: string): void {
+  /**
+   * The worker reported an error it did not handle, or died saying why. A worker that ran out
+   * of memory says so (in engines that end only the worker); anything else is a lab bug.
+   */
+  private onWorkerCrash(worker: Worker, detail: string): void {
     if (worker !== this.worker) return;
-    this.rejectInit?.(new Error(message));
+    const memory = /memory/i.test(detail);
+    const message = memory
+      ? MEMORY_MESSAGE
+      : `The simulator stopped unexpectedly${detail ? ` (${detail})` : ''}. Your code is kept; run again to start a fresh one.`;
+    this.rejectInit?.(new Error(detail || 'the lab worker failed to start'));
     this.replaceWorker();
     const active = this.active;
-    if (active) this.finish(active, (h) => h.onFailed(message));
+    if (active) {
+      this.finish(active, (h) => h.onFailed(message, undefined, memory ? 'memory' : 'crash'));
+      this.init().catch(() => undefined);
+    }
   }
 
   /** Kills the worker; the next `init()` (done by the next run) starts a fresh one. */
   private replaceWorker(): void {
     this.worker?.terminate();
     this.worker = null;
+    this.livenessLock = null;
     this.warmed = false;
     this.initPromise = null;
     this.resolveInit = null;

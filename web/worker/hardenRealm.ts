@@ -1,8 +1,14 @@
 /**
- * Narrows what the worker's own global scope offers, before any user code runs. The runner
- * gives user code simulated globals by name, but the real worker scope is still reachable
- * (`self`, `globalThis`'s prototype), so here: no connection leaves this origin, and only the
- * lab (not user code) can post messages to the page.
+ * Narrows what the worker's own global scope offers, before any user code runs: defence in
+ * depth behind the compartment. The service is evaluated in an SES compartment whose global
+ * holds only the simulated globals (see runner/sandbox/evaluate.ts), so it never sees this
+ * scope; should anything ever hand it over, this scope still has no way out: no connection
+ * leaves this origin, nothing persists or talks to other pages, and only the lab (not user
+ * code) can post messages to the page.
+ *
+ * `lockdown()` (run by the runner before the first service) freezes the intrinsics but not
+ * this global object, so what is set here stays in place, and `withWorkerConstructor` keeps
+ * working after it.
  */
 
 type Post = (message: unknown) => void;
@@ -14,21 +20,26 @@ export interface HardenedRealm {
    * Runs `start` with the realm's `Worker` back in place, for the lab's own nested worker (the
    * compiler's, started once the lab is idle). `start` must create its worker synchronously:
    * no user code can run before `Worker` is removed again. The lab calls it at most once, when
-   * esbuild starts, which is always before any code but the build's own precompiled starters
-   * and solutions has run (any other code needs esbuild to compile it), so no earlier user
-   * code can have tampered with what esbuild uses to make its worker.
+   * esbuild starts.
    */
   withWorkerConstructor<T>(start: () => T): T;
+  /**
+   * Holds the Web Lock `name` for as long as this worker lives: the page learns from the lock's
+   * release when a terminated worker has really stopped. False when the realm has no locks.
+   */
+  holdUntilTerminated(name: string): boolean;
 }
 
 /**
  * Ways out of the sandbox that neither the compiler nor the database use: network
  * connections, nested workers (which would get a fresh, unnarrowed scope), channels to other
- * pages, and the origin's persistent storage.
+ * pages, the origin's persistent storage, fonts (a `FontFace` fetches its URL), and this
+ * worker's own end (`close()` would look like a crash).
  */
 const REMOVED_GLOBALS = [
   'XMLHttpRequest',
   'WebSocket',
+  'WebSocketStream',
   'EventSource',
   'WebTransport',
   'Worker',
@@ -36,13 +47,24 @@ const REMOVED_GLOBALS = [
   'BroadcastChannel',
   'indexedDB',
   'caches',
+  'FontFace',
+  'fonts',
+  'importScripts',
+  'close',
 ] as const;
+
+/**
+ * The same on `navigator`: the origin private file system (`storage.getDirectory()`), locks
+ * shared with every page of the origin (a channel between them), and devices and the GPU.
+ */
+const REMOVED_NAVIGATOR = ['storage', 'locks', 'permissions', 'usb', 'serial', 'hid', 'gpu'] as const;
 
 export function hardenRealm(): HardenedRealm {
   const scope = self as unknown as Record<string, unknown> & typeof globalThis;
   const post: Post = scope.postMessage.bind(scope) as Post;
   const RealWorker = scope.Worker;
   const origin = scope.location.origin;
+  const locks = scope.navigator.locks as LockManager | undefined;
 
   // Same-origin fetches stay: the compiler and the database load their wasm with them.
   const realFetch = scope.fetch.bind(scope);
@@ -56,6 +78,7 @@ export function hardenRealm(): HardenedRealm {
   define(scope, 'postMessage', () => {
     throw new TypeError('postMessage is not available to the service.');
   });
+  for (const name of REMOVED_NAVIGATOR) define(scope.navigator, name, undefined);
 
   // Shadow accessor globals with plain data properties of the same value, so code that builds
   // a scope object on top of this one (`Object.create(globalThis)`) can assign over them;
@@ -72,6 +95,11 @@ export function hardenRealm(): HardenedRealm {
       } finally {
         define(scope, 'Worker', undefined);
       }
+    },
+    holdUntilTerminated(name) {
+      if (!locks) return false;
+      locks.request(name, () => new Promise<never>(() => undefined)).catch(() => undefined);
+      return true;
     },
   };
 }

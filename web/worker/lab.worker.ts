@@ -1,7 +1,9 @@
 /**
  * The lab's worker: compiles and simulates user code off the page's main thread. The page
  * terminates it when heartbeats stop (a loop that never yields), so nothing here needs to
- * guard against that.
+ * guard against that. The service runs in the runner's sealed compartment; this worker keeps
+ * nothing the service can reach from one run to the next, and checks after every run that the
+ * realm's built-ins are as it found them (see realmIntegrity.ts).
  */
 import type * as Esbuild from 'esbuild-wasm';
 import wasmURL from 'esbuild-wasm/esbuild.wasm?url';
@@ -19,13 +21,30 @@ import {
 } from '../../runner/index.ts';
 import { librarySourcesFor } from './librarySources.ts';
 import { describeScenario, scenarioDefinitions } from './scenarioModules.ts';
-import { HEARTBEAT_INTERVAL_MS, type HostMessage, type RunRequest, type WorkerMessage, type WorkerMilestone } from './protocol.ts';
+import {
+  HEARTBEAT_INTERVAL_MS,
+  MEMORY_MESSAGE,
+  type HostMessage,
+  type RunRequest,
+  type WorkerMessage,
+  type WorkerMilestone,
+} from './protocol.ts';
 import { hardenRealm } from './hardenRealm.ts';
+import { freezeData, watchRealm } from './realmIntegrity.ts';
 import { installDatabaseSnapshots } from './databaseSnapshot.ts';
 import { WARM_UP_CODE } from './warmUp.ts';
 
+// Before anything else: what the realm's built-ins are before any service has run.
+const realmChanges = watchRealm();
+// What every run of a scenario is judged by, kept for the worker's life: frozen.
+for (const def of scenarioDefinitions.values()) freezeData(def);
 const startDatabaseDownloads = installDatabaseSnapshots();
 const realm = hardenRealm();
+// A policy violation here is a console error the page's tests can see (a worker's own
+// violations reach no console of the page's).
+self.addEventListener('securitypolicyviolation', (e) =>
+  console.error(`Content-Security-Policy violation in the lab worker: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'}`),
+);
 const post = (m: WorkerMessage) => realm.post(m);
 const milestone = (name: WorkerMilestone) => post({ type: 'milestone', name, epochMs: performance.timeOrigin + performance.now() });
 milestone('workerStartedMs');
@@ -69,7 +88,7 @@ function precompiledFor(scenarioId: string): Promise<Map<string, CompileResult>>
     // An own key only: a route like #/s/constructor names no scenario.
     const load = Object.hasOwn(precompiled, scenarioId) ? precompiled[scenarioId] : async () => [];
     loading = load().then(
-      (entries) => new Map(entries.map((e) => [e.source, e.result])),
+      (entries) => new Map(entries.map((e) => [e.source, freezeData(e.result)])),
       () => {
         precompiledByScenario.delete(scenarioId); // tried again next time; esbuild meanwhile
         return new Map<string, CompileResult>();
@@ -81,7 +100,7 @@ function precompiledFor(scenarioId: string): Promise<Map<string, CompileResult>>
 }
 
 function compilerFor(scenarioId: string): Compiler {
-  return async (code) => (await precompiledFor(scenarioId)).get(code) ?? esbuildCompiler(code);
+  return async (code) => (await precompiledFor(scenarioId)).get(code) ?? freezeData(await esbuildCompiler(code));
 }
 
 interface Job {
@@ -163,6 +182,7 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
   const msg = e.data;
   switch (msg.type) {
     case 'init':
+      if (msg.livenessLock) realm.holdUntilTerminated(msg.livenessLock);
       post({
         type: 'init.done',
         scenarios: [...scenarioDefinitions].map(([id, def]) => describeScenario(id, def)),
@@ -176,6 +196,10 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
       warmUp(msg.scenarioId);
       break;
     case 'run': {
+      if (realmTampered) {
+        post({ type: 'run.failed', runId: msg.runId, message: REALM_MESSAGE, reason: 'realm' });
+        break;
+      }
       const job: Job = { runId: msg.runId, stopRequested: false, userCode: false, lastBeatMs: 0, heartbeat: 0 as never };
       job.heartbeat = setInterval(() => beat(job), HEARTBEAT_INTERVAL_MS);
       jobs.set(msg.runId, job);
@@ -242,18 +266,47 @@ async function simulate(job: Job, req: RunRequest, compiled: Promise<Compiler | 
         if (first || performance.now() - job.lastBeatMs >= HEARTBEAT_INTERVAL_MS) beat(job);
       },
     });
-    post({ type: 'run.done', runId, summary, simulateMs: performance.now() - t0 });
+    if (checkRealm(runId)) post({ type: 'run.done', runId, summary, simulateMs: performance.now() - t0 });
   } catch (e) {
-    reportFailure(runId, e);
+    if (checkRealm(runId)) reportFailure(runId, e);
   } finally {
     clearInterval(job.heartbeat);
     jobs.delete(runId);
   }
 }
 
+/** Set once a service changed the realm's built-ins: this worker runs nothing more. */
+let realmTampered = false;
+
+const REALM_MESSAGE =
+  "The service changed JavaScript's built-in objects, which the lab measures with, so this run " +
+  'does not count. Your code is kept; the next run starts in a fresh simulator.';
+
+/**
+ * After a run: true when the realm is as the worker found it. Otherwise the run is reported as
+ * void (its numbers may be forged) and false returned; the page replaces this worker.
+ */
+function checkRealm(runId: number): boolean {
+  const changed = realmChanges();
+  if (changed.length === 0) return true;
+  realmTampered = true;
+  console.error('the service changed built-ins:', changed.join(', '));
+  post({ type: 'run.failed', runId, message: `${REALM_MESSAGE} Changed: ${changed.slice(0, 5).join(', ')}.`, reason: 'realm' });
+  return false;
+}
+
+/**
+ * The errors V8 throws when an allocation cannot be made (`new Float64Array(5e8)`, an array or
+ * string past its maximum length), and the words other engines use.
+ */
+const OUT_OF_MEMORY = /Array buffer allocation failed|Invalid (typed )?array length|Invalid string length|out of memory|could not allocate memory/i;
+
 function reportFailure(runId: number, e: unknown): void {
   if (e instanceof CompileFailed) {
     post({ type: 'compile.failed', runId, diagnostics: e.diagnostics });
+  } else if (OUT_OF_MEMORY.test(e instanceof Error ? e.message : String(e))) {
+    // The diagnostics say where: the service's line, when the allocation was in its code.
+    post({ type: 'run.failed', runId, message: MEMORY_MESSAGE, diagnostics: e instanceof BadInput ? e.diagnostics : undefined, reason: 'memory' });
   } else if (e instanceof BadInput) {
     post({ type: 'run.failed', runId, message: badInputMessage(e), diagnostics: e.diagnostics });
   } else {

@@ -26,7 +26,11 @@ export interface RunRequest {
 // --- page -> worker --------------------------------------------------------------------------
 
 export type HostMessage =
-  | { type: 'init' }
+  /**
+   * `livenessLock`: a Web Lock the worker holds for as long as it lives, so the page can tell
+   * whether a worker it terminated has stopped (see LabClient).
+   */
+  | { type: 'init'; livenessLock?: string }
   /**
    * Pay one-time costs now (the page says when: after the editor loads): the compiler's
    * first build, and the database's creation when this scenario has one.
@@ -66,15 +70,52 @@ export type WorkerMessage =
   | { type: 'run.done'; runId: number; summary: RunSummary; simulateMs: number }
   /** Stopped while it waited for its turn: nothing ran, so there are no numbers. */
   | { type: 'run.cancelled'; runId: number }
-  /** The run could not happen: bad input (a route the service lacks, a load-time throw) or a lab bug. */
-  | { type: 'run.failed'; runId: number; message: string; diagnostics?: Diagnostic[] };
+  /**
+   * The run could not happen: bad input (a route the service lacks, a load-time throw) or a lab
+   * bug. With a `reason`, the worker cannot be trusted with another run and the page replaces it.
+   */
+  | { type: 'run.failed'; runId: number; message: string; diagnostics?: Diagnostic[]; reason?: FailureReason };
+
+/**
+ * Why a run was stopped by the lab rather than failing on its own: `memory`, the service ran
+ * out of memory (an allocation failed, or the worker was stuck in one huge allocation); `realm`,
+ * the service changed the realm's built-ins, so nothing measured in it can be trusted; `crash`,
+ * the worker died.
+ */
+export type FailureReason = 'memory' | 'realm' | 'crash';
+
+/** Shown when a run was stopped for memory. */
+export const MEMORY_MESSAGE =
+  'The service used more memory than the lab allows and was stopped. Look for one huge allocation ' +
+  '(an array or buffer sized by a very large number) or data kept on every request (a module-level ' +
+  'array or cache that only grows). Your code is kept; the next run starts in a fresh simulator.';
+
+/**
+ * Shown when a terminated worker did not stop: it was inside one built-in call working through a
+ * huge amount of memory, which no termination interrupts (`new Array(1e9).fill(0)`).
+ */
+export const HUGE_ALLOCATION_MESSAGE =
+  'The service spent seconds inside one built-in call on a huge amount of memory (such as ' +
+  'new Array(1e9).fill(0)) and was stopped. Look for an array or buffer sized by a very large ' +
+  'number. Your code is kept; the next run starts in a fresh simulator.';
+
+/**
+ * How long a terminated worker may take to stop before it is taken to be stuck in one huge
+ * built-in call. Chromium interrupts running JavaScript 2 s after `terminate()`; a loop in the
+ * service's own code stops then.
+ */
+export const TERMINATE_GRACE_MS = 4000;
 
 export type WorkerMilestone = 'workerStartedMs' | 'compilerWarmMs' | 'databaseReadyMs';
 
 export type RunMessage = Extract<WorkerMessage, { runId: number }>;
 
-/** How long a worker running user code may stay silent before the page declares it stuck. */
-export const HEARTBEAT_TIMEOUT_MS = 3000;
+/**
+ * How long a worker running user code may stay silent before the page declares it stuck: the
+ * CLI's watchdog too. On a two-core machine busy with other work, 3 s once stopped a service
+ * that was only slow.
+ */
+export const HEARTBEAT_TIMEOUT_MS = 5000;
 /**
  * The same before user code runs: starting the compiler and creating the database are long
  * wasm calls that still let heartbeats through (measured gaps under 0.5 s), so this only
