@@ -144,13 +144,17 @@ interface CatalogueRow {
  * that needs it. Exact: only the setup writes products (checkout writes orders and their
  * lines, never a product), so the table read once is the table at every instant of the run.
  */
-const catalogues = new WeakMap<CheckDb, Promise<Map<number, CatalogueRow>>>();
+const catalogues = new WeakMap<CheckDb, Map<number, CatalogueRow> | Promise<Map<number, CatalogueRow>>>();
 
-function catalogueOf(db: CheckDb): Promise<Map<number, CatalogueRow>> {
+/** The table, or (before it is first read) a promise of it: once read, checks need no await. */
+function catalogueOf(db: CheckDb): Map<number, CatalogueRow> | Promise<Map<number, CatalogueRow>> {
   let table = catalogues.get(db);
   if (!table) {
-    table = db.query<CatalogueRow>('SELECT id, sku, name, price_cents, active FROM products')
-      .then(({ rows }) => new Map(rows.map((r) => [r.id, r])));
+    table = db.query<CatalogueRow>('SELECT id, sku, name, price_cents, active FROM products').then(({ rows }) => {
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      catalogues.set(db, byId);
+      return byId;
+    });
     catalogues.set(db, table);
   }
   return table;
@@ -213,11 +217,16 @@ interface OrderLineAsStored {
 }
 
 /** The product page shows the catalogue as the database has it. */
-async function verifyProductPage(ex: Exchange, db: CheckDb): Promise<string | undefined> {
+function verifyProductPage(ex: Exchange, db: CheckDb): Promise<string | undefined> | string | undefined {
   if (ex.status !== 200) return undefined;
+  const catalogue = catalogueOf(db);
+  return catalogue instanceof Map ? compareProductPage(ex, catalogue) : catalogue.then((c) => compareProductPage(ex, c));
+}
+
+function compareProductPage(ex: Exchange, catalogue: Map<number, CatalogueRow>): string | undefined {
   const id = Number(ex.request.path.split('/').pop());
   const body = ex.body as { id?: unknown; sku?: unknown; name?: unknown; priceCents?: unknown; available?: unknown };
-  const p = (await catalogueOf(db)).get(id);
+  const p = catalogue.get(id);
   if (!p) return `product ${id} does not exist but was answered 200`;
   if (body?.id !== id || body.sku !== p.sku || body.name !== p.name || body.priceCents !== p.price_cents || body.available !== p.active) {
     return `expected ${JSON.stringify({ id, sku: p.sku, name: p.name, priceCents: p.price_cents, available: p.active })}, got ${JSON.stringify(ex.body)}`;
