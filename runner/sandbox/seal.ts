@@ -41,7 +41,3 @@ export function sealRealm(): void {
   if (!Object.isFrozen(Array.prototype)) lockdown(LOCKDOWN_OPTIONS);
   sealed = true;
 }
-
-export function isRealmSealed(): boolean {
-  return sealed;
-}
