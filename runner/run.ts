@@ -13,6 +13,7 @@ import { HttpServer, DEFAULT_REQUEST_OVERHEAD_MS } from './runtime/http-server.t
 import { loadService, type LoadedService } from './sandbox/load-service.ts';
 import { openDatabase } from './runtime/db/shared-database.ts';
 import { FunctionalChecks } from './slo/functional-checks.ts';
+import { DownstreamService } from './runtime/downstream.ts';
 import { buildSummary } from './summary.ts';
 import { createYield } from './sim/yield-to-host.ts';
 import { createPrng } from './sim/prng.ts';
@@ -47,7 +48,8 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   const { platform: p, errors } = createWorld(opts.seed);
   opts.onHeartbeat?.(); // user code runs from here on: a host's watchdog may arm now
   const server = new HttpServer(p, def.platform.requestOverheadMs ?? DEFAULT_REQUEST_OVERHEAD_MS);
-  const service = await loadService({ p, def, db, server, errors, compiled, librarySources: opts.librarySources });
+  const downstreams = (def.platform.downstreams ?? []).map((d) => new DownstreamService(d, p.kernel, p.rng));
+  const service = await loadService({ p, def, db, server, downstreams, errors, compiled, librarySources: opts.librarySources });
 
   const missing = [...new Set(def.load.mix.map((m) => m.route))].filter((r) => !server.hasRoute(r));
   if (missing.length) {
@@ -58,7 +60,7 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   }
 
   const collector = new Collector(p.counters, def.load.mix.map((m) => m.route));
-  const checks = new FunctionalChecks(def.checks ?? [], db, p.kernel);
+  const checks = new FunctionalChecks(def, db, downstreams, p.kernel);
   const client = new LoadClient(p.kernel, def.load, loadScale, createPrng(opts.seed, 'load'), server, {
     arrive: (l) => collector.arrive(l.route, l.scheduledMs),
     finish: (l, endMs, outcome, reply) => {
@@ -116,7 +118,7 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   return buildSummary({
     def, provenance: runProvenance(opts.code, opts.scenarioSource), seed: opts.seed, loadScale, status: status.status, statusReason: status.reason,
     windowMs, collector, counters: p.counters, errors, console: service.console.output(),
-    checks: [...checks.results(), ...platformChecks(errors, service, Boolean(db))], leakedClients: service.leakedClients(), downstreams: service.downstreams,
+    checks: [...checks.results(), ...await checks.audit(), ...platformChecks(errors, service, Boolean(db))], leakedClients: service.leakedClients(), downstreams: service.downstreams,
   });
 }
 

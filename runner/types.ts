@@ -52,6 +52,31 @@ export interface DownstreamSpec {
   connectMs?: number;
   /** Produces the answer; runs in the simulator (not user code), deterministic given rng. */
   respond?: (req: DownstreamRequest, rng: Prng, nowMs: number) => DownstreamResponse;
+  /**
+   * Honour idempotency keys, as Stripe does: a request whose key was seen gets the first
+   * answer again (a 409 while the first is still being served, a 400 if its body differs)
+   * and no work is done twice. Without it a retried request is simply done again.
+   */
+  idempotency?: IdempotencySpec;
+}
+
+export interface IdempotencySpec {
+  /** The request header that carries the key, e.g. `idempotency-key`. */
+  header: string;
+  /** How long an answered key is remembered (Stripe: 24 h). Default: the whole run. */
+  ttlMs?: number;
+}
+
+/**
+ * One piece of work a downstream service really did: the request it served and what its
+ * `respond` answered, at the instant it answered. Injected fault answers, refused and
+ * rejected connections and idempotent replays did no work and are not in the ledger.
+ */
+export interface LedgerEntry {
+  req: DownstreamRequest;
+  status: number;
+  body: unknown;
+  atMs: number;
 }
 
 export interface DatabaseSpec {
@@ -135,9 +160,14 @@ export interface Exchange {
   endMs: number;
 }
 
-/** Read-only access to the scenario's database for functional checks. */
+/**
+ * What checks may consult: the scenario's database (read only) and the ledgers of its
+ * downstream services, the ground truth of what the service really did.
+ */
 export interface CheckDb {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  /** Work the downstream at `host` has done so far, in the order it was done. */
+  ledger(host: string): readonly LedgerEntry[];
 }
 
 export interface FunctionalCheck {
@@ -149,6 +179,13 @@ export interface FunctionalCheck {
    * share one exchange: read it, never change it.
    */
   verify: (ex: Exchange, db: CheckDb) => Promise<string | undefined> | string | undefined;
+}
+
+/** A check of the whole run, made after it ends: e.g. no card charged twice. */
+export interface Audit {
+  name: string;
+  /** The problems found, each naming what it is about; none when all is well. */
+  verify: (db: CheckDb) => Promise<string[]> | string[];
 }
 
 export interface SloSpec {
@@ -166,6 +203,8 @@ export interface ScenarioDefinition {
   load: LoadSpec;
   slos: SloSpec[];
   checks?: FunctionalCheck[];
+  /** Checks of the run as a whole, once it has ended: what no single response shows. */
+  audits?: Audit[];
   /** Virtual-time guard beyond durationMs for in-flight work to finish. */
   drainMs?: number;
 }

@@ -11,6 +11,14 @@ import { parseScenarioReadme, ReadmeError, type ScenarioReadme } from '../catalo
 
 export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
+/**
+ * alt: another correct fix, must pass. wrong: a tempting fix that would not work in
+ * production, must miss an SLO or check. cheat: answers without doing the work, must fail a
+ * functional check that names the request.
+ */
+export type FixKind = 'alt' | 'wrong' | 'cheat';
+const FIX_FILE = /^(alt|wrong|cheat)-.*\.ts$/;
+
 export interface ScenarioFolder {
   dir: string;
   id: string;
@@ -18,8 +26,8 @@ export interface ScenarioFolder {
   readme: ScenarioReadme;
   starter: string;
   solution: string | undefined;
-  /** fixes/alt-*.ts and fixes/wrong-*.ts by file name. */
-  fixes: { name: string; kind: 'alt' | 'wrong'; code: string }[];
+  /** fixes/alt-*.ts, fixes/wrong-*.ts and fixes/cheat-*.ts, their kind from the file name. */
+  fixes: { name: string; kind: FixKind; code: string }[];
 }
 
 export class ScenarioNotFound extends Error {}
@@ -62,9 +70,9 @@ export async function loadScenarioFolder(idOrPath: string): Promise<ScenarioFold
   const fixesDir = join(dir, 'fixes');
   const fixes = existsSync(fixesDir)
     ? readdirSync(fixesDir)
-        .filter((f) => /^(alt|wrong)-.*\.ts$/.test(f))
+        .filter((f) => FIX_FILE.test(f))
         .sort()
-        .map((f) => ({ name: f, kind: f.startsWith('alt-') ? ('alt' as const) : ('wrong' as const), code: readFileSync(join(fixesDir, f), 'utf8') }))
+        .map((f) => ({ name: f, kind: FIX_FILE.exec(f)![1] as FixKind, code: readFileSync(join(fixesDir, f), 'utf8') }))
     : [];
   return {
     dir,

@@ -13,8 +13,14 @@
  * normal service time) is its status; an outage refuses every connection that arrives inside
  * its window, at once, while requests accepted before it still finish (the listener is down,
  * the work in hand drains).
+ *
+ * Ground truth: the ledger lists each piece of work `respond` did, so checks can tell a real
+ * charge or quote from an invented one. With `idempotency`, a key seen before is answered
+ * from the key store, at once and with no work, like Stripe: the first answer again, 409
+ * while the first is still in hand, 400 if the body differs; a request the gateway itself
+ * failed (fault windows, a full queue) stores nothing, so it can be retried.
  */
-import type { DownstreamRequest, DownstreamResponse, DownstreamSpec, FaultWindow } from '../types.ts';
+import type { DownstreamRequest, DownstreamResponse, DownstreamSpec, FaultWindow, LedgerEntry } from '../types.ts';
 import type { Kernel } from '../sim/kernel.ts';
 import type { Prng } from '../sim/prng.ts';
 import { sample } from '../sim/distributions.ts';
@@ -52,6 +58,8 @@ export interface DownstreamStats {
   refused: number;
   /** Answered 503 at once: every server busy and the queue full. */
   rejected: number;
+  /** Answered from the idempotency key store, with no work done. */
+  replayed: number;
   /** Taken into service or into the queue. */
   accepted: number;
   /** Of accepted, those that found every server busy and waited (Erlang C's P(wait)). */
@@ -85,6 +93,18 @@ interface Waiting {
   enteredMs: number;
   onReply: ReplyFn;
   startedMs: number;
+  /** The idempotency key it holds, if any. */
+  keyName: string | undefined;
+}
+
+/** What the key store knows of one idempotency key. */
+interface StoredKey {
+  /** The request body that first used it, as JSON. */
+  bodyJson: string;
+  /** Its answer, once there is one. */
+  reply: DownstreamResponse | undefined;
+  /** When the key is forgotten (set when answered). */
+  expiresMs: number;
 }
 
 export class DownstreamService {
@@ -100,9 +120,11 @@ export class DownstreamService {
   private readonly respondRng: Prng;
   private readonly queue = new Fifo<Waiting>();
   private readonly observedFromMs: number;
+  private readonly ledger: LedgerEntry[] = [];
+  private readonly keys = new Map<string, StoredKey>();
   private lastMs: number;
   private tally = {
-    received: 0, refused: 0, rejected: 0, accepted: 0, waited: 0, completed: 0, faultErrors: 0,
+    received: 0, refused: 0, rejected: 0, replayed: 0, accepted: 0, waited: 0, completed: 0, faultErrors: 0,
     inService: 0, timeInSystemTotalMs: 0, busyServerAreaMs: 0, inSystemAreaMs: 0, queuedAreaMs: 0,
   };
 
@@ -124,6 +146,9 @@ export class DownstreamService {
     this.connectMs = spec.connectMs ?? DOWNSTREAM_CONNECT_MS_DEFAULT;
     if (!(this.rttMs >= 0) || !(this.connectMs >= 0)) {
       throw new RangeError(`downstream ${host}: rttMs and connectMs must be >= 0`);
+    }
+    if (spec.idempotency && !(spec.idempotency.header && (spec.idempotency.ttlMs ?? 1) > 0)) {
+      throw new RangeError(`downstream ${host}: idempotency needs a header name and a ttlMs > 0`);
     }
     this.faults = spec.faults ?? [];
     for (const f of this.faults) {
@@ -161,6 +186,11 @@ export class DownstreamService {
     });
   }
 
+  /** The work done so far, in the order it was done (see LedgerEntry). */
+  work(): readonly LedgerEntry[] {
+    return this.ledger;
+  }
+
   get inService(): number {
     return this.tally.inService;
   }
@@ -191,19 +221,50 @@ export class DownstreamService {
   private enter(req: DownstreamRequest, onReply: ReplyFn): void {
     const now = this.kernel.nowMs;
     this.advance(now);
-    if (this.tally.inService < this.spec.concurrency) {
-      this.tally.accepted++;
-      this.start({ req, enteredMs: now, onReply, startedMs: now });
-      return;
+    const keyName = this.spec.idempotency ? req.headers[this.spec.idempotency.header.toLowerCase()] : undefined;
+    if (keyName !== undefined) {
+      const seen = this.storedKey(keyName, now);
+      if (seen) {
+        onReply(this.replay(seen, req), now);
+        return;
+      }
     }
-    if (this.queued >= this.queueLimit) {
+    if (this.tally.inService >= this.spec.concurrency && this.queued >= this.queueLimit) {
       this.tally.rejected++;
       onReply({ status: 503, body: { error: 'Service Unavailable', reason: 'queue full' } }, now);
       return;
     }
+    if (keyName !== undefined) this.keys.set(keyName, { bodyJson: JSON.stringify(req.body) ?? '', reply: undefined, expiresMs: Infinity });
     this.tally.accepted++;
+    const w: Waiting = { req, enteredMs: now, onReply, startedMs: now, keyName };
+    if (this.tally.inService < this.spec.concurrency) {
+      this.start(w);
+      return;
+    }
     this.tally.waited++;
-    this.queue.push({ req, enteredMs: now, onReply, startedMs: now });
+    this.queue.push(w);
+  }
+
+  /** A live entry for `keyName`, forgetting it if it has expired. */
+  private storedKey(keyName: string, now: number): StoredKey | undefined {
+    const seen = this.keys.get(keyName);
+    if (seen && seen.expiresMs <= now) {
+      this.keys.delete(keyName);
+      return undefined;
+    }
+    return seen;
+  }
+
+  /** The key store's answer to a request whose key it has seen: no work is done. */
+  private replay(seen: StoredKey, req: DownstreamRequest): DownstreamResponse {
+    this.tally.replayed++;
+    if (seen.bodyJson !== (JSON.stringify(req.body) ?? '')) {
+      return { status: 400, body: { error: { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.' } } };
+    }
+    if (!seen.reply) {
+      return { status: 409, body: { error: { type: 'idempotency_error', code: 'idempotency_key_in_use', message: 'There is currently another in-progress request using this Idempotent Key.' } } };
+    }
+    return { ...seen.reply, headers: { ...seen.reply.headers, 'idempotent-replayed': 'true' } };
   }
 
   private start(w: Waiting): void {
@@ -232,8 +293,16 @@ export class DownstreamService {
     if (failed) {
       this.tally.faultErrors++;
       reply = { status: failStatus, body: { error: 'injected fault' } };
+      // The gateway failed, not the work: the key is free for a retry.
+      if (w.keyName !== undefined) this.keys.delete(w.keyName);
     } else {
       reply = this.spec.respond?.(w.req, this.respondRng, now) ?? { status: 200, body: { ok: true } };
+      this.ledger.push({ req: w.req, status: reply.status, body: reply.body, atMs: now });
+      const key = w.keyName === undefined ? undefined : this.keys.get(w.keyName);
+      if (key) {
+        key.reply = reply;
+        key.expiresMs = now + (this.spec.idempotency?.ttlMs ?? Infinity);
+      }
     }
     w.onReply(reply, now, { enteredMs: w.enteredMs, startedMs: w.startedMs });
   }

@@ -12,7 +12,6 @@ import { ThreadPool } from '../runtime/thread-pool.ts';
 import { createCrypto } from '../runtime/crypto.ts';
 import { createUtil } from '../runtime/util.ts';
 import { Buffer } from '../runtime/buffer.ts';
-import { DownstreamService } from '../runtime/downstream.ts';
 import { createFetch } from '../runtime/fetch.ts';
 import { createRedis } from '../runtime/cache.ts';
 import { createPgModule } from '../runtime/pg/pg-module.ts';
@@ -60,7 +59,7 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
   const crypto = createCrypto(p, threadPool);
   const util = createUtil(p, { customPromisify: new Map<unknown, unknown>([[timers.setTimeout, timers.promises.setTimeout], [timers.setImmediate, timers.promises.setImmediate]]) });
   const capture = new ConsoleCapture(p.loop, (args) => util.format(...args));
-  const services = (spec.downstreams ?? []).map((d) => new DownstreamService(d, p.kernel, p.rng));
+  const services = input.downstreams;
   const http = createFetch(p, services, abort, {
     onUnknownHost: (host) => input.errors.record(new Error(`fetch to unknown host ${host}: this lab's network has only ${services.map((s) => s.host).join(', ') || 'no other services'}`), contextRoute(p.jobs.context)),
   });

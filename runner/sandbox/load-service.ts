@@ -8,6 +8,7 @@ import type { CompileResult, Diagnostic, ScenarioDefinition } from '../types.ts'
 import type { Platform } from '../runtime/platform.ts';
 import type { Database } from '../runtime/db/database.ts';
 import type { HttpServer } from '../runtime/http-server.ts';
+import type { DownstreamService } from '../runtime/downstream.ts';
 import type { ErrorLog } from '../world.ts';
 import { describe } from '../world.ts';
 import { BadInput } from '../errors.ts';
@@ -29,6 +30,8 @@ export interface LoadServiceInput {
   def: ScenarioDefinition;
   db: Database | undefined;
   server: HttpServer;
+  /** The other services on the network, shared by every instance of the service. */
+  downstreams: DownstreamService[];
   errors: ErrorLog;
   compiled: Extract<CompileResult, { ok: true }>;
   librarySources: Record<string, string>;

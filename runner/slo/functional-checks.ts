@@ -3,10 +3,14 @@
  * at the virtual instant the response arrived, so a service that skips the work (canned,
  * empty or stale data) fails even when it is fast. Every response, not a sample: a service
  * can count its requests, and would do the real work only for the ones a sample looks at.
+ * Checks also see the downstream services' ledgers, the work they really did, so an answer
+ * the service invented (a charge id, a price) fails even when it looks right; audits look at
+ * the run as a whole once it has ended (a card charged twice).
  */
-import type { CheckResult, Exchange, FunctionalCheck, CheckDb } from '../types.ts';
+import type { Audit, CheckResult, Exchange, FunctionalCheck, CheckDb, ScenarioDefinition } from '../types.ts';
 import type { Kernel } from '../sim/kernel.ts';
 import type { Database } from '../runtime/db/database.ts';
+import type { DownstreamService } from '../runtime/downstream.ts';
 import type { ServerReply } from '../runtime/http-server.ts';
 import type { LogicalRequest } from '../load/load-client.ts';
 
@@ -22,16 +26,24 @@ interface Tally {
 
 export class FunctionalChecks {
   private readonly tallies: Tally[];
+  private readonly audits: readonly Audit[];
   private readonly checkDb: CheckDb;
 
-  constructor(checks: FunctionalCheck[], db: Database | undefined, private readonly kernel: Kernel) {
-    this.tallies = checks.map((check) => ({ check, checked: 0, failed: 0, problems: [] }));
+  constructor(def: ScenarioDefinition, db: Database | undefined, downstreams: readonly DownstreamService[], private readonly kernel: Kernel) {
+    this.tallies = (def.checks ?? []).map((check) => ({ check, checked: 0, failed: 0, problems: [] }));
+    this.audits = def.audits ?? [];
+    const byHost = new Map(downstreams.map((d) => [d.host, d]));
     this.checkDb = {
       query: async <T,>(sql: string, params: unknown[] = []) => {
         if (!db) throw new Error('this scenario has no database');
         const out = await db.execute(sql, params);
         if (!out.ok) throw new Error(`check query failed: ${out.error.message}`);
         return { rows: out.rows as T[] };
+      },
+      ledger: (host) => {
+        const d = byHost.get(host);
+        if (!d) throw new Error(`this scenario has no downstream ${host}`);
+        return d.work();
       },
     };
   }
@@ -73,6 +85,23 @@ export class FunctionalChecks {
     if (!problem) return;
     t.failed++;
     if (t.problems.length < MAX_PROBLEMS) t.problems.push(`${ex.request.method} ${ex.request.path} at ${(ex.endMs / 1000).toFixed(3)}s: ${problem}`);
+  }
+
+  /** The audits, run once the run has ended. */
+  async audit(): Promise<CheckResult[]> {
+    const out: CheckResult[] = [];
+    for (const a of this.audits) {
+      let problems: string[];
+      try {
+        problems = await a.verify(this.checkDb);
+      } catch (err) {
+        problems = [`the audit itself failed: ${(err as Error).message}`];
+      }
+      const shown = problems.slice(0, MAX_PROBLEMS);
+      if (problems.length > shown.length) shown.push(`… and ${problems.length - shown.length} more`);
+      out.push({ name: a.name, checked: 1, failed: problems.length > 0 ? 1 : 0, problems: shown, pass: problems.length === 0 });
+    }
+    return out;
   }
 
   results(): CheckResult[] {

@@ -14,7 +14,7 @@
  * statements around the charge (≈ 3 ms), checkout needs 25 × 0.003 ≈ 0.1 clients. The run
  * is 30 s: the starter is dead within ten, and a short run keeps the lab quick.
  */
-import type { CheckDb, DownstreamRequest, DownstreamResponse, Exchange, Prng, ScenarioDefinition } from '../../runner/index.ts';
+import type { CheckDb, DownstreamRequest, DownstreamResponse, Exchange, LedgerEntry, Prng, ScenarioDefinition } from '../../runner/index.ts';
 
 const CUSTOMERS = 3000;
 const PRODUCTS = 800;
@@ -27,6 +27,7 @@ const ORDERS = 3000;
 const DECLINE_RATE = 0.06;
 /** Like Stripe's test payment method of that name: every charge on it is declined. */
 const DECLINED_CARD = 'pm_card_chargeDeclined';
+const PAYMENTS = 'payments.internal';
 
 const WORDS = ['maple', 'orbit', 'pepper', 'harbor', 'lantern', 'copper', 'meadow', 'falcon', 'velvet', 'summit', 'cobalt', 'willow', 'ember', 'quartz', 'tundra', 'saffron'];
 const KINDS = ['mug', 'lamp', 'backpack', 'notebook', 'scarf', 'kettle', 'headphones', 'poster'];
@@ -131,6 +132,40 @@ function charge(req: DownstreamRequest, rng: Prng): DownstreamResponse {
   return { status: 200, body: { id, object: 'charge', amount: body.amount, currency: body.currency ?? 'usd', status: 'succeeded' } };
 }
 
+interface ChargeBody {
+  amount?: unknown;
+  payment_method?: unknown;
+}
+
+/** A charge payments.internal made or declined, as its ledger has it. */
+interface ChargeRecord {
+  id: string | undefined;
+  status: number;
+  amount: unknown;
+  card: unknown;
+}
+
+/**
+ * The charges payments has answered so far, by card, read from its ledger (ground truth: the
+ * service cannot add to it). Indexed as the ledger grows; each card is one checkout's.
+ */
+const chargeIndexes = new WeakMap<readonly LedgerEntry[], { seen: number; byCard: Map<unknown, ChargeRecord[]> }>();
+
+function chargesOf(db: CheckDb, card: string): ChargeRecord[] {
+  const ledger = db.ledger(PAYMENTS);
+  let index = chargeIndexes.get(ledger);
+  if (!index) chargeIndexes.set(ledger, index = { seen: 0, byCard: new Map() });
+  for (; index.seen < ledger.length; index.seen++) {
+    const w = ledger[index.seen];
+    const body = (w.req.body ?? {}) as ChargeBody;
+    const record = { id: (w.body as { id?: string } | undefined)?.id, status: w.status, amount: body.amount, card: body.payment_method };
+    const list = index.byCard.get(record.card);
+    if (list) list.push(record);
+    else index.byCard.set(record.card, [record]);
+  }
+  return index.byCard.get(card) ?? [];
+}
+
 interface CatalogueRow {
   id: number;
   sku: string;
@@ -170,7 +205,11 @@ interface CheckoutRequest {
 async function verifyCheckout(ex: Exchange, db: CheckDb): Promise<string | undefined> {
   const req = ex.request.body as CheckoutRequest;
   const declinedCard = req.paymentMethodId.startsWith(DECLINED_CARD);
-  if (ex.status === 402) return declinedCard ? undefined : `a good card (${req.paymentMethodId}) was answered 402 declined`;
+  if (ex.status === 402) {
+    if (!declinedCard) return `a good card (${req.paymentMethodId}) was answered 402 declined`;
+    // Only the card's issuer declines a card: payments must have said so.
+    return chargesOf(db, req.paymentMethodId).some((c) => c.status === 402) ? undefined : `card ${req.paymentMethodId} was answered 402 but payments never declined it (it was never charged)`;
+  }
   if (ex.status < 200 || ex.status > 299) return undefined;
   if (declinedCard) return `a declined card (${req.paymentMethodId}) was answered ${ex.status}`;
   const body = ex.body as { orderId?: unknown; status?: unknown; totalCents?: unknown; paymentRef?: unknown };
@@ -191,6 +230,9 @@ async function verifyCheckout(ex: Exchange, db: CheckDb): Promise<string | undef
   if (order.total_cents !== total || body.totalCents !== total) return `the catalogue prices make order ${body.orderId} ${total} cents; the row says ${order.total_cents}, the response ${body.totalCents}`;
   if (typeof order.payment_ref !== 'string' || !/^ch_[0-9a-z]{24}$/.test(order.payment_ref)) return `order ${body.orderId} has no charge id from payments (payment_ref ${order.payment_ref})`;
   if (body.paymentRef !== order.payment_ref) return `the response's paymentRef ${body.paymentRef} is not the order's charge ${order.payment_ref}`;
+  const charge = chargesOf(db, req.paymentMethodId).find((c) => c.status === 200 && c.id === order.payment_ref);
+  if (!charge) return `order ${body.orderId} records charge ${order.payment_ref}, which payments never made for card ${req.paymentMethodId}`;
+  if (charge.amount !== total) return `order ${body.orderId} costs ${total} cents but its charge ${charge.id} took ${String(charge.amount)}`;
   return undefined;
 }
 
@@ -205,6 +247,27 @@ SELECT o.customer_id, o.status, o.total_cents, o.payment_ref, i.product_id, i.qu
 FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
 WHERE o.id = $1
 ORDER BY i.product_id`;
+
+/**
+ * After the run: each checkout has its own card, so a card with two successful charges is a
+ * customer charged twice (a charge retried without an idempotency key, say).
+ */
+function auditDoubleCharges(db: CheckDb): string[] {
+  const charged = new Map<unknown, string[]>();
+  for (const w of db.ledger(PAYMENTS)) {
+    if (w.status !== 200) continue;
+    const card = ((w.req.body ?? {}) as ChargeBody).payment_method;
+    const id = (w.body as { id?: string }).id ?? '?';
+    const ids = charged.get(card);
+    if (ids) ids.push(id);
+    else charged.set(card, [id]);
+  }
+  const problems: string[] = [];
+  for (const [card, ids] of charged) {
+    if (ids.length > 1) problems.push(`card ${String(card)} was charged ${ids.length} times for one checkout (${ids.join(', ')})`);
+  }
+  return problems;
+}
 
 interface OrderLineAsStored {
   customer_id: number;
@@ -248,6 +311,8 @@ const scenario: ScenarioDefinition = {
         // The gateway's own failures: a steady 1% of 503s, all run long.
         faults: [{ kind: 'errors', fromMs: 0, toMs: 60_000, rate: 0.01, status: 503 }],
         respond: charge,
+        // Like Stripe: a charge retried with the same key is answered, not made, again.
+        idempotency: { header: 'idempotency-key', ttlMs: 24 * 3600_000 },
       },
     ],
     env: {
@@ -292,9 +357,10 @@ const scenario: ScenarioDefinition = {
     { metric: 'pg_pool_clients_leaked', threshold: 'value==0', label: 'No pool client leaked: every connect() is released' },
   ],
   checks: [
-    { name: 'A 201 from checkout means a paid order with the charge id and the cart\'s lines; a 402 means the card was declined', route: 'POST /api/checkout', verify: verifyCheckout },
+    { name: 'A 201 from checkout means a paid order, its cart\'s lines and a charge payments really made for its total; a 402 means payments declined the card', route: 'POST /api/checkout', verify: verifyCheckout },
     { name: 'The product page matches the catalogue', route: 'GET /api/products/:id', verify: verifyProductPage },
   ],
+  audits: [{ name: 'No card is charged twice', verify: auditDoubleCharges }],
 };
 
 export default scenario;

@@ -13,7 +13,7 @@
  * pricing can serve even at full speed: the queue stays full after the brownout ends. With
  * retries kept in check, the backlog the brownout left drains in about three seconds.
  */
-import type { DownstreamRequest, Exchange, LoadRequest, Prng, ScenarioDefinition } from '../../runner/index.ts';
+import type { CheckDb, DownstreamRequest, Exchange, LedgerEntry, LoadRequest, Prng, ScenarioDefinition } from '../../runner/index.ts';
 
 const SKU_COUNT = 4000;
 const CUSTOMER_FIRST = 1000;
@@ -85,8 +85,36 @@ interface QuoteBody {
   totalCents?: unknown;
 }
 
-/** A quote must carry the price pricing computes for this customer; a 5xx is an honest failure. */
-function verifyQuote(ex: Exchange): string | undefined {
+const PRICING = 'pricing.internal';
+
+/**
+ * The unit prices pricing has quoted so far, by sku, customer and quantity, read from its
+ * ledger (what it really served) and indexed as the ledger grows.
+ */
+const quoteIndexes = new WeakMap<readonly LedgerEntry[], { seen: number; quoted: Map<string, number[]> }>();
+
+function quotedPrices(db: CheckDb, sku: string, customer: string, qty: number): number[] {
+  const ledger = db.ledger(PRICING);
+  let index = quoteIndexes.get(ledger);
+  if (!index) quoteIndexes.set(ledger, index = { seen: 0, quoted: new Map() });
+  for (; index.seen < ledger.length; index.seen++) {
+    const w = ledger[index.seen];
+    if (w.status !== 200) continue;
+    const key = `${w.req.query.sku}|${w.req.query.customer}|${Number(w.req.query.qty)}`;
+    const price = (w.body as { unitPriceCents: number }).unitPriceCents;
+    const prices = index.quoted.get(key);
+    if (prices) prices.push(price);
+    else index.quoted.set(key, [price]);
+  }
+  return index.quoted.get(`${sku}|${customer}|${qty}`) ?? [];
+}
+
+/**
+ * A quote must carry the price pricing quoted for this customer, sku and quantity (by the
+ * time the quote was answered: a cached answer is fine, a price worked out here is not,
+ * however right the formula); a 5xx is an honest failure.
+ */
+function verifyQuote(ex: Exchange, db: CheckDb): string | undefined {
   if (ex.status >= 500) return undefined;
   if (ex.status !== 200) return `status ${ex.status} for a valid cart line`;
   const url = new URL(ex.request.path, 'http://quote-api');
@@ -101,6 +129,7 @@ function verifyQuote(ex: Exchange): string | undefined {
   if (body.currency !== 'EUR') return `currency ${String(body.currency)}, pricing says EUR`;
   if (body.unitPriceCents !== expected) return `unitPriceCents ${String(body.unitPriceCents)}, pricing says ${expected} for ${customerId}`;
   if (body.totalCents !== expected * qty) return `totalCents ${String(body.totalCents)}, expected ${expected * qty}`;
+  if (!quotedPrices(db, sku, customerId, qty).includes(expected)) return `pricing never quoted ${sku} x${qty} for ${customerId}: the price was not asked for`;
   return undefined;
 }
 
@@ -148,7 +177,7 @@ const scenario: ScenarioDefinition = {
       label: 'Quotes healthy again within 5 s of pricing recovering',
     },
   ],
-  checks: [{ name: 'quote prices match the pricing service', route: 'GET /api/quote', verify: verifyQuote }],
+  checks: [{ name: 'quote prices are the ones the pricing service quoted', route: 'GET /api/quote', verify: verifyQuote }],
 };
 
 export default scenario;

@@ -1,8 +1,9 @@
 /**
  * The scenario contract (DESIGN.md §4), for every folder in scenarios/ and every seed below:
  * the starter misses an SLO by a wide margin; the solution and every alt fix meet every SLO
- * and check; every wrong fix misses something; the fix that skips the work fails a
- * functional check. Adding a scenario means adding a folder: this file finds it.
+ * and check; every wrong fix misses something; the fix that skips the work and every cheat
+ * fail a functional check on a response, naming the request. Adding a scenario means adding
+ * a folder: this file finds it.
  *
  * Set SCENARIO=<id> to walk one scenario only while writing it.
  */
@@ -17,6 +18,9 @@ import { littleGap } from '../helpers/run-fixture.ts';
 export const CONTRACT_SEEDS = [1, 2, 3, 4, 5];
 /** The file every scenario must have: a "fix" that returns canned or partial data. */
 export const SKIPS_WORK_FIX = 'wrong-skips-work.ts';
+
+/** A functional check's problem starts with the request it is about: `GET /path at 1.234s: …`. */
+const NAMES_REQUEST = /^[A-Z]+ \/\S* at \d+\.\d{3}s: /;
 
 const only = process.env.SCENARIO;
 const ids = scenarioIds().filter((id) => !only || id === only);
@@ -76,11 +80,17 @@ for (const id of ids) {
             const s = await run(folder, fix.code, seed);
             expect(s.passed, describeFailures(s)).toBe(true);
           });
-        } else {
-          it(`seed ${seed}: ${fix.name} misses${fix.name === SKIPS_WORK_FIX ? ' a functional check' : ' an SLO or check'}`, async () => {
+        } else if (fix.kind === 'cheat' || fix.name === SKIPS_WORK_FIX) {
+          it(`seed ${seed}: ${fix.name} fails a functional check naming the request`, async () => {
             const s = await run(folder, fix.code, seed);
             expect(s.passed).toBe(false);
-            if (fix.name === SKIPS_WORK_FIX) expect(s.checks.some((c) => !c.pass), describeFailures(s)).toBe(true);
+            const named = s.checks.filter((c) => !c.pass).flatMap((c) => c.problems).filter((p) => NAMES_REQUEST.test(p));
+            expect(named.length, describeFailures(s)).toBeGreaterThan(0);
+          });
+        } else {
+          it(`seed ${seed}: ${fix.name} misses an SLO or check`, async () => {
+            const s = await run(folder, fix.code, seed);
+            expect(s.passed).toBe(false);
           });
         }
       }

@@ -152,3 +152,63 @@ describe('determinism', () => {
     expect(statsFor(43).stats).not.toEqual(statsFor(42).stats);
   });
 });
+
+describe('idempotency keys and the ledger', () => {
+  const charge = (key: string | undefined, amount = 100): DownstreamRequest => ({
+    method: 'POST', path: '/v1/charges', query: {}, headers: key ? { 'idempotency-key': key } : {}, body: { amount },
+  });
+  let next = 0;
+  const spec = (over: Partial<DownstreamSpec> = {}): DownstreamSpec => ({
+    host: 'payments', concurrency: 4, queueLimit: 10, serviceTime: constant(10),
+    respond: () => ({ status: 200, body: { id: `ch_${++next}` } }),
+    idempotency: { header: 'Idempotency-Key' },
+    ...over,
+  });
+
+  /** Sends each [atMs, request] and returns the answers in order of sending, with the service. */
+  function send(s: DownstreamSpec, reqs: [number, DownstreamRequest][]) {
+    next = 0;
+    const kernel = new Kernel();
+    const service = new DownstreamService(s, kernel, createPrng(1));
+    const answers: { status: number; body: unknown; atMs: number }[] = [];
+    reqs.forEach(([t, r], i) => service.submit(r, t, (reply, atMs) => { answers[i] = { ...(reply as { status: number; body: unknown }), atMs }; }));
+    runAll(kernel);
+    return { answers, service };
+  }
+
+  it('a key seen before gets the first answer again, at once, and no second charge', () => {
+    const { answers, service } = send(spec(), [[0, charge('k1')], [50, charge('k1')]]);
+    expect(answers.map((a) => [a.status, a.body, a.atMs])).toEqual([[200, { id: 'ch_1' }, 10], [200, { id: 'ch_1' }, 50]]);
+    expect(service.work()).toHaveLength(1);
+    expect(service.work()[0]).toMatchObject({ status: 200, body: { id: 'ch_1' }, atMs: 10 });
+    expect(service.stats()).toMatchObject({ received: 2, replayed: 1, accepted: 1 });
+  });
+
+  it('a key still in hand is answered 409, a key reused with another body 400', () => {
+    const { answers, service } = send(spec(), [[0, charge('k1')], [5, charge('k1')], [20, charge('k1', 999)]]);
+    expect(answers.map((a) => a.status)).toEqual([200, 409, 400]);
+    expect(service.work()).toHaveLength(1);
+  });
+
+  it('without keys, or without idempotency, a retried charge is charged twice', () => {
+    const noKey = send(spec(), [[0, charge(undefined)], [50, charge(undefined)]]);
+    const ignored = send(spec({ idempotency: undefined }), [[0, charge('k1')], [50, charge('k1')]]);
+    for (const { answers, service } of [noKey, ignored]) {
+      expect(answers.map((a) => a.body)).toEqual([{ id: 'ch_1' }, { id: 'ch_2' }]);
+      expect(service.work()).toHaveLength(2);
+    }
+  });
+
+  it("a gateway failure stores nothing, so the key's retry does the work", () => {
+    const failing = spec({ faults: [{ kind: 'errors', fromMs: 0, toMs: 1, rate: 1, status: 503 }] });
+    const { answers, service } = send(failing, [[0, charge('k1')], [20, charge('k1')]]);
+    expect(answers.map((a) => a.status)).toEqual([503, 200]);
+    expect(service.work()).toHaveLength(1);
+  });
+
+  it('a key is forgotten ttlMs after its answer', () => {
+    const { answers, service } = send(spec({ idempotency: { header: 'idempotency-key', ttlMs: 100 } }), [[0, charge('k1')], [105, charge('k1')], [115, charge('k1')]]);
+    expect(answers.map((a) => a.body)).toEqual([{ id: 'ch_1' }, { id: 'ch_1' }, { id: 'ch_2' }]);
+    expect(service.work()).toHaveLength(2);
+  });
+});
