@@ -14,6 +14,7 @@ import { loadService, type LoadedService } from './sandbox/load-service.ts';
 import { openDatabase } from './runtime/db/shared-database.ts';
 import { FunctionalChecks } from './slo/functional-checks.ts';
 import { DownstreamService } from './runtime/downstream.ts';
+import { startOtherWriters } from './runtime/db/other-writers.ts';
 import { buildSummary } from './summary.ts';
 import { createYield } from './sim/yield-to-host.ts';
 import { createPrng } from './sim/prng.ts';
@@ -96,6 +97,8 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   };
   monitor(LOOP_MONITOR_INTERVAL_MS);
   closeBucket(1000);
+  const writers = def.platform.database?.writers;
+  if (db && writers?.length) startOtherWriters(writers, p.kernel, checks.checkDb, createPrng(opts.seed, 'writers'), durationMs);
   client.start();
 
   const status = await drive(p.kernel, opts.onHeartbeat, () => {

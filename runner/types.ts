@@ -88,6 +88,23 @@ export interface DatabaseSpec {
   maxConnections?: number;
   /** Round trip between service and database. */
   rttMs?: number;
+  /**
+   * Other services writing the same database during the run (an admin tool, the box
+   * office, another team's job): what makes an in-process cache go stale. Each writes at
+   * the instants of a Poisson process, outside the service and its pool.
+   */
+  writers?: DatabaseWriter[];
+}
+
+export interface DatabaseWriter {
+  name: string;
+  /** Mean writes per virtual second. */
+  ratePerSec: number;
+  /**
+   * One write, at virtual time `nowMs`: its statements, and any note of what it did that the
+   * scenario's checks need (keyed by `db`, the same object the checks get for this run).
+   */
+  write: (db: CheckDb, rng: Prng, nowMs: number) => Promise<void>;
 }
 
 export interface CacheSpec {

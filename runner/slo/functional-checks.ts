@@ -27,7 +27,8 @@ interface Tally {
 export class FunctionalChecks {
   private readonly tallies: Tally[];
   private readonly audits: readonly Audit[];
-  private readonly checkDb: CheckDb;
+  /** What checks consult; scenario code keys its per-run notes by it. */
+  readonly checkDb: CheckDb;
 
   constructor(def: ScenarioDefinition, db: Database | undefined, downstreams: readonly DownstreamService[], private readonly kernel: Kernel) {
     this.tallies = (def.checks ?? []).map((check) => ({ check, checked: 0, failed: 0, problems: [] }));

@@ -114,5 +114,6 @@ export default async function routes(app: FastifyInstance) {
 // [3] Rows come back ordered by event and billing, so pushing in order keeps the headliner
 //     first. Grouping in the service keeps the SQL plain; json_agg in one JOIN is the
 //     other common shape (see fixes/alt-json-agg-join.ts).
-// [4] Read from the database on every request: holds change it all the time, so a cached
-//     copy would show tickets that are already gone.
+// [4] Read from the database on every request: holds and box-office sales change it all the
+//     time, and this process hears only of its own holds, so a cached copy would show
+//     tickets that are already gone.
