@@ -29,33 +29,46 @@ interface Queued {
 /** Queries one client may have queued: node-postgres has no limit; a leak should not eat memory. */
 const MAX_CLIENT_QUEUE = 10_000;
 
+/**
+ * What the service holds is this object, so everything of the simulator it works with (the
+ * platform, the server, the queue and the connection's state) is in private fields.
+ */
 export class PgClient extends Emitter {
-  /** 'I' idle, 'T' in transaction, 'E' failed transaction (Postgres's ReadyForQuery status). */
-  txStatus: 'I' | 'T' | 'E' = 'I';
-  connected = false;
-  ended = false;
-  private active = false;
-  private readonly queue: Queued[] = [];
+  #txStatus: 'I' | 'T' | 'E' = 'I';
+  #connected = false;
+  #ended = false;
+  #active = false;
+  readonly #queue: Queued[] = [];
+  readonly #p: Platform;
+  readonly #server: DbServer;
 
-  constructor(
-    protected readonly p: Platform,
-    protected readonly server: DbServer,
-  ) {
+  constructor(p: Platform, server: DbServer) {
     super();
+    this.#p = p;
+    this.#server = server;
+  }
+
+  /** 'I' idle, 'T' in transaction, 'E' failed transaction (Postgres's ReadyForQuery status). */
+  get txStatus(): 'I' | 'T' | 'E' {
+    return this.#txStatus;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
   }
 
   connect(cb?: (err: Error | null) => void): Promise<void> | void {
-    const promise = new this.p.Promise<void>((resolve, reject) => {
-      if (this.connected || this.ended) {
+    const promise = new this.#p.Promise<void>((resolve, reject) => {
+      if (this.#connected || this.#ended) {
         reject(new Error('Client has already been connected. You cannot reuse a client.'));
         return;
       }
-      this.server.connect((err) => {
+      this.#server.connect((err) => {
         if (err) {
-          this.ended = true;
+          this.#ended = true;
           reject(err);
         } else {
-          this.connected = true;
+          this.#connected = true;
           resolve();
         }
       });
@@ -70,21 +83,21 @@ export class PgClient extends Emitter {
     let callback = cb;
     if (typeof values === 'function') callback = values;
     else if (Array.isArray(values)) params = values;
-    const promise = new this.p.Promise<QueryResult>((resolve, reject) => {
+    const promise = new this.#p.Promise<QueryResult>((resolve, reject) => {
       if (typeof text !== 'string') {
         reject(new TypeError('Client was passed a null or undefined query'));
         return;
       }
-      if (!this.connected || this.ended) {
-        reject(new Error(this.ended ? 'Client was closed and is not queryable' : 'Client has not been connected: call connect() first'));
+      if (!this.#connected || this.#ended) {
+        reject(new Error(this.#ended ? 'Client was closed and is not queryable' : 'Client has not been connected: call connect() first'));
         return;
       }
-      if (this.queue.length >= MAX_CLIENT_QUEUE) {
+      if (this.#queue.length >= MAX_CLIENT_QUEUE) {
         reject(new Error(`More than ${MAX_CLIENT_QUEUE} queries queued on one client.`));
         return;
       }
-      this.queue.push({ text, values: params.map(toParam), resolve, reject });
-      this.pump();
+      this.#queue.push({ text, values: params.map(toParam), resolve, reject });
+      this.#pump();
     });
     if (!callback) return promise;
     const done = callback;
@@ -92,7 +105,7 @@ export class PgClient extends Emitter {
   }
 
   end(): Promise<void> {
-    return new this.p.Promise<void>((resolve) => {
+    return new this.#p.Promise<void>((resolve) => {
       this.close();
       resolve();
     });
@@ -100,42 +113,42 @@ export class PgClient extends Emitter {
 
   /** Closes the connection at once (used by the pool when it removes a client). */
   close(): void {
-    if (this.connected && !this.ended) this.server.disconnect();
-    this.ended = true;
-    this.connected = false;
-    for (const q of this.queue.splice(0)) q.reject(new Error('Connection terminated'));
+    if (this.#connected && !this.#ended) this.#server.disconnect();
+    this.#ended = true;
+    this.#connected = false;
+    for (const q of this.#queue.splice(0)) q.reject(new Error('Connection terminated'));
   }
 
-  private pump(): void {
-    if (this.active) return;
-    const q = this.queue.shift();
+  #pump(): void {
+    if (this.#active) return;
+    const q = this.#queue.shift();
     if (!q) return;
-    this.active = true;
+    this.#active = true;
     const control = Database.isTransactionControl(q.text);
-    if (this.txStatus === 'E' && control !== 'ROLLBACK' && control !== 'COMMIT' && control !== 'ROLLBACK TO') {
-      this.server.query('SELECT 1', [], () => this.settle(q, failed(pgError('current transaction is aborted, commands ignored until end of transaction block', '25P02'))));
+    if (this.#txStatus === 'E' && control !== 'ROLLBACK' && control !== 'COMMIT' && control !== 'ROLLBACK TO') {
+      this.#server.query('SELECT 1', [], () => this.#settle(q, failed(pgError('current transaction is aborted, commands ignored until end of transaction block', '25P02'))));
       return;
     }
-    this.server.query(q.text, q.values, (outcome) => this.settle(q, outcome, control));
+    this.#server.query(q.text, q.values, (outcome) => this.#settle(q, outcome, control));
   }
 
-  private settle(q: Queued, outcome: QueryOutcome | Failed, control?: string | null): void {
-    this.active = false;
+  #settle(q: Queued, outcome: QueryOutcome | Failed, control?: string | null): void {
+    this.#active = false;
     if (!outcome.ok) {
-      if (this.txStatus === 'T') this.txStatus = 'E';
+      if (this.#txStatus === 'T') this.#txStatus = 'E';
       const e = 'err' in outcome ? outcome.err : pgError(outcome.error.message, outcome.error.code, outcome.error.severity, outcome.error.position);
       q.reject(e);
     } else {
-      this.trackTransaction(control);
+      this.#trackTransaction(control);
       q.resolve({ command: outcome.command, rowCount: outcome.rowCount, rows: outcome.rows, fields: outcome.fields, oid: null });
     }
-    this.pump();
+    this.#pump();
   }
 
-  private trackTransaction(control: string | null | undefined): void {
-    if (control === 'BEGIN') this.txStatus = 'T';
-    else if (control === 'COMMIT' || control === 'ROLLBACK') this.txStatus = 'I';
-    else if (control === 'ROLLBACK TO' && this.txStatus === 'E') this.txStatus = 'T';
+  #trackTransaction(control: string | null | undefined): void {
+    if (control === 'BEGIN') this.#txStatus = 'T';
+    else if (control === 'COMMIT' || control === 'ROLLBACK') this.#txStatus = 'I';
+    else if (control === 'ROLLBACK TO' && this.#txStatus === 'E') this.#txStatus = 'T';
   }
 }
 

@@ -1,29 +1,30 @@
 /**
  * The few EventEmitter methods pg's Pool and Client expose (`on`, `once`, `off`, `emit`).
- * Listeners run synchronously, inside whatever main-thread task emits.
+ * Listeners run synchronously, inside whatever main-thread task emits. Listeners are kept
+ * in a private field: they include the platform's own.
  */
 type Listener = (...args: unknown[]) => void;
 
 export class Emitter {
-  private listeners = new Map<string, { fn: Listener; once: boolean }[]>();
+  #listeners = new Map<string, { fn: Listener; once: boolean }[]>();
 
   on(event: string, fn: Listener): this {
-    const list = this.listeners.get(event) ?? [];
+    const list = this.#listeners.get(event) ?? [];
     list.push({ fn, once: false });
-    this.listeners.set(event, list);
+    this.#listeners.set(event, list);
     return this;
   }
 
   once(event: string, fn: Listener): this {
     this.on(event, fn);
-    const list = this.listeners.get(event);
+    const list = this.#listeners.get(event);
     if (list) list[list.length - 1].once = true;
     return this;
   }
 
   off(event: string, fn: Listener): this {
-    const list = this.listeners.get(event);
-    if (list) this.listeners.set(event, list.filter((l) => l.fn !== fn));
+    const list = this.#listeners.get(event);
+    if (list) this.#listeners.set(event, list.filter((l) => l.fn !== fn));
     return this;
   }
 
@@ -32,14 +33,14 @@ export class Emitter {
   }
 
   emit(event: string, ...args: unknown[]): boolean {
-    const list = this.listeners.get(event);
+    const list = this.#listeners.get(event);
     if (!list?.length) return false;
-    this.listeners.set(event, list.filter((l) => !l.once));
+    this.#listeners.set(event, list.filter((l) => !l.once));
     for (const l of list) l.fn(...args);
     return true;
   }
 
   listenerCount(event: string): number {
-    return this.listeners.get(event)?.length ?? 0;
+    return this.#listeners.get(event)?.length ?? 0;
   }
 }

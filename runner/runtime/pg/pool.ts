@@ -33,14 +33,29 @@ interface Waiter {
   context: unknown;
 }
 
-export class PoolClient extends PgClient {
-  released = false;
-  idleTimer = 0;
-  release!: (err?: Error | boolean) => void;
+/** The pool's bookkeeping of one client, out of the service's reach (see PoolClient). */
+interface Lease {
+  released: boolean;
+  idleTimer: number;
   /** Handed to a caller and not yet released. */
-  checkedOut = false;
+  checkedOut: boolean;
   /** While checked out: the async context (e.g. a request) that called connect(). */
-  holder: unknown = undefined;
+  holder: unknown;
+}
+
+let leaseOf: (client: PoolClient) => Lease;
+
+/**
+ * A client of the pool. Its lease is a private field: the holder is the request's own
+ * accounting, and a service that could clear `checkedOut` would hide a leak.
+ */
+export class PoolClient extends PgClient {
+  release!: (err?: Error | boolean) => void;
+  readonly #lease: Lease = { released: false, idleTimer: 0, checkedOut: false, holder: undefined };
+
+  static {
+    leaseOf = (client) => client.#lease;
+  }
 }
 
 export interface PoolRegistry {
@@ -55,20 +70,22 @@ export interface PoolRegistry {
   changed(): void;
 }
 
+/** What the service holds: the platform, the server and the queues are private fields. */
 export class Pool extends Emitter {
   readonly options: Required<Pick<PoolOptions, 'max' | 'connectionTimeoutMillis' | 'idleTimeoutMillis'>>;
   ending = false;
-  private readonly clients = new Set<PoolClient>();
-  private readonly idle: PoolClient[] = [];
-  private readonly waiting: Waiter[] = [];
+  readonly #clients = new Set<PoolClient>();
+  readonly #idle: PoolClient[] = [];
+  readonly #waiting: Waiter[] = [];
+  readonly #p: Platform;
+  readonly #server: DbServer;
+  readonly #registry: PoolRegistry;
 
-  constructor(
-    private readonly p: Platform,
-    private readonly server: DbServer,
-    private readonly registry: PoolRegistry,
-    options: PoolOptions = {},
-  ) {
+  constructor(p: Platform, server: DbServer, registry: PoolRegistry, options: PoolOptions = {}) {
     super();
+    this.#p = p;
+    this.#server = server;
+    this.#registry = registry;
     // Options often come from environment variables as strings; node-postgres hands them to
     // setTimeout and comparisons, which convert them to numbers.
     const num = (v: unknown, fallback: number): number => (v === undefined || v === null || Number.isNaN(Number(v)) ? fallback : Number(v));
@@ -80,12 +97,12 @@ export class Pool extends Emitter {
     registry.pools.push(this);
   }
 
-  get totalCount(): number { return this.clients.size; }
-  get idleCount(): number { return this.idle.length; }
-  get waitingCount(): number { return this.waiting.length; }
+  get totalCount(): number { return this.#clients.size; }
+  get idleCount(): number { return this.#idle.length; }
+  get waitingCount(): number { return this.#waiting.length; }
   get expiredCount(): number { return 0; }
   /** Clients handed out and not released (what a leak leaves behind, or simply busy ones). */
-  get checkedOutCount(): number { return this.clients.size - this.idle.length; }
+  get checkedOutCount(): number { return this.#clients.size - this.#idle.length; }
 
   /**
    * Checked-out clients that nothing will give back: held by a request the service has
@@ -94,36 +111,37 @@ export class Pool extends Emitter {
    */
   get leakedCount(): number {
     let n = 0;
-    for (const c of this.clients) {
-      if (c.checkedOut && (!isRequestContext(c.holder) || c.holder.answered)) n++;
+    for (const c of this.#clients) {
+      const { checkedOut, holder } = leaseOf(c);
+      if (checkedOut && (!isRequestContext(holder) || holder.answered)) n++;
     }
     return n;
   }
 
   connect(cb?: (err: Error | null, client?: PoolClient, done?: (err?: Error) => void) => void): Promise<PoolClient> | void {
-    const promise = new this.p.Promise<PoolClient>((resolve, reject) => {
+    const promise = new this.#p.Promise<PoolClient>((resolve, reject) => {
       if (this.ending) {
         reject(new Error('Cannot use a pool after calling end on the pool'));
         return;
       }
-      if (this.waiting.length >= MAX_WAITERS) {
+      if (this.#waiting.length >= MAX_WAITERS) {
         reject(new Error(`More than ${MAX_WAITERS} callers waiting for a client.`));
         return;
       }
-      const waiter: Waiter = { resolve, reject, timedOut: false, context: this.p.jobs.context };
-      this.waiting.push(waiter);
+      const waiter: Waiter = { resolve, reject, timedOut: false, context: this.#p.jobs.context };
+      this.#waiting.push(waiter);
       const timeoutMs = this.options.connectionTimeoutMillis;
       if (timeoutMs > 0) {
-        this.p.loop.post(this.p.loop.now() + timeoutMs, () => {
-          const i = this.waiting.indexOf(waiter);
+        this.#p.loop.post(this.#p.loop.now() + timeoutMs, () => {
+          const i = this.#waiting.indexOf(waiter);
           if (i < 0) return;
-          this.waiting.splice(i, 1);
+          this.#waiting.splice(i, 1);
           waiter.timedOut = true;
-          this.changed();
+          this.#changed();
           reject(new Error('timeout exceeded when trying to connect'));
         });
       }
-      this.pulse();
+      this.#pulse();
     });
     if (!cb) return promise;
     promise.then((c) => cb(null, c, c.release), (e: Error) => cb(e));
@@ -151,96 +169,99 @@ export class Pool extends Emitter {
 
   end(): Promise<void> {
     this.ending = true;
-    for (const c of this.idle.splice(0)) this.remove(c);
-    return this.p.Promise.resolve();
+    for (const c of this.#idle.splice(0)) this.#remove(c);
+    return this.#p.Promise.resolve();
   }
 
   /** Hands idle clients to waiters first-come first-served, or opens new ones while below max. */
-  private pulse(): void {
-    while (this.waiting.length) {
-      const idle = this.idle.pop();
+  #pulse(): void {
+    while (this.#waiting.length) {
+      const idle = this.#idle.pop();
       if (idle) {
-        idle.idleTimer++;
-        this.hand(idle, this.waiting.shift() as Waiter);
+        leaseOf(idle).idleTimer++;
+        this.#hand(idle, this.#waiting.shift() as Waiter);
         continue;
       }
-      if (this.clients.size >= this.options.max) break;
-      this.open(this.waiting.shift() as Waiter);
+      if (this.#clients.size >= this.options.max) break;
+      this.#open(this.#waiting.shift() as Waiter);
     }
-    this.changed();
+    this.#changed();
   }
 
-  private open(waiter: Waiter): void {
-    const client = new PoolClient(this.p, this.server);
-    this.clients.add(client);
+  #open(waiter: Waiter): void {
+    const client = new PoolClient(this.#p, this.#server);
+    this.#clients.add(client);
     client.connect((err) => {
       if (err) {
-        this.clients.delete(client);
-        this.changed();
+        this.#clients.delete(client);
+        this.#changed();
         waiter.reject(err);
-        this.pulse();
+        this.#pulse();
         return;
       }
       this.emit('connect', client);
-      this.hand(client, waiter);
+      this.#hand(client, waiter);
     });
   }
 
-  private hand(client: PoolClient, waiter: Waiter): void {
+  #hand(client: PoolClient, waiter: Waiter): void {
     if (waiter.timedOut) {
-      this.toIdle(client);
+      this.#toIdle(client);
       return;
     }
-    client.released = false;
-    client.checkedOut = true;
-    client.holder = waiter.context;
-    client.release = (err?: Error | boolean) => this.release(client, err);
+    const lease = leaseOf(client);
+    lease.released = false;
+    lease.checkedOut = true;
+    lease.holder = waiter.context;
+    client.release = (err?: Error | boolean) => this.#release(client, err);
     this.emit('acquire', client);
-    this.changed();
+    this.#changed();
     waiter.resolve(client);
   }
 
-  private release(client: PoolClient, err?: Error | boolean): void {
-    if (client.released) throw new Error('Release called on client which has already been released to the pool.');
-    client.released = true;
-    client.checkedOut = false;
-    client.holder = undefined;
-    if (client.txStatus !== 'I') this.registry.releasedInTransaction?.(client);
+  #release(client: PoolClient, err?: Error | boolean): void {
+    const lease = leaseOf(client);
+    if (lease.released) throw new Error('Release called on client which has already been released to the pool.');
+    lease.released = true;
+    lease.checkedOut = false;
+    lease.holder = undefined;
+    if (client.txStatus !== 'I') this.#registry.releasedInTransaction?.(client);
     this.emit('release', err, client);
     if (err || this.ending || client.ended) {
-      this.remove(client);
-      this.pulse();
+      this.#remove(client);
+      this.#pulse();
       return;
     }
-    this.toIdle(client);
+    this.#toIdle(client);
   }
 
-  private toIdle(client: PoolClient): void {
-    client.released = true;
-    this.idle.push(client);
+  #toIdle(client: PoolClient): void {
+    const lease = leaseOf(client);
+    lease.released = true;
+    this.#idle.push(client);
     const idleMs = this.options.idleTimeoutMillis;
     if (idleMs > 0) {
-      const generation = ++client.idleTimer;
-      this.p.loop.post(this.p.loop.now() + idleMs, () => {
-        if (client.idleTimer !== generation) return;
-        const i = this.idle.indexOf(client);
+      const generation = ++lease.idleTimer;
+      this.#p.loop.post(this.#p.loop.now() + idleMs, () => {
+        if (lease.idleTimer !== generation) return;
+        const i = this.#idle.indexOf(client);
         if (i >= 0) {
-          this.idle.splice(i, 1);
-          this.remove(client);
-          this.changed();
+          this.#idle.splice(i, 1);
+          this.#remove(client);
+          this.#changed();
         }
       });
     }
-    this.pulse();
+    this.#pulse();
   }
 
-  private remove(client: PoolClient): void {
-    this.clients.delete(client);
+  #remove(client: PoolClient): void {
+    this.#clients.delete(client);
     client.close();
     this.emit('remove', client);
   }
 
-  private changed(): void {
-    this.registry.changed();
+  #changed(): void {
+    this.#registry.changed();
   }
 }
