@@ -15,23 +15,16 @@ const REJECTED = 2;
 
 type Handler = ((value: unknown) => unknown) | undefined;
 
-interface Reaction {
+interface Reaction<P> {
   onFulfilled: Handler;
   onRejected: Handler;
   /** The derived promise; undefined for internal reactions that need none. */
-  derived: Internal | undefined;
+  derived: P | undefined;
   /**
    * The async context `then` was called in. The reaction runs in it even when another
    * request settles the promise, as AsyncLocalStorage has it in Node.
    */
   context: unknown;
-}
-
-interface Internal {
-  state: number;
-  value: unknown;
-  reactions: Reaction[] | undefined;
-  handled: boolean;
 }
 
 export interface RejectionTracker {
@@ -43,29 +36,36 @@ export interface RejectionTracker {
 
 export type SimPromiseConstructor = PromiseConstructor;
 
+/** A simulated promise's state as util.inspect shows it: 0 pending, 1 fulfilled, 2 rejected. */
+export interface PromiseSnapshot {
+  state: number;
+  value: unknown;
+}
+
+/** Per class, by its prototype: reads the private state of that class's promises. */
+const peekers = new WeakMap<object, (p: object) => PromiseSnapshot | undefined>();
+
+/** The state of a simulated promise (of any run's class), or undefined for anything else. */
+export function peekPromise(p: object): PromiseSnapshot | undefined {
+  for (let proto = Object.getPrototypeOf(p); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const peek = peekers.get(proto);
+    if (peek) return peek(p);
+  }
+  return undefined;
+}
+
 export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): SimPromiseConstructor {
-  function fulfill(p: Internal, value: unknown): void {
-    const reactions = p.reactions;
-    p.state = FULFILLED;
-    p.value = value;
-    p.reactions = undefined;
-    if (reactions) for (const r of reactions) queueReaction(r, FULFILLED, value);
-  }
+  type Internal = SimPromise<unknown>;
+  // Set by the class's static block: the only code that touches a promise's private state.
+  let fulfill: (p: Internal, value: unknown) => void;
+  let reject: (p: Internal, reason: unknown) => void;
+  let addReaction: (p: Internal, r: Reaction<Internal>) => void;
 
-  function reject(p: Internal, reason: unknown): void {
-    const reactions = p.reactions;
-    p.state = REJECTED;
-    p.value = reason;
-    p.reactions = undefined;
-    if (!p.handled && tracker) tracker.rejectedUnhandled(p, reason);
-    if (reactions) for (const r of reactions) queueReaction(r, REJECTED, reason);
-  }
-
-  function queueReaction(r: Reaction, state: number, value: unknown): void {
+  function queueReaction(r: Reaction<Internal>, state: number, value: unknown): void {
     jobs.enqueueIn(() => runReaction(r, state, value), r.context);
   }
 
-  function runReaction(r: Reaction, state: number, value: unknown): void {
+  function runReaction(r: Reaction<Internal>, state: number, value: unknown): void {
     const handler = state === FULFILLED ? r.onFulfilled : r.onRejected;
     const d = r.derived;
     if (handler === undefined) {
@@ -136,21 +136,16 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
     ];
   }
 
-  function addReaction(p: Internal, r: Reaction): void {
-    if (p.state === PENDING) {
-      (p.reactions ??= []).push(r);
-    } else {
-      if (p.state === REJECTED && !p.handled && tracker) tracker.handledLater(p);
-      queueReaction(r, p.state, p.value);
-    }
-    p.handled = true;
-  }
-
-  class SimPromise<T> implements Internal {
-    state = PENDING;
-    value: unknown = undefined;
-    reactions: Reaction[] | undefined = undefined;
-    handled = false;
+  /**
+   * State, value and reactions are private fields: a reaction carries the platform's own
+   * handlers and the async context (the request's accounting), and the service holds the
+   * promise. V8 reads private fields as fast as ordinary ones.
+   */
+  class SimPromise<T> {
+    #state = PENDING;
+    #value: unknown = undefined;
+    #reactions: Reaction<Internal>[] | undefined = undefined;
+    #handled = false;
 
     constructor(executor: (resolve: (v?: T | PromiseLike<T>) => void, reject: (e?: unknown) => void) => void) {
       if ((executor as unknown) === INTERNAL) return;
@@ -188,6 +183,34 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
 
     get [Symbol.toStringTag](): string {
       return 'Promise';
+    }
+
+    static {
+      peekers.set(SimPromise.prototype, (p) => (#state in p ? { state: p.#state, value: p.#value } : undefined));
+      fulfill = (p, value) => {
+        const reactions = p.#reactions;
+        p.#state = FULFILLED;
+        p.#value = value;
+        p.#reactions = undefined;
+        if (reactions) for (const r of reactions) queueReaction(r, FULFILLED, value);
+      };
+      reject = (p, reason) => {
+        const reactions = p.#reactions;
+        p.#state = REJECTED;
+        p.#value = reason;
+        p.#reactions = undefined;
+        if (!p.#handled && tracker) tracker.rejectedUnhandled(p, reason);
+        if (reactions) for (const r of reactions) queueReaction(r, REJECTED, reason);
+      };
+      addReaction = (p, r) => {
+        if (p.#state === PENDING) {
+          (p.#reactions ??= []).push(r);
+        } else {
+          if (p.#state === REJECTED && !p.#handled && tracker) tracker.handledLater(p);
+          queueReaction(r, p.#state, p.#value);
+        }
+        p.#handled = true;
+      };
     }
 
     static resolve<V>(value?: V): SimPromise<Awaited<V>> {

@@ -12,6 +12,7 @@
  * objects show at most `maxPropertyCount` properties, so output stays bounded.
  */
 import { Buffer } from './buffer.ts';
+import { peekPromise } from './sim-promise.ts';
 import { groupArrayElements } from './util-inspect-group.ts';
 import { formatNumber, formatPrimitive, quote } from './util-inspect-primitive.ts';
 
@@ -266,7 +267,8 @@ function errorKeys(err: Error): (string | symbol)[] {
 
 /** SimPromise keeps its state in plain fields (0 pending, 1 fulfilled, 2 rejected); host promises hide theirs. */
 function promiseState(ctx: Ctx, p: object, recurseTimes: number): string {
-  const s = p as { state?: unknown; value?: unknown };
+  const s = peekPromise(p);
+  if (s === undefined) return '<unknown>';
   if (s.state === 0) return '<pending>';
   if (s.state === 1) return formatValue(ctx, s.value, recurseTimes);
   if (s.state === 2) return `<rejected> ${formatValue(ctx, s.value, recurseTimes)}`;
