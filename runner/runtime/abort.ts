@@ -29,34 +29,48 @@ export function domException(message: string, name: 'AbortError' | 'TimeoutError
 }
 
 export function createAbort(p: Platform): AbortApi {
+  let fire: (signal: Signal, reason: unknown) => void;
+
+  /**
+   * State and listeners are private, as they are in a WHATWG AbortSignal: a listener may be
+   * the platform's own (fetch's), and `aborted` must not be settable by the service.
+   */
   class Signal implements SimAbortSignal {
-    aborted = false;
-    reason: unknown = undefined;
     onabort: Listener | null = null;
-    private listeners: { fn: Listener; once: boolean }[] = [];
+    #aborted = false;
+    #reason: unknown = undefined;
+    #listeners: { fn: Listener; once: boolean }[] = [];
+
+    get aborted(): boolean {
+      return this.#aborted;
+    }
+
+    get reason(): unknown {
+      return this.#reason;
+    }
 
     addEventListener(type: string, fn: Listener, opts?: { once?: boolean } | boolean): void {
       if (type !== 'abort' || typeof fn !== 'function') return;
-      if (this.listeners.some((l) => l.fn === fn)) return;
-      this.listeners.push({ fn, once: typeof opts === 'object' && !!opts?.once });
+      if (this.#listeners.some((l) => l.fn === fn)) return;
+      this.#listeners.push({ fn, once: typeof opts === 'object' && !!opts?.once });
     }
 
     removeEventListener(type: string, fn: Listener): void {
-      if (type === 'abort') this.listeners = this.listeners.filter((l) => l.fn !== fn);
+      if (type === 'abort') this.#listeners = this.#listeners.filter((l) => l.fn !== fn);
     }
 
     throwIfAborted(): void {
-      if (this.aborted) throw this.reason;
+      if (this.#aborted) throw this.#reason;
     }
 
-    /** Internal: aborts and notifies listeners once. */
-    fire(reason: unknown): void {
-      if (this.aborted) return;
-      this.aborted = true;
-      this.reason = reason === undefined ? domException('This operation was aborted', 'AbortError') : reason;
+    /** Aborts and notifies listeners once. */
+    #fire(reason: unknown): void {
+      if (this.#aborted) return;
+      this.#aborted = true;
+      this.#reason = reason === undefined ? domException('This operation was aborted', 'AbortError') : reason;
       const ev = { type: 'abort' as const, target: this };
-      const listeners = this.listeners;
-      this.listeners = listeners.filter((l) => !l.once);
+      const listeners = this.#listeners;
+      this.#listeners = listeners.filter((l) => !l.once);
       this.onabort?.(ev);
       for (const l of listeners) l.fn(ev);
     }
@@ -64,12 +78,16 @@ export function createAbort(p: Platform): AbortApi {
     get [Symbol.toStringTag](): string {
       return 'AbortSignal';
     }
+
+    static {
+      fire = (signal, reason) => signal.#fire(reason);
+    }
   }
 
   class Controller {
     readonly signal = new Signal();
     abort(reason?: unknown): void {
-      this.signal.fire(reason);
+      fire(this.signal, reason);
     }
   }
 
@@ -78,14 +96,14 @@ export function createAbort(p: Platform): AbortApi {
     AbortSignal: {
       abort(reason?: unknown) {
         const s = new Signal();
-        s.fire(reason);
+        fire(s, reason);
         return s;
       },
       timeout(ms: number) {
         const s = new Signal();
         // Node fires it from a timer, so a busy main thread delays it like any other timer.
         p.loop.post(p.loop.now() + Math.max(0, Number(ms) || 0), () =>
-          s.fire(domException('The operation was aborted due to timeout', 'TimeoutError')),
+          fire(s, domException('The operation was aborted due to timeout', 'TimeoutError')),
         );
         return s;
       },
@@ -93,10 +111,10 @@ export function createAbort(p: Platform): AbortApi {
         const s = new Signal();
         for (const src of signals) {
           if (src.aborted) {
-            s.fire(src.reason);
+            fire(s, src.reason);
             break;
           }
-          src.addEventListener('abort', () => s.fire(src.reason), { once: true });
+          src.addEventListener('abort', () => fire(s, src.reason), { once: true });
         }
         return s;
       },

@@ -59,51 +59,56 @@ function finalized(): Error {
   return nodeError(Error, 'ERR_CRYPTO_HASH_FINALIZED', 'Digest already called');
 }
 
+/** The hash state and the CPU charge are private: the service holds this object. */
 export class Hash {
-  private done = false;
+  #done = false;
+  readonly #state: Digestible & { clone(): Digestible };
+  readonly #charge: Charge;
 
-  constructor(
-    private readonly state: Digestible & { clone(): Digestible },
-    private readonly charge: Charge,
-  ) {}
+  constructor(state: Digestible & { clone(): Digestible }, charge: Charge) {
+    this.#state = state;
+    this.#charge = charge;
+  }
 
   update(data: string | ArrayBufferView, inputEncoding?: BufferEncoding): this {
-    if (this.done) throw finalized();
+    if (this.#done) throw finalized();
     const bytes = inputBytes(data, 'data', inputEncoding);
-    this.charge(bytes.length / HASH_BYTES_PER_MS);
-    this.state.update(bytes);
+    this.#charge(bytes.length / HASH_BYTES_PER_MS);
+    this.#state.update(bytes);
     return this;
   }
 
   digest(): Buffer;
   digest(encoding: BufferEncoding): string;
   digest(encoding?: BufferEncoding | 'buffer'): Buffer | string {
-    if (this.done) throw finalized();
-    this.done = true;
-    this.charge(HASH_CALL_MS);
-    return output(this.state.digest(), encoding);
+    if (this.#done) throw finalized();
+    this.#done = true;
+    this.#charge(HASH_CALL_MS);
+    return output(this.#state.digest(), encoding);
   }
 
   /** An independent hash with this one's state so far (Node 13+). */
   copy(): Hash {
-    if (this.done) throw finalized();
-    return new Hash(this.state.clone() as Digestible & { clone(): Digestible }, this.charge);
+    if (this.#done) throw finalized();
+    return new Hash(this.#state.clone() as Digestible & { clone(): Digestible }, this.#charge);
   }
 }
 
 export class Hmac {
-  private done = false;
+  #done = false;
+  readonly #state: Digestible;
+  readonly #charge: Charge;
 
-  constructor(
-    private readonly state: Digestible,
-    private readonly charge: Charge,
-  ) {}
+  constructor(state: Digestible, charge: Charge) {
+    this.#state = state;
+    this.#charge = charge;
+  }
 
   update(data: string | ArrayBufferView, inputEncoding?: BufferEncoding): this {
-    if (this.done) throw finalized();
+    if (this.#done) throw finalized();
     const bytes = inputBytes(data, 'data', inputEncoding);
-    this.charge(bytes.length / HASH_BYTES_PER_MS);
-    this.state.update(bytes);
+    this.#charge(bytes.length / HASH_BYTES_PER_MS);
+    this.#state.update(bytes);
     return this;
   }
 
@@ -111,10 +116,10 @@ export class Hmac {
   digest(encoding: BufferEncoding): string;
   digest(encoding?: BufferEncoding | 'buffer'): Buffer | string {
     // Node returns an empty digest on a second call rather than throwing.
-    if (this.done) return output(new Uint8Array(0), encoding);
-    this.done = true;
-    this.charge(HASH_CALL_MS);
-    return output(this.state.digest(), encoding);
+    if (this.#done) return output(new Uint8Array(0), encoding);
+    this.#done = true;
+    this.#charge(HASH_CALL_MS);
+    return output(this.#state.digest(), encoding);
   }
 }
 

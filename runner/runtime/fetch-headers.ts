@@ -8,7 +8,7 @@ export type HeadersInitLike = SimHeaders | Record<string, string> | [string, str
 const HEADERS_MAX = 1000;
 
 export class SimHeaders {
-  private readonly map = new Map<string, string>();
+  readonly #map = new Map<string, string>();
 
   constructor(init?: HeadersInitLike | null) {
     if (init === undefined || init === null) return;
@@ -29,27 +29,27 @@ export class SimHeaders {
   append(name: string, value: unknown): void {
     const key = normaliseName(name);
     const v = String(value).trim();
-    const prev = this.map.get(key);
-    if (prev === undefined && this.map.size >= HEADERS_MAX) throw new RangeError(`more than ${HEADERS_MAX} headers`);
-    this.map.set(key, prev === undefined ? v : `${prev}, ${v}`);
+    const prev = this.#map.get(key);
+    if (prev === undefined && this.#map.size >= HEADERS_MAX) throw new RangeError(`more than ${HEADERS_MAX} headers`);
+    this.#map.set(key, prev === undefined ? v : `${prev}, ${v}`);
   }
 
   set(name: string, value: unknown): void {
     const key = normaliseName(name);
-    if (!this.map.has(key) && this.map.size >= HEADERS_MAX) throw new RangeError(`more than ${HEADERS_MAX} headers`);
-    this.map.set(key, String(value).trim());
+    if (!this.#map.has(key) && this.#map.size >= HEADERS_MAX) throw new RangeError(`more than ${HEADERS_MAX} headers`);
+    this.#map.set(key, String(value).trim());
   }
 
   get(name: string): string | null {
-    return this.map.get(normaliseName(name)) ?? null;
+    return this.#map.get(normaliseName(name)) ?? null;
   }
 
   has(name: string): boolean {
-    return this.map.has(normaliseName(name));
+    return this.#map.has(normaliseName(name));
   }
 
   delete(name: string): void {
-    this.map.delete(normaliseName(name));
+    this.#map.delete(normaliseName(name));
   }
 
   forEach(fn: (value: string, name: string, headers: SimHeaders) => void, thisArg?: unknown): void {
@@ -57,8 +57,8 @@ export class SimHeaders {
   }
 
   *entries(): IterableIterator<[string, string]> {
-    const names = [...this.map.keys()].sort();
-    for (const k of names) yield [k, this.map.get(k) as string];
+    const names = [...this.#map.keys()].sort();
+    for (const k of names) yield [k, this.#map.get(k) as string];
   }
 
   *keys(): IterableIterator<string> {
@@ -76,8 +76,8 @@ export class SimHeaders {
   /** A plain lower-case record, what a downstream service receives. */
   toRecord(): Record<string, string> {
     const record: Record<string, string> = {};
-    if (this.map.size === 0) return record;
-    for (const k of [...this.map.keys()].sort()) record[k] = this.map.get(k) as string;
+    if (this.#map.size === 0) return record;
+    for (const k of [...this.#map.keys()].sort()) record[k] = this.#map.get(k) as string;
     return record;
   }
 

@@ -47,11 +47,16 @@ export interface ServerReply {
   error?: unknown;
 }
 
+let onSend: (reply: Reply, answer: () => void) => void;
+
+/** Fastify's reply as the service holds it; how a later `send` answers is private. */
 class Reply {
   statusCode = 200;
   sent = false;
   payload: unknown = undefined;
   headers: Record<string, string> = {};
+  /** Called once when `send` is called, if the handler left the reply for later. */
+  #onSend: (() => void) | undefined = undefined;
   code(status: number): this {
     this.statusCode = status;
     return this;
@@ -63,14 +68,18 @@ class Reply {
     this.headers[name.toLowerCase()] = String(value);
     return this;
   }
-  /** Called once when `send` is called, if the handler left the reply for later. */
-  onSend: (() => void) | undefined = undefined;
   send(payload?: unknown): this {
     if (this.sent) return this; // Fastify ignores (and logs) a second send
     this.sent = true;
     this.payload = payload;
-    this.onSend?.();
+    this.#onSend?.();
     return this;
+  }
+
+  static {
+    onSend = (reply, answer) => {
+      reply.#onSend = answer;
+    };
   }
 }
 
@@ -96,7 +105,7 @@ class PendingReply {
     if (reply.sent) this.answer(serialize(this.loop, reply, reply.payload));
     else if (value !== undefined && value !== reply) this.answer(serialize(this.loop, reply, value));
     else if (isAsync && value === undefined) this.fail(new Error('The handler finished without a reply: return a value or call reply.send().'));
-    else reply.onSend = () => this.answer(serialize(this.loop, reply, reply.payload));
+    else onSend(reply, () => this.answer(serialize(this.loop, reply, reply.payload)));
   }
 
   fail(err: unknown): void {

@@ -7,27 +7,47 @@ import type { Platform } from './platform.ts';
 
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
+let isCancelled: (t: Timeout) => boolean;
+let cancel: (t: Timeout) => void;
+
+/**
+ * The handle the service holds. The function that arms it on the event loop and its
+ * cancelled flag are private: the timer functions below reach them through `cancel` and
+ * `isCancelled`, the service only through `close()` and `clearTimeout`.
+ */
 export class Timeout {
-  cancelled = false;
+  readonly #arm: (t: Timeout) => void;
+  #cancelled = false;
+
   constructor(
-    private readonly arm: (t: Timeout) => void,
+    arm: (t: Timeout) => void,
     readonly delayMs: number,
     readonly repeat: boolean,
     readonly id: number,
-  ) {}
+  ) {
+    this.#arm = arm;
+  }
+
   ref(): this { return this; }
   unref(): this { return this; }
   hasRef(): boolean { return true; }
   refresh(): this {
-    this.arm(this);
+    this.#arm(this);
     return this;
   }
   close(): this {
-    this.cancelled = true;
+    this.#cancelled = true;
     return this;
   }
   [Symbol.toPrimitive](): number {
     return this.id;
+  }
+
+  static {
+    isCancelled = (t) => t.#cancelled;
+    cancel = (t) => {
+      t.#cancelled = true;
+    };
   }
 }
 
@@ -66,7 +86,7 @@ export function createTimers(p: Platform): TimerApi {
     const arm = (t: Timeout): void => {
       const mine = ++generation;
       p.loop.post(p.loop.now() + t.delayMs, () => {
-        if (t.cancelled || mine !== generation) return;
+        if (isCancelled(t) || mine !== generation) return;
         if (t.repeat) arm(t);
         else byId.delete(t.id);
         fn(...args);
@@ -81,7 +101,7 @@ export function createTimers(p: Platform): TimerApi {
   const clear = (t: unknown): void => {
     const timer = t instanceof Timeout ? t : byId.get(Number(t));
     if (timer) {
-      timer.cancelled = true;
+      cancel(timer);
       byId.delete(timer.id);
     }
   };
@@ -92,7 +112,7 @@ export function createTimers(p: Platform): TimerApi {
     setImmediate: (fn, ...args) => {
       const t = new Timeout(() => {}, 0, false, nextId++);
       p.loop.postNow(() => {
-        if (!t.cancelled) fn(...args);
+        if (!isCancelled(t)) fn(...args);
       });
       return t;
     },
