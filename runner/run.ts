@@ -6,7 +6,7 @@
 import type { CheckResult, RunOptions, RunStatus, RunSummary, ScenarioDefinition, SeriesBucket } from './types.ts';
 import type { Compiler } from './sandbox/compile.ts';
 import { BadInput, CompileFailed } from './errors.ts';
-import { createWorld, type ErrorLog } from './world.ts';
+import { createFleet, type ErrorLog } from './world.ts';
 import { Collector } from './metrics/collector.ts';
 import { LoadClient, type LogicalRequest } from './load/load-client.ts';
 import { HttpServer, DEFAULT_REQUEST_OVERHEAD_MS } from './runtime/http-server.ts';
@@ -15,6 +15,11 @@ import { openDatabase } from './runtime/db/shared-database.ts';
 import { FunctionalChecks } from './slo/functional-checks.ts';
 import { DownstreamService } from './runtime/downstream.ts';
 import { startOtherWriters } from './runtime/db/other-writers.ts';
+import { DatabaseHost } from './runtime/db/database-host.ts';
+import { LoadBalancer } from './load/balancer.ts';
+import { countersOf } from './metrics/fleet-counters.ts';
+import { FleetGauges } from './metrics/fleet-gauges.ts';
+import type { DownstreamTally } from './summary.ts';
 import { buildSummary } from './summary.ts';
 import { createYield } from './sim/yield-to-host.ts';
 import { createPrng } from './sim/prng.ts';
@@ -34,6 +39,11 @@ export const RUN_LIMITS = {
   wallMsMax: 120_000,
 };
 
+const BALANCERS: readonly string[] = ['round-robin', 'least-outstanding', 'random'];
+
+/** Instances of the service one run may have. */
+const MAX_REPLICAS = 32;
+
 /** Node's monitorEventLoopDelay default resolution. */
 const LOOP_MONITOR_INTERVAL_MS = 10;
 /** How often the run yields to its host, in wall milliseconds. */
@@ -45,12 +55,21 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   const compiled = await opts.compiler(opts.code);
   if (!compiled.ok) throw new CompileFailed(compiled.diagnostics);
 
+  const replicaCount = replicaCountOf(def);
   const db = def.platform.database ? await openDatabase(def.platform.database) : undefined;
-  const { platform: p, errors } = createWorld(opts.seed);
+  const { kernel, replicas, errors } = createFleet(opts.seed, replicaCount);
+  const p = replicas[0];
   opts.onHeartbeat?.(); // user code runs from here on: a host's watchdog may arm now
-  const server = new HttpServer(p, def.platform.requestOverheadMs ?? DEFAULT_REQUEST_OVERHEAD_MS);
-  const downstreams = (def.platform.downstreams ?? []).map((d) => new DownstreamService(d, p.kernel, p.rng));
-  const service = await loadService({ p, def, db, server, downstreams, errors, compiled, librarySources: opts.librarySources });
+  const downstreams = (def.platform.downstreams ?? []).map((d) => new DownstreamService(d, kernel, p.rng));
+  const databaseHost = db ? new DatabaseHost(def.platform.database!, kernel) : undefined;
+  const servers: HttpServer[] = [];
+  const services: LoadedService[] = [];
+  for (const replica of replicas) {
+    const server = new HttpServer(replica, def.platform.requestOverheadMs ?? DEFAULT_REQUEST_OVERHEAD_MS);
+    services.push(await loadService({ p: replica, def, db, databaseHost, server, downstreams, errors, compiled, librarySources: opts.librarySources }));
+    servers.push(server);
+  }
+  const server = servers[0];
 
   const missing = [...new Set(def.load.mix.map((m) => m.route))].filter((r) => !server.hasRoute(r));
   if (missing.length) {
@@ -60,9 +79,11 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
     })));
   }
 
-  const collector = new Collector(p.counters, def.load.mix.map((m) => m.route));
-  const checks = new FunctionalChecks(def, db, downstreams, p.kernel);
-  const client = new LoadClient(p.kernel, def.load, loadScale, createPrng(opts.seed, 'load'), server, {
+  const collector = new Collector(countersOf(replicas.map((r) => r.counters)), def.load.mix.map((m) => m.route));
+  const checks = new FunctionalChecks(def, db, downstreams, kernel);
+  const balancer = replicaCount > 1 ? new LoadBalancer(servers, def.platform.replicas?.balancer ?? 'round-robin', createPrng(opts.seed, 'balancer')) : undefined;
+  const fleet = new FleetGauges(replicas);
+  const client = new LoadClient(kernel, def.load, loadScale, createPrng(opts.seed, 'load'), balancer ?? server, {
     arrive: (l) => collector.arrive(l.route, l.scheduledMs),
     finish: (l, endMs, outcome, reply) => {
       collector.finish(l.route, l.scheduledMs, endMs, outcome, queriesOf(l));
@@ -79,50 +100,60 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   let finished = false;
   const pending: SeriesBucket[] = [];
 
-  // Like Node's monitor, a repeating libuv timer: after a stall it fires once and is re-armed
-  // from then, so a stall is one long sample, not one per interval it swallowed.
-  const monitor = (expectedMs: number): void => {
-    p.loop.post(expectedMs, () => {
-      const nowMs = p.loop.now();
+  // Like Node's monitor, a repeating libuv timer on each instance: after a stall it fires once
+  // and is re-armed from then, so a stall is one long sample, not one per interval it swallowed.
+  const monitor = (replica: number, expectedMs: number): void => {
+    const loop = replicas[replica].loop;
+    loop.post(expectedMs, () => {
+      const nowMs = loop.now();
       collector.loopDelay(nowMs - expectedMs);
-      if (!finished) monitor(nowMs + LOOP_MONITOR_INTERVAL_MS);
+      fleet.loopDelay(replica, nowMs - expectedMs);
+      if (!finished) monitor(replica, nowMs + LOOP_MONITOR_INTERVAL_MS);
     }, undefined);
   };
   const closeBucket = (atMs: number): void => {
-    p.kernel.at(atMs, () => {
+    kernel.at(atMs, () => {
       if (finished) return;
+      fleet.notePeaks();
       pending.push(collector.closeBucket(atMs));
       closeBucket(atMs + 1000);
     });
   };
-  monitor(LOOP_MONITOR_INTERVAL_MS);
+  for (let i = 0; i < replicaCount; i++) monitor(i, LOOP_MONITOR_INTERVAL_MS);
   closeBucket(1000);
   const writers = def.platform.database?.writers;
-  if (db && writers?.length) startOtherWriters(writers, p.kernel, checks.checkDb, createPrng(opts.seed, 'writers'), durationMs);
+  if (db && writers?.length) startOtherWriters(writers, kernel, checks.checkDb, createPrng(opts.seed, 'writers'), durationMs);
   client.start();
 
-  const status = await drive(p.kernel, opts.onHeartbeat, () => {
-    if (pending.length && opts.onProgress) opts.onProgress({ virtualMs: p.kernel.nowMs, durationMs, buckets: pending.splice(0) });
+  const status = await drive(kernel, opts.onHeartbeat, () => {
+    if (pending.length && opts.onProgress) opts.onProgress({ virtualMs: kernel.nowMs, durationMs, buckets: pending.splice(0) });
     else pending.length = 0;
     if (opts.shouldStop?.()) return 'aborted';
-    if (client.arrivalsDone && client.inFlight === 0 && p.kernel.nowMs >= durationMs) return 'completed';
-    if (p.kernel.nowMs > hardEndMs) return 'completed';
+    if (client.arrivalsDone && client.inFlight === 0 && kernel.nowMs >= durationMs) return 'completed';
+    if (kernel.nowMs > hardEndMs) return 'completed';
     return undefined;
   });
   finished = true;
-  client.abandonAll(p.kernel.nowMs);
+  client.abandonAll(kernel.nowMs);
   const windowMs = Math.max(durationMs, collector.lastCompletionMs);
   if (collector.series.length === 0 || collector.series[collector.series.length - 1].tMs + 1000 <= windowMs) {
     const last = collector.closeBucket(windowMs);
     opts.onProgress?.({ virtualMs: windowMs, durationMs, buckets: [last] });
   }
-  await p.kernel.settleHostWork();
+  await kernel.settleHostWork();
+  fleet.notePeaks();
 
-  return buildSummary({
+  const summary = buildSummary({
     def, provenance: runProvenance(opts.code, opts.scenarioSource), seed: opts.seed, loadScale, status: status.status, statusReason: status.reason,
-    windowMs, collector, counters: p.counters, errors, console: service.console.output(),
-    checks: [...checks.results(), ...await checks.audit(), ...platformChecks(errors, service, Boolean(db))], leakedClients: service.leakedClients(), downstreams: service.downstreams,
+    windowMs, collector, counters: countersOf(replicas.map((r) => r.counters)), errors, console: consoleOf(services),
+    checks: [...checks.results(), ...await checks.audit(), ...platformChecks(errors, services, Boolean(db))],
+    leakedClients: sumOf(services, (s) => s.leakedClients()), downstreams: () => downstreamTallies(services),
   });
+  if (balancer) {
+    summary.replicas = fleet.stats(balancer, services);
+    if (databaseHost) summary.databaseConnections = { maxConnections: databaseHost.maxConnections, peak: databaseHost.connectionsPeak, refused: databaseHost.refused };
+  }
+  return summary;
 }
 
 /**
@@ -176,7 +207,7 @@ function queriesOf(l: LogicalRequest): number {
  * Checks every run gets, because Node and Postgres would enforce them: an exception nothing
  * catches ends the process; a transaction that is never committed loses its writes.
  */
-function platformChecks(errors: ErrorLog, service: LoadedService, hasDatabase: boolean): CheckResult[] {
+function platformChecks(errors: ErrorLog, services: LoadedService[], hasDatabase: boolean): CheckResult[] {
   const crashes = errors.fatal;
   const results: CheckResult[] = [{
     name: 'the process stays up: no uncaught exception or unhandled rejection (Node would exit)',
@@ -186,7 +217,7 @@ function platformChecks(errors: ErrorLog, service: LoadedService, hasDatabase: b
     pass: crashes === 0,
   }];
   if (hasDatabase) {
-    const open = service.releasesInTransaction();
+    const open = sumOf(services, (s) => s.releasesInTransaction());
     results.push({
       name: 'every transaction ends: no client goes back to the pool inside BEGIN',
       checked: 1,
@@ -196,4 +227,55 @@ function platformChecks(errors: ErrorLog, service: LoadedService, hasDatabase: b
     });
   }
   return results;
+}
+
+/** The number of instances the scenario asks for, checked. */
+function replicaCountOf(def: ScenarioDefinition): number {
+  const count = def.platform.replicas?.count ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_REPLICAS) {
+    throw new RangeError(`platform.replicas.count must be a whole number from 1 to ${MAX_REPLICAS}, got ${count}`);
+  }
+  const balancer = def.platform.replicas?.balancer;
+  if (balancer !== undefined && !BALANCERS.includes(balancer)) {
+    throw new RangeError(`platform.replicas.balancer must be one of ${BALANCERS.join(', ')}, got ${String(balancer)}`);
+  }
+  return count;
+}
+
+function sumOf<T>(xs: readonly T[], of: (x: T) => number): number {
+  let total = 0;
+  for (const x of xs) total += of(x);
+  return total;
+}
+
+/**
+ * Each instance's console; with several, one timeline in virtual-time order (instance order
+ * at the same instant), each line saying whose it is after its time stamp.
+ */
+function consoleOf(services: LoadedService[]): string[] {
+  if (services.length === 1) return services[0].console.output();
+  const lines = services.flatMap((s, i) => s.console.output().map((line) => {
+    const stamp = /^\[(\d+(?:\.\d+)?)s\] /.exec(line);
+    const text = stamp ? `${stamp[0]}[replica ${i + 1}] ${line.slice(stamp[0].length)}` : `[replica ${i + 1}] ${line}`;
+    return { atSec: stamp ? Number(stamp[1]) : Infinity, text };
+  }));
+  return lines.sort((a, b) => a.atSec - b.atSec).map((l) => l.text);
+}
+
+/** Calls and attempts per downstream host, summed over the instances. */
+function downstreamTallies(services: LoadedService[]): DownstreamTally[] {
+  if (services.length === 1) return services[0].downstreams();
+  const byHost = new Map<string, DownstreamTally>();
+  for (const s of services) {
+    for (const t of s.downstreams()) {
+      const sum = byHost.get(t.host);
+      if (sum) {
+        sum.attempts += t.attempts;
+        sum.calls += t.calls;
+      } else {
+        byHost.set(t.host, { ...t });
+      }
+    }
+  }
+  return [...byHost.values()];
 }

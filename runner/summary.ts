@@ -4,7 +4,7 @@
  */
 import type { CheckResult, RecoveryMeasure, RunProvenance, RunStatus, RunSummary, ScenarioDefinition } from './types.ts';
 import type { Collector } from './metrics/collector.ts';
-import type { RunCounters } from './runtime/run-counters.ts';
+import type { CounterReadings } from './metrics/fleet-counters.ts';
 import type { ErrorLog } from './world.ts';
 import type { Trend } from './metrics/trend.ts';
 import { round3, roundStats } from './metrics/collector.ts';
@@ -28,7 +28,7 @@ export interface SummaryInput {
   statusReason?: string;
   windowMs: number;
   collector: Collector;
-  counters: RunCounters;
+  counters: CounterReadings;
   errors: ErrorLog;
   console: string[];
   checks: CheckResult[];

@@ -122,6 +122,19 @@ export interface PlatformSpec {
   requestOverheadMs?: number;
   /** Values exposed to user code as `process.env`. */
   env?: Record<string, string>;
+  /** Instances of the service behind a load balancer; one when absent. */
+  replicas?: ReplicaSpec;
+}
+
+/**
+ * Several instances of the service, as production runs it: each its own process (event
+ * loop, pools, in-process state), all sharing the database (its cores and max_connections)
+ * and the downstream services.
+ */
+export interface ReplicaSpec {
+  count: number;
+  /** How the balancer picks an instance per request (see load/balancer.ts). Default: round-robin. */
+  balancer?: 'round-robin' | 'least-outstanding' | 'random';
 }
 
 export type ArrivalProfile =
@@ -359,6 +372,27 @@ export interface RecoveryMeasure {
   resolutionMs: number;
 }
 
+/** One instance of the service over the run. */
+export interface ReplicaStats {
+  /** 1-based, as the console prefixes say. */
+  replica: number;
+  /** Requests the balancer gave it. */
+  requests: number;
+  eventLoopDelayMaxMs: number;
+  /** The most pooled database clients it had checked out at once. */
+  poolInUseMax: number;
+  leakedClients: number;
+}
+
+/** The database's connection slots, shared by every instance: what max_connections limits. */
+export interface DatabaseConnectionStats {
+  maxConnections: number;
+  /** The most connections open at once, from all instances together. */
+  peak: number;
+  /** Connections refused with "sorry, too many clients already". */
+  refused: number;
+}
+
 export interface RunSummary {
   version: 1;
   provenance: RunProvenance;
@@ -393,6 +427,10 @@ export interface RunSummary {
   passed: boolean;
   /** Present when the scenario scripts downstream faults: how recovery from them was judged. */
   recovery?: RecoveryMeasure;
+  /** Present when the service runs as several instances: each one's share and gauges. */
+  replicas?: ReplicaStats[];
+  /** With several instances: the connections they opened to the one database. */
+  databaseConnections?: DatabaseConnectionStats;
   errors: ReportedError[];
   console: string[];
   series: SeriesBucket[];

@@ -1,11 +1,11 @@
 /**
- * One run's simulated world: kernel, main thread, job queue and Promise class, the
- * platform's modules, and the bookkeeping of errors user code raises. Built fresh per run so
- * nothing leaks between runs but the (reset) database.
+ * One run's simulated world: the kernel and, for each instance of the service, its main
+ * thread, job queue and Promise class; and the bookkeeping of errors user code raises.
+ * Built fresh per run so nothing leaks between runs but the (reset) database.
  */
 import type { ReportedError } from './types.ts';
 import { Kernel } from './sim/kernel.ts';
-import { createPrng } from './sim/prng.ts';
+import { createPrng, type Prng } from './sim/prng.ts';
 import { EventLoop } from './runtime/event-loop.ts';
 import { JobQueue } from './runtime/job-queue.ts';
 import { createPromiseClass, type RejectionTracker } from './runtime/sim-promise.ts';
@@ -55,9 +55,34 @@ export interface World {
   errors: ErrorLog;
 }
 
+/** A world of one service instance (see createFleet for several). */
 export function createWorld(seed: number): World {
+  const { replicas, errors } = createFleet(seed, 1);
+  return { platform: replicas[0], errors };
+}
+
+export interface Fleet {
+  kernel: Kernel;
+  /** One platform per instance of the service, all on the one kernel. */
+  replicas: Platform[];
+  errors: ErrorLog;
+}
+
+/**
+ * The world of `count` instances of the service: one clock, and for each instance its own
+ * process (main thread, job queue, Promise class, random streams and counters). Instance 0's
+ * random streams are those of a single-instance run, so a fleet of one is that run exactly.
+ */
+export function createFleet(seed: number, count: number): Fleet {
   const errors = new ErrorLog();
   const kernel = new Kernel();
+  const replicas: Platform[] = [];
+  for (let i = 0; i < count; i++) replicas.push(createProcess(kernel, errors, createPrng(seed, i === 0 ? 'platform' : `platform/replica-${i}`)));
+  return { kernel, replicas, errors };
+}
+
+/** One Node process on the shared kernel: its event loop, job queue and Promise class. */
+function createProcess(kernel: Kernel, errors: ErrorLog, rng: Prng): Platform {
   const jobs = new JobQueue();
   const unhandled = new Set<object>();
   const reasons = new WeakMap<object, unknown>();
@@ -80,16 +105,15 @@ export function createWorld(seed: number): World {
       unhandled.clear();
     },
   });
-  const platform: Platform = {
+  return {
     kernel,
     loop,
     jobs,
     Promise: SimPromise,
-    rng: createPrng(seed, 'platform'),
+    rng,
     counters: new RunCounters(),
     epochMs: DEFAULT_EPOCH_MS,
   };
-  return { platform, errors };
 }
 
 /** The route of the request an async context belongs to, if any. */

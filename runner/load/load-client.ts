@@ -8,7 +8,8 @@ import type { Kernel } from '../sim/kernel.ts';
 import type { Prng } from '../sim/prng.ts';
 import type { LoadRequest, LoadSpec, RequestMixEntry } from '../types.ts';
 import type { Outcome } from '../metrics/collector.ts';
-import type { HttpServer, ServerReply } from '../runtime/http-server.ts';
+import type { ServerReply } from '../runtime/http-server.ts';
+import type { RequestHandler } from './balancer.ts';
 import type { RequestContext } from '../runtime/platform.ts';
 import { arrivalSchedule } from './arrivals.ts';
 
@@ -41,7 +42,7 @@ export class LoadClient {
     private readonly spec: LoadSpec,
     scale: number,
     private readonly rng: Prng,
-    private readonly server: HttpServer,
+    private readonly server: RequestHandler,
     private readonly events: LoadClientEvents,
   ) {
     this.next = arrivalSchedule(spec.arrivals, spec.process ?? 'poisson', spec.durationMs, scale, rng.fork('arrivals'));

@@ -4,7 +4,7 @@
  * one SeriesBucket per virtual second built from the platform's counters.
  */
 import type { LatencyStats, RouteStats, SeriesBucket } from '../types.ts';
-import type { RunCounters } from '../runtime/run-counters.ts';
+import type { CounterReadings } from './fleet-counters.ts';
 import { TimeWeighted } from './time-weighted.ts';
 import { Trend } from './trend.ts';
 import { OutcomeTimeline } from './outcome-timeline.ts';
@@ -47,7 +47,7 @@ export class Collector {
   private lastCalls = 0;
   private lastAttempts = 0;
 
-  constructor(private readonly counters: RunCounters, routes: string[]) {
+  constructor(private readonly counters: CounterReadings, routes: string[]) {
     for (const r of routes) this.routes.set(r, new RouteTally(r));
   }
 

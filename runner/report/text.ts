@@ -19,6 +19,7 @@ export function renderSummaryText(summary: RunSummary): string {
     renderChecks(summary),
     renderKeyMetrics(summary),
     renderRoutes(summary),
+    renderReplicas(summary),
     renderErrors(summary),
     [renderVerdict(summary)],
   ];
@@ -107,6 +108,16 @@ function renderRoutes(s: RunSummary): string[] {
     ...['requests', 'ok', 'errors', 'timeouts', 'p50 ms', 'p99 ms', 'db q/req'].map(numeric),
   ];
   return ['Routes', ...renderTable(columns, rows, { widthMax: REPORT_WIDTH_MAX })];
+}
+
+/** With several instances: each one's share and gauges, and the database connections they opened. */
+function renderReplicas(s: RunSummary): string[] {
+  if (!s.replicas) return [];
+  const rows = s.replicas.map((r) => [String(r.replica), String(r.requests), r.eventLoopDelayMaxMs.toFixed(1), String(r.poolInUseMax), String(r.leakedClients)]);
+  const columns = ['replica', 'requests', 'loop delay max ms', 'pool in use max', 'leaked clients'].map((header) => ({ header, align: 'right' as const }));
+  const c = s.databaseConnections;
+  const database = c ? [`  database connections: peak ${c.peak} of max_connections ${c.maxConnections}${c.refused > 0 ? `, ${c.refused} refused (too many clients)` : ''}`] : [];
+  return ['Replicas', ...renderTable(columns, rows, { widthMax: REPORT_WIDTH_MAX }), ...database];
 }
 
 function renderErrors(s: RunSummary): string[] {

@@ -63,7 +63,7 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
   const http = createFetch(p, services, abort, {
     onUnknownHost: (host) => input.errors.record(new Error(`fetch to unknown host ${host}: this lab's network has only ${services.map((s) => s.host).join(', ') || 'no other services'}`), contextRoute(p.jobs.context)),
   });
-  const pg = createPgModule(p, db ? new DbServer(p, db, spec.database ?? { setupSql: '' }) : undefined);
+  const pg = createPgModule(p, db ? new DbServer(p, db, spec.database ?? { setupSql: '' }, input.databaseHost) : undefined);
   const performance = createPerformance(p);
   const host = globalThis as unknown as Record<string, unknown>;
   const globals: Record<string, unknown> = {

@@ -9,6 +9,7 @@ import type { Platform } from '../runtime/platform.ts';
 import type { Database } from '../runtime/db/database.ts';
 import type { HttpServer } from '../runtime/http-server.ts';
 import type { DownstreamService } from '../runtime/downstream.ts';
+import type { DatabaseHost } from '../runtime/db/database-host.ts';
 import type { ErrorLog } from '../world.ts';
 import { describe } from '../world.ts';
 import { BadInput } from '../errors.ts';
@@ -32,6 +33,8 @@ export interface LoadServiceInput {
   server: HttpServer;
   /** The other services on the network, shared by every instance of the service. */
   downstreams: DownstreamService[];
+  /** The database server's cores and connection slots, shared by every instance. */
+  databaseHost: DatabaseHost | undefined;
   errors: ErrorLog;
   compiled: Extract<CompileResult, { ok: true }>;
   librarySources: Record<string, string>;
