@@ -1,21 +1,24 @@
 /**
  * gigs-api lists a city's upcoming events, each with its lineup, and takes ticket holds.
  * At 30 s the "new shows on sale now" push goes out and the service gets 380 requests a
- * second for two seconds. Capacity math, from the model (database in another zone, 1 ms
- * round trip, 4 cores; node-postgres pool of 10):
+ * second for two seconds. It runs as two replicas behind a round-robin balancer. Capacity
+ * math, from the model (database in another zone, 1 ms round trip, 4 cores; a node-postgres
+ * pool of 10 in each replica):
  *
  *   a page = 1 events query (0.28 ms of a core) + 50 lineup queries (0.28 ms each)
  *   N+1, one query at a time: 51 round trips, each holding a client -> 65 ms of pool time
- *     per page: a pool of 10 serves ~153 pages/s (the cores could do ~280: 14 ms a page)
+ *     per page: a pool of 10 serves ~153 pages/s, two ~306; the cores can do only ~280
+ *     (14 ms a page), so they are the limit
  *   the same 50 queries in Promise.all: a page takes 8 ms when idle, but still 65 ms of
- *     pool time -> ~153 pages/s
- *   N+1 with max: 50: the pool stops being the limit and the cores are: ~280 pages/s
+ *     pool time and 14 ms of the cores -> ~280 pages/s
+ *   N+1 with max: 50: more clients, the same cores: ~280 pages/s
  *   events + every lineup with = ANY: 1.5 ms of a core, 3.5 ms of pool time -> ~2 600
  *     pages/s (one JOIN with json_agg: 1.6 ms; json_agg in a correlated subquery: 7.7 ms)
  *
  * The burst asks for ~360 pages/s, past anything the N+1 can serve, so its backlog grows
- * for two seconds and takes another two to drain; holds (5% of traffic) wait in the same
- * pool queue.
+ * for two seconds and takes about another to drain; holds (5% of traffic) wait in the same
+ * queues. Each replica holds only its own in-process state: a hold taken on one is news to
+ * the other.
  *
  * The service is not the database's only writer, as in production: the box office and
  * partner sites sell tickets for the same events (about one sale a second), and promoters
@@ -377,6 +380,7 @@ async function verifyList(ex: Exchange, db: CheckDb): Promise<string | undefined
 const scenario: ScenarioDefinition = {
   id: 'n-plus-one',
   platform: {
+    replicas: { count: 2 },
     database: {
       setupSql,
       rttMs: 1,

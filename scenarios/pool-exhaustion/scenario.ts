@@ -1,18 +1,22 @@
 /**
- * The shop's API: product pages and checkout, on one `pg` pool of 10. Checkout prices the
- * cart, records the order and charges the card through payments.internal.
+ * The shop's API: product pages and checkout, run as four replicas behind a round-robin load
+ * balancer, each with its own `pg` pool of 10, all on one managed Postgres whose plan allows
+ * 50 connections (max_connections = 50, as on a small instance; 4 × 10 = 40 fit). Checkout
+ * prices the cart, records the order and charges the card through payments.internal.
  *
  * payments.internal behaves like a card processor: a lognormal authorisation time (median
  * 500 ms, mean ≈ 570 ms, p99 ≈ 1.6 s), about 6% of cards declined (402, as Stripe answers),
- * and a steady 1% of 503s from the gateway itself all run long. Declines and 503s are the
- * paths on which the starter leaks its client.
+ * and a steady 1% of 503s from the gateway itself. Declines and 503s are the paths on which
+ * the starter leaks its client.
  *
- * Capacity (Little's law, L = λW): checkout arrives at 25/s. Held across the charge, a client
- * is busy ≈ 0.57 s per checkout, so the pool needs 25 × 0.57 ≈ 14 clients on average against
- * the 10 it has, leak or no leak: at most 10 / 0.57 ≈ 17.5 checkouts/s get through and the
- * queue of waiters, product pages included, grows without bound. Held only for the short
- * statements around the charge (≈ 3 ms), checkout needs 25 × 0.003 ≈ 0.1 clients. The run
- * is 30 s: the starter is dead within ten, and a short run keeps the lab quick.
+ * Capacity per replica (Little's law, L = λW): checkout arrives at 25/s. Held across the
+ * charge, a client is busy ≈ 0.57 s per checkout, so the pool needs 25 × 0.57 ≈ 14 clients on
+ * average against the 10 it has, leak or no leak: at most 10 / 0.57 ≈ 17.5 checkouts/s get
+ * through and the queue of waiters, product pages included, grows without bound. A bigger
+ * pool moves the wall to the database: four replicas holding ≈ 14 each need ≈ 57 connections
+ * on average, past the 50 Postgres allows, and the excess connects fail with "sorry, too
+ * many clients already". Held only for the short statements around the charge (≈ 3 ms),
+ * checkout needs 25 × 0.003 ≈ 0.1 clients. The run is 20 s: the starter is dead within ten.
  */
 import type { CheckDb, DownstreamRequest, DownstreamResponse, Exchange, LedgerEntry, Prng, ScenarioDefinition } from '../../runner/index.ts';
 
@@ -28,6 +32,9 @@ const DECLINE_RATE = 0.06;
 /** Like Stripe's test payment method of that name: every charge on it is declined. */
 const DECLINED_CARD = 'pm_card_chargeDeclined';
 const PAYMENTS = 'payments.internal';
+/** Instances of the service, and what the database allows all of them together. */
+const REPLICAS = 4;
+const MAX_CONNECTIONS = 50;
 
 const WORDS = ['maple', 'orbit', 'pepper', 'harbor', 'lantern', 'copper', 'meadow', 'falcon', 'velvet', 'summit', 'cobalt', 'willow', 'ember', 'quartz', 'tundra', 'saffron'];
 const KINDS = ['mug', 'lamp', 'backpack', 'notebook', 'scarf', 'kettle', 'headphones', 'poster'];
@@ -300,12 +307,14 @@ function compareProductPage(ex: Exchange, catalogue: Map<number, CatalogueRow>):
 const scenario: ScenarioDefinition = {
   id: 'pool-exhaustion',
   platform: {
-    database: { setupSql },
+    database: { setupSql, maxConnections: MAX_CONNECTIONS },
+    replicas: { count: REPLICAS },
     downstreams: [
       {
         host: 'payments.internal',
-        concurrency: 50,
-        queueLimit: 100,
+        // A card processor's capacity is far beyond one shop's 100 checkouts a second.
+        concurrency: 200,
+        queueLimit: 400,
         serviceTime: { kind: 'lognormal', medianMs: 500, sigma: 0.5 },
         rttMs: 1,
         // The gateway's own failures: a steady 1% of 503s, all run long.
@@ -321,8 +330,9 @@ const scenario: ScenarioDefinition = {
     },
   },
   load: {
-    durationMs: 30_000,
-    arrivals: { kind: 'constant', ratePerSec: 125 },
+    durationMs: 20_000,
+    // 125 a second for each replica: 100 product views and 25 checkouts.
+    arrivals: { kind: 'constant', ratePerSec: 125 * REPLICAS },
     mix: [
       {
         route: 'GET /api/products/:id',

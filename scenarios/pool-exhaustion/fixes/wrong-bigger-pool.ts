@@ -1,12 +1,11 @@
 /**
  * WRONG: a bigger pool. Fifty clients cover what the held connections need on average
- * (25 checkouts/s × ≈ 0.57 s ≈ 14), so the first seconds look healthy, but every declined
- * card and every 503 from payments still leaks a client for good: about 1.75 a second
- * (7% of 25/s). The extra 40 clients are gone after about 20 s, and then the shop hangs as
- * before, only later. No pool size outgrows a leak: `max: 90` lasts ≈ 45 s at this rate
- * (past the end of this run, where only the leak counter, ≈ 50, gives it away), and
- * Postgres's max_connections (100) is shared by every replica of the service: `max: 200`
- * ends, ≈ 50 s in, in "sorry, too many clients already".
+ * (25 checkouts/s × ≈ 0.57 s ≈ 14), but every declined card and every 503 from payments still
+ * leaks a client for good: about 1.75 a second on each replica (7% of 25/s). On one instance
+ * the extra 40 clients would be gone after about 20 s; here four replicas share a database
+ * that allows 50 connections, so together they reach it within seconds, leaked connections
+ * never come back, and every connect after that fails with "sorry, too many clients
+ * already". No pool size outgrows a leak, and the database's limit is shared by the fleet.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'pg';
