@@ -37,7 +37,7 @@ export class FunctionalChecks {
     this.checkDb = {
       query: async <T,>(sql: string, params: unknown[] = []) => {
         if (!db) throw new Error('this scenario has no database');
-        const out = await db.execute(sql, params);
+        const out = await db.readForCheck(sql, params);
         if (!out.ok) throw new Error(`check query failed: ${out.error.message}`);
         return { rows: out.rows as T[] };
       },

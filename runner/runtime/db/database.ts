@@ -111,6 +111,8 @@ export class Database {
   private cost: CostModel = { ...DEFAULT_COST_MODEL };
   private readonly results: ResultCache;
   private readonly statements: PreparedStatements;
+  /** The functional checks' own statements: see `readForCheck`. */
+  private readonly checkStatements: PreparedStatements;
   private readonly plans = new Map<string, PlanSummary>();
   private readonly profiles = new Map<string, StatementProfile>();
   private facts: Promise<CatalogFacts> | undefined;
@@ -129,6 +131,7 @@ export class Database {
   private constructor(private readonly pg: PGlite, resultCacheEntriesMax: number) {
     this.results = new ResultCache({ entriesMax: resultCacheEntriesMax, rowsMax: RESULT_CACHE_ROWS_MAX });
     this.statements = new PreparedStatements(pg);
+    this.checkStatements = new PreparedStatements(pg, 'tailspin_check_');
   }
 
   /**
@@ -152,6 +155,7 @@ export class Database {
       this.cost = { ...DEFAULT_COST_MODEL, ...costModel };
       // Its DISCARD ALL drops them, and the session's settings, even if the setup then fails.
       this.statements.forget();
+      this.checkStatements.forget();
       await resetToSetup(this.pg, setupSql);
       this.setupKey = key;
       // The same setup rebuilds the same tables, statistics and plans, so plans and the
@@ -175,6 +179,28 @@ export class Database {
   execute(sql: string, params: readonly unknown[] = []): Promise<QueryOutcome> {
     const now = this.answerNow(sql, params);
     return now ? Promise.resolve(now) : this.serial(() => this.run(sql, params));
+  }
+
+  /**
+   * A statement a functional check (or another writer of the scenario) sends: in order with
+   * the service's statements, seeing every write before it. A read is neither priced nor
+   * cached, and runs on prepared statements of its own that the service's writes never drop
+   * (its plan was not chosen by the service's traffic, and a plan only changes speed, not
+   * the rows of a statement whose order the SQL fixes). Anything else takes the service's
+   * path, so its writes invalidate what they must.
+   */
+  readForCheck(sql: string, params: readonly unknown[] = []): Promise<QueryOutcome> {
+    return this.serial(async () => {
+      const profile = await this.profileOf(sql);
+      if (!profile.cacheable) return this.run(sql, params);
+      try {
+        const result = await this.checkStatements.query(sql, params);
+        return success(result.rows, result.fields, result.rowCount ?? 0, result.command ?? profile.keyword, 0, [], false);
+      } catch (err) {
+        await this.closeStrayTransaction();
+        return this.failure(err, sql);
+      }
+    });
   }
 
   /**
@@ -371,6 +397,7 @@ export class Database {
     this.profiles.clear();
     this.facts = undefined;
     this.statements.forget();
+    this.checkStatements.forget();
   }
 
   /** No statement may leave the shared session inside a transaction (see transaction-control.ts). */

@@ -45,7 +45,8 @@ export class PreparedStatements {
   private sessionReady = false;
   private nextId = 1;
 
-  constructor(private readonly pg: PGlite) {}
+  /** `prefix` names this set's statements apart from another set's on the same session. */
+  constructor(private readonly pg: PGlite, private readonly prefix = 'tailspin_') {}
 
   /**
    * After a reset or any statement that may have changed the schema or the session's
@@ -115,7 +116,7 @@ export class PreparedStatements {
       await this.pg.exec('SET plan_cache_mode = force_generic_plan');
       this.sessionReady = true;
     }
-    const name = `tailspin_${this.nextId++}`;
+    const name = `${this.prefix}${this.nextId++}`;
     // A failed Parse leaves no statement behind: the error goes to the caller, nothing is kept.
     const messages = await this.pg.execProtocolStream(
       this.withCloses([serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]),

@@ -346,3 +346,41 @@ describe('wall-time budget (printed, not asserted)', () => {
     expect(hitMs).toBeGreaterThan(0);
   });
 });
+
+describe('statements from checks and other writers (readForCheck)', () => {
+  it('a check reads what the service wrote, without being priced, counted or cached', async () => {
+    ok(await db.execute('UPDATE tags SET label = $2 WHERE id = $1', [1, 'latency']));
+    const before = db.stats();
+    const read = ok(await db.readForCheck('SELECT label FROM tags WHERE id = $1', [1]));
+    expect(read.rows).toEqual([{ label: 'latency' }]);
+    expect(read.serviceMs).toBe(0);
+    expect(db.stats()).toEqual(before);
+    // The service's own read of the same text is still priced and cached as before.
+    const service = ok(await db.execute('SELECT label FROM tags WHERE id = $1', [1]));
+    expect(service.serviceMs).toBeGreaterThan(0);
+    ok(await db.execute('UPDATE tags SET label = $2 WHERE id = $1', [1, 'perf']));
+  });
+
+  it("sees each write the service makes, read after read", async () => {
+    for (const likes of [1, 2, 3]) {
+      ok(await db.execute('UPDATE posts SET likes = $2 WHERE id = $1', [7, likes]));
+      expect(ok(await db.readForCheck('SELECT likes FROM posts WHERE id = $1', [7])).rows).toEqual([{ likes: String(likes) }]);
+    }
+  });
+
+  it("a write through it takes the service's path: cached reads of its table are invalidated", async () => {
+    const q = 'SELECT label FROM tags WHERE id = $1';
+    ok(await db.execute(q, [2]));
+    expect(db.answerNow(q, [2])).toBeDefined();
+    ok(await db.readForCheck('UPDATE tags SET label = $2 WHERE id = $1', [2, 'database']));
+    expect(db.answerNow(q, [2])).toBeUndefined();
+    expect(ok(await db.execute(q, [2])).rows).toEqual([{ label: 'database' }]);
+    ok(await db.readForCheck('UPDATE tags SET label = $2 WHERE id = $1', [2, 'db']));
+  });
+
+  it('reports a failing check statement like any other', async () => {
+    const o = await db.readForCheck('SELECT nope FROM tags');
+    expect(o.ok).toBe(false);
+    expect(ok(await db.readForCheck('SELECT count(*)::int AS n FROM tags')).rows).toEqual([{ n: 3 }]);
+  });
+});
