@@ -30,7 +30,7 @@ export class ErrorLog {
 
   record(err: unknown, route?: string, prefix = ''): void {
     const message = prefix + describe(err);
-    const pos = this.sourceMap?.locate((err as { stack?: string })?.stack);
+    const pos = this.sourceMap?.locate(err);
     const found = this.errors.find((e) => e.message === message && e.line === pos?.line && e.route === route);
     if (found) {
       found.count++;

@@ -46,7 +46,7 @@ export async function loadService(input: LoadServiceInput): Promise<LoadedServic
   errors.sourceMap = sourceMap;
   const env = createServiceEnvironment(input);
   const fail = (kind: 'load' | 'routes', err: unknown, fallback?: Diagnostic): never => {
-    const pos = sourceMap.locate((err as { stack?: string })?.stack);
+    const pos = sourceMap.locate(err);
     const message = describe(err);
     throw new BadInput(kind, [pos ? { message, ...pos } : { ...fallback, message }]);
   };

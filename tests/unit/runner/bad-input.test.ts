@@ -68,6 +68,30 @@ describe('bad input gets a clear, specific message', () => {
     expect(s.errors[0].count).toBe(route(s, 'POST /work').requests);
   });
 
+  it("an error of the service's own class is reported where it was thrown, not in its constructor", async () => {
+    const code = [
+      "import type { FastifyInstance } from 'fastify';",
+      'class HttpError extends Error {',
+      '  constructor(readonly statusCode: number, message: string) {',
+      '    super(message);',
+      '  }',
+      '}',
+      'class Unavailable extends HttpError {',
+      "  constructor() { super(503, 'unavailable'); }",
+      '}',
+      'export default async function routes(app: FastifyInstance) {',
+      "  app.get('/health', async () => ({ ok: true }));",
+      "  app.post('/work', async () => {",
+      '    if (Math.random() < 0.5) throw new Unavailable();',
+      "    throw new HttpError(502, 'upstream');",
+      '  });',
+      '}',
+    ].join('\n');
+    const s = await runFolder(dir, code);
+    const byMessage = Object.fromEntries(s.errors.map((e) => [e.message, e.line]));
+    expect(byMessage).toEqual({ unavailable: 13, upstream: 14 });
+  });
+
   it('a fetch to an unknown host fails that request with a message naming the host', async () => {
     const code = [
       'export default async function routes(app: any) {',
