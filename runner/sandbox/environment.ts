@@ -58,7 +58,10 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
   const threadPool = new ThreadPool(p, { size: spec.threadPoolSize });
   const crypto = createCrypto(p, threadPool);
   const util = createUtil(p, { customPromisify: new Map<unknown, unknown>([[timers.setTimeout, timers.promises.setTimeout], [timers.setImmediate, timers.promises.setImmediate]]) });
-  const capture = new ConsoleCapture(p.loop, (args) => util.format(...args));
+  const capture = new ConsoleCapture(p.loop, (args) => {
+    const text = util.format(...args);
+    return input.errors.sourceMap ? input.errors.sourceMap.stacksForLearner(text) : text;
+  });
   const services = input.downstreams;
   const http = createFetch(p, services, abort, {
     onUnknownHost: (host) => input.errors.record(new Error(`fetch to unknown host ${host}: this lab's network has only ${services.map((s) => s.host).join(', ') || 'no other services'}`), contextRoute(p.jobs.context)),

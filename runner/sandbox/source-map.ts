@@ -45,7 +45,34 @@ export class ServiceSourceMap {
     }
     return undefined;
   }
+
+  /**
+   * Stack traces in text the service prints, as a learner should see them: the service's
+   * frames at their TypeScript lines (`service.ts:7:16`), and the simulator's own frames and
+   * the compiler's helpers left out. Those would show where the simulator is installed on this machine, and differ
+   * between the command line and the browser's bundle.
+   */
+  stacksForLearner(text: string): string {
+    if (!text.includes('\n') || !text.includes(' at ')) return text;
+    const lines: string[] = [];
+    for (const line of text.split('\n')) {
+      const frame = FRAME.exec(line);
+      if (!frame) {
+        lines.push(line);
+        continue;
+      }
+      const [, head, location, row, column, close] = frame;
+      if (location !== `${SERVICE_FILE}.js` && !location.endsWith(`/${SERVICE_FILE}.js`)) continue;
+      const pos = originalPositionFor(this.map, { line: Number(row) - MODULE_HEADER_LINES, column: Number(column) - 1 });
+      // A frame with no source line is the compiler's own helper code (async lowering).
+      if (pos.line != null) lines.push(`${head}${SERVICE_FILE}:${pos.line}:${(pos.column ?? 0) + 1}${close}`);
+    }
+    return lines.join('\n');
+  }
 }
+
+/** A line of a V8 stack trace: `    at name (location)` or `    at location`. */
+const FRAME = /^(\s*at (?:.* \()?)(.*?):(\d+):(\d+)(\)?)$/;
 
 /** Names of the classes between an error's own class and Error: the ones its stack may start in. */
 function constructorNames(err: unknown): Set<string> {

@@ -68,6 +68,26 @@ describe('bad input gets a clear, specific message', () => {
     expect(s.errors[0].count).toBe(route(s, 'POST /work').requests);
   });
 
+  it('a stack trace the service prints shows its TypeScript lines and nothing of the machine', async () => {
+    const code = [
+      "import type { FastifyInstance } from 'fastify';",
+      'let logged = false;',
+      'export default async function routes(app: FastifyInstance) {',
+      "  app.get('/health', async () => ({ ok: true }));",
+      "  app.post('/work', async () => {",
+      '    await new Promise((resolve) => setTimeout(resolve, 1));',
+      "    if (!logged) console.log(new Error('here').stack);",
+      '    logged = true;',
+      '    return { ok: true };',
+      '  });',
+      '}',
+    ].join('\n');
+    const s = await runFolder(dir, code);
+    const printed = s.console.join('\n');
+    expect(printed).toMatch(/Error: here\n\s+at \S+ \(service\.ts:7:\d+\)/);
+    expect(printed).not.toMatch(/file:|\/runner\/|node_modules|service\.ts\.js/);
+  });
+
   it("an error of the service's own class is reported where it was thrown, not in its constructor", async () => {
     const code = [
       "import type { FastifyInstance } from 'fastify';",
