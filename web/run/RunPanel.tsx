@@ -7,6 +7,7 @@ import { runStateOf } from './runState.ts';
 import { RunCharts } from './charts/RunCharts.tsx';
 import { SloChecklist } from './SloChecklist.tsx';
 import { CompareTable } from './CompareTable.tsx';
+import { ReplicaTable } from './ReplicaTable.tsx';
 import { CompileErrors, ConsoleOutput, DiagnosticList, HandlerErrors } from './ProblemLists.tsx';
 
 export function RunPanel({ snapshot, durationMs }: { snapshot: RunSnapshot; durationMs: number }) {
@@ -30,6 +31,7 @@ export function RunPanel({ snapshot, durationMs }: { snapshot: RunSnapshot; dura
       {summary && (state === 'done' || state === 'comparing' || state === 'stopped') && (
         <>
           <CompareTable summary={summary} baseline={ctx.baseline} />
+          <ReplicaTable summary={summary} />
           <HandlerErrors errors={summary.errors} />
           <ConsoleOutput lines={summary.console} />
         </>
