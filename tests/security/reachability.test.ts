@@ -14,7 +14,8 @@
  * - an instance (or the class, or its prototype) of the simulator's internals: Kernel,
  *   EventLoop, JobQueue, RunCounters, Collector, the Database, PGlite, and the platform
  *   modules behind the facades (DbServer, HttpServer, ThreadPool, ConsoleCapture,
- *   DownstreamService, Fifo, EventHeap);
+ *   DownstreamService, DatabaseHost, Fifo, EventHeap), and those of the fleet (LoadBalancer,
+ *   FleetGauges);
  * - a request's accounting record (the per-request context whose `dbQueries` the summary
  *   reads);
  * - a host function that is not intended API. The criterion: a function is the service's
@@ -48,6 +49,9 @@ import { ConsoleCapture } from '../../runner/runtime/console.ts';
 import { DbServer } from '../../runner/runtime/pg/db-server.ts';
 import { HttpServer } from '../../runner/runtime/http-server.ts';
 import { DownstreamService } from '../../runner/runtime/downstream.ts';
+import { DatabaseHost } from '../../runner/runtime/db/database-host.ts';
+import { LoadBalancer } from '../../runner/load/balancer.ts';
+import { FleetGauges } from '../../runner/metrics/fleet-gauges.ts';
 import { Database } from '../../runner/runtime/db/database.ts';
 import { openDatabase } from '../../runner/runtime/db/shared-database.ts';
 import { Collector } from '../../runner/metrics/collector.ts';
@@ -66,7 +70,7 @@ const SCENARIO = join(ROOT, 'scenarios/pool-exhaustion');
 /** Classes whose instances are the simulator's own; reaching one is reaching its internals. */
 const INTERNAL_CLASSES: Record<string, Function> = {
   Kernel, EventHeap, Fifo, EventLoop, JobQueue, RunCounters, Collector, Database, PGlite,
-  DbServer, HttpServer, ThreadPool, ConsoleCapture, DownstreamService,
+  DbServer, HttpServer, ThreadPool, ConsoleCapture, DownstreamService, DatabaseHost, LoadBalancer, FleetGauges,
 };
 
 /**
@@ -168,9 +172,10 @@ async function loadProbe(): Promise<Probe> {
     }
   }
   const server = new ProbedServer(p, 0.05);
-  // The downstream services as the runner makes them (older runners made them per service).
+  // The downstream services and the database host as the runner makes them (run.ts).
   const downstreams = (def.platform.downstreams ?? []).map((d) => new DownstreamService(d, p.kernel, p.rng));
-  await loadService({ p, def, db, server, downstreams, errors, compiled, librarySources: host.librarySources } as Parameters<typeof loadService>[0]);
+  const databaseHost = new DatabaseHost(def.platform.database!, p.kernel);
+  await loadService({ p, def, db, databaseHost, server, downstreams, errors, compiled, librarySources: host.librarySources });
   let answered: unknown;
   const context = { route: 'GET /probe', seq: 1, dbQueries: 0, calledHosts: undefined };
   server.handle({ method: 'GET', path: '/probe' } as never, p.kernel.nowMs, context, (reply) => { answered = reply; });
