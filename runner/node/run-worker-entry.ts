@@ -24,6 +24,7 @@ export async function runRequest(req: WorkerRequest, port: MessagePort): Promise
     const summary = await runScenario(folder.definition, {
       ...host,
       code: req.code,
+      scenarioSource: folder.scenarioSource,
       seed: req.seed,
       loadScale: req.loadScale,
       onHeartbeat: heartbeat,

@@ -23,6 +23,8 @@ export interface ScenarioFolder {
   dir: string;
   id: string;
   definition: ScenarioDefinition;
+  /** scenario.ts as text: its SHA-256 goes into each summary's provenance. */
+  scenarioSource: string;
   readme: ScenarioReadme;
   starter: string;
   solution: string | undefined;
@@ -78,6 +80,7 @@ export async function loadScenarioFolder(idOrPath: string): Promise<ScenarioFold
     dir,
     id: mod.default.id ?? basename(dir),
     definition: mod.default,
+    scenarioSource: read('scenario.ts') ?? '',
     readme: readReadme(dir, read('README.md')),
     starter: read('starter.ts') ?? '',
     solution: read('solution.ts'),

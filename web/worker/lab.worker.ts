@@ -20,7 +20,7 @@ import {
   type Compiler,
 } from '../../runner/index.ts';
 import { librarySourcesFor } from './librarySources.ts';
-import { describeScenario, scenarioDefinitions } from './scenarioModules.ts';
+import { describeScenario, scenarioDefinitions, scenarioSources } from './scenarioModules.ts';
 import {
   HEARTBEAT_INTERVAL_MS,
   MEMORY_MESSAGE,
@@ -250,6 +250,7 @@ async function simulate(job: Job, req: RunRequest, compiled: Promise<Compiler | 
     const t0 = performance.now();
     const summary = await runScenario(def, {
       code: req.code,
+      scenarioSource: scenarioSources.get(req.scenarioId),
       seed: req.seed,
       loadScale: req.loadScale,
       compiler,

@@ -6,9 +6,15 @@ import type { ScenarioDefinition } from '../../runner/index.ts';
 import type { ScenarioInfo } from './protocol.ts';
 
 const modules = import.meta.glob<ScenarioDefinition>('/scenarios/*/scenario.ts', { eager: true, import: 'default' });
+const sources = import.meta.glob<string>('/scenarios/*/scenario.ts', { eager: true, query: '?raw', import: 'default' });
 
 export const scenarioDefinitions: Map<string, ScenarioDefinition> = new Map(
   Object.entries(modules).map(([path, def]) => [folderId(path), def]),
+);
+
+/** Each scenario.ts as text, for the summary's provenance (its SHA-256, as the CLI records it). */
+export const scenarioSources: Map<string, string> = new Map(
+  Object.entries(sources).map(([path, text]) => [folderId(path), text]),
 );
 
 export function folderId(path: string): string {
