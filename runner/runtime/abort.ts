@@ -3,6 +3,7 @@
  * clock. Listeners run synchronously when the signal aborts, as in Node and browsers.
  */
 import type { Platform } from './platform.ts';
+import { hardenPlatform } from './harden-platform.ts';
 
 type Listener = (ev: { type: 'abort'; target: SimAbortSignal }) => void;
 
@@ -90,6 +91,8 @@ export function createAbort(p: Platform): AbortApi {
       fire(this.signal, reason);
     }
   }
+  hardenPlatform(Signal);
+  hardenPlatform(Controller);
 
   return {
     AbortController: Controller,

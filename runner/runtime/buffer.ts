@@ -7,6 +7,7 @@
  */
 import { canonicalEncoding, decodeBytes, encodeString, isEncoding, type BufferEncoding } from './buffer-encoding.ts';
 import { invalidArgType, nodeError, outOfRange } from './node-errors.ts';
+import { hardenPlatform } from './harden-platform.ts';
 
 export type { BufferEncoding } from './buffer-encoding.ts';
 
@@ -183,3 +184,4 @@ export class Buffer extends Uint8Array {
     return new DataView(this.buffer, this.byteOffset + offset, size);
   }
 }
+hardenPlatform(Buffer);

@@ -11,6 +11,7 @@
  */
 import type { CacheSpec } from '../types.ts';
 import type { Platform } from './platform.ts';
+import { hardenPlatform } from './harden-platform.ts';
 
 /** Keys the simulated server holds before it evicts the least recently used. */
 export const CACHE_KEYS_MAX = 100_000;
@@ -31,6 +32,7 @@ export class ClientClosedError extends Error {
     this.name = 'ClientClosedError';
   }
 }
+hardenPlatform(ClientClosedError);
 
 /** An error reply from the server (`ERR ...`), as node-redis surfaces it. */
 export class ErrorReply extends Error {
@@ -39,6 +41,7 @@ export class ErrorReply extends Error {
     this.name = 'ErrorReply';
   }
 }
+hardenPlatform(ErrorReply);
 
 export interface SetOptions {
   /** Expire after this many seconds. */

@@ -11,6 +11,7 @@ import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { CHash } from '@noble/hashes/utils.js';
 import { Buffer, type BufferEncoding } from './buffer.ts';
 import { codedError, invalidArgType, nodeError } from './node-errors.ts';
+import { hardenPlatform } from './harden-platform.ts';
 
 /** Fixed CPU per hash or HMAC computation (setup and finalisation). */
 export const HASH_CALL_MS = 0.002;
@@ -93,6 +94,7 @@ export class Hash {
     return new Hash(this.#state.clone() as Digestible & { clone(): Digestible }, this.#charge);
   }
 }
+hardenPlatform(Hash);
 
 export class Hmac {
   #done = false;
@@ -122,6 +124,7 @@ export class Hmac {
     return output(this.#state.digest(), encoding);
   }
 }
+hardenPlatform(Hmac);
 
 export function createHash(algorithm: unknown, charge: Charge): Hash {
   if (typeof algorithm !== 'string') throw invalidArgType('algorithm', 'of type string', algorithm);

@@ -2,6 +2,8 @@
  * The WHATWG `Headers` class as fetch user code sees it: case-insensitive names, values of a
  * repeated header joined with ", ", iteration in sorted name order (as undici does).
  */
+import { hardenPlatform } from './harden-platform.ts';
+
 export type HeadersInitLike = SimHeaders | Record<string, string> | [string, string][] | Iterable<[string, string]>;
 
 /** More headers than this on one message is a bug in the code under test, not a workload. */
@@ -85,6 +87,7 @@ export class SimHeaders {
     return 'Headers';
   }
 }
+hardenPlatform(SimHeaders);
 
 /** Names already checked: a service sends the same few headers millions of times. */
 const validNames = new Set<string>(['content-type', 'content-length', 'connection', 'accept', 'authorization']);

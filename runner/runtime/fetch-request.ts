@@ -8,6 +8,7 @@ import type { DownstreamRequest } from '../types.ts';
 import type { SimAbortSignal } from './abort.ts';
 import { SimHeaders, type HeadersInitLike } from './fetch-headers.ts';
 import { bodyText, type BodyLike } from './fetch-response.ts';
+import { hardenPlatform } from './harden-platform.ts';
 
 export interface RequestInitLike {
   /** HTTP method, GET by default. */
@@ -60,6 +61,7 @@ export class SimRequest {
     return 'Request';
   }
 }
+hardenPlatform(SimRequest);
 
 /** Parsed URLs by text: services call the same few URLs over and over, and parsing is costly. */
 const parsedUrls = new Map<string, URL>();

@@ -5,6 +5,7 @@
  * read once, as in Node; `clone()` first to read it twice.
  */
 import { SimHeaders, type HeadersInitLike } from './fetch-headers.ts';
+import { hardenPlatform } from './harden-platform.ts';
 
 export type BodyLike = string | URLSearchParams | Uint8Array | ArrayBuffer | null | undefined;
 
@@ -117,7 +118,7 @@ export function createResponseClass(P: PromiseConstructor) {
       return new Response(null, { status: 0, [FETCHED]: { url: '', type: 'error' } });
     }
   }
-  return Response;
+  return hardenPlatform(Response);
 }
 
 /** The body as text, the one representation this model keeps. */

@@ -19,6 +19,7 @@ import { ConnectionPool, type ConnectionStats } from './fetch-connections.ts';
 import { SimHeaders } from './fetch-headers.ts';
 import { parseUrl, SimRequest, toDownstreamRequest, type RequestInitLike } from './fetch-request.ts';
 import { createResponseClass, FETCHED, statusText, type SimResponse } from './fetch-response.ts';
+import { hardenPlatform } from './harden-platform.ts';
 
 /**
  * Main-thread CPU of one fetch call: undici builds a Request, headers and a dispatcher
@@ -81,6 +82,7 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
       super(input, init, () => new abort.AbortController().signal);
     }
   }
+  hardenPlatform(Request);
 
   /** attempts/calls is the retry amplification: calls count a host once per incoming request. */
   function countAttempt(host: string): void {

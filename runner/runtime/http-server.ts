@@ -7,6 +7,7 @@
 import type { LoadRequest } from '../types.ts';
 import type { Platform } from './platform.ts';
 import type { EventLoop } from './event-loop.ts';
+import { hardenPlatform } from './harden-platform.ts';
 
 /** Serialising JSON: V8's JSON.stringify writes roughly 200 MB/s of typical API payload. */
 export const SERIALIZE_MS_PER_BYTE = 0.000005;
@@ -82,8 +83,10 @@ class Reply {
     };
   }
 }
+hardenPlatform(Reply);
 
 export class RouteRegistrationError extends Error {}
+hardenPlatform(RouteRegistrationError);
 
 /** One request's way to its answer, written once, whichever way the handler replies. */
 class PendingReply {

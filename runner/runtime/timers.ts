@@ -4,6 +4,7 @@
  * creation order; Timeout objects have ref/unref/refresh/hasRef.
  */
 import type { Platform } from './platform.ts';
+import { hardenPlatform } from './harden-platform.ts';
 
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
@@ -50,6 +51,7 @@ export class Timeout {
     };
   }
 }
+hardenPlatform(Timeout);
 
 export interface TimerApi {
   setTimeout: (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => Timeout;

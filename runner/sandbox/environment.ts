@@ -16,6 +16,7 @@ import { createFetch } from '../runtime/fetch.ts';
 import { createRedis } from '../runtime/cache.ts';
 import { createPgModule } from '../runtime/pg/pg-module.ts';
 import { DbServer } from '../runtime/pg/db-server.ts';
+import { hardenPlatform, hardenPlatformPending } from '../runtime/harden-platform.ts';
 import { ServiceRealm, ModuleLoadError } from './evaluate.ts';
 import { LIBRARY_NAMES } from './libraries.ts';
 import { contextRoute } from '../world.ts';
@@ -49,6 +50,9 @@ const HOST_UNIVERSALS = [
 
 /** Globals the service may change, as in Node; everything else it is handed is frozen. */
 const SERVICE_OWNED_GLOBALS = new Set(['process', 'console']);
+
+// `require` throws it at the service, which can catch it and reach its prototype.
+hardenPlatform(ModuleLoadError);
 
 export function createServiceEnvironment(input: LoadServiceInput): ServiceEnvironment {
   const { p, def, db, librarySources } = input;
@@ -95,6 +99,11 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
   };
   const random = p.rng.fork('math-random');
   const realm = new ServiceRealm(globals);
+  // The realm is sealed now: the platform's classes (a Timeout's, the reply's, a pool
+  // client's, whose instances the service will hold) are frozen before anything is handed
+  // over, and before the globals below, which would freeze some of them without the
+  // overrides instances are allowed (see harden-platform.ts).
+  hardenPlatformPending();
   // What the service shares with the runner, or with later runs in this realm (Buffer is
   // one class for all runs), is frozen like the intrinsics it stands beside: the platform's
   // Promise, Date and Math are intrinsics in Node too. `process` and `console` stay the

@@ -8,6 +8,7 @@ import type { QueryOutcome } from '../db/database.ts';
 import { Database } from '../db/database.ts';
 import { pgError, type DbServer } from './db-server.ts';
 import { Emitter } from './emitter.ts';
+import { hardenPlatform } from '../harden-platform.ts';
 
 export interface QueryResult {
   command: string;
@@ -151,6 +152,7 @@ export class PgClient extends Emitter {
     else if (control === 'ROLLBACK TO' && this.#txStatus === 'E') this.#txStatus = 'T';
   }
 }
+hardenPlatform(PgClient);
 
 interface Failed {
   ok: false;

@@ -3,6 +3,8 @@
  * Listeners run synchronously, inside whatever main-thread task emits. Listeners are kept
  * in a private field: they include the platform's own.
  */
+import { hardenPlatform } from '../harden-platform.ts';
+
 type Listener = (...args: unknown[]) => void;
 
 export class Emitter {
@@ -44,3 +46,4 @@ export class Emitter {
     return this.#listeners.get(event)?.length ?? 0;
   }
 }
+hardenPlatform(Emitter);

@@ -6,6 +6,7 @@ import type { Platform } from '../platform.ts';
 import type { DbServer } from './db-server.ts';
 import { PgClient } from './client.ts';
 import { Pool, type PoolOptions, type PoolRegistry } from './pool.ts';
+import { hardenPlatform } from '../harden-platform.ts';
 
 export interface PgModule {
   exports: Record<string, unknown>;
@@ -46,6 +47,8 @@ export function createPgModule(p: Platform, server: DbServer | undefined): PgMod
       super(p, need());
     }
   }
+  hardenPlatform(BoundPool);
+  hardenPlatform(BoundClient);
   const exports = {
     Pool: BoundPool,
     Client: BoundClient,

@@ -10,6 +10,7 @@ import type { DbServer } from './db-server.ts';
 import { PgClient, type QueryResult } from './client.ts';
 import { Emitter } from './emitter.ts';
 import { isRequestContext } from '../platform.ts';
+import { hardenPlatform } from '../harden-platform.ts';
 
 export interface PoolOptions {
   /** Most clients open at once (pg default 10). */
@@ -57,6 +58,7 @@ export class PoolClient extends PgClient {
     leaseOf = (client) => client.#lease;
   }
 }
+hardenPlatform(PoolClient);
 
 export interface PoolRegistry {
   pools: Pool[];
@@ -265,3 +267,4 @@ export class Pool extends Emitter {
     this.#registry.changed();
   }
 }
+hardenPlatform(Pool);
