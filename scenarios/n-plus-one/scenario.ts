@@ -289,10 +289,8 @@ const FIRST_PAGE = `
   ORDER BY e.starts_at, e.id
   LIMIT ${PAGE_SIZE}`;
 
-/** Events whose tickets_available is no longer the setup's (the expression in setupSql). */
-const TICKETS_CHANGED = `
-  SELECT id, tickets_available FROM events
-  WHERE tickets_available <> CASE WHEN id % 13 = 0 THEN (id / 13) % 6 ELSE 20 + (id * 53) % 1200 END`;
+/** tickets_available of the page's events: primary-key lookups, one read per response. */
+const TICKETS_NOW = 'SELECT id, tickets_available FROM events WHERE id = ANY($1::int[])';
 
 /** Each event's lineup as `id:name` of each act in billing order, joined by ', '. */
 const LINEUPS = `
@@ -355,11 +353,11 @@ async function verifyList(ex: Exchange, db: CheckDb): Promise<string | undefined
   if (!Array.isArray(events)) return 'the body has no events array';
   const city = decodeURIComponent(/[?&]city=([^&]*)/.exec(ex.request.path)?.[1] ?? '');
   const page = (await firstPagesOf(db)).get(city) ?? [];
-  // Few rows (the events held so far), so a read the result cache answers copies little.
-  const changed = await db.query<{ id: number; tickets_available: number }>(TICKETS_CHANGED);
-  const acts = await db.query<{ event_id: number; lineup: string }>(LINEUPS, [page.map((e) => e.id)]);
+  const ids = page.map((e) => e.id);
+  const tickets = await db.query<{ id: number; tickets_available: number }>(TICKETS_NOW, [ids]);
+  const acts = await db.query<{ event_id: number; lineup: string }>(LINEUPS, [ids]);
   if (events.length !== page.length) return `${events.length} events listed; ${city} has ${page.length} on its first page`;
-  const ticketsNow = new Map(changed.rows.map((r) => [r.id, r.tickets_available]));
+  const ticketsNow = new Map(tickets.rows.map((r) => [r.id, r.tickets_available]));
   const lineups = new Map(acts.rows.map((r) => [r.event_id, r.lineup]));
   const holds = holdsOf(db);
   const sales = notesOf(boxOfficeSales, db);

@@ -182,25 +182,16 @@ export class Database {
   }
 
   /**
-   * A statement a functional check (or another writer of the scenario) sends: in order with
-   * the service's statements, seeing every write before it. A read is neither priced nor
-   * cached, and runs on prepared statements of its own that the service's writes never drop
-   * (its plan was not chosen by the service's traffic, and a plan only changes speed, not
-   * the rows of a statement whose order the SQL fixes). Anything else takes the service's
-   * path, so its writes invalidate what they must.
+   * A statement a functional check (or another writer of the scenario) sends: the service's
+   * path (in order with its statements, seeing every write before it; reads answered from
+   * and kept in the result cache; writes invalidating what they must), but on prepared
+   * statements of its own, which the service's writes never drop: a check reads the table
+   * the service keeps writing, and preparing its statement again after every write cost
+   * more than the read. A plan only changes speed, never the rows of a statement whose
+   * order the SQL fixes.
    */
   readForCheck(sql: string, params: readonly unknown[] = []): Promise<QueryOutcome> {
-    return this.serial(async () => {
-      const profile = await this.profileOf(sql);
-      if (!profile.cacheable) return this.run(sql, params);
-      try {
-        const result = await this.checkStatements.query(sql, params);
-        return success(result.rows, result.fields, result.rowCount ?? 0, result.command ?? profile.keyword, 0, [], false);
-      } catch (err) {
-        await this.closeStrayTransaction();
-        return this.failure(err, sql);
-      }
-    });
+    return this.serial(() => this.run(sql, params, this.checkStatements));
   }
 
   /**
@@ -258,7 +249,7 @@ export class Database {
     return fromCache(hit);
   }
 
-  private async run(sql: string, params: readonly unknown[]): Promise<QueryOutcome> {
+  private async run(sql: string, params: readonly unknown[], statements = this.statements): Promise<QueryOutcome> {
     this.counts.statements++;
     const known = this.fromMemory(sql, params);
     if (known) return known;
@@ -276,7 +267,7 @@ export class Database {
 
     let result: Results<Record<string, unknown>>;
     try {
-      result = await this.statements.query(sql, params);
+      result = await statements.query(sql, params);
     } catch (err) {
       await this.closeStrayTransaction();
       return this.failure(err, sql);
