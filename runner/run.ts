@@ -79,7 +79,8 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
     })));
   }
 
-  const collector = new Collector(countersOf(replicas.map((r) => r.counters)), def.load.mix.map((m) => m.route));
+  const counters = countersOf(replicas.map((r) => r.counters));
+  const collector = new Collector(counters, def.load.mix.map((m) => m.route));
   const checks = new FunctionalChecks(def, db, downstreams, kernel);
   const balancer = replicaCount > 1 ? new LoadBalancer(servers, def.platform.replicas?.balancer ?? 'round-robin', createPrng(opts.seed, 'balancer')) : undefined;
   const fleet = new FleetGauges(replicas);
@@ -145,7 +146,7 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
 
   const summary = buildSummary({
     def, provenance: runProvenance(opts.code, opts.scenarioSource), seed: opts.seed, loadScale, status: status.status, statusReason: status.reason,
-    windowMs, collector, counters: countersOf(replicas.map((r) => r.counters)), errors, console: consoleOf(services),
+    windowMs, collector, counters, errors, console: consoleOf(services),
     checks: [...checks.results(), ...await checks.audit(), ...platformChecks(errors, services, Boolean(db))],
     leakedClients: sumOf(services, (s) => s.leakedClients()), downstreams: () => downstreamTallies(services),
   });
