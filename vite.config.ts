@@ -1,8 +1,8 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { pgliteSnapshot } from './web/build/pglite-snapshot.ts';
-import { precompiledServices } from './web/build/precompiled-services.ts';
-import { labCsp } from './web/build/csp.ts';
+import { pgliteSnapshot } from './build/pglite-snapshot.ts';
+import { precompiledServices } from './build/precompiled-services.ts';
+import { labCsp } from './build/csp.ts';
 
 /** Fixed ports so the e2e web server and `npm start` never guess. */
 export const PREVIEW_PORT = 4173;
@@ -21,7 +21,7 @@ const DEV_NONCE = 'tailspin-dev';
 const quietChecks = { eval: false, bundlerTimings: false };
 
 export default defineConfig(({ command }) => ({
-  // Only the lab's own origin, for the page and its workers (see web/build/csp.ts).
+  // Only the lab's own origin, for the page and its workers (see build/csp.ts).
   plugins: [react(), pgliteSnapshot(), precompiledServices(), labCsp({ devNonce: DEV_NONCE })],
   html: command === 'serve' ? { cspNonce: DEV_NONCE } : {},
   optimizeDeps: {

@@ -5,10 +5,11 @@
  * in timed tests: M/M/1 ≥ 100 000 requests per wall second, every scenario ≥ 20× real time.
  */
 import { runScenario } from '../runner/run.ts';
-import { nodeHost } from '../runner/node/node-host.ts';
-import { loadScenarioFolder, scenarioIds } from '../runner/node/scenario-folder.ts';
+import { nodeHost } from '../runner/host-node/node-host.ts';
+import { loadScenarioFolder, scenarioIds } from '../runner/host-node/scenario-folder.ts';
 import { renderTable } from '../runner/report/table.ts';
-import type { RunSummary, ScenarioDefinition } from '../runner/types.ts';
+import type { RunSummary } from '../runner/summary-schema.ts';
+import type { ScenarioDefinition } from '../runner/scenario/types.ts';
 import { FORWARDING_SERVICE, textbookQueue } from '../tests/queueing/textbook.ts';
 
 const TARGET_MM1_REQUESTS_PER_SEC = 100_000;

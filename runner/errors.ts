@@ -2,7 +2,7 @@
  * Errors that mean "the learner's code cannot run": each carries what to show, with
  * TypeScript positions where known. Anything else thrown by the runner is a bug in Tailspin.
  */
-import type { Diagnostic } from './types.ts';
+import type { Diagnostic } from './run-types.ts';
 
 export class BadInput extends Error {
   constructor(

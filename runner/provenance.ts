@@ -5,7 +5,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import type { RunProvenance } from './types.ts';
+import type { RunProvenance } from './summary-schema.ts';
 
 /** The simulator's version; it changes whenever a model change can move a summary. */
 export const ENGINE_VERSION = 'tailspin 0.1.0';

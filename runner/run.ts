@@ -3,19 +3,21 @@
  * drive the load through it in virtual time, then measure and judge. The same function runs
  * in Node (CLI, tests) and in the browser's worker.
  */
-import type { CheckResult, RunOptions, RunStatus, RunSummary, ScenarioDefinition, SeriesBucket } from './types.ts';
+import type { CheckResult, RunStatus, RunSummary, SeriesBucket } from './summary-schema.ts';
+import type { RunOptions } from './run-types.ts';
+import type { ScenarioDefinition } from './scenario/types.ts';
 import type { Compiler } from './sandbox/compile.ts';
 import { BadInput, CompileFailed } from './errors.ts';
 import { createFleet, type ErrorLog } from './world.ts';
 import { Collector } from './metrics/collector.ts';
 import { LoadClient, type LogicalRequest } from './load/load-client.ts';
-import { HttpServer, DEFAULT_REQUEST_OVERHEAD_MS } from './runtime/http-server.ts';
+import { HttpServer, DEFAULT_REQUEST_OVERHEAD_MS } from './runtime/process/http-server.ts';
 import { loadService, type LoadedService } from './sandbox/load-service.ts';
-import { openDatabase } from './runtime/db/shared-database.ts';
+import { openDatabase } from './runtime/remote/database/shared-database.ts';
 import { FunctionalChecks } from './slo/functional-checks.ts';
-import { DownstreamService } from './runtime/downstream.ts';
-import { startOtherWriters } from './runtime/db/other-writers.ts';
-import { DatabaseHost } from './runtime/db/database-host.ts';
+import { DownstreamService } from './runtime/remote/downstream.ts';
+import { startOtherWriters } from './runtime/remote/database/other-writers.ts';
+import { DatabaseHost } from './runtime/remote/database/database-host.ts';
 import { LoadBalancer } from './load/balancer.ts';
 import { countersOf } from './metrics/fleet-counters.ts';
 import { FleetGauges } from './metrics/fleet-gauges.ts';

@@ -2,7 +2,8 @@
  * Turns a finished run's measurements into the versioned summary: totals, per-route stats,
  * the metric values SLOs are judged on, SLO and check results, errors, console and series.
  */
-import type { CheckResult, RecoveryMeasure, RunProvenance, RunStatus, RunSummary, ScenarioDefinition } from './types.ts';
+import type { CheckResult, RecoveryMeasure, RunProvenance, RunStatus, RunSummary } from './summary-schema.ts';
+import type { ScenarioDefinition } from './scenario/types.ts';
 import type { Collector } from './metrics/collector.ts';
 import type { CounterReadings } from './metrics/fleet-counters.ts';
 import type { ErrorLog } from './world.ts';

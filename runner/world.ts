@@ -3,13 +3,13 @@
  * thread, job queue and Promise class; and the bookkeeping of errors user code raises.
  * Built fresh per run so nothing leaks between runs but the (reset) database.
  */
-import type { ReportedError } from './types.ts';
+import type { ReportedError } from './summary-schema.ts';
 import { Kernel } from './sim/kernel.ts';
 import { createPrng, type Prng } from './sim/prng.ts';
-import { EventLoop } from './runtime/event-loop.ts';
-import { JobQueue } from './runtime/job-queue.ts';
-import { createPromiseClass, type RejectionTracker } from './runtime/sim-promise.ts';
-import { RunCounters } from './runtime/run-counters.ts';
+import { EventLoop } from './runtime/process/event-loop.ts';
+import { JobQueue } from './runtime/process/job-queue.ts';
+import { createPromiseClass, type RejectionTracker } from './runtime/process/sim-promise.ts';
+import { RunCounters } from './runtime/process/run-counters.ts';
 import { DEFAULT_EPOCH_MS, type Platform } from './runtime/platform.ts';
 import type { ServiceSourceMap } from './sandbox/source-map.ts';
 

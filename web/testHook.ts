@@ -6,7 +6,7 @@ import type { RunSummary } from '../runner/index.ts';
 import { getEditorHandle } from './editor/editorHandle.ts';
 import { useUi } from './store/uiStore.ts';
 import { catalog } from './catalog/scenarios.ts';
-import type { WorkerMilestone } from './worker/protocol.ts';
+import type { WorkerMilestone } from './lab/protocol.ts';
 
 export interface RunBinding {
   state(): string;

@@ -3,7 +3,7 @@
  * does. Poisson arrivals with a time-varying rate are drawn by thinning (Lewis & Shedler):
  * candidates at the peak rate, each kept with probability rate(t) / peak, which is exact.
  */
-import type { ArrivalProfile } from '../types.ts';
+import type { ArrivalProfile } from '../scenario/types.ts';
 import type { Prng } from '../sim/prng.ts';
 
 /** Arrival rate in requests per second at virtual time `tMs`, scaled by `scale`. */

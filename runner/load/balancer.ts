@@ -12,8 +12,8 @@
  * every N-th arrival: Erlang-N gaps, more regular, so each is an E_N/M/1 queue and waits
  * less (tests/queueing/replicas.test.ts checks both).
  */
-import type { LoadRequest, ReplicaSpec } from '../types.ts';
-import type { ServerReply } from '../runtime/http-server.ts';
+import type { LoadRequest, ReplicaSpec } from '../scenario/types.ts';
+import type { ServerReply } from '../runtime/process/http-server.ts';
 import type { Prng } from '../sim/prng.ts';
 
 /** What takes a request from the load client: one instance, or a balancer over several. */

@@ -6,9 +6,9 @@
  */
 import type { Kernel } from '../sim/kernel.ts';
 import type { Prng } from '../sim/prng.ts';
-import type { LoadRequest, LoadSpec, RequestMixEntry } from '../types.ts';
+import type { LoadRequest, LoadSpec, RequestMixEntry } from '../scenario/types.ts';
 import type { Outcome } from '../metrics/collector.ts';
-import type { ServerReply } from '../runtime/http-server.ts';
+import type { ServerReply } from '../runtime/process/http-server.ts';
 import type { RequestHandler } from './balancer.ts';
 import type { RequestContext } from '../runtime/platform.ts';
 import { arrivalSchedule } from './arrivals.ts';

@@ -3,7 +3,7 @@
  * requests in flight integrated over time (for Little's law), event-loop delay samples, and
  * one SeriesBucket per virtual second built from the platform's counters.
  */
-import type { LatencyStats, RouteStats, SeriesBucket } from '../types.ts';
+import type { LatencyStats, RouteStats, SeriesBucket } from '../summary-schema.ts';
 import type { CounterReadings } from './fleet-counters.ts';
 import { TimeWeighted } from './time-weighted.ts';
 import { Trend } from './trend.ts';

@@ -4,7 +4,7 @@
  * it (an upper bound on the fleet's peak, exact when the peaks coincide). Per-instance
  * figures are in the summary's `replicas`.
  */
-import type { RunCounters } from '../runtime/run-counters.ts';
+import type { RunCounters } from '../runtime/process/run-counters.ts';
 
 /** What the collector and the summary read of the platform's counters. */
 export interface CounterReadings {

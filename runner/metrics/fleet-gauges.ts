@@ -2,7 +2,7 @@
  * Per-instance gauges when the service runs as several instances: how the balancer spread
  * the requests, each one's worst event-loop delay and pool use, and its leaked clients.
  */
-import type { ReplicaStats } from '../types.ts';
+import type { ReplicaStats } from '../summary-schema.ts';
 import type { Platform } from '../runtime/platform.ts';
 import type { LoadBalancer } from '../load/balancer.ts';
 import type { LoadedService } from '../sandbox/load-service.ts';

@@ -15,7 +15,7 @@
  * Empty trend: `percentile`, `mean`, `min` and `max` are NaN (there is no value to report),
  * while `stats()` reports count 0 and zeros so that a summary stays valid JSON.
  */
-import type { LatencyStats } from '../types.ts';
+import type { LatencyStats } from '../summary-schema.ts';
 
 export interface TrendOptions {
   /** Samples the buffer holds before its first doubling; small because most trends are per-route or per-second. */

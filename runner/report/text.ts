@@ -3,7 +3,7 @@
  * checks, the headline numbers, per-route detail, the first errors, and a one-line verdict
  * last, where a terminal leaves the eye.
  */
-import type { RunSummary } from '../types.ts';
+import type { RunSummary } from '../summary-schema.ts';
 import { formatDuration, formatMs, formatNumber, formatPerSec, formatSloActual } from './format.ts';
 import { cleanCell, renderTable } from './table.ts';
 

@@ -4,9 +4,9 @@
  */
 import type { Kernel } from '../sim/kernel.ts';
 import type { Prng } from '../sim/prng.ts';
-import type { EventLoop } from './event-loop.ts';
-import type { JobQueue } from './job-queue.ts';
-import type { RunCounters } from './run-counters.ts';
+import type { EventLoop } from './process/event-loop.ts';
+import type { JobQueue } from './process/job-queue.ts';
+import type { RunCounters } from './process/run-counters.ts';
 
 export interface Platform {
   kernel: Kernel;

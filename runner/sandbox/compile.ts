@@ -4,7 +4,7 @@
  * `Promise` by name; the sandbox binds that name to the simulator's Promise, so every
  * continuation of user code runs inside the event-loop model (see DESIGN.md §3).
  */
-import type { CompileResult, Diagnostic } from '../types.ts';
+import type { CompileResult, Diagnostic } from '../run-types.ts';
 
 /** The subset of the esbuild API the compiler needs (esbuild-wasm in Node and browsers). */
 export type EsbuildApi = Pick<typeof import('esbuild-wasm'), 'transform'>;

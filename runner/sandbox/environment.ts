@@ -5,17 +5,17 @@
  */
 import type { LoadServiceInput } from './load-service.ts';
 import type { DownstreamTally } from '../summary.ts';
-import { ConsoleCapture } from '../runtime/console.ts';
-import { createTimers } from '../runtime/timers.ts';
-import { createAbort } from '../runtime/abort.ts';
-import { ThreadPool } from '../runtime/thread-pool.ts';
-import { createCrypto } from '../runtime/crypto.ts';
-import { createUtil } from '../runtime/util.ts';
-import { Buffer } from '../runtime/buffer.ts';
-import { createFetch } from '../runtime/fetch.ts';
-import { createRedis } from '../runtime/cache.ts';
-import { createPgModule } from '../runtime/pg/pg-module.ts';
-import { DbServer } from '../runtime/pg/db-server.ts';
+import { ConsoleCapture } from '../runtime/modules/console.ts';
+import { createTimers } from '../runtime/process/timers.ts';
+import { createAbort } from '../runtime/modules/abort.ts';
+import { ThreadPool } from '../runtime/process/thread-pool.ts';
+import { createCrypto } from '../runtime/modules/crypto/crypto.ts';
+import { createUtil } from '../runtime/modules/util/util.ts';
+import { Buffer } from '../runtime/modules/buffer/buffer.ts';
+import { createFetch } from '../runtime/modules/fetch/fetch.ts';
+import { createRedis } from '../runtime/modules/redis/redis.ts';
+import { createPgModule } from '../runtime/modules/pg/pg-module.ts';
+import { DbServer } from '../runtime/remote/db-server.ts';
 import { hardenPlatform, hardenPlatformPending } from '../runtime/harden-platform.ts';
 import { ServiceRealm, ModuleLoadError } from './evaluate.ts';
 import { LIBRARY_NAMES } from './libraries.ts';

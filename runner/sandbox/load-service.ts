@@ -4,16 +4,17 @@
  * main thread. Anything that stops the service from starting is a BadInput with the
  * learner's line.
  */
-import type { CompileResult, Diagnostic, ScenarioDefinition } from '../types.ts';
+import type { CompileResult, Diagnostic } from '../run-types.ts';
+import type { ScenarioDefinition } from '../scenario/types.ts';
 import type { Platform } from '../runtime/platform.ts';
-import type { Database } from '../runtime/db/database.ts';
-import type { HttpServer } from '../runtime/http-server.ts';
-import type { DownstreamService } from '../runtime/downstream.ts';
-import type { DatabaseHost } from '../runtime/db/database-host.ts';
+import type { Database } from '../runtime/remote/database/database.ts';
+import type { HttpServer } from '../runtime/process/http-server.ts';
+import type { DownstreamService } from '../runtime/remote/downstream.ts';
+import type { DatabaseHost } from '../runtime/remote/database/database-host.ts';
 import type { ErrorLog } from '../world.ts';
 import { describe } from '../world.ts';
 import { BadInput } from '../errors.ts';
-import { ConsoleCapture } from '../runtime/console.ts';
+import { ConsoleCapture } from '../runtime/modules/console.ts';
 import { ModuleLoadError } from './evaluate.ts';
 import { ServiceSourceMap } from './source-map.ts';
 import { createServiceEnvironment } from './environment.ts';

@@ -1,4 +1,4 @@
-import type { Distribution } from '../types.ts';
+import type { Distribution } from '../scenario/types.ts';
 import type { Prng } from './prng.ts';
 
 /** Draws one value of `d` in milliseconds. Uses one or two draws of `rng`. */

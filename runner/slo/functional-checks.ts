@@ -7,11 +7,12 @@
  * the service invented (a charge id, a price) fails even when it looks right; audits look at
  * the run as a whole once it has ended (a card charged twice).
  */
-import type { Audit, CheckResult, Exchange, FunctionalCheck, CheckDb, ScenarioDefinition } from '../types.ts';
+import type { Audit, Exchange, FunctionalCheck, CheckDb, ScenarioDefinition } from '../scenario/types.ts';
+import type { CheckResult } from '../summary-schema.ts';
 import type { Kernel } from '../sim/kernel.ts';
-import type { Database } from '../runtime/db/database.ts';
-import type { DownstreamService } from '../runtime/downstream.ts';
-import type { ServerReply } from '../runtime/http-server.ts';
+import type { Database } from '../runtime/remote/database/database.ts';
+import type { DownstreamService } from '../runtime/remote/downstream.ts';
+import type { ServerReply } from '../runtime/process/http-server.ts';
 import type { LogicalRequest } from '../load/load-client.ts';
 
 /** Problems kept per check. */

@@ -7,7 +7,7 @@
  * ends with the observation.
  */
 import { OUTCOME_BIN_MS, type OutcomeTimeline } from '../metrics/outcome-timeline.ts';
-import type { RecoveryMeasure } from '../types.ts';
+import type { RecoveryMeasure } from '../summary-schema.ts';
 
 /** Healthy: at most this share of the requests completed in a window failed. */
 export const RECOVERY_FAILURE_RATE_MAX = 0.01;

@@ -2,7 +2,8 @@
  * Applies a scenario's SLOs to a run's measurements. The runner owns the measurements and
  * answers `lookup`; this file owns what the thresholds mean.
  */
-import type { SloResult, SloSpec } from '../types.ts';
+import type { SloResult } from '../summary-schema.ts';
+import type { SloSpec } from '../scenario/types.ts';
 import { metricKey, parseMetricKey } from './metric-key.ts';
 import { evaluate, parseThreshold, type Threshold } from './threshold.ts';
 

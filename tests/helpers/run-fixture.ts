@@ -4,9 +4,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { runScenario } from '../../runner/run.ts';
-import { nodeHost } from '../../runner/node/node-host.ts';
-import { loadScenarioFolder } from '../../runner/node/scenario-folder.ts';
-import type { RunSummary, ScenarioDefinition } from '../../runner/types.ts';
+import { nodeHost } from '../../runner/host-node/node-host.ts';
+import { loadScenarioFolder } from '../../runner/host-node/scenario-folder.ts';
+import type { RunSummary } from '../../runner/summary-schema.ts';
+import type { ScenarioDefinition } from '../../runner/scenario/types.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 

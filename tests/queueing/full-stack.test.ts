@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../runner/run.ts';
-import { nodeHost } from '../../runner/node/node-host.ts';
+import { nodeHost } from '../../runner/host-node/node-host.ts';
 import { FORWARDING_SERVICE, textbookQueue } from './textbook.ts';
 import { littleGap } from '../helpers/run-fixture.ts';
 

@@ -17,9 +17,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../runner/run.ts';
-import { nodeHost } from '../../runner/node/node-host.ts';
-import { PBKDF2_ITERATION_MS } from '../../runner/runtime/crypto-kdf.ts';
-import type { ReplicaSpec, ScenarioDefinition } from '../../runner/types.ts';
+import { nodeHost } from '../../runner/host-node/node-host.ts';
+import { PBKDF2_ITERATION_MS } from '../../runner/runtime/modules/crypto/kdf.ts';
+import type { ReplicaSpec, ScenarioDefinition } from '../../runner/scenario/types.ts';
 import { littleGap } from '../helpers/run-fixture.ts';
 
 const SERVICE_MEAN_MS = 10;

@@ -3,7 +3,7 @@
  * to one downstream, with network and framework costs set to zero, so what the load sees is
  * the downstream's queue. Used by the queueing tests and the benchmark.
  */
-import type { ScenarioDefinition } from '../../runner/types.ts';
+import type { ScenarioDefinition } from '../../runner/scenario/types.ts';
 
 export const FORWARDING_SERVICE = `
 export default async function routes(app: any) {

@@ -9,10 +9,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../runner/run.ts';
-import { nodeHost } from '../../runner/node/node-host.ts';
-import { loadScenarioFolder, scenarioIds, type ScenarioFolder } from '../../runner/node/scenario-folder.ts';
+import { nodeHost } from '../../runner/host-node/node-host.ts';
+import { loadScenarioFolder, scenarioIds, type ScenarioFolder } from '../../runner/host-node/scenario-folder.ts';
 import { parseThreshold } from '../../runner/slo/threshold.ts';
-import type { RunSummary, SloResult } from '../../runner/types.ts';
+import type { RunSummary, SloResult } from '../../runner/summary-schema.ts';
 import { littleGap } from '../helpers/run-fixture.ts';
 
 export const CONTRACT_SEEDS = [1, 2, 3, 4, 5];

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WATCHDOG_MESSAGE } from '../../runner/node/run-in-worker.ts';
+import { WATCHDOG_MESSAGE } from '../../runner/host-node/run-in-worker.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TWO_ROUTES = join(ROOT, 'tests/fixtures/two-routes');

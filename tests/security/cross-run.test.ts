@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../runner/types.ts';
+import type { RunSummary } from '../../runner/summary-schema.ts';
 import { runFolder } from '../helpers/run-fixture.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../runner/types.ts';
+import type { RunSummary } from '../../runner/summary-schema.ts';
 import { runFolder } from '../helpers/run-fixture.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,5 +1,5 @@
 /** The page's one lab worker client, started at boot so the first run does not wait for it. */
-import { LabClient } from '../worker/LabClient.ts';
+import { LabClient } from '../lab/LabClient.ts';
 import { useUi } from '../store/uiStore.ts';
 import { noteTiming } from '../testHook.ts';
 import { watchForInterruptedRun } from '../storage/runInFlight.ts';

@@ -4,8 +4,8 @@
  */
 import { assign, sendTo, setup } from 'xstate';
 import type { Diagnostic, RunProgress, RunSummary, SeriesBucket } from '../../runner/index.ts';
-import type { LabClient } from '../worker/LabClient.ts';
-import type { FailureReason, RunRequest } from '../worker/protocol.ts';
+import type { LabClient } from '../lab/LabClient.ts';
+import type { FailureReason, RunRequest } from '../lab/protocol.ts';
 import { baselineKey, getBaseline, putBaseline } from './baselineCache.ts';
 import { workerRun } from './workerRunActor.ts';
 

@@ -4,8 +4,8 @@
  */
 import { fromCallback, type EventObject } from 'xstate';
 import type { RunProgress, SeriesBucket } from '../../runner/index.ts';
-import type { LabClient } from '../worker/LabClient.ts';
-import type { RunRequest } from '../worker/protocol.ts';
+import type { LabClient } from '../lab/LabClient.ts';
+import type { RunRequest } from '../lab/protocol.ts';
 
 /**
  * The worker reports every virtual second, which for a fast simulation is dozens of times per

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { CatalogEntry } from '../catalog/scenarios.ts';
-import type { ScenarioInfo } from '../worker/protocol.ts';
+import type { ScenarioInfo } from '../lab/protocol.ts';
 import { renderMarkdown } from '../markdown/renderMarkdown.ts';
 import { useUi } from '../store/uiStore.ts';
 

@@ -1,4 +1,4 @@
-import type { ScenarioInfo } from '../worker/protocol.ts';
+import type { ScenarioInfo } from '../lab/protocol.ts';
 import { useUi } from '../store/uiStore.ts';
 
 export interface ToolbarProps {

@@ -15,7 +15,7 @@ import { updateProgress } from '../storage/progress.ts';
 import { markRunEnded, markRunStarted } from '../storage/runInFlight.ts';
 import { useUi } from '../store/uiStore.ts';
 import { bindRun, noteTiming } from '../testHook.ts';
-import type { RunRequest } from '../worker/protocol.ts';
+import type { RunRequest } from '../lab/protocol.ts';
 
 export function clampScale(v: number, b: { min: number; max: number }): number {
   return Math.min(b.max, Math.max(b.min, v));

@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import type { TypeFile } from '../../runner/index.ts';
-import type { ScenarioInfo } from '../worker/protocol.ts';
+import type { ScenarioInfo } from '../lab/protocol.ts';
 import { loadProgress, type ScenarioProgress } from '../storage/progress.ts';
 
 export type Dialog = null | 'diff' | 'confirm-reset' | 'confirm-solution' | 'share';

@@ -1,5 +1,5 @@
 /**
- * Hands the runner the database snapshots made at build time (see `web/build/pglite-snapshot.ts`),
+ * Hands the runner the database snapshots made at build time (see `build/pglite-snapshot.ts`),
  * so a scenario's first run skips initdb and, for a bundled scenario, its setup SQL. Every
  * download starts when the lab first asks (warming up for a scenario with a database), all at
  * once: the snapshot, and PGlite's own wasm (compiled as it streams in) and file bundle.

@@ -28,7 +28,7 @@ import {
   type RunRequest,
   type WorkerMessage,
   type WorkerMilestone,
-} from './protocol.ts';
+} from '../lab/protocol.ts';
 import { hardenRealm } from './hardenRealm.ts';
 import { freezeData, watchRealm } from './realmIntegrity.ts';
 import { installDatabaseSnapshots } from './databaseSnapshot.ts';

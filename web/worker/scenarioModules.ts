@@ -3,7 +3,7 @@
  * Imported only by the worker, so scenario and runner code stay off the page's main thread.
  */
 import type { ScenarioDefinition } from '../../runner/index.ts';
-import type { ScenarioInfo } from './protocol.ts';
+import type { ScenarioInfo } from '../lab/protocol.ts';
 
 const modules = import.meta.glob<ScenarioDefinition>('/scenarios/*/scenario.ts', { eager: true, import: 'default' });
 const sources = import.meta.glob<string>('/scenarios/*/scenario.ts', { eager: true, query: '?raw', import: 'default' });

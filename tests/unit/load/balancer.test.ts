@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { LoadBalancer, type RequestHandler } from '../../../runner/load/balancer.ts';
 import { createPrng } from '../../../runner/sim/prng.ts';
-import type { ServerReply } from '../../../runner/runtime/http-server.ts';
+import type { ServerReply } from '../../../runner/runtime/process/http-server.ts';
 
 /** Instances that hold every request until `answer(i)` is called. */
 function instances(n: number) {

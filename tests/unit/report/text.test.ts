@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderSummaryText } from '../../../runner/report/text.ts';
-import type { LatencyStats, RunSummary } from '../../../runner/types.ts';
+import type { LatencyStats, RunSummary } from '../../../runner/summary-schema.ts';
 
 const latency = (p50Ms: number, p99Ms: number): LatencyStats => ({
   count: 100,

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { FunctionalChecks } from '../../../runner/slo/functional-checks.ts';
 import { Kernel } from '../../../runner/sim/kernel.ts';
 import type { LogicalRequest } from '../../../runner/load/load-client.ts';
-import { DownstreamService } from '../../../runner/runtime/downstream.ts';
+import { DownstreamService } from '../../../runner/runtime/remote/downstream.ts';
 import { createPrng } from '../../../runner/sim/prng.ts';
-import type { Audit, Exchange, FunctionalCheck, ScenarioDefinition } from '../../../runner/types.ts';
+import type { Audit, Exchange, FunctionalCheck, ScenarioDefinition } from '../../../runner/scenario/types.ts';
 
 const ROUTE = 'POST /api/checkout';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateSlos, type MetricLookup } from '../../../runner/slo/verdict.ts';
-import type { SloSpec } from '../../../runner/types.ts';
+import type { SloSpec } from '../../../runner/scenario/types.ts';
 
 const measurements: Record<string, number> = {
   'http_req_duration{route:GET /posts/:id,status:200}:p(99)': 212.4,

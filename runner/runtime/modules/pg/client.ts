@@ -1,0 +1,171 @@
+/**
+ * node-postgres's `Client`: one connection, queries queued and sent one at a time, and the
+ * connection's transaction status tracked as Postgres reports it ('I' idle, 'T' in a
+ * transaction, 'E' in a failed transaction, where every statement but ROLLBACK fails).
+ */
+import type { Platform } from '../../platform.ts';
+import type { QueryOutcome } from '../../remote/database/database.ts';
+import { Database } from '../../remote/database/database.ts';
+import { pgError, type DbServer } from '../../remote/db-server.ts';
+import { Emitter } from './emitter.ts';
+import { hardenPlatform } from '../../harden-platform.ts';
+
+export interface QueryResult {
+  command: string;
+  rowCount: number;
+  rows: Record<string, unknown>[];
+  fields: { name: string; dataTypeID: number }[];
+  oid: null;
+}
+
+type Callback = (err: Error | null, res?: QueryResult) => void;
+
+interface Queued {
+  text: string;
+  values: unknown[];
+  resolve: (r: QueryResult) => void;
+  reject: (e: Error) => void;
+}
+
+/** Queries one client may have queued: node-postgres has no limit; a leak should not eat memory. */
+const MAX_CLIENT_QUEUE = 10_000;
+
+/**
+ * What the service holds is this object, so everything of the simulator it works with (the
+ * platform, the server, the queue and the connection's state) is in private fields.
+ */
+export class PgClient extends Emitter {
+  #txStatus: 'I' | 'T' | 'E' = 'I';
+  #connected = false;
+  #ended = false;
+  #active = false;
+  readonly #queue: Queued[] = [];
+  readonly #p: Platform;
+  readonly #server: DbServer;
+
+  constructor(p: Platform, server: DbServer) {
+    super();
+    this.#p = p;
+    this.#server = server;
+  }
+
+  /** 'I' idle, 'T' in transaction, 'E' failed transaction (Postgres's ReadyForQuery status). */
+  get txStatus(): 'I' | 'T' | 'E' {
+    return this.#txStatus;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  connect(cb?: (err: Error | null) => void): Promise<void> | void {
+    const promise = new this.#p.Promise<void>((resolve, reject) => {
+      if (this.#connected || this.#ended) {
+        reject(new Error('Client has already been connected. You cannot reuse a client.'));
+        return;
+      }
+      this.#server.connect((err) => {
+        if (err) {
+          this.#ended = true;
+          reject(err);
+        } else {
+          this.#connected = true;
+          resolve();
+        }
+      });
+    });
+    if (!cb) return promise;
+    promise.then(() => cb(null), (e: Error) => cb(e));
+  }
+
+  query(config: string | { text: string; values?: unknown[] }, values?: unknown[] | Callback, cb?: Callback): Promise<QueryResult> | void {
+    const text = typeof config === 'string' ? config : config?.text;
+    let params = typeof config === 'object' && config?.values ? config.values : [];
+    let callback = cb;
+    if (typeof values === 'function') callback = values;
+    else if (Array.isArray(values)) params = values;
+    const promise = new this.#p.Promise<QueryResult>((resolve, reject) => {
+      if (typeof text !== 'string') {
+        reject(new TypeError('Client was passed a null or undefined query'));
+        return;
+      }
+      if (!this.#connected || this.#ended) {
+        reject(new Error(this.#ended ? 'Client was closed and is not queryable' : 'Client has not been connected: call connect() first'));
+        return;
+      }
+      if (this.#queue.length >= MAX_CLIENT_QUEUE) {
+        reject(new Error(`More than ${MAX_CLIENT_QUEUE} queries queued on one client.`));
+        return;
+      }
+      this.#queue.push({ text, values: params.map(toParam), resolve, reject });
+      this.#pump();
+    });
+    if (!callback) return promise;
+    const done = callback;
+    promise.then((r) => done(null, r), (e: Error) => done(e));
+  }
+
+  end(): Promise<void> {
+    return new this.#p.Promise<void>((resolve) => {
+      this.close();
+      resolve();
+    });
+  }
+
+  /** Closes the connection at once (used by the pool when it removes a client). */
+  close(): void {
+    if (this.#connected && !this.#ended) this.#server.disconnect();
+    this.#ended = true;
+    this.#connected = false;
+    for (const q of this.#queue.splice(0)) q.reject(new Error('Connection terminated'));
+  }
+
+  #pump(): void {
+    if (this.#active) return;
+    const q = this.#queue.shift();
+    if (!q) return;
+    this.#active = true;
+    const control = Database.isTransactionControl(q.text);
+    if (this.#txStatus === 'E' && control !== 'ROLLBACK' && control !== 'COMMIT' && control !== 'ROLLBACK TO') {
+      this.#server.query('SELECT 1', [], () => this.#settle(q, failed(pgError('current transaction is aborted, commands ignored until end of transaction block', '25P02'))));
+      return;
+    }
+    this.#server.query(q.text, q.values, (outcome) => this.#settle(q, outcome, control));
+  }
+
+  #settle(q: Queued, outcome: QueryOutcome | Failed, control?: string | null): void {
+    this.#active = false;
+    if (!outcome.ok) {
+      if (this.#txStatus === 'T') this.#txStatus = 'E';
+      const e = 'err' in outcome ? outcome.err : pgError(outcome.error.message, outcome.error.code, outcome.error.severity, outcome.error.position);
+      q.reject(e);
+    } else {
+      this.#trackTransaction(control);
+      q.resolve({ command: outcome.command, rowCount: outcome.rowCount, rows: outcome.rows, fields: outcome.fields, oid: null });
+    }
+    this.#pump();
+  }
+
+  #trackTransaction(control: string | null | undefined): void {
+    if (control === 'BEGIN') this.#txStatus = 'T';
+    else if (control === 'COMMIT' || control === 'ROLLBACK') this.#txStatus = 'I';
+    else if (control === 'ROLLBACK TO' && this.#txStatus === 'E') this.#txStatus = 'T';
+  }
+}
+hardenPlatform(PgClient);
+
+interface Failed {
+  ok: false;
+  err: Error;
+}
+
+function failed(err: Error): Failed {
+  return { ok: false, err };
+}
+
+/** node-postgres sends Dates as ISO strings and objects as JSON. */
+function toParam(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)) return JSON.stringify(v);
+  return v;
+}

@@ -1,0 +1,128 @@
+/**
+ * Node's main thread in virtual time. Macrotasks (timer expiries, I/O completions, incoming
+ * requests) become ready at a virtual instant and run one at a time, in the order they became
+ * ready. A task's synchronous work, and every promise job it causes, is charged to the
+ * thread's CPU: while it runs, `now()` advances, and every other ready task waits behind it.
+ * That wait is the event-loop delay Node's `monitorEventLoopDelay` reports.
+ */
+import type { Kernel } from '../../sim/kernel.ts';
+import type { JobQueue } from './job-queue.ts';
+import { Fifo } from '../../sim/fifo.ts';
+
+interface Task {
+  fn: () => void;
+  context: unknown;
+}
+
+export interface EventLoopHooks {
+  /** An exception escaped a task, a tick or a `queueMicrotask` callback. */
+  onUncaught(err: unknown): void;
+  /** After each task and its jobs finished (unhandled rejections are checked here). */
+  afterTask(): void;
+}
+
+export class EventLoop {
+  /** CPU charged for each promise job or tick: V8 spends well under a microsecond. */
+  jobCostMs = 0.0005;
+  /** CPU charged for each macrotask, for libuv's own work per callback: never zero, so a
+   * `setImmediate` polling loop lets virtual time move on as it does in Node. */
+  taskCostMs = 0.001;
+  busyUntilMs = 0;
+  /** Total main-thread CPU charged, for utilisation. */
+  busyTotalMs = 0;
+  private inTask = false;
+  private taskStartMs = 0;
+  private chargedMs = 0;
+  private readonly ready = new Fifo<Task>();
+  private runScheduled = false;
+  private readonly chargeJob = (): void => {
+    this.chargedMs += this.jobCostMs;
+  };
+  private readonly onJobError = (err: unknown): void => this.hooks.onUncaught(err);
+
+  constructor(
+    private readonly kernel: Kernel,
+    readonly jobs: JobQueue,
+    private readonly hooks: EventLoopHooks,
+  ) {}
+
+  /** Virtual now as the running code sees it: inside a task, the task's start plus its CPU. */
+  now(): number {
+    return this.inTask ? this.taskStartMs + this.chargedMs : this.kernel.nowMs;
+  }
+
+  get running(): boolean {
+    return this.inTask;
+  }
+
+  /** Charges synchronous CPU work to the main thread. Outside a task it costs nothing. */
+  charge(ms: number): void {
+    if (this.inTask) this.chargedMs += ms;
+  }
+
+  /** Queues `fn` as a macrotask that becomes ready at `atMs` (>= now). */
+  post(atMs: number, fn: () => void, context: unknown = this.jobs.context): void {
+    const now = this.now();
+    if (atMs <= now && !this.inTask) {
+      this.enqueue({ fn, context });
+      return;
+    }
+    this.kernel.at(atMs < now ? now : atMs, () => this.enqueue({ fn, context }));
+  }
+
+  /** Queues `fn` as a macrotask ready now (setImmediate, a completed I/O event). */
+  postNow(fn: () => void, context: unknown = this.jobs.context): void {
+    this.post(this.now(), fn, context);
+  }
+
+  /** Runs the startup code (module top level, route registration) now, from outside any event. */
+  runNow(fn: () => void): void {
+    this.runTask({ fn, context: undefined });
+  }
+
+  private enqueue(task: Task): void {
+    this.ready.push(task);
+    const idle = !this.inTask && !this.runScheduled && this.kernel.nowMs >= this.busyUntilMs;
+    if (idle) {
+      // Fast path: the thread is free, so the task runs at this instant, once the event that
+      // made it ready has finished (so that event's own bookkeeping never interleaves with it).
+      this.runScheduled = true;
+      this.kernel.defer(this.runReady);
+      return;
+    }
+    this.scheduleRun();
+  }
+
+  private scheduleRun(): void {
+    if (this.runScheduled || this.inTask || this.ready.length === 0) return;
+    this.runScheduled = true;
+    this.kernel.at(this.busyUntilMs, this.runReady);
+  }
+
+  private readonly runReady = (): void => {
+    this.runScheduled = false;
+    const task = this.ready.shift();
+    if (task) this.runTask(task);
+  };
+
+  private runTask(task: Task): void {
+    const start = this.kernel.nowMs > this.busyUntilMs ? this.kernel.nowMs : this.busyUntilMs;
+    this.inTask = true;
+    this.taskStartMs = start;
+    this.chargedMs = this.taskCostMs;
+    const jobs = this.jobs;
+    jobs.context = task.context;
+    try {
+      task.fn();
+    } catch (err) {
+      this.hooks.onUncaught(err);
+    }
+    if (jobs.pending) jobs.drain(this.onJobError, this.chargeJob);
+    this.hooks.afterTask();
+    jobs.context = undefined;
+    this.inTask = false;
+    this.busyUntilMs = start + this.chargedMs;
+    this.busyTotalMs += this.chargedMs;
+    this.scheduleRun();
+  }
+}

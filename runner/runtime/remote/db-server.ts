@@ -1,0 +1,89 @@
+/**
+ * The database server as the service sees it over the network: a limited number of cores
+ * that queries queue for and Postgres's `max_connections` (both in DatabaseHost, shared by
+ * every instance of the service), a round trip per query and a cost to open a connection.
+ * Query results come from the real Postgres (PGlite) in `Database`; their virtual duration
+ * comes from its deterministic cost model, never from the host.
+ */
+import type { DatabaseSpec } from '../../scenario/types.ts';
+import type { Platform } from '../platform.ts';
+import type { Database, QueryOutcome } from './database/database.ts';
+import { DatabaseHost, type ServerStatement } from './database/database-host.ts';
+
+/** Round trip between service and database in the same zone (STACK-FACTS: ≈0.5 ms). */
+export const DEFAULT_DB_RTT_MS = 0.5;
+/** Opening a connection: TCP, startup and auth messages, and forking a backend. */
+export const DEFAULT_CONNECT_MS = 3;
+export { DEFAULT_DB_CORES, DEFAULT_MAX_CONNECTIONS } from './database/database-host.ts';
+
+/**
+ * One instance's side of the network to the database: round trips, connection set-up and
+ * attribution of queries to requests. The server's cores and max_connections are the
+ * DatabaseHost's, shared with every other instance.
+ */
+export class DbServer {
+  readonly rttMs: number;
+  readonly connectMs: number;
+
+  constructor(
+    private readonly p: Platform,
+    readonly db: Database,
+    spec: DatabaseSpec,
+    private readonly host = new DatabaseHost(spec, p.kernel),
+  ) {
+    this.rttMs = spec.rttMs ?? DEFAULT_DB_RTT_MS;
+    this.connectMs = DEFAULT_CONNECT_MS;
+  }
+
+  /**
+   * Opens a connection; `done(error?)` runs as a main-thread task after the handshake.
+   * Beyond max_connections the server refuses, as Postgres does.
+   */
+  connect(done: (err?: Error) => void): void {
+    const loop = this.p.loop;
+    const atMs = loop.now() + this.connectMs + this.rttMs;
+    if (!this.host.admit()) {
+      loop.post(atMs, () => done(pgError('sorry, too many clients already', '53300', 'FATAL')));
+      return;
+    }
+    loop.post(atMs, () => done());
+  }
+
+  disconnect(): void {
+    this.host.release();
+  }
+
+  /** Connections open at the server, from every instance. */
+  get connections(): number {
+    return this.host.connections;
+  }
+
+  /**
+   * Sends one statement. It runs on the real database now (host work the kernel awaits),
+   * reaches the server after half a round trip, waits for a core, occupies it for its
+   * modelled service time, and its result reaches the service half a round trip later.
+   */
+  query(sql: string, params: unknown[], done: (outcome: QueryOutcome) => void): void {
+    const { kernel, loop, jobs } = this.p;
+    this.p.counters.noteQuery(jobs.context);
+    const context = jobs.context;
+    const statement: ServerStatement = {
+      outcome: undefined,
+      finished: (outcome) => loop.post(kernel.nowMs + this.rttMs / 2, () => done(outcome), context),
+    };
+    const now = this.db.answerNow(sql, params);
+    if (now) statement.outcome = now;
+    else kernel.awaitHost(this.db.execute(sql, params).then((o) => { statement.outcome = o; }));
+    kernel.at(loop.now() + this.rttMs / 2, () => this.host.arrive(statement));
+  }
+}
+
+/** An Error shaped like node-postgres's DatabaseError. */
+export function pgError(message: string, code?: string, severity = 'ERROR', position?: string): Error {
+  const err = new Error(message) as Error & Record<string, unknown>;
+  err.name = 'error';
+  err.severity = severity;
+  err.code = code;
+  if (position) err.position = position;
+  return err;
+}

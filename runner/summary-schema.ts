@@ -1,0 +1,156 @@
+/**
+ * The run summary: versioned data that the CLI, the lab and reviewers read; rendering lives
+ * elsewhere. Virtual time is always a number of milliseconds since the start of the run.
+ */
+export interface LatencyStats {
+  count: number;
+  meanMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface RouteStats {
+  route: string;
+  requests: number;
+  ok: number;
+  errors: number;
+  timeouts: number;
+  throughputPerSec: number;
+  latency: LatencyStats;
+  dbQueriesPerRequest: number;
+}
+
+/** One virtual second of the run. */
+export interface SeriesBucket {
+  tMs: number;
+  requests: number;
+  completed: number;
+  errors: number;
+  timeouts: number;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  latencyP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  poolInUseMax: number;
+  poolWaitingMax: number;
+  threadPoolQueueMax: number;
+  dbQueries: number;
+  downstreamCalls: number;
+  downstreamAttempts: number;
+  inFlightMax: number;
+}
+
+export interface SloResult {
+  label: string;
+  metric: string;
+  threshold: string;
+  /** The measured value the threshold was applied to; null when there was no data. */
+  actual: number | null;
+  pass: boolean;
+}
+
+export interface CheckResult {
+  name: string;
+  checked: number;
+  failed: number;
+  /** First few problems, in order of occurrence. */
+  problems: string[];
+  pass: boolean;
+}
+
+export interface ReportedError {
+  message: string;
+  route?: string;
+  line?: number;
+  column?: number;
+  count: number;
+}
+
+export type RunStatus = 'completed' | 'aborted' | 'limit';
+
+/** What a summary was produced from (see runner/provenance.ts). */
+export interface RunProvenance {
+  /** The engine's name and version. */
+  engine: string;
+  /** SHA-256 of the service's TypeScript source, hex. */
+  codeSha256: string;
+  /** SHA-256 of the scenario's scenario.ts, hex; null when the host did not supply it. */
+  scenarioSha256: string | null;
+}
+
+/** How `recovery_time` was measured (see runner/slo/recovery.ts). */
+export interface RecoveryMeasure {
+  /** End of the last downstream fault, virtual ms. */
+  faultEndMs: number;
+  /** From here on, every window of `sustainMs` had at most `failureRateMax` of its requests fail. */
+  recoveredAtMs: number;
+  sustainMs: number;
+  failureRateMax: number;
+  resolutionMs: number;
+}
+
+/** One instance of the service over the run. */
+export interface ReplicaStats {
+  /** 1-based, as the console prefixes say. */
+  replica: number;
+  /** Requests the balancer gave it. */
+  requests: number;
+  eventLoopDelayMaxMs: number;
+  /** The most pooled database clients it had checked out at once. */
+  poolInUseMax: number;
+  leakedClients: number;
+}
+
+/** The database's connection slots, shared by every instance: what max_connections limits. */
+export interface DatabaseConnectionStats {
+  maxConnections: number;
+  /** The most connections open at once, from all instances together. */
+  peak: number;
+  /** Connections refused with "sorry, too many clients already". */
+  refused: number;
+}
+
+export interface RunSummary {
+  version: 1;
+  provenance: RunProvenance;
+  scenarioId: string;
+  seed: number;
+  loadScale: number;
+  status: RunStatus;
+  /** Why the run stopped early, when status is not `completed`. */
+  statusReason?: string;
+  durationMs: number;
+  /** Virtual end of observation (after the drain), the window for rates below. */
+  windowMs: number;
+  requests: {
+    arrivals: number;
+    completed: number;
+    errors: number;
+    timeouts: number;
+    /** Arrivals per second over the window. */
+    arrivalRatePerSec: number;
+    throughputPerSec: number;
+    /** Mean client-observed time in system (timeouts count as the timeout). */
+    latencyMeanMs: number;
+    /** Time-average of requests in flight, integrated over the window. */
+    inFlightMean: number;
+    latency: LatencyStats;
+  };
+  routes: RouteStats[];
+  /** Flat metric values the SLOs are evaluated on, e.g. `http_req_duration{route:GET /a}:p(99)`. */
+  metrics: Record<string, number>;
+  slos: SloResult[];
+  checks: CheckResult[];
+  passed: boolean;
+  /** Present when the scenario scripts downstream faults: how recovery from them was judged. */
+  recovery?: RecoveryMeasure;
+  /** Present when the service runs as several instances: each one's share and gauges. */
+  replicas?: ReplicaStats[];
+  /** With several instances: the connections they opened to the one database. */
+  databaseConnections?: DatabaseConnectionStats;
+  errors: ReportedError[];
+  console: string[];
+  series: SeriesBucket[];
+}

@@ -1,0 +1,384 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Database, type QueryOutcome, type QuerySuccess } from '../../../../../runner/runtime/remote/database/database.ts';
+import { DEFAULT_COST_MODEL } from '../../../../../runner/runtime/remote/database/cost-model.ts';
+import { copyRows } from '../../../../../runner/runtime/remote/database/row-copy.ts';
+
+/** 5 000 users, 10 000 posts (two per user), a few tags; posts cascade on user delete. */
+const SETUP = `
+  CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text UNIQUE NOT NULL,
+                      created_at timestamp NOT NULL DEFAULT '2024-01-02 03:04:05');
+  CREATE TABLE posts (id serial PRIMARY KEY, user_id int NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                      title text NOT NULL, likes bigint NOT NULL DEFAULT 0);
+  CREATE TABLE tags (id serial PRIMARY KEY, label text NOT NULL);
+  INSERT INTO users (name, email) SELECT 'user ' || g, 'u' || g || '@example.com' FROM generate_series(1, 5000) g;
+  INSERT INTO posts (user_id, title, likes) SELECT 1 + (g - 1) % 5000, 'post ' || g, g * 10 FROM generate_series(1, 10000) g;
+  INSERT INTO tags (label) VALUES ('perf'), ('db'), ('node');
+`;
+
+const PK_LOOKUP = 'SELECT * FROM users WHERE id = $1';
+
+let db: Database;
+
+beforeAll(async () => {
+  db = await Database.create({ setupSql: SETUP });
+});
+
+afterAll(async () => {
+  await db?.close();
+});
+
+function ok(o: QueryOutcome): QuerySuccess {
+  if (!o.ok) throw new Error(`expected success, got ${o.error.code}: ${o.error.message}`);
+  return o;
+}
+
+describe('results come from a real Postgres', () => {
+  it('joins', async () => {
+    const o = ok(await db.execute('SELECT u.name, p.title FROM posts p JOIN users u ON u.id = p.user_id WHERE p.id = $1', [5001]));
+    expect(o.rows).toEqual([{ name: 'user 1', title: 'post 5001' }]);
+    expect(o.command).toBe('SELECT');
+    expect(o.tables).toEqual(['posts', 'users']);
+    expect(o.isWrite).toBe(false);
+  });
+
+  it('binds an int array to = ANY($1)', async () => {
+    const o = ok(await db.execute('SELECT id FROM users WHERE id = ANY($1) ORDER BY id', [[3, 1, 2]]));
+    expect(o.rows).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    expect(o.rowCount).toBe(3);
+  });
+
+  it('aggregates to JSON', async () => {
+    const o = ok(await db.execute(
+      'SELECT u.id, json_agg(p.title ORDER BY p.id) AS titles FROM users u JOIN posts p ON p.user_id = u.id WHERE u.id = $1 GROUP BY u.id',
+      [7],
+    ));
+    expect(o.rows).toEqual([{ id: 7, titles: ['post 7', 'post 5007'] }]);
+    expect(o.fields.map((f) => f.dataTypeID)).toEqual([23, 114]);
+  });
+
+  it('gives int8 as a string and timestamp as UTC, like node-postgres on a UTC server', async () => {
+    const o = ok(await db.execute('SELECT count(*) AS n, max(likes) AS top FROM posts'));
+    expect(o.rows).toEqual([{ n: '10000', top: '100000' }]);
+    const u = ok(await db.execute('SELECT created_at FROM users WHERE id = 1'));
+    expect((u.rows[0].created_at as Date).toISOString()).toBe('2024-01-02T03:04:05.000Z');
+  });
+
+  it('reports writes with their command and row count', async () => {
+    const o = ok(await db.execute('INSERT INTO tags (label) VALUES ($1), ($2) RETURNING id', ['a', 'b']));
+    expect(o.command).toBe('INSERT');
+    expect(o.rowCount).toBe(2);
+    expect(o.rows).toHaveLength(2);
+    expect(o.isWrite).toBe(true);
+    expect(o.tables).toEqual(['tags']);
+  });
+});
+
+describe('errors', () => {
+  it('returns a syntax error with Postgres’s message and SQLSTATE, and keeps working', async () => {
+    const bad = await db.execute('SELEC id FROM users', []);
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.error.message).toBe('syntax error at or near "SELEC"');
+    expect(bad.error.code).toBe('42601');
+    expect(bad.error.position).toBe('1');
+    expect(bad.serviceMs).toBeGreaterThan(0);
+    expect(ok(await db.execute('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('returns unknown columns and constraint violations the same way', async () => {
+    const column = await db.execute('SELECT nope FROM users');
+    expect(column.ok ? undefined : column.error.code).toBe('42703');
+    const dup = await db.execute('INSERT INTO users (id, name, email) VALUES ($1, $2, $3)', [1, 'x', 'x@x']);
+    expect(dup.ok ? undefined : dup.error).toMatchObject({ code: '23505', constraint: 'users_pkey', detail: 'Key (id)=(1) already exists.' });
+    expect(ok(await db.execute(PK_LOOKUP, [1])).rows[0].name).toBe('user 1');
+  });
+});
+
+describe('transaction control', () => {
+  it('recognises the statements without sending them', () => {
+    const cases: [string, string | null][] = [
+      ['BEGIN', 'BEGIN'],
+      ['  begin;  ', 'BEGIN'],
+      ['BEGIN ISOLATION LEVEL SERIALIZABLE', 'BEGIN'],
+      ['start transaction read only', 'BEGIN'],
+      ['COMMIT', 'COMMIT'],
+      ['end;', 'COMMIT'],
+      ['ROLLBACK', 'ROLLBACK'],
+      ['abort', 'ROLLBACK'],
+      ['SAVEPOINT sp1', 'SAVEPOINT'],
+      ['RELEASE SAVEPOINT sp1', 'RELEASE'],
+      ['release sp1;', 'RELEASE'],
+      ['ROLLBACK TO SAVEPOINT sp1', 'ROLLBACK TO'],
+      ['rollback to sp1', 'ROLLBACK TO'],
+      ['/* tx */ BEGIN', 'BEGIN'],
+      ['SELECT 1', null],
+      ['BEGIN; SELECT 1', null],
+      ['SET search_path = public', null],
+      ["SELECT 'BEGIN'", null],
+      ['ENDPOINT', null],
+    ];
+    for (const [sql, control] of cases) expect([sql, Database.isTransactionControl(sql)]).toEqual([sql, control]);
+  });
+
+  it('answers them with a fixed cost, and an error after BEGIN does not poison the session', async () => {
+    const begin = ok(await db.execute('BEGIN'));
+    expect(begin).toMatchObject({ command: 'BEGIN', rows: [], serviceMs: DEFAULT_COST_MODEL.transactionControlMs, isWrite: false });
+    expect(ok(await db.execute('START TRANSACTION')).command).toBe('START');
+    expect((await db.execute('SELECT * FROM missing_table')).ok).toBe(false);
+    // Had BEGIN reached Postgres, this would fail with 25P02 (transaction aborted).
+    expect(ok(await db.execute(PK_LOOKUP, [2])).rows[0].name).toBe('user 2');
+    expect(ok(await db.execute('ROLLBACK TO SAVEPOINT a')).command).toBe('ROLLBACK');
+    expect(ok(await db.execute('COMMIT')).command).toBe('COMMIT');
+  });
+});
+
+describe('cost model', () => {
+  it('prices a primary-key lookup near 0.1 ms and a 5 000-row seq scan near 1 ms', async () => {
+    const pk = ok(await db.execute(PK_LOOKUP, [42]));
+    const scan = ok(await db.execute('SELECT * FROM users WHERE name = $1', ['user 42']));
+    expect(pk.rows).toHaveLength(1);
+    expect(scan.rows).toHaveLength(1);
+    expect(pk.serviceMs).toBeGreaterThanOrEqual(0.05);
+    expect(pk.serviceMs).toBeLessThanOrEqual(0.15);
+    expect(scan.serviceMs).toBeGreaterThanOrEqual(0.5);
+    expect(scan.serviceMs).toBeLessThanOrEqual(2);
+    expect(pk.serviceMs * 5).toBeLessThan(scan.serviceMs);
+  });
+
+  it('charges returned rows', async () => {
+    const few = ok(await db.execute('SELECT * FROM posts LIMIT $1', [10]));
+    const many = ok(await db.execute('SELECT * FROM posts'));
+    expect(many.rows).toHaveLength(10_000);
+    expect(many.serviceMs - few.serviceMs).toBeGreaterThan(10_000 * DEFAULT_COST_MODEL.msPerRow * 0.9);
+  });
+
+  it('explains each distinct statement once', async () => {
+    const before = db.stats().explains;
+    for (let id = 100; id < 110; id++) ok(await db.execute('SELECT email FROM users WHERE id = $1', [id]));
+    expect(db.stats().explains - before).toBe(1);
+  });
+
+  it('re-plans after DDL: an index turns a seq scan into an index scan', async () => {
+    const sql = 'SELECT id FROM posts WHERE user_id = $1';
+    const scan = ok(await db.execute(sql, [9]));
+    ok(await db.execute('CREATE INDEX posts_user_id ON posts (user_id)'));
+    const indexed = ok(await db.execute(sql, [9]));
+    expect(indexed.cached).toBe(false);
+    expect(indexed.rows).toEqual(scan.rows);
+    expect(indexed.serviceMs * 5).toBeLessThan(scan.serviceMs);
+    ok(await db.execute('DROP INDEX posts_user_id'));
+  });
+});
+
+describe('result cache', () => {
+  it('serves a repeat from the cache with the same serviceMs and rows', async () => {
+    const first = ok(await db.execute(PK_LOOKUP, [77]));
+    const second = ok(await db.execute(PK_LOOKUP, [77]));
+    expect(first.cached).toBe(false);
+    expect(second.cached).toBe(true);
+    expect(second.serviceMs).toBe(first.serviceMs);
+    expect(second.rows).toEqual(first.rows);
+    expect(second.tables).toEqual(first.tables);
+    const other = ok(await db.execute(PK_LOOKUP, [78]));
+    expect(other.cached).toBe(false);
+  });
+
+  it('hands out copies: user code mutating rows cannot corrupt the cache', async () => {
+    const a = ok(await db.execute(PK_LOOKUP, [80]));
+    a.rows[0].name = 'mutated';
+    const b = ok(await db.execute(PK_LOOKUP, [80]));
+    b.rows[0].name = 'mutated again';
+    (b.rows[0].created_at as Date).setTime(0);
+    const c = ok(await db.execute(PK_LOOKUP, [80]));
+    expect(c.cached).toBe(true);
+    expect(c.rows[0].name).toBe('user 80');
+    expect((c.rows[0].created_at as Date).toISOString()).toBe('2024-01-02T03:04:05.000Z');
+  });
+
+  it('a write invalidates cached reads of its table, not of other tables', async () => {
+    const userSql = 'SELECT name FROM users WHERE id = $1';
+    const tagSql = 'SELECT label FROM tags WHERE id = $1';
+    ok(await db.execute(userSql, [90]));
+    ok(await db.execute(tagSql, [1]));
+    expect(ok(await db.execute(userSql, [90])).cached).toBe(true);
+
+    const update = ok(await db.execute('UPDATE users SET name = $1 WHERE id = $2', ['renamed', 90]));
+    expect(update).toMatchObject({ command: 'UPDATE', rowCount: 1, isWrite: true, tables: ['users'] });
+
+    const reread = ok(await db.execute(userSql, [90]));
+    expect(reread.cached).toBe(false);
+    expect(reread.rows).toEqual([{ name: 'renamed' }]);
+    expect(ok(await db.execute(tagSql, [1])).cached).toBe(true);
+  });
+
+  it('a delete invalidates reads of tables its ON DELETE CASCADE reaches', async () => {
+    const postsSql = 'SELECT id FROM posts WHERE user_id = $1 ORDER BY id';
+    expect(ok(await db.execute(postsSql, [4999])).rows).toHaveLength(2);
+    expect(ok(await db.execute(postsSql, [4999])).cached).toBe(true);
+    ok(await db.execute('DELETE FROM users WHERE id = $1', [4999]));
+    const after = ok(await db.execute(postsSql, [4999]));
+    expect(after.cached).toBe(false);
+    expect(after.rows).toEqual([]);
+  });
+
+  it('answers a cached read at once, unless a statement in flight could change it', async () => {
+    const userSql = 'SELECT name FROM users WHERE id = $1';
+    ok(await db.execute(userSql, [91]));
+    expect(db.answerNow(userSql, [91])).toMatchObject({ ok: true, cached: true, rows: [{ name: 'user 91' }] });
+    expect(db.answerNow(userSql, [92])).toBeUndefined(); // never read: PGlite must answer
+
+    const update = db.execute('UPDATE users SET name = $1 WHERE id = $2', ['renamed', 91]);
+    expect(db.answerNow(userSql, [91])).toBeUndefined();
+    const reread = db.execute(userSql, [91]);
+    ok(await update);
+    expect(ok(await reread).rows).toEqual([{ name: 'renamed' }]);
+    expect(db.answerNow(userSql, [91])).toMatchObject({ cached: true, rows: [{ name: 'renamed' }] });
+  });
+
+  it('never caches volatile or clock-reading statements', async () => {
+    for (const sql of ['SELECT random() AS r', 'SELECT now() AS t', "SELECT nextval('tags_id_seq') AS n", 'SELECT current_timestamp AS t']) {
+      ok(await db.execute(sql));
+      expect([sql, ok(await db.execute(sql)).cached]).toEqual([sql, false]);
+    }
+  });
+});
+
+describe('reset and determinism', () => {
+  /** A fixed mix of reads, writes, errors and transaction control. */
+  async function script(): Promise<unknown[]> {
+    const out: unknown[] = [];
+    const run = async (sql: string, params: unknown[] = []) => {
+      const o = await db.execute(sql, params);
+      // Not `cached`: a reset to the same setup may keep valid cache entries (tested below).
+      out.push(o.ok ? [o.serviceMs, o.rows] : [o.serviceMs, o.error.code]);
+    };
+    for (let i = 1; i <= 20; i++) await run(PK_LOOKUP, [(i * 37) % 50 + 1]);
+    await run('SELECT * FROM users WHERE name = $1', ['user 3']);
+    await run('BEGIN');
+    await run('INSERT INTO posts (user_id, title) VALUES ($1, $2) RETURNING id', [3, 'new']);
+    await run('COMMIT');
+    await run('SELECT count(*) FROM posts WHERE user_id = $1', [3]);
+    await run('SELECT round((random() * 1000)::numeric) AS r');
+    await run('SELEC');
+    return out;
+  }
+
+  it('gives byte-identical outcomes for the same statements after a reset', async () => {
+    await db.reset(SETUP);
+    const first = await script();
+    await db.reset(SETUP);
+    const second = await script();
+    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+  });
+
+  it('a reset to the same setup keeps cached reads of tables the run did not write, and only those', async () => {
+    await db.reset(SETUP);
+    ok(await db.execute(PK_LOOKUP, [42]));
+    ok(await db.execute('SELECT count(*) FROM posts WHERE user_id = $1', [42]));
+    ok(await db.execute('INSERT INTO posts (user_id, title) VALUES ($1, $2)', [42, 'extra']));
+    ok(await db.execute('SELECT count(*) FROM posts WHERE user_id = $1', [42]));
+    await db.reset(SETUP);
+    expect(ok(await db.execute(PK_LOOKUP, [42])).cached).toBe(true);
+    const posts = ok(await db.execute('SELECT count(*) FROM posts WHERE user_id = $1', [42]));
+    expect(posts.cached).toBe(false);
+    expect(posts.rows[0].count).toBe('2'); // the setup's state, not the run's write
+    // A run with no writes leaves the database as set up: the next reset is nearly free.
+    await db.reset(SETUP);
+    expect(ok(await db.execute('SELECT count(*) FROM posts WHERE user_id = $1', [42])).cached).toBe(true);
+  });
+
+  it('prices a statement the same whatever parameters it first ran with, in this run or an earlier one', async () => {
+    const sql = 'SELECT * FROM users WHERE id = ANY($1)';
+    const many = Array.from({ length: 200 }, (_, i) => i + 1);
+    await db.reset(SETUP);
+    await db.execute(sql, [[1]]);
+    const afterOne = ok(await db.execute(sql, [many])).serviceMs;
+    await db.reset(`${SETUP} -- another setup, so every cache starts empty`);
+    const fresh = ok(await db.execute(sql, [many])).serviceMs;
+    expect(afterOne).toBe(fresh);
+  });
+
+  it('gives identical statistics on tables bigger than ANALYZE’s default sample', async () => {
+    // Default ANALYZE samples 30 000 rows with a clock-seeded generator: estimates would drift.
+    const big = `CREATE TABLE big (k int NOT NULL);
+      INSERT INTO big SELECT ((g::bigint * 7919 + g::bigint * g) % 997)::int FROM generate_series(1, 60000) g;`;
+    const explain = 'EXPLAIN (FORMAT JSON) SELECT k FROM big WHERE k < $1 ORDER BY k';
+    const plans: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      await db.reset(big);
+      plans.push(ok(await db.execute(explain, [20])).rows);
+    }
+    expect(plans[1]).toEqual(plans[0]);
+    expect(plans[2]).toEqual(plans[0]);
+  });
+
+  it('rejects a failing setup, and the next reset works', async () => {
+    await expect(db.reset('CREATE TABL nope (id int)')).rejects.toThrow(/setup SQL failed: syntax error/);
+    await expect(db.reset('BEGIN; CREATE TABLE t (id int);')).rejects.toThrow(/transaction open/);
+    await db.reset(SETUP);
+    expect(ok(await db.execute(PK_LOOKUP, [1])).rows[0].name).toBe('user 1');
+  });
+});
+
+describe('wall-time budget (printed, not asserted)', () => {
+  it('measures an uncached PK query, a cached hit and row copying', async () => {
+    const n = 300;
+    let t = performance.now();
+    for (let i = 0; i < n; i++) ok(await db.execute(PK_LOOKUP, [1000 + i]));
+    const missMs = (performance.now() - t) / n;
+    t = performance.now();
+    for (let i = 0; i < n; i++) ok(await db.execute(PK_LOOKUP, [1000 + i]));
+    const hitMs = (performance.now() - t) / n;
+
+    const wide = ok(await db.execute('SELECT p.*, u.name, u.created_at FROM posts p JOIN users u ON u.id = p.user_id LIMIT 1000')).rows;
+    const copyUs = (rows: Record<string, unknown>[], copy: (r: Record<string, unknown>[]) => unknown) => {
+      const reps = 200;
+      const start = performance.now();
+      for (let i = 0; i < reps; i++) copy(rows);
+      return ((performance.now() - start) / reps) * 1000;
+    };
+    const rows20 = wide.slice(0, 20);
+    console.log(
+      `[db budget] uncached PK query ${(missMs * 1000).toFixed(0)} µs, cached hit ${(hitMs * 1000).toFixed(1)} µs; ` +
+        `copy 20 rows: copyRows ${copyUs(rows20, copyRows).toFixed(1)} µs vs structuredClone ${copyUs(rows20, structuredClone).toFixed(1)} µs; ` +
+        `1000 rows: copyRows ${copyUs(wide, copyRows).toFixed(0)} µs vs structuredClone ${copyUs(wide, structuredClone).toFixed(0)} µs`,
+    );
+    expect(hitMs).toBeGreaterThan(0);
+  });
+});
+
+describe('statements from checks and other writers (readForCheck)', () => {
+  it('a check reads what the service wrote, and shares the result cache with it', async () => {
+    ok(await db.execute('UPDATE tags SET label = $2 WHERE id = $1', [1, 'latency']));
+    const q = 'SELECT label FROM tags WHERE id = $1';
+    const read = ok(await db.readForCheck(q, [1]));
+    expect(read.rows).toEqual([{ label: 'latency' }]);
+    // The service's read of the same text is answered from the cache, rows and price alike.
+    const service = db.answerNow(q, [1]);
+    expect(service && ok(service)).toMatchObject({ rows: [{ label: 'latency' }], serviceMs: read.serviceMs });
+    ok(await db.execute('UPDATE tags SET label = $2 WHERE id = $1', [1, 'perf']));
+  });
+
+  it("sees each write the service makes, read after read", async () => {
+    for (const likes of [1, 2, 3]) {
+      ok(await db.execute('UPDATE posts SET likes = $2 WHERE id = $1', [7, likes]));
+      expect(ok(await db.readForCheck('SELECT likes FROM posts WHERE id = $1', [7])).rows).toEqual([{ likes: String(likes) }]);
+    }
+  });
+
+  it("a write through it takes the service's path: cached reads of its table are invalidated", async () => {
+    const q = 'SELECT label FROM tags WHERE id = $1';
+    ok(await db.execute(q, [2]));
+    expect(db.answerNow(q, [2])).toBeDefined();
+    ok(await db.readForCheck('UPDATE tags SET label = $2 WHERE id = $1', [2, 'database']));
+    expect(db.answerNow(q, [2])).toBeUndefined();
+    expect(ok(await db.execute(q, [2])).rows).toEqual([{ label: 'database' }]);
+    ok(await db.readForCheck('UPDATE tags SET label = $2 WHERE id = $1', [2, 'db']));
+  });
+
+  it('reports a failing check statement like any other', async () => {
+    const o = await db.readForCheck('SELECT nope FROM tags');
+    expect(o.ok).toBe(false);
+    expect(ok(await db.readForCheck('SELECT count(*)::int AS n FROM tags')).rows).toEqual([{ n: 3 }]);
+  });
+});
