@@ -13,6 +13,7 @@ import { evaluateSlos } from './slo/verdict.ts';
 import { parseMetricKey } from './slo/metric-key.ts';
 import { aggregationPercentile } from './slo/threshold.ts';
 import { measureRecovery } from './slo/recovery.ts';
+import type { MetricName } from './metrics/vocabulary.ts';
 
 export interface DownstreamTally {
   host: string;
@@ -42,11 +43,12 @@ export function buildSummary(input: SummaryInput): RunSummary {
   const windowSec = windowMs / 1000;
   const metrics: Record<string, number> = {};
   const lookup = metricLookup(input);
+  const known = { routes: def.load.mix.map((m) => m.route), hosts: (def.platform.downstreams ?? []).map((d) => d.host) };
   const slos = evaluateSlos(def.slos, (key, agg) => {
     const v = lookup(key, agg);
     if (v !== null && Number.isFinite(v)) metrics[`${key}:${agg}`] = round3(v);
     return v;
-  });
+  }, known);
   const passed = input.status === 'completed' && slos.every((s) => s.pass) && input.checks.every((k) => k.pass);
   const recoveryMeasure = recovery(input);
   return {
@@ -84,51 +86,66 @@ export function buildSummary(input: SummaryInput): RunSummary {
   };
 }
 
+/** Measures one metric, given its validated tags and aggregation; null when there is no such data. */
+type Measure = (input: SummaryInput, tags: Record<string, string>, aggregation: string) => number | null;
+
+/**
+ * How each metric of the vocabulary is measured. Keyed by MetricName, so a metric added to the
+ * vocabulary without a measure here (or a measure for a name outside it) does not compile.
+ * A route tag narrows to that route's tally.
+ */
+const MEASURES: Record<MetricName, Measure> = {
+  http_req_duration: (input, tags, aggregation) => trendValue(routeTally(input, tags)?.latency ?? input.collector.overall, aggregation),
+  http_req_failed: (input, tags) => {
+    const c = input.collector;
+    const route = routeTally(input, tags);
+    const total = route ? route.ok + route.errors + route.timeouts : c.completed;
+    const failed = route ? route.errors + route.timeouts : c.errors + c.timeouts;
+    return total ? failed / total : null;
+  },
+  http_reqs: (input, tags, aggregation) => {
+    const c = input.collector;
+    const route = routeTally(input, tags);
+    const n = route ? route.ok : c.completed - c.errors - c.timeouts;
+    return aggregation === 'count' ? n : n / (input.windowMs / 1000);
+  },
+  checks: (input) => {
+    const checked = input.checks.reduce((s, k) => s + k.checked, 0);
+    return checked ? 1 - input.checks.reduce((s, k) => s + k.failed, 0) / checked : null;
+  },
+  eventloop_delay: (input, _tags, aggregation) => trendValue(input.collector.eventLoopDelay, aggregation),
+  db_queries_per_request: (input, tags) => {
+    const route = routeTally(input, tags);
+    const requests = route ? route.requests : input.collector.arrivals;
+    const queries = route ? route.dbQueries : input.counters.dbQueries;
+    return requests ? queries / requests : null;
+  },
+  pg_pool_clients_leaked: (input) => input.leakedClients,
+  downstream_retry_amplification: (input, tags) => {
+    const all = input.downstreams().filter((d) => !tags.host || d.host === tags.host);
+    const calls = all.reduce((s, d) => s + d.calls, 0);
+    return calls ? all.reduce((s, d) => s + d.attempts, 0) / calls : null;
+  },
+  recovery_time: (input) => {
+    const r = recovery(input);
+    return r ? r.recoveredAtMs - r.faultEndMs : null;
+  },
+};
+
 /** Resolves `metric{tags}` + aggregation to a number, or null when there is no such data. */
 function metricLookup(input: SummaryInput): (key: string, aggregation: string) => number | null {
-  const { collector: c, windowMs } = input;
   return (key, aggregation) => {
     const { name, tags } = parseMetricKey(key);
-    const route = tags.route ? c.routes.get(tags.route) : undefined;
-    if (tags.route && !route) return null;
-    switch (name) {
-      case 'http_req_duration':
-        return trendValue(route ? route.latency : c.overall, aggregation);
-      case 'http_req_failed': {
-        const total = route ? route.ok + route.errors + route.timeouts : c.completed;
-        const failed = route ? route.errors + route.timeouts : c.errors + c.timeouts;
-        return total ? failed / total : null;
-      }
-      case 'http_reqs': {
-        const n = route ? route.ok : c.completed - c.errors - c.timeouts;
-        return aggregation === 'count' ? n : n / (windowMs / 1000);
-      }
-      case 'eventloop_delay':
-        return trendValue(c.eventLoopDelay, aggregation);
-      case 'db_queries_per_request': {
-        const requests = route ? route.requests : c.arrivals;
-        const queries = route ? route.dbQueries : input.counters.dbQueries;
-        return requests ? queries / requests : null;
-      }
-      case 'pg_pool_clients_leaked':
-        return input.leakedClients;
-      case 'downstream_retry_amplification': {
-        const all = input.downstreams().filter((d) => !tags.host || d.host === tags.host);
-        const calls = all.reduce((s, d) => s + d.calls, 0);
-        return calls ? all.reduce((s, d) => s + d.attempts, 0) / calls : null;
-      }
-      case 'recovery_time': {
-        const r = recovery(input);
-        return r ? r.recoveredAtMs - r.faultEndMs : null;
-      }
-      case 'checks': {
-        const checked = input.checks.reduce((s, k) => s + k.checked, 0);
-        return checked ? 1 - input.checks.reduce((s, k) => s + k.failed, 0) / checked : null;
-      }
-      default:
-        return null;
-    }
+    // The collector keeps a tally for every route of the load mix; any other route has no data.
+    if (tags.route && !input.collector.routes.has(tags.route)) return null;
+    // The verdict has checked the key against the vocabulary; an unknown name cannot get here.
+    return MEASURES[name as MetricName](input, tags, aggregation);
   };
+}
+
+/** The tally of the route the tags name, if they name one. */
+function routeTally(input: SummaryInput, tags: Record<string, string>) {
+  return tags.route ? input.collector.routes.get(tags.route) : undefined;
 }
 
 function trendValue(t: Trend, aggregation: string): number | null {

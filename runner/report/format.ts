@@ -2,8 +2,7 @@
  * Number formatting for reports. Deterministic (no locale: `toLocaleString` would print
  * `1,234.5` on one laptop and `1 234,5` on another).
  */
-import { parseMetricKey } from '../slo/metric-key.ts';
-import { parseThreshold } from '../slo/threshold.ts';
+import { formatSloValue, type UnitFormats } from '../metrics/vocabulary-format.ts';
 
 /** Milliseconds with one decimal: `512.3 ms`. */
 export function formatMs(ms: number): string {
@@ -32,28 +31,21 @@ export function formatPerSec(perSec: number): string {
   return `${perSec.toFixed(1)}/s`;
 }
 
+/** How the CLI writes each unit of the metric vocabulary. */
+const REPORT_UNIT_FORMATS: UnitFormats = {
+  ms: formatMs,
+  fraction: formatPercent,
+  perSec: formatPerSec,
+  ratio: formatNumber,
+  count: formatNumber,
+  perRequest: formatNumber,
+  number: formatNumber,
+};
+
 /**
- * The measured value of an SLO, with a unit guessed from the threshold and the metric: counts
- * are plain numbers; `rate` (a fraction of requests) is a percentage; a metric whose name says
- * duration, delay, time or `_ms` is in milliseconds; anything else is a plain number.
+ * The measured value of an SLO, in its metric's unit from the vocabulary: `512.3 ms`, `1.25%`,
+ * `49.8/s`; a count, a ratio or a metric outside the vocabulary as a plain number.
  */
 export function formatSloActual(metric: string, threshold: string, actual: number | null): string {
-  if (actual === null) return 'no data';
-  const parsed = parseThreshold(threshold);
-  const aggregation = parsed.ok ? parsed.aggregation : '';
-  if (aggregation === 'count') return formatNumber(actual);
-  // k6's http_reqs rate is per second; every other rate is a share.
-  if (aggregation === 'rate') return metricName(metric) === 'http_reqs' ? formatPerSec(actual) : formatPercent(actual);
-  // The name only: a route tag such as `GET /timeline` says nothing about the unit.
-  if (/duration|delay|_ms|time/i.test(metricName(metric))) return formatMs(actual);
-  return formatNumber(actual);
-}
-
-function metricName(metric: string): string {
-  try {
-    return parseMetricKey(metric).name;
-  } catch {
-    // A report must render even for a key the verdict would refuse.
-    return metric.split('{')[0];
-  }
+  return formatSloValue(metric, threshold, actual, REPORT_UNIT_FORMATS);
 }

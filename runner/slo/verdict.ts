@@ -4,6 +4,7 @@
  */
 import type { SloResult } from '../summary-schema.ts';
 import type { SloSpec } from '../scenario/types.ts';
+import { metricKeyProblem } from '../metrics/vocabulary.ts';
 import { metricKey, parseMetricKey } from './metric-key.ts';
 import { evaluate, parseThreshold, type Threshold } from './threshold.ts';
 
@@ -14,15 +15,22 @@ import { evaluate, parseThreshold, type Threshold } from './threshold.ts';
  */
 export type MetricLookup = (metricKey: string, aggregation: string) => number | null;
 
+/** What the scenario's SLOs may name in their tags: the routes its load sends, its downstream hosts. */
+export interface SloTagValues {
+  routes: readonly string[];
+  hosts: readonly string[];
+}
+
 /**
- * One result per SLO, in the scenario's order. A malformed metric or threshold throws an Error
- * naming the SLO: it is a bug in the scenario, not something the learner did, and failing the
- * SLO instead would blame their code.
+ * One result per SLO, in the scenario's order. A malformed threshold, or a metric key outside
+ * the vocabulary (unknown metric or tag, a route the load never sends, an aggregation that does
+ * not fit), throws an Error naming the SLO: it is a bug in the scenario, not something the
+ * learner did, and failing the SLO as "no data" would blame their code.
  */
-export function evaluateSlos(slos: SloSpec[], lookup: MetricLookup): SloResult[] {
+export function evaluateSlos(slos: SloSpec[], lookup: MetricLookup, known: SloTagValues): SloResult[] {
   // Check every SLO before the first lookup, so a broken scenario fails the same way whatever
   // the run measured.
-  const parsed = slos.map((slo) => parseSlo(slo));
+  const parsed = slos.map((slo) => parseSlo(slo, known));
   return slos.map((slo, i) => {
     const { key, threshold } = parsed[i];
     const measured = lookup(key, threshold.aggregation);
@@ -38,16 +46,13 @@ export function evaluateSlos(slos: SloSpec[], lookup: MetricLookup): SloResult[]
   });
 }
 
-function parseSlo(slo: SloSpec): { key: string; threshold: Threshold } {
+function parseSlo(slo: SloSpec, known: SloTagValues): { key: string; threshold: Threshold } {
   const where = `scenario SLO "${slo.label}" (${slo.metric} ${slo.threshold})`;
   const threshold = parseThreshold(slo.threshold);
   if (!threshold.ok) throw new Error(`${where}: ${threshold.message}`);
-  let key: string;
-  try {
-    const { name, tags } = parseMetricKey(slo.metric);
-    key = metricKey(name, tags);
-  } catch (error) {
-    throw new Error(`${where}: ${(error as Error).message}`);
-  }
-  return { key, threshold };
+  const problem = metricKeyProblem(slo.metric, threshold.aggregation, known.routes, known.hosts);
+  if (problem) throw new Error(`${where}: ${problem}`);
+  // The key parsed above, and its names are the vocabulary's, so writing it canonically cannot throw.
+  const { name, tags } = parseMetricKey(slo.metric);
+  return { key: metricKey(name, tags), threshold };
 }

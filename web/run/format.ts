@@ -1,4 +1,6 @@
 /** Number formatting for tables: units in the text, no false precision. */
+// The metric vocabulary is a light runner module (no simulator), so the page may import it.
+import { formatSloValue, type UnitFormats } from '../../runner/metrics/vocabulary-format.ts';
 
 export function ms(v: number | null | undefined): string {
   if (v == null || !Number.isFinite(v)) return '–';
@@ -20,27 +22,23 @@ export function pct(v: number | null | undefined): string {
   return `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
 }
 
-/** How the runner's metric vocabulary is measured, for display. */
-const METRIC_UNITS: Record<string, 'ms' | 'fraction' | 'ratio' | 'perSec'> = {
-  http_req_duration: 'ms',
-  eventloop_delay: 'ms',
-  recovery_time: 'ms',
-  http_req_failed: 'fraction',
-  checks: 'fraction',
-  downstream_retry_amplification: 'ratio',
-  http_reqs: 'perSec',
+/** A plain number: integers grouped (`2,990`), others with two decimals. */
+function plain(v: number): string {
+  return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2);
+}
+
+/** How the lab writes each unit of the runner's metric vocabulary. */
+const LAB_UNIT_FORMATS: UnitFormats = {
+  ms,
+  fraction: pct,
+  perSec,
+  ratio: (v) => `${v.toFixed(2)}×`,
+  count: (v) => Math.round(v).toLocaleString('en-US'),
+  perRequest: (v) => `${Number.isInteger(v) ? v : v.toFixed(2).replace(/\.?0+$/, '')}/req`,
+  number: plain,
 };
 
-/** Formats an SLO's measured value by what its metric measures. */
+/** Formats an SLO's measured value by what its metric measures (the unit comes from the vocabulary). */
 export function sloValue(metric: string, threshold: string, v: number | null): string {
-  if (v == null) return 'no data';
-  const name = metric.replace(/\{.*$/, '');
-  const aggregation = threshold.replace(/\s*[<>=!].*$/, '');
-  const unit = METRIC_UNITS[name];
-  if (aggregation === 'count') return Math.round(v).toLocaleString('en-US');
-  if (unit === 'ms') return ms(v);
-  if (unit === 'fraction') return pct(v);
-  if (unit === 'ratio') return `${v.toFixed(2)}×`;
-  if (unit === 'perSec') return perSec(v);
-  return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2);
+  return formatSloValue(metric, threshold, v, LAB_UNIT_FORMATS);
 }
