@@ -113,10 +113,18 @@ function renderRoutes(s: RunSummary): string[] {
 /** With several instances: each one's share and gauges, and the database connections they opened. */
 function renderReplicas(s: RunSummary): string[] {
   if (!s.replicas) return [];
-  const rows = s.replicas.map((r) => [String(r.replica), String(r.requests), r.eventLoopDelayMaxMs.toFixed(1), String(r.poolInUseMax), String(r.leakedClients)]);
-  const columns = ['replica', 'requests', 'loop delay max ms', 'pool in use max', 'leaked clients'].map((header) => ({ header, align: 'right' as const }));
+  const rows = s.replicas.map((r) => [
+    String(r.replica),
+    String(r.requests),
+    r.eventLoopDelayMaxMs.toFixed(1),
+    String(r.poolInUseMax),
+    String(r.leakedClients),
+  ]);
+  const headers = ['replica', 'requests', 'loop delay max ms', 'pool in use max', 'leaked clients'];
+  const columns = headers.map((header) => ({ header, align: 'right' as const }));
   const c = s.databaseConnections;
-  const database = c ? [`  database connections: peak ${c.peak} of max_connections ${c.maxConnections}${c.refused > 0 ? `, ${c.refused} refused (too many clients)` : ''}`] : [];
+  const refused = c && c.refused > 0 ? `, ${c.refused} refused (too many clients)` : '';
+  const database = c ? [`  database connections: peak ${c.peak} of max_connections ${c.maxConnections}${refused}`] : [];
   return ['Replicas', ...renderTable(columns, rows, { widthMax: REPORT_WIDTH_MAX }), ...database];
 }
 

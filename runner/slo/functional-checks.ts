@@ -31,7 +31,12 @@ export class FunctionalChecks {
   /** What checks consult; scenario code keys its per-run notes by it. */
   readonly checkDb: CheckDb;
 
-  constructor(def: ScenarioDefinition, db: Database | undefined, downstreams: readonly DownstreamService[], private readonly kernel: Kernel) {
+  constructor(
+    def: ScenarioDefinition,
+    db: Database | undefined,
+    downstreams: readonly DownstreamService[],
+    private readonly kernel: Kernel,
+  ) {
     this.tallies = (def.checks ?? []).map((check) => ({ check, checked: 0, failed: 0, problems: [] }));
     this.audits = def.audits ?? [];
     const byHost = new Map(downstreams.map((d) => [d.host, d]));
@@ -86,7 +91,8 @@ export class FunctionalChecks {
   private record(t: Tally, problem: string | undefined, ex: Exchange): void {
     if (!problem) return;
     t.failed++;
-    if (t.problems.length < MAX_PROBLEMS) t.problems.push(`${ex.request.method} ${ex.request.path} at ${(ex.endMs / 1000).toFixed(3)}s: ${problem}`);
+    if (t.problems.length >= MAX_PROBLEMS) return;
+    t.problems.push(`${ex.request.method} ${ex.request.path} at ${(ex.endMs / 1000).toFixed(3)}s: ${problem}`);
   }
 
   /** The audits, run once the run has ended. */

@@ -33,15 +33,27 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
       latency: { count: 2990, meanMs: 123.45, p50Ms: 80.04, p95Ms: 301.26, p99Ms: 512.34, maxMs: 900 },
     },
     routes: [
-      { route: 'GET /posts/:id', requests: 2000, ok: 1995, errors: 5, timeouts: 0, throughputPerSec: 30, latency: latency(40, 90), dbQueriesPerRequest: 21 },
-      { route: 'GET /timeline', requests: 1000, ok: 995, errors: 2, timeouts: 3, throughputPerSec: 15, latency: latency(150, 600), dbQueriesPerRequest: 1.5 },
+      {
+        route: 'GET /posts/:id', requests: 2000, ok: 1995, errors: 5, timeouts: 0, throughputPerSec: 30,
+        latency: latency(40, 90), dbQueriesPerRequest: 21,
+      },
+      {
+        route: 'GET /timeline', requests: 1000, ok: 995, errors: 2, timeouts: 3, throughputPerSec: 15,
+        latency: latency(150, 600), dbQueriesPerRequest: 1.5,
+      },
     ],
     metrics: {},
     slos: [
-      { label: 'p99 of GET /posts/:id under 150 ms', metric: 'http_req_duration{route:GET /posts/:id}', threshold: 'p(99)<150', actual: 512.34, pass: false },
+      {
+        label: 'p99 of GET /posts/:id under 150 ms', metric: 'http_req_duration{route:GET /posts/:id}', threshold: 'p(99)<150',
+        actual: 512.34, pass: false,
+      },
       { label: 'errors under 1%', metric: 'http_req_failed', threshold: 'rate<0.01', actual: 0.00333, pass: true },
       { label: 'at least 2000 requests served', metric: 'http_req_duration', threshold: 'count>2000', actual: 2990, pass: true },
-      { label: 'timeline p95 under 1 s', metric: 'http_req_duration{route:GET /timeline}', threshold: 'p(95)<1000', actual: null, pass: false },
+      {
+        label: 'timeline p95 under 1 s', metric: 'http_req_duration{route:GET /timeline}', threshold: 'p(95)<1000',
+        actual: null, pass: false,
+      },
     ],
     checks: [
       { name: 'post has its comments', checked: 200, failed: 0, problems: [], pass: true },
@@ -73,7 +85,8 @@ describe('renderSummaryText', () => {
 
   it('lists each SLO with its label, target, actual (unit guessed) and PASS/FAIL', () => {
     expect(rowOf(text, 'SLO')).toEqual(['SLO', 'target', 'actual', 'result']);
-    expect(rowOf(text, 'p99 of GET /posts/:id under 150 ms')).toEqual(['p99 of GET /posts/:id under 150 ms', 'p(99)<150', '512.3 ms', 'FAIL']);
+    const row = ['p99 of GET /posts/:id under 150 ms', 'p(99)<150', '512.3 ms', 'FAIL'];
+    expect(rowOf(text, 'p99 of GET /posts/:id under 150 ms')).toEqual(row);
     expect(rowOf(text, 'errors under 1%')).toEqual(['errors under 1%', 'rate<0.01', '0.33%', 'PASS']);
     expect(rowOf(text, 'at least 2000 requests served')).toEqual(['at least 2000 requests served', 'count>2000', '2990', 'PASS']);
     expect(rowOf(text, 'timeline p95 under 1 s')).toEqual(['timeline p95 under 1 s', 'p(95)<1000', 'no data', 'FAIL']);
