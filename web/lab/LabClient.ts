@@ -1,30 +1,29 @@
 /**
  * Owns the lab worker: starts it, runs one job at a time, drops messages of stale runs, and
- * replaces the worker when it goes silent mid-run (user code stuck in a loop that never
- * yields, or in one huge allocation), dies, or says it can no longer be trusted (out of
- * memory, built-ins changed).
+ * replaces the worker when it goes silent mid-run, dies, or says it can no longer be trusted
+ * (out of memory, built-ins changed).
  *
- * Telling a loop from a huge allocation: the worker holds a Web Lock for as long as it lives.
- * After `terminate()`, Chromium interrupts running JavaScript within 2 s, and the lock is
- * released; a worker inside one built-in call over a huge array (`new Array(1e9).fill(0)`)
- * is not interrupted until that call returns, so its lock stays held.
+ * Why silence has one outcome: a worker goes silent in a loop that never yields, or inside one
+ * built-in call working through a huge amount of memory (`new Array(1e9).fill(0)`), or while
+ * its collector pauses over a heap that only grows. From the page these look the same. Whether
+ * a terminated worker is still inside the built-in call a few seconds later depends on how far
+ * the call got on this machine, so telling them apart that way gave the same code different
+ * verdicts from run to run. The page reports every silence alike (`onHung`), and the message
+ * names both causes.
  *
  * What no page can survive: a service that keeps allocating on every event until the worker's
  * heap is full. A dedicated worker shares its page's renderer process, and when a worker's V8
  * heap runs out (about 4 GB), Chromium ends the whole process, page included; no error event
  * comes first, and workers have no API that reports their heap size. Either the collector's
- * pauses silence the worker first, and the watchdog stops it (it cannot tell that from a loop,
- * so its message names both), or the page dies; for that case the page marks a run in flight
- * (see storage/runInFlight.ts) so that the next load can say what happened. The learner's
- * code is saved on every edit.
+ * pauses silence the worker first, and the watchdog stops it as above, or the page dies; for
+ * that case the page marks a run in flight (see storage/runInFlight.ts) so that the next load
+ * can say what happened. The learner's code is saved on every edit.
  */
 import type { Diagnostic, RunProgress, RunSummary, TypeFile } from '../../runner/index.ts';
 import {
   type FailureReason,
   HEARTBEAT_TIMEOUT_MS,
-  HUGE_ALLOCATION_MESSAGE,
   MEMORY_MESSAGE,
-  TERMINATE_GRACE_MS,
   type WorkerMilestone,
   SETUP_TIMEOUT_MS,
   type HostMessage,
@@ -46,7 +45,10 @@ export interface RunHandlers {
   onCancelled(): void;
   /** With a `reason`, the lab stopped the run (see FailureReason) and replaced the worker. */
   onFailed(message: string, diagnostics?: Diagnostic[], reason?: FailureReason): void;
-  /** The worker stopped answering and was replaced; the run is lost. */
+  /**
+   * The worker stopped answering and was replaced; the run is lost. The cause may be a loop that
+   * never yields or work on a huge amount of memory: the page cannot tell which (see above).
+   */
   onHung(): void;
 }
 
@@ -65,14 +67,12 @@ interface ActiveRun {
   runId: number;
   handlers: RunHandlers;
   lastHeardAt: number;
-  /** The worker said user code is running: silence now means a loop that never yields. */
+  /** The worker said user code is running: silence now means the service is stuck. */
   userCode: boolean;
 }
 
 export class LabClient {
   private worker: Worker | null = null;
-  /** The Web Lock the current worker holds while it lives (see above). */
-  private livenessLock: string | null = null;
   private initPromise: Promise<LabInfo> | null = null;
   private resolveInit: ((info: LabInfo) => void) | null = null;
   private rejectInit: ((e: Error) => void) | null = null;
@@ -97,9 +97,14 @@ export class LabClient {
   init(): Promise<LabInfo> {
     if (this.disposed) return Promise.reject(new Error('the lab client was disposed'));
     if (this.initPromise) return this.initPromise;
-    const worker = this.createWorker();
+    let worker: Worker;
+    try {
+      worker = this.createWorker();
+    } catch (e) {
+      // Refused by the browser (a policy, no workers): a failed start like any other.
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
     this.worker = worker;
-    this.livenessLock = typeof navigator !== 'undefined' && navigator.locks ? `tailspin-lab-worker-${crypto.randomUUID()}` : null;
     worker.onmessage = (e: MessageEvent<WorkerMessage>) => this.onMessage(worker, e.data);
     worker.onerror = (e) => {
       // Handled here: the page's own console need not report the worker's error again.
@@ -114,7 +119,7 @@ export class LabClient {
     this.initPromise.catch(() => {
       this.initPromise = null;
     });
-    this.send({ type: 'init', livenessLock: this.livenessLock ?? undefined });
+    this.send({ type: 'init' });
     if (this.warmRequest) this.send({ type: 'warm', ...this.warmRequest });
     return this.initPromise;
   }
@@ -125,8 +130,9 @@ export class LabClient {
    */
   warm(scenarioId?: string): void {
     this.warmRequest = { scenarioId };
-    this.init().catch(() => undefined);
-    this.send({ type: 'warm', scenarioId });
+    // A worker started now is sent the request with its `init`; a running one is sent it here.
+    if (this.initPromise) this.send({ type: 'warm', scenarioId });
+    else this.init().catch(() => undefined);
   }
 
   /** Asks the worker to start downloading what this scenario's warm-up will need. */
@@ -174,12 +180,13 @@ export class LabClient {
     if (this.active) this.stopRun(this.active.runId);
   }
 
+  /** Ends the worker for good; a start still pending fails, and no handler is called again. */
   dispose(): void {
     this.disposed = true;
     this.active = null;
     this.stopWatchdog();
-    this.worker?.terminate();
-    this.worker = null;
+    this.rejectInit?.(new Error('the lab client was disposed'));
+    this.replaceWorker();
   }
 
   private stopRun(runId: number): void {
@@ -252,32 +259,12 @@ export class LabClient {
       const limitMs = active?.userCode ? this.heartbeatTimeoutMs : SETUP_TIMEOUT_MS;
       if (active && performance.now() - active.lastHeardAt > limitMs) {
         this.stopWatchdog();
-        const stopped = this.whenStopped(this.livenessLock);
         this.replaceWorker();
         // Warm the replacement now so the next run starts as fast as the first.
         this.init().catch(() => undefined);
-        void stopped.then((obeyed) =>
-          this.finish(active, (h) => (obeyed ? h.onHung() : h.onFailed(HUGE_ALLOCATION_MESSAGE, undefined, 'memory'))),
-        );
+        this.finish(active, (h) => h.onHung());
       }
     }, WATCHDOG_TICK_MS);
-  }
-
-  /**
-   * Resolves once the worker holding `lock` has stopped (true), or to false when it has not
-   * within TERMINATE_GRACE_MS. Without the lock (no Web Locks here) a worker is taken to obey.
-   */
-  private whenStopped(lock: string | null): Promise<boolean> {
-    if (!lock) return Promise.resolve(true);
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), TERMINATE_GRACE_MS);
-      navigator.locks
-        .request(lock, () => {
-          clearTimeout(timer);
-          resolve(true);
-        })
-        .catch(() => resolve(true));
-    });
   }
 
   private stopWatchdog(): void {
@@ -308,7 +295,6 @@ export class LabClient {
   private replaceWorker(): void {
     this.worker?.terminate();
     this.worker = null;
-    this.livenessLock = null;
     this.warmed = false;
     this.initPromise = null;
     this.resolveInit = null;

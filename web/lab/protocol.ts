@@ -26,11 +26,8 @@ export interface RunRequest {
 // --- page -> worker --------------------------------------------------------------------------
 
 export type HostMessage =
-  /**
-   * `livenessLock`: a Web Lock the worker holds for as long as it lives, so the page can tell
-   * whether a worker it terminated has stopped (see LabClient).
-   */
-  | { type: 'init'; livenessLock?: string }
+  /** Say which scenarios there are: answered by `init.done`, or `init.failed`. */
+  | { type: 'init' }
   /**
    * Pay one-time costs now (the page says when: after the editor loads): the compiler's
    * first build, and the database's creation when this scenario has one.
@@ -78,7 +75,7 @@ export type WorkerMessage =
 
 /**
  * Why a run was stopped by the lab rather than failing on its own: `memory`, the service ran
- * out of memory (an allocation failed, or the worker was stuck in one huge allocation); `realm`,
+ * out of memory (an allocation failed, or the worker said it had no memory left); `realm`,
  * the service changed the realm's built-ins, so nothing measured in it can be trusted; `crash`,
  * the worker died.
  */
@@ -89,22 +86,6 @@ export const MEMORY_MESSAGE =
   'The service used more memory than the lab allows and was stopped. Look for one huge allocation ' +
   '(an array or buffer sized by a very large number) or data kept on every request (a module-level ' +
   'array or cache that only grows). Your code is kept; the next run starts in a fresh simulator.';
-
-/**
- * Shown when a terminated worker did not stop: it was inside one built-in call working through a
- * huge amount of memory, which no termination interrupts (`new Array(1e9).fill(0)`).
- */
-export const HUGE_ALLOCATION_MESSAGE =
-  'The service spent seconds inside one built-in call on a huge amount of memory (such as ' +
-  'new Array(1e9).fill(0)) and was stopped. Look for an array or buffer sized by a very large ' +
-  'number. Your code is kept; the next run starts in a fresh simulator.';
-
-/**
- * How long a terminated worker may take to stop before it is taken to be stuck in one huge
- * built-in call. Chromium interrupts running JavaScript 2 s after `terminate()`; a loop in the
- * service's own code stops then.
- */
-export const TERMINATE_GRACE_MS = 4000;
 
 export type WorkerMilestone = 'workerStartedMs' | 'compilerWarmMs' | 'databaseReadyMs';
 

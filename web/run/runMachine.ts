@@ -45,11 +45,15 @@ export type RunEvent =
   | { type: 'run.failed'; message: string; diagnostics?: Diagnostic[]; reason?: FailureReason }
   | { type: 'run.hung' };
 
-const HUNG_MESSAGE =
-  'Your code stopped answering: a loop that never yields (such as while (true) {}) kept the ' +
-  'simulated server busy, so the run was stopped after a few seconds. Nothing else was affected; fix the loop and run again. ' +
-  'If there is no such loop, look at memory: a service that keeps data on every request (an array or cache that only ' +
-  'grows) can also stop answering, while the browser collects garbage.';
+/**
+ * Shown when the worker stopped answering. The page cannot tell a loop from a built-in call on a
+ * huge amount of memory (see LabClient), so the message names both, neither before the other.
+ */
+export const HUNG_MESSAGE =
+  'Your code stopped answering for several seconds, so the run was stopped. Two causes look the same ' +
+  'from outside, so check for both: a loop that never yields (such as while (true) {}), or work on a huge ' +
+  'amount of memory (an array or buffer sized by a very large number, such as new Array(1e9).fill(0), or data ' +
+  'kept on every request in an array or cache that only grows). Your code is kept; the next run starts in a fresh simulator.';
 
 function keyOf(ctx: RunContext): string {
   const r = ctx.request!;

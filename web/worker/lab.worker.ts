@@ -1,9 +1,10 @@
 /**
  * The lab's worker: compiles and simulates user code off the page's main thread. The page
- * terminates it when heartbeats stop (a loop that never yields), so nothing here needs to
- * guard against that. The service runs in the runner's sealed compartment; this worker keeps
- * nothing the service can reach from one run to the next, and checks after every run that the
- * realm's built-ins are as it found them (see realmIntegrity.ts).
+ * terminates it when heartbeats stop (a loop that never yields, or one built-in call on a huge
+ * amount of memory), so nothing here needs to guard against that. The service runs in the
+ * runner's sealed compartment; this worker keeps nothing the service can reach from one run to
+ * the next, and checks after every run that the realm's built-ins are as it found them (see
+ * realmIntegrity.ts).
  */
 import type * as Esbuild from 'esbuild-wasm';
 import wasmURL from 'esbuild-wasm/esbuild.wasm?url';
@@ -182,7 +183,6 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
   const msg = e.data;
   switch (msg.type) {
     case 'init':
-      if (msg.livenessLock) realm.holdUntilTerminated(msg.livenessLock);
       post({
         type: 'init.done',
         scenarios: [...scenarioDefinitions].map(([id, def]) => describeScenario(id, def)),
