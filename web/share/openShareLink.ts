@@ -20,7 +20,10 @@ export function openShareLink(payload: string): string | null {
   }
   const scenario = findScenario(shared.scenarioId);
   if (!scenario) {
-    ui.setNotice({ kind: 'error', text: `The share link is for a scenario this lab does not have ("${shared.scenarioId}"). Nothing was loaded.` });
+    ui.setNotice({
+      kind: 'error',
+      text: `The share link is for a scenario this lab does not have ("${shared.scenarioId}"). Nothing was loaded.`,
+    });
     return null;
   }
   const previous = loadDraft(scenario.id);

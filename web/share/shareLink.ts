@@ -2,7 +2,7 @@
  * Share links: scenario, code, seed and load scale, deflated and base64url-encoded into the
  * URL fragment, so nothing is sent to any server. Opening one loads the code; it never runs it.
  */
-import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
+import { deflateSync, Inflate, strFromU8, strToU8 } from 'fflate';
 
 export interface SharedRun {
   scenarioId: string;
@@ -16,7 +16,17 @@ export const SHARE_PREFIX = '#/share/';
 /** Bounds the work of decoding a hostile link. */
 const MAX_PAYLOAD_CHARS = 200_000;
 const MAX_CODE_CHARS = 200_000;
+/** The most a link may inflate to: its code at four UTF-8 bytes a character, with room to spare. */
+const MAX_INFLATED_BYTES = MAX_CODE_CHARS * 4;
+/**
+ * Compressed bytes inflated at a time. Deflate expands at most about 1000 to 1, so a link
+ * that inflates past the limit is refused after at most this times 1000 bytes more.
+ */
+const INFLATE_STEP_BYTES = 1024;
 
+const TOO_MUCH_CODE = 'The share link carries more code than the lab accepts.';
+
+/** A link that cannot be used; its message says why in words the learner can act on. */
 export class ShareLinkError extends Error {
   override name = 'ShareLinkError';
 }
@@ -36,14 +46,14 @@ export function shareUrl(run: SharedRun, base = location.href): string {
 export function decodeShare(payload: string): SharedRun {
   if (payload.length === 0) throw new ShareLinkError('The share link is empty.');
   if (payload.length > MAX_PAYLOAD_CHARS) throw new ShareLinkError('The share link is too long to be one of ours.');
-  let text: string;
+  let bytes: Uint8Array | null;
   try {
-    const bytes = inflateSync(fromBase64Url(payload));
-    if (bytes.length > MAX_CODE_CHARS * 4) throw new Error('too large');
-    text = strFromU8(bytes);
+    bytes = inflateAtMost(fromBase64Url(payload), MAX_INFLATED_BYTES);
   } catch {
     throw new ShareLinkError('The share link is damaged (it could not be decompressed). It may have been cut off when copied.');
   }
+  if (!bytes) throw new ShareLinkError(TOO_MUCH_CODE);
+  const text = strFromU8(bytes);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -59,10 +69,36 @@ function validate(data: unknown): SharedRun {
     throw new ShareLinkError('The share link was made by an unknown version of the lab.');
   }
   if (typeof d.s !== 'string' || !/^[\w.-]+$/.test(d.s)) throw new ShareLinkError('The share link names no scenario.');
-  if (typeof d.c !== 'string' || d.c.length > MAX_CODE_CHARS) throw new ShareLinkError('The share link carries no code.');
+  if (typeof d.c !== 'string') throw new ShareLinkError('The share link carries no code.');
+  if (d.c.length > MAX_CODE_CHARS) throw new ShareLinkError(TOO_MUCH_CODE);
   const seed = Number.isSafeInteger(d.seed) && (d.seed as number) >= 0 ? (d.seed as number) : 1;
   const loadScale = typeof d.scale === 'number' && Number.isFinite(d.scale) && d.scale > 0 ? d.scale : 1;
   return { scenarioId: d.s, code: d.c, seed, loadScale };
+}
+
+/**
+ * Inflates step by step and gives up (null) once the output passes `maxBytes`: a short hostile
+ * link must not make the page inflate hundreds of megabytes to refuse it. Throws on bad data.
+ */
+function inflateAtMost(compressed: Uint8Array, maxBytes: number): Uint8Array | null {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const inflater = new Inflate((chunk) => {
+    total += chunk.length;
+    chunks.push(chunk);
+  });
+  for (let at = 0; at < compressed.length || at === 0; at += INFLATE_STEP_BYTES) {
+    if (total > maxBytes) return null;
+    inflater.push(compressed.subarray(at, at + INFLATE_STEP_BYTES), at + INFLATE_STEP_BYTES >= compressed.length);
+  }
+  if (total > maxBytes) return null;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }
 
 function toBase64Url(bytes: Uint8Array): string {

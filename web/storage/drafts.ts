@@ -2,15 +2,19 @@
  * The learner's code per scenario, saved on every edit so a reload or a closed tab loses
  * nothing. A shared link that replaces a draft keeps the replaced one for one-click restore.
  */
-import { readJson, removeKey, writeJson } from './local.ts';
+import { isRecord, readJson, removeKey, writeJson } from './local.ts';
 
 export interface Draft {
   code: string;
   savedAt: number;
 }
 
+function isDraft(value: unknown): value is Draft {
+  return isRecord(value) && typeof value.code === 'string' && typeof value.savedAt === 'number';
+}
+
 export function loadDraft(scenarioId: string): Draft | undefined {
-  return readJson<Draft>(`draft:${scenarioId}`);
+  return readJson(`draft:${scenarioId}`, isDraft);
 }
 
 export function saveDraft(scenarioId: string, code: string): void {
@@ -27,7 +31,7 @@ export function stashDraft(scenarioId: string, draft: Draft): void {
 }
 
 export function loadStash(scenarioId: string): Draft | undefined {
-  return readJson<Draft>(`stash:${scenarioId}`);
+  return readJson(`stash:${scenarioId}`, isDraft);
 }
 
 export function clearStash(scenarioId: string): void {

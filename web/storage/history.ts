@@ -3,7 +3,7 @@
  * fill the storage quota), newest first.
  */
 import type { RunSummary, SloResult } from '../../runner/index.ts';
-import { readJson, writeJson } from './local.ts';
+import { isRecord, readJson, writeJson } from './local.ts';
 
 export const HISTORY_LIMIT = 10;
 /** Code longer than this is not kept with a history entry. */
@@ -23,8 +23,23 @@ export interface HistoryEntry {
   code?: string;
 }
 
+const NUMBER_FIELDS = ['at', 'seed', 'loadScale', 'latencyP50Ms', 'latencyP99Ms', 'throughputPerSec', 'errorRate'] as const;
+
+/** An entry the history panel can show; entries of another shape are dropped one by one. */
+function isHistoryEntry(value: unknown): value is HistoryEntry {
+  return (
+    isRecord(value) &&
+    NUMBER_FIELDS.every((k) => typeof value[k] === 'number') &&
+    typeof value.status === 'string' &&
+    typeof value.passed === 'boolean' &&
+    Array.isArray(value.slos) &&
+    value.slos.every((s) => isRecord(s) && typeof s.pass === 'boolean') &&
+    (value.code === undefined || typeof value.code === 'string')
+  );
+}
+
 export function loadHistory(scenarioId: string): HistoryEntry[] {
-  return readJson<HistoryEntry[]>(`history:${scenarioId}`) ?? [];
+  return (readJson(`history:${scenarioId}`, Array.isArray) ?? []).filter(isHistoryEntry);
 }
 
 export function recordRun(scenarioId: string, summary: RunSummary, code: string): HistoryEntry[] {
@@ -45,7 +60,10 @@ export function recordRun(scenarioId: string, summary: RunSummary, code: string)
   const next = [entry, ...loadHistory(scenarioId)].slice(0, HISTORY_LIMIT);
   // When storage is full, keep the numbers and drop the code of older entries.
   if (!writeJson(`history:${scenarioId}`, next)) {
-    writeJson(`history:${scenarioId}`, next.map((e, i) => (i === 0 ? e : { ...e, code: undefined })));
+    writeJson(
+      `history:${scenarioId}`,
+      next.map((e, i) => (i === 0 ? e : { ...e, code: undefined })),
+    );
   }
   return next;
 }

@@ -1,5 +1,5 @@
 /** Which scenarios the learner has solved (every SLO met in a completed run). */
-import { readJson, writeJson } from './local.ts';
+import { isRecord, readJson, writeJson } from './local.ts';
 
 export interface ScenarioProgress {
   solvedAt?: number;
@@ -10,7 +10,17 @@ export interface ScenarioProgress {
 type ProgressMap = Record<string, ScenarioProgress>;
 
 export function loadProgress(): ProgressMap {
-  return readJson<ProgressMap>('progress') ?? {};
+  const stored = readJson('progress', isRecord) ?? {};
+  // Entries of the wrong shape are dropped one by one: the others are still the learner's.
+  // (`fromEntries` defines keys, so a stored "__proto__" is a key like any other.)
+  return Object.fromEntries(Object.entries(stored).flatMap(([id, entry]) => (isRecord(entry) ? [[id, progressOf(entry)]] : [])));
+}
+
+function progressOf(entry: Record<string, unknown>): ScenarioProgress {
+  const p: ScenarioProgress = {};
+  if (typeof entry.solvedAt === 'number') p.solvedAt = entry.solvedAt;
+  if (typeof entry.solutionRevealed === 'boolean') p.solutionRevealed = entry.solutionRevealed;
+  return p;
 }
 
 export function updateProgress(scenarioId: string, patch: ScenarioProgress): ProgressMap {

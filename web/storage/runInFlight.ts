@@ -10,7 +10,7 @@
  * or the page is left normally (`pagehide`), so a mark that stops being refreshed belongs to a
  * page that died. A fresh mark is another tab's run in progress.
  */
-import { readJson, removeKey, writeJson } from './local.ts';
+import { isRecord, readJson, removeKey, writeJson } from './local.ts';
 
 const KEY = 'run-in-flight';
 const BEAT_MS = 1000;
@@ -21,6 +21,10 @@ export interface RunInFlight {
   scenarioId: string;
   startedAt: number;
   beatAt: number;
+}
+
+function isRunInFlight(value: unknown): value is RunInFlight {
+  return isRecord(value) && typeof value.scenarioId === 'string' && Number.isFinite(value.startedAt) && Number.isFinite(value.beatAt);
 }
 
 let beating: ReturnType<typeof setInterval> | null = null;
@@ -50,7 +54,7 @@ export function markRunEnded(): void {
  * removed when reported.
  */
 export function watchForInterruptedRun(found: (run: RunInFlight) => void): void {
-  const first = readJson<RunInFlight>(KEY);
+  const first = readJson(KEY, isRunInFlight);
   if (!first) return;
   const report = (run: RunInFlight) => {
     removeKey(KEY);
@@ -58,7 +62,7 @@ export function watchForInterruptedRun(found: (run: RunInFlight) => void): void 
   };
   if (Date.now() - first.beatAt > STALE_MS) return report(first);
   setTimeout(() => {
-    const later = readJson<RunInFlight>(KEY);
+    const later = readJson(KEY, isRunInFlight);
     if (later && beating === null && later.beatAt === first.beatAt) report(later);
   }, STALE_MS + BEAT_MS);
 }
