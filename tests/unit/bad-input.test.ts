@@ -126,12 +126,11 @@ describe('bad input gets a clear, specific message', () => {
 
   it('an infinite loop is stopped by the watchdog with a plain message', async () => {
     const code = "export default async function routes(app: any) {\n  app.get('/health', async () => ({ ok: true }));\n  app.post('/work', async () => { while (true) {} });\n}\n";
-    const started = Date.now();
+    // How soon it stops is measured by `npm run bench`; a stop that never comes fails on the test's timeout.
     const err = await runInWorker({ scenario: dir, code, seed: 1 }, 2000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadInput);
     expect((err as BadInput).kind).toBe('watchdog');
     expect((err as BadInput).message).toBe(WATCHDOG_MESSAGE);
-    expect(Date.now() - started).toBeLessThan(60_000);
   });
 
   it('after a watchdog stop the next run works', async () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, type QueryOutcome, type QuerySuccess } from '../../../../../runner/runtime/remote/database/database.ts';
 import { DEFAULT_COST_MODEL } from '../../../../../runner/runtime/remote/database/cost-model.ts';
-import { copyRows } from '../../../../../runner/runtime/remote/database/row-copy.ts';
 
 /** 5 000 users, 10 000 posts (two per user), a few tags; posts cascade on user delete. */
 const SETUP = `
@@ -317,33 +316,6 @@ describe('reset and determinism', () => {
     await expect(db.reset('BEGIN; CREATE TABLE t (id int);')).rejects.toThrow(/transaction open/);
     await db.reset(SETUP);
     expect(ok(await db.execute(PK_LOOKUP, [1])).rows[0].name).toBe('user 1');
-  });
-});
-
-describe('wall-time budget (printed, not asserted)', () => {
-  it('measures an uncached PK query, a cached hit and row copying', async () => {
-    const n = 300;
-    let t = performance.now();
-    for (let i = 0; i < n; i++) ok(await db.execute(PK_LOOKUP, [1000 + i]));
-    const missMs = (performance.now() - t) / n;
-    t = performance.now();
-    for (let i = 0; i < n; i++) ok(await db.execute(PK_LOOKUP, [1000 + i]));
-    const hitMs = (performance.now() - t) / n;
-
-    const wide = ok(await db.execute('SELECT p.*, u.name, u.created_at FROM posts p JOIN users u ON u.id = p.user_id LIMIT 1000')).rows;
-    const copyUs = (rows: Record<string, unknown>[], copy: (r: Record<string, unknown>[]) => unknown) => {
-      const reps = 200;
-      const start = performance.now();
-      for (let i = 0; i < reps; i++) copy(rows);
-      return ((performance.now() - start) / reps) * 1000;
-    };
-    const rows20 = wide.slice(0, 20);
-    console.log(
-      `[db budget] uncached PK query ${(missMs * 1000).toFixed(0)} µs, cached hit ${(hitMs * 1000).toFixed(1)} µs; ` +
-        `copy 20 rows: copyRows ${copyUs(rows20, copyRows).toFixed(1)} µs vs structuredClone ${copyUs(rows20, structuredClone).toFixed(1)} µs; ` +
-        `1000 rows: copyRows ${copyUs(wide, copyRows).toFixed(0)} µs vs structuredClone ${copyUs(wide, structuredClone).toFixed(0)} µs`,
-    );
-    expect(hitMs).toBeGreaterThan(0);
   });
 });
 
