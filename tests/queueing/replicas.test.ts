@@ -65,7 +65,11 @@ const seW = (n: number) => (0.32 * Math.sqrt(1.6e6)) / Math.sqrt(n);
 
 describe(`${REPLICAS} instances of an M/M/1 service (10 ms, ρ = 0.8 each)`, () => {
   it('random balancing: N independent M/M/1 queues at λ/N, W = 50 ms', async () => {
-    const s = await runScenario(replicated({ count: REPLICAS, balancer: 'random' }, 600_000), { ...nodeHost(), code: CPU_SERVICE, seed: 21 });
+    const s = await runScenario(replicated({ count: REPLICAS, balancer: 'random' }, 600_000), {
+      ...nodeHost(),
+      code: CPU_SERVICE,
+      seed: 21,
+    });
     const n = s.requests.completed;
     expect(n).toBeGreaterThan(180_000);
     expect(s.requests.errors + s.requests.timeouts).toBe(0);
@@ -76,7 +80,11 @@ describe(`${REPLICAS} instances of an M/M/1 service (10 ms, ρ = 0.8 each)`, () 
   });
 
   it('round robin: each instance an E_N/M/1 queue, which waits less than M/M/1', async () => {
-    const s = await runScenario(replicated({ count: REPLICAS, balancer: 'round-robin' }, 600_000), { ...nodeHost(), code: CPU_SERVICE, seed: 22 });
+    const s = await runScenario(replicated({ count: REPLICAS, balancer: 'round-robin' }, 600_000), {
+      ...nodeHost(),
+      code: CPU_SERVICE,
+      seed: 22,
+    });
     const n = s.requests.completed;
     const exact = erlangArrivalsW(REPLICAS, RATE_PER_SEC / 1000, 1 / SERVICE_MEAN_MS);
     expect(exact).toBeCloseTo(32.67, 2);

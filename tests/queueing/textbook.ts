@@ -14,19 +14,26 @@ export default async function routes(app: any) {
 }
 `;
 
-export function textbookQueue(opts: { servers: number; serviceMeanMs: number; ratePerSec: number; durationMs: number }): ScenarioDefinition {
+export function textbookQueue(opts: {
+  servers: number;
+  serviceMeanMs: number;
+  ratePerSec: number;
+  durationMs: number;
+}): ScenarioDefinition {
   return {
     id: `m-m-${opts.servers}`,
     platform: {
       requestOverheadMs: 0,
-      downstreams: [{
-        host: 'queue.internal',
-        concurrency: opts.servers,
-        queueLimit: Infinity,
-        serviceTime: { kind: 'exponential', meanMs: opts.serviceMeanMs },
-        rttMs: 0,
-        connectMs: 0,
-      }],
+      downstreams: [
+        {
+          host: 'queue.internal',
+          concurrency: opts.servers,
+          queueLimit: Infinity,
+          serviceTime: { kind: 'exponential', meanMs: opts.serviceMeanMs },
+          rttMs: 0,
+          connectMs: 0,
+        },
+      ],
     },
     load: {
       durationMs: opts.durationMs,
