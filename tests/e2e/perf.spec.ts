@@ -2,7 +2,8 @@
  * Speed of the production build in headless Chromium, printed (not asserted: timings on a
  * shared 2-core machine vary): editor ready and first run result after a fresh load of each
  * scenario page, main-thread responsiveness during the run, and the size of the app's
- * JavaScript outside Monaco and esbuild.
+ * JavaScript outside Monaco and esbuild. Only `npm run bench:web` runs it (Playwright's
+ * `bench` project); `npm test` and a plain `playwright test` leave it out.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
