@@ -9,7 +9,7 @@ import type { CounterReadings } from './metrics/fleet-counters.ts';
 import type { ErrorLog } from './world.ts';
 import type { Trend } from './metrics/trend.ts';
 import { round3, roundStats } from './metrics/collector.ts';
-import { evaluateSlos } from './slo/verdict.ts';
+import { evaluateSlos, type MetricLookup } from './slo/verdict.ts';
 import { parseMetricKey } from './slo/metric-key.ts';
 import { aggregationPercentile } from './slo/threshold.ts';
 import { measureRecovery } from './slo/recovery.ts';
@@ -44,11 +44,13 @@ export function buildSummary(input: SummaryInput): RunSummary {
   const metrics: Record<string, number> = {};
   const lookup = metricLookup(input);
   const known = { routes: def.load.mix.map((m) => m.route), hosts: (def.platform.downstreams ?? []).map((d) => d.host) };
-  const slos = evaluateSlos(def.slos, (key, agg) => {
+  // Every value an SLO is judged on is also recorded, so a reader sees what was measured.
+  const measureAndRecord: MetricLookup = (key, agg) => {
     const v = lookup(key, agg);
     if (v !== null && Number.isFinite(v)) metrics[`${key}:${agg}`] = round3(v);
     return v;
-  }, known);
+  };
+  const slos = evaluateSlos(def.slos, measureAndRecord, known);
   const passed = input.status === 'completed' && slos.every((s) => s.pass) && input.checks.every((k) => k.pass);
   const recoveryMeasure = recovery(input);
   return {
@@ -133,7 +135,7 @@ const MEASURES: Record<MetricName, Measure> = {
 };
 
 /** Resolves `metric{tags}` + aggregation to a number, or null when there is no such data. */
-function metricLookup(input: SummaryInput): (key: string, aggregation: string) => number | null {
+function metricLookup(input: SummaryInput): MetricLookup {
   return (key, aggregation) => {
     const { name, tags } = parseMetricKey(key);
     // The collector keeps a tally for every route of the load mix; any other route has no data.
@@ -153,12 +155,18 @@ function trendValue(t: Trend, aggregation: string): number | null {
   const p = aggregationPercentile(aggregation);
   if (p !== null) return t.percentile(p);
   switch (aggregation) {
-    case 'avg': return t.mean;
-    case 'med': return t.percentile(50);
-    case 'min': return t.min;
-    case 'max': return t.max;
-    case 'count': return t.count;
-    default: return null;
+    case 'avg':
+      return t.mean;
+    case 'med':
+      return t.percentile(50);
+    case 'min':
+      return t.min;
+    case 'max':
+      return t.max;
+    case 'count':
+      return t.count;
+    default:
+      return null;
   }
 }
 

@@ -31,11 +31,7 @@ export function renderTable(columns: TableColumn[], rows: string[][], options: T
 
   const line = (row: string[]): string =>
     (indent + row.map((cell, c) => pad(truncate(cell, widths[c]), widths[c], columns[c].align)).join(COLUMN_GAP)).trimEnd();
-  return [
-    line(columns.map((column) => column.header)),
-    line(widths.map((width) => '-'.repeat(width))),
-    ...cells.map(line),
-  ];
+  return [line(columns.map((column) => column.header)), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)];
 }
 
 /** Narrows the widest flexible column one character at a time until the table fits (or none can shrink). */
@@ -55,7 +51,10 @@ function fitWidths(columns: TableColumn[], widths: number[], budget: number): vo
 
 /** One line, printable ASCII only: learners' error messages may hold newlines or escape codes. */
 export function cleanCell(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/[\x00-\x1f\x7f]/g, '?').trim();
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/[\x00-\x1f\x7f]/g, '?')
+    .trim();
 }
 
 export function truncate(text: string, width: number): string {

@@ -23,7 +23,8 @@ export function renderSummaryText(summary: RunSummary): string {
     renderErrors(summary),
     [renderVerdict(summary)],
   ];
-  return `${sections.filter((lines) => lines.length > 0).map((lines) => lines.join('\n')).join('\n\n')}\n`;
+  const text = sections.filter((lines) => lines.length > 0).map((lines) => lines.join('\n'));
+  return `${text.join('\n\n')}\n`;
 }
 
 function renderHeader(s: RunSummary): string {

@@ -41,7 +41,7 @@ export class FunctionalChecks {
     this.audits = def.audits ?? [];
     const byHost = new Map(downstreams.map((d) => [d.host, d]));
     this.checkDb = {
-      query: async <T,>(sql: string, params: unknown[] = []) => {
+      query: async <T>(sql: string, params: unknown[] = []) => {
         if (!db) throw new Error('this scenario has no database');
         const out = await db.readForCheck(sql, params);
         if (!out.ok) throw new Error(`check query failed: ${out.error.message}`);
@@ -78,10 +78,12 @@ export class FunctionalChecks {
       if (verdict && typeof (verdict as Promise<unknown>).then === 'function') {
         // The check reads the database as it is now; the kernel waits for it before moving on.
         const seen = ex;
-        this.kernel.awaitHost((verdict as Promise<string | undefined>).then(
-          (problem) => this.record(t, problem, seen),
-          (err: Error) => this.record(t, `the check itself failed: ${err.message}`, seen),
-        ));
+        this.kernel.awaitHost(
+          (verdict as Promise<string | undefined>).then(
+            (problem) => this.record(t, problem, seen),
+            (err: Error) => this.record(t, `the check itself failed: ${err.message}`, seen),
+          ),
+        );
       } else {
         this.record(t, verdict as string | undefined, ex);
       }

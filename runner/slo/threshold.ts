@@ -94,12 +94,18 @@ export function evaluate(parsed: Threshold, actual: number | null): boolean {
   if (actual === null || Number.isNaN(actual)) return false;
   const order = compareWithTolerance(actual, parsed.target);
   switch (parsed.op) {
-    case '<': return order < 0;
-    case '<=': return order <= 0;
-    case '>': return order > 0;
-    case '>=': return order >= 0;
-    case '==': return order === 0;
-    case '!=': return order !== 0;
+    case '<':
+      return order < 0;
+    case '<=':
+      return order <= 0;
+    case '>':
+      return order > 0;
+    case '>=':
+      return order >= 0;
+    case '==':
+      return order === 0;
+    case '!=':
+      return order !== 0;
   }
 }
 

@@ -59,8 +59,8 @@ describe('metricKeyProblem', () => {
 
   it('names a route the load never sends, and lists those it does', () => {
     expect(metricKeyProblem('http_req_duration{route:GET /api/product/:id}', 'p(99)', ROUTES)).toBe(
-      'route "GET /api/product/:id" in "http_req_duration{route:GET /api/product/:id}": the load never sends that route '
-        + '(its routes: GET /api/products/:id, POST /api/login)',
+      'route "GET /api/product/:id" in "http_req_duration{route:GET /api/product/:id}": the load never sends that route ' +
+        '(its routes: GET /api/products/:id, POST /api/login)',
     );
   });
 

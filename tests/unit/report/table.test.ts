@@ -5,7 +5,10 @@ describe('renderTable', () => {
   it('aligns left and right columns under a dashed rule', () => {
     const lines = renderTable(
       [{ header: 'route' }, { header: 'requests', align: 'right' }],
-      [['GET /a', '5'], ['POST /checkout', '1200']],
+      [
+        ['GET /a', '5'],
+        ['POST /checkout', '1200'],
+      ],
     );
     expect(lines).toEqual([
       '  route           requests',
@@ -16,11 +19,10 @@ describe('renderTable', () => {
   });
 
   it('narrows only flexible columns to fit the width budget', () => {
-    const lines = renderTable(
-      [{ header: 'label', flex: true }, { header: 'fixed' }],
-      [['a'.repeat(40), 'b'.repeat(10)]],
-      { widthMax: 30, indent: 0 },
-    );
+    const lines = renderTable([{ header: 'label', flex: true }, { header: 'fixed' }], [['a'.repeat(40), 'b'.repeat(10)]], {
+      widthMax: 30,
+      indent: 0,
+    });
     expect(lines[2]).toBe(`${'a'.repeat(15)}...  ${'b'.repeat(10)}`);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(30);
   });

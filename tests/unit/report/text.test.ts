@@ -34,30 +34,46 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
     },
     routes: [
       {
-        route: 'GET /posts/:id', requests: 2000, ok: 1995, errors: 5, timeouts: 0, throughputPerSec: 30,
-        latency: latency(40, 90), dbQueriesPerRequest: 21,
+        route: 'GET /posts/:id',
+        requests: 2000,
+        ok: 1995,
+        errors: 5,
+        timeouts: 0,
+        throughputPerSec: 30,
+        latency: latency(40, 90),
+        dbQueriesPerRequest: 21,
       },
       {
-        route: 'GET /timeline', requests: 1000, ok: 995, errors: 2, timeouts: 3, throughputPerSec: 15,
-        latency: latency(150, 600), dbQueriesPerRequest: 1.5,
+        route: 'GET /timeline',
+        requests: 1000,
+        ok: 995,
+        errors: 2,
+        timeouts: 3,
+        throughputPerSec: 15,
+        latency: latency(150, 600),
+        dbQueriesPerRequest: 1.5,
       },
     ],
     metrics: {},
     slos: [
       {
-        label: 'p99 of GET /posts/:id under 150 ms', metric: 'http_req_duration{route:GET /posts/:id}', threshold: 'p(99)<150',
-        actual: 512.34, pass: false,
+        label: 'p99 of GET /posts/:id under 150 ms',
+        metric: 'http_req_duration{route:GET /posts/:id}',
+        threshold: 'p(99)<150',
+        actual: 512.34,
+        pass: false,
       },
       { label: 'errors under 1%', metric: 'http_req_failed', threshold: 'rate<0.01', actual: 0.00333, pass: true },
       { label: 'at least 2000 requests served', metric: 'http_req_duration', threshold: 'count>2000', actual: 2990, pass: true },
       {
-        label: 'timeline p95 under 1 s', metric: 'http_req_duration{route:GET /timeline}', threshold: 'p(95)<1000',
-        actual: null, pass: false,
+        label: 'timeline p95 under 1 s',
+        metric: 'http_req_duration{route:GET /timeline}',
+        threshold: 'p(95)<1000',
+        actual: null,
+        pass: false,
       },
     ],
-    checks: [
-      { name: 'post has its comments', checked: 200, failed: 0, problems: [], pass: true },
-    ],
+    checks: [{ name: 'post has its comments', checked: 200, failed: 0, problems: [], pass: true }],
     passed: false,
     errors: [
       { message: "TypeError: Cannot read properties of undefined (reading 'id')", route: 'GET /posts/:id', line: 12, column: 5, count: 5 },
@@ -140,10 +156,12 @@ describe('renderSummaryText', () => {
 
   it('stays within 100 columns, plain ASCII apart from the verdict dash, even with long cells', () => {
     const long = 'x'.repeat(150);
-    const wide = renderSummaryText(summary({
-      slos: [{ label: `\u001b[31m${long}`, metric: 'http_req_duration', threshold: 'avg<1', actual: 2, pass: false }],
-      errors: [{ message: `Error:\n${long}`, route: `GET /${long}`, count: 1 }],
-    }));
+    const wide = renderSummaryText(
+      summary({
+        slos: [{ label: `\u001b[31m${long}`, metric: 'http_req_duration', threshold: 'avg<1', actual: 2, pass: false }],
+        errors: [{ message: `Error:\n${long}`, route: `GET /${long}`, count: 1 }],
+      }),
+    );
     const lines = wide.trimEnd().split('\n');
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
     for (const line of lines.slice(0, -1)) expect(line).toMatch(/^[\x20-\x7e]*$/);

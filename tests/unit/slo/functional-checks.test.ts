@@ -58,10 +58,17 @@ describe('FunctionalChecks', () => {
 
   it('shows checks the work a downstream really did, so an invented answer fails', () => {
     const kernel = new Kernel();
-    const payments = new DownstreamService({
-      host: 'payments', concurrency: 1, queueLimit: 10, serviceTime: { kind: 'constant', ms: 5 },
-      respond: (req) => ({ status: 200, body: { id: `ch_${(req.body as { n: number }).n}` } }),
-    }, kernel, createPrng(1));
+    const payments = new DownstreamService(
+      {
+        host: 'payments',
+        concurrency: 1,
+        queueLimit: 10,
+        serviceTime: { kind: 'constant', ms: 5 },
+        respond: (req) => ({ status: 200, body: { id: `ch_${(req.body as { n: number }).n}` } }),
+      },
+      kernel,
+      createPrng(1),
+    );
     payments.submit({ method: 'POST', path: '/v1/charges', query: {}, headers: {}, body: { n: 1 } }, 0, () => {});
     while (kernel.step());
     const charged: FunctionalCheck = {
@@ -82,9 +89,20 @@ describe('FunctionalChecks', () => {
   it('runs each audit once, after the run, and reports what it found', async () => {
     let runs = 0;
     const audits: Audit[] = [
-      { name: 'finds two', verify: () => { runs++; return ['one', 'two']; } },
+      {
+        name: 'finds two',
+        verify: () => {
+          runs++;
+          return ['one', 'two'];
+        },
+      },
       { name: 'finds none', verify: async () => [] },
-      { name: 'breaks', verify: () => { throw new Error('no such table'); } },
+      {
+        name: 'breaks',
+        verify: () => {
+          throw new Error('no such table');
+        },
+      },
     ];
     const checks = new FunctionalChecks(scenario([], audits), undefined, [], new Kernel());
     expect(runs).toBe(0);

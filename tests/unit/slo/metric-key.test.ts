@@ -34,9 +34,7 @@ describe('parseMetricKey', () => {
 
 describe('metricKey', () => {
   it('sorts tags by name', () => {
-    expect(metricKey('http_req_duration', { status: '200', route: 'GET /a' })).toBe(
-      'http_req_duration{route:GET /a,status:200}',
-    );
+    expect(metricKey('http_req_duration', { status: '200', route: 'GET /a' })).toBe('http_req_duration{route:GET /a,status:200}');
   });
 
   it('sorts by code unit, not locale', () => {
@@ -51,9 +49,7 @@ describe('metricKey', () => {
   it('round-trips route tags holding spaces and colons', () => {
     const tags = { route: 'GET /posts/:id/comments/:commentId', method: 'GET', host: 'payments.internal:8443' };
     const key = metricKey('http_req_duration', tags);
-    expect(key).toBe(
-      'http_req_duration{host:payments.internal:8443,method:GET,route:GET /posts/:id/comments/:commentId}',
-    );
+    expect(key).toBe('http_req_duration{host:payments.internal:8443,method:GET,route:GET /posts/:id/comments/:commentId}');
     expect(parseMetricKey(key)).toEqual({ name: 'http_req_duration', tags });
     const { name, tags: back } = parseMetricKey('http_req_duration{route:GET /posts/:id,status:200}');
     expect(metricKey(name, back)).toBe('http_req_duration{route:GET /posts/:id,status:200}');

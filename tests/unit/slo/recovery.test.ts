@@ -36,18 +36,30 @@ describe('recovery after a fault', () => {
   });
 
   it('is measured at 100 ms, not rounded up to whole seconds: failures until 38.3 s give 4.3 s', () => {
-    const r = measureRecovery(traffic(WINDOW_MS, (tMs) => tMs < 38_300), FAULT_END_MS, WINDOW_MS);
+    const r = measureRecovery(
+      traffic(WINDOW_MS, (tMs) => tMs < 38_300),
+      FAULT_END_MS,
+      WINDOW_MS,
+    );
     expect(r.recoveredAtMs - r.faultEndMs).toBeGreaterThan(4200);
     expect(r.recoveredAtMs - r.faultEndMs).toBeLessThanOrEqual(4300);
   });
 
   it('a service that never recovers scores the rest of the run', () => {
-    const r = measureRecovery(traffic(WINDOW_MS, () => true), FAULT_END_MS, WINDOW_MS);
+    const r = measureRecovery(
+      traffic(WINDOW_MS, () => true),
+      FAULT_END_MS,
+      WINDOW_MS,
+    );
     expect(r.recoveredAtMs).toBeGreaterThanOrEqual(WINDOW_MS - RECOVERY_SUSTAIN_MS);
   });
 
   it('counts failures only after the fault ends', () => {
-    const r = measureRecovery(traffic(WINDOW_MS, (tMs) => tMs < 20_000), FAULT_END_MS, WINDOW_MS);
+    const r = measureRecovery(
+      traffic(WINDOW_MS, (tMs) => tMs < 20_000),
+      FAULT_END_MS,
+      WINDOW_MS,
+    );
     expect(r.recoveredAtMs).toBe(FAULT_END_MS);
   });
 });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  aggregationPercentile,
-  evaluate,
-  parseThreshold,
-  type Threshold,
-  type ThresholdParse,
-} from '../../../runner/slo/threshold.ts';
+import { aggregationPercentile, evaluate, parseThreshold, type Threshold, type ThresholdParse } from '../../../runner/slo/threshold.ts';
 
 function parsed(expr: string): Threshold {
   const result = parseThreshold(expr);
@@ -71,9 +65,7 @@ describe('parseThreshold: malformed input names the bad part', () => {
   });
 
   it('avg<<3 : unknown operator', () => {
-    expect(messageOf(parseThreshold('avg<<3'))).toBe(
-      'threshold "avg<<3": unknown operator "<<" (expected <, <=, >, >=, == or !=)',
-    );
+    expect(messageOf(parseThreshold('avg<<3'))).toBe('threshold "avg<<3": unknown operator "<<" (expected <, <=, >, >=, == or !=)');
   });
 
   it('foo<1 : unknown aggregation', () => {

@@ -35,7 +35,10 @@ describe('evaluateSlos', () => {
       { metric: 'eventloop_delay', threshold: 'max<50', label: 'empty trend' },
     ];
     const results = evaluateSlos(slos, lookup, known);
-    expect(results.map((r) => [r.actual, r.pass])).toEqual([[null, false], [null, false]]);
+    expect(results.map((r) => [r.actual, r.pass])).toEqual([
+      [null, false],
+      [null, false],
+    ]);
   });
 
   it('throws naming the scenario SLO when a threshold is malformed, before any lookup', () => {
@@ -76,7 +79,7 @@ describe('evaluateSlos', () => {
       { metric: 'http_req_failed', threshold: 'rate<0.01', label: 'errors < 1%' },
       { metric, threshold, label: 'the slip' },
     ];
-    const where = new RegExp(`^scenario SLO "the slip" \\(${escape(metric)} .*\\): ${message.source}`);
+    const where = new RegExp(`^scenario SLO "the slip" \\(${escapeRegExp(metric)} .*\\): ${message.source}`);
     expect(() => evaluateSlos(slos, counting, known)).toThrow(where);
     expect(lookups).toBe(0);
   });
@@ -86,6 +89,6 @@ describe('evaluateSlos', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
