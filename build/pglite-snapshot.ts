@@ -15,6 +15,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
+import { loadDefinition, nameScenarioError } from '../runner/scenario/index.ts';
+import { bundledScenarios } from './bundled-scenarios.ts';
 
 const VIRTUAL_ID = 'virtual:pglite-snapshots';
 const RESOLVED_ID = '\0' + VIRTUAL_ID;
@@ -54,15 +56,20 @@ async function importTs<T>(file: string): Promise<T> {
   return (await tsImport(pathToFileURL(file).href, import.meta.url)) as T;
 }
 
-/** Every bundled scenario's setup SQL (scenarios without a database have none). */
+/**
+ * Every bundled scenario's setup SQL (scenarios without a database have none), each
+ * definition loaded as every host loads it, so a mistake in one fails the build, named.
+ */
 async function scenarioSetups(root: string): Promise<string[]> {
-  const dir = path.join(root, 'scenarios');
   const setups: string[] = [];
-  for (const id of (await readdir(dir)).sort()) {
-    const file = path.join(dir, id, 'scenario.ts');
-    if (!(await exists(file))) continue;
-    const mod = await importTs<{ default: { platform: { database?: { setupSql: string } } } }>(file);
-    const setupSql = mod.default.platform.database?.setupSql;
+  for (const { id, files } of bundledScenarios(root)) {
+    let exported: unknown;
+    try {
+      exported = (await importTs<{ default?: unknown }>(files.definition)).default;
+    } catch (err) {
+      throw nameScenarioError(id, err);
+    }
+    const setupSql = loadDefinition(id, exported).platform.database?.setupSql;
     if (setupSql !== undefined) setups.push(setupSql);
   }
   return setups;
@@ -83,7 +90,7 @@ async function makeSnapshots(root: string): Promise<Snapshots> {
   const dir = path.join(root, 'node_modules', '.cache', 'pglite-snapshot');
   await mkdir(dir, { recursive: true });
   const prefix = `pgdata-${await pgliteVersion(root)}`;
-  const api = await importTs<SnapshotApi>(path.join(root, 'runner', 'runtime', 'db', 'snapshot.ts'));
+  const api = await importTs<SnapshotApi>(path.join(root, 'runner', 'runtime', 'remote', 'database', 'snapshot.ts'));
 
   const empty = path.join(dir, `${prefix}-empty.tgz`);
   let emptyTarball: Blob | undefined;

@@ -9,39 +9,24 @@
  * scenario's entries (a chunk of its own, fetched only for that scenario). An entry is used
  * only for the exact text it was compiled from; any other text goes to esbuild.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'vite';
 import type { CompileResult } from '../runner/run-types.ts';
+import { bundledScenarios } from './bundled-scenarios.ts';
 
 const VIRTUAL_ID = 'virtual:precompiled-services';
 const RESOLVED_ID = '\0' + VIRTUAL_ID;
 /** One module per scenario: `virtual:precompiled-services/<folder>`. */
 const SCENARIO_PREFIX = `${VIRTUAL_ID}/`;
-const COMPILED_FILES = ['starter.ts', 'solution.ts'];
+const COMPILED_FILES = ['starter', 'solution'] as const;
 
 type CompileApi = typeof import('../runner/sandbox/compile.ts');
 
 export interface PrecompiledService {
   source: string;
   result: CompileResult;
-}
-
-async function isFile(file: string): Promise<boolean> {
-  return stat(file).then(
-    (s) => s.isFile(),
-    () => false,
-  );
-}
-
-async function scenarioFolders(root: string): Promise<string[]> {
-  const dir = path.join(root, 'scenarios');
-  const ids: string[] = [];
-  for (const id of (await readdir(dir)).sort()) {
-    if (await isFile(path.join(dir, id, 'scenario.ts'))) ids.push(id);
-  }
-  return ids;
 }
 
 let compiling: Promise<(code: string) => Promise<CompileResult>> | undefined;
@@ -69,17 +54,18 @@ export function precompiledServices(): Plugin {
     },
     async load(id) {
       if (id === RESOLVED_ID) {
-        const ids = await scenarioFolders(root);
+        const ids = bundledScenarios(root).map((f) => f.id);
         const loaders = ids.map((f) => `${JSON.stringify(f)}: () => import(${JSON.stringify(SCENARIO_PREFIX + f)}).then((m) => m.default)`);
         return `export const precompiled = { ${loaders.join(', ')} };`;
       }
       if (!id.startsWith('\0' + SCENARIO_PREFIX)) return undefined;
-      const folder = path.join(root, 'scenarios', id.slice(1 + SCENARIO_PREFIX.length));
+      const scenarioId = id.slice(1 + SCENARIO_PREFIX.length);
+      const folder = bundledScenarios(root).find((f) => f.id === scenarioId);
+      if (!folder) throw new Error(`no bundled scenario ${scenarioId}`);
       const compile = await compiler(root);
       const entries: PrecompiledService[] = [];
-      for (const name of COMPILED_FILES) {
-        const file = path.join(folder, name);
-        if (!(await isFile(file))) continue;
+      for (const role of COMPILED_FILES) {
+        const file = folder.files[role];
         this.addWatchFile(file);
         const source = await readFile(file, 'utf8');
         entries.push({ source, result: await compile(source) });

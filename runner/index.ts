@@ -2,6 +2,18 @@
  * The runner's public entry. `web/`, `scenarios/` and the CLI import the runner only from here.
  */
 export type * from './scenario/types.ts';
+export {
+  defineScenario,
+  loadDefinition,
+  findScenarioFolders,
+  isScenarioError,
+  ScenarioError,
+  SCENARIO_FILES,
+  type FixKind,
+  type ScenarioDiscovery,
+  type ScenarioLayout,
+  type ScenarioProblem,
+} from './scenario/index.ts';
 export type * from './run-types.ts';
 export type * from './summary-schema.ts';
 export { createPrng, type Prng } from './sim/prng.ts';

@@ -1,99 +1,102 @@
 /**
  * Reads a scenario folder from disk: its definition module, README and code files. The
- * folder may be one of the bundled scenarios or any folder of the same shape.
+ * folder may be one of the bundled scenarios or any folder of the same shape (the rule is
+ * runner/scenario/layout.ts; the definition is checked by runner/scenario/load-definition.ts).
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { ScenarioDefinition } from '../scenario/types.ts';
+import { isScenarioId, type FixKind } from '../scenario/layout.ts';
+import { loadDefinition, nameScenarioError } from '../scenario/load-definition.ts';
+import { isScenarioError } from '../scenario/scenario-error.ts';
 import { parseScenarioReadme, ReadmeError, type ScenarioReadme } from '../catalog/readme.ts';
+import { folderLayout, ScenarioLoadFailed, ScenarioNotFound, SCENARIOS_DIR, scenarioIds } from './scenario-discovery.ts';
 
-export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
-
-/**
- * alt: another correct fix, must pass. wrong: a tempting fix that would not work in
- * production, must miss an SLO or check. cheat: answers without doing the work, must fail a
- * functional check that names the request.
- */
-export type FixKind = 'alt' | 'wrong' | 'cheat';
-const FIX_FILE = /^(alt|wrong|cheat)-.*\.ts$/;
+export { ScenarioLoadFailed, ScenarioNotFound, SCENARIOS_DIR, scenarioIds };
+export type { FixKind };
 
 export interface ScenarioFolder {
   dir: string;
+  /** The folder's name. */
   id: string;
+  /** What scenario.ts exports, checked, with its defaults and the folder's id. */
   definition: ScenarioDefinition;
   /** scenario.ts as text: its SHA-256 goes into each summary's provenance. */
   scenarioSource: string;
   readme: ScenarioReadme;
   starter: string;
-  solution: string | undefined;
+  solution: string;
   /** fixes/alt-*.ts, fixes/wrong-*.ts and fixes/cheat-*.ts, their kind from the file name. */
   fixes: { name: string; kind: FixKind; code: string }[];
-}
-
-export class ScenarioNotFound extends Error {}
-
-/** scenario.ts exists but cannot be loaded: a syntax error, or it throws as it is imported. */
-export class ScenarioLoadFailed extends Error {}
-
-export function scenarioIds(): string[] {
-  return readdirSync(SCENARIOS_DIR)
-    .filter((d) => existsSync(join(SCENARIOS_DIR, d, 'scenario.ts')))
-    .sort();
 }
 
 /** Resolves an id of a bundled scenario or a path to a folder. */
 export function resolveScenarioDir(idOrPath: string): string {
   const asPath = resolve(idOrPath);
-  if (existsSync(join(asPath, 'scenario.ts'))) return asPath;
+  if (isDirectory(asPath)) return asPath;
   const bundled = join(SCENARIOS_DIR, idOrPath);
-  if (/^[a-z0-9-]+$/.test(idOrPath) && existsSync(join(bundled, 'scenario.ts'))) return bundled;
+  if (isScenarioId(idOrPath) && isDirectory(bundled)) return bundled;
   const known = scenarioIds().join(', ');
   throw new ScenarioNotFound(
-    existsSync(asPath) && statSync(asPath).isDirectory()
-      ? `${idOrPath} has no scenario.ts, so it is not a scenario folder.`
+    existsSync(asPath)
+      ? `${idOrPath} is not a folder, so it is not a scenario folder.`
       : `No scenario "${idOrPath}". Known scenarios: ${known}; or give the path to a scenario folder.`,
   );
 }
 
 export async function loadScenarioFolder(idOrPath: string): Promise<ScenarioFolder> {
   const dir = resolveScenarioDir(idOrPath);
-  const file = join(dir, 'scenario.ts');
-  allowScenarioFoldersAnywhere();
-  let mod: { default?: ScenarioDefinition };
-  try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: ScenarioDefinition };
-  } catch (err) {
-    throw new ScenarioLoadFailed(`${file} failed to load: ${describeLoadError(err, file)}`);
-  }
-  if (!mod.default || typeof mod.default !== 'object') throw new ScenarioLoadFailed(`${file} has no default export.`);
-  const read = (f: string): string | undefined => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : undefined);
-  const fixesDir = join(dir, 'fixes');
-  const fixes = existsSync(fixesDir)
-    ? readdirSync(fixesDir)
-        .filter((f) => FIX_FILE.test(f))
-        .sort()
-        .map((f) => ({ name: f, kind: FIX_FILE.exec(f)![1] as FixKind, code: readFileSync(join(fixesDir, f), 'utf8') }))
-    : [];
+  const layout = folderLayout(dir);
+  const { id, files } = layout;
+  const read = (file: string): string => readFileSync(file, 'utf8');
+  // The README first: a folder whose README does not parse is not worth importing.
+  const readme = readReadme(files.readme, read(files.readme));
   return {
     dir,
-    id: mod.default.id ?? basename(dir),
-    definition: mod.default,
-    scenarioSource: read('scenario.ts') ?? '',
-    readme: readReadme(dir, read('README.md')),
-    starter: read('starter.ts') ?? '',
-    solution: read('solution.ts'),
-    fixes,
+    id,
+    definition: await importDefinition(id, files.definition),
+    scenarioSource: read(files.definition),
+    readme,
+    starter: read(files.starter),
+    solution: read(files.solution),
+    fixes: layout.fixes.map((f) => ({ name: f.name, kind: f.kind, code: read(f.path) })),
   };
 }
 
-function readReadme(dir: string, text: string | undefined): ScenarioReadme {
-  if (text === undefined) throw new ScenarioLoadFailed(`${dir} has no README.md (its title, difficulty, tags and minutes).`);
+/** scenario.ts's default export as the runner's definition, or why it cannot be. */
+async function importDefinition(id: string, file: string): Promise<ScenarioDefinition> {
+  allowScenarioFoldersAnywhere();
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (err) {
+    // defineScenario found a mistake as the module ran: the author's, named with the scenario.
+    if (isScenarioError(err)) throw new ScenarioLoadFailed(`${file}: ${(nameScenarioError(id, err) as Error).message}`);
+    throw new ScenarioLoadFailed(`${file} failed to load: ${describeLoadError(err, file)}`);
+  }
+  try {
+    return loadDefinition(id, mod.default);
+  } catch (err) {
+    if (isScenarioError(err)) throw new ScenarioLoadFailed(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function readReadme(file: string, text: string): ScenarioReadme {
   try {
     return parseScenarioReadme(text);
   } catch (err) {
-    if (err instanceof ReadmeError) throw new ScenarioLoadFailed(`${join(dir, 'README.md')}: ${err.message}`);
+    if (err instanceof ReadmeError) throw new ScenarioLoadFailed(`${file}: ${err.message}`);
     throw err;
   }
 }

@@ -1,6 +1,8 @@
 /**
- * What a scenario author writes: `scenarios/<id>/scenario.ts` default-exports a
- * ScenarioDefinition. Virtual time is always a number of milliseconds since the start of the run.
+ * What a scenario author writes: `scenarios/<id>/scenario.ts` default-exports
+ * `defineScenario(spec)`, and the loader makes it the ScenarioDefinition the runner runs, with
+ * the folder's name as its id. Virtual time is always a number of milliseconds since the start
+ * of the run.
  */
 import type { Prng } from '../sim/prng.ts';
 
@@ -223,7 +225,9 @@ export interface SloSpec {
   label: string;
 }
 
+/** A scenario as the runner runs it: the author's ScenarioSpec, its defaults filled in, and its id. */
 export interface ScenarioDefinition {
+  /** The scenario folder's name (see layout.ts); never written in scenario.ts. */
   id: string;
   platform: PlatformSpec;
   load: LoadSpec;
@@ -234,3 +238,6 @@ export interface ScenarioDefinition {
   /** Virtual-time guard beyond durationMs for in-flight work to finish. */
   drainMs?: number;
 }
+
+/** What `scenario.ts` passes to `defineScenario`: a definition without its id, which is the folder's name. */
+export type ScenarioSpec = Omit<ScenarioDefinition, 'id'>;

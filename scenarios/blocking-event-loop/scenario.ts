@@ -7,7 +7,8 @@
  * the right one in another case, with a typo, or cut short), so only the stored hash can
  * tell the right password from a wrong one.
  */
-import { createPrng, derivePbkdf2ForSetup, type CheckDb, type Exchange, type Prng, type ScenarioDefinition } from '../../runner/index.ts';
+import { createPrng, derivePbkdf2ForSetup } from '../../runner/index.ts';
+import { defineScenario, readOnce, whenRead, type Exchange, type Prng } from '../../runner/scenario/index.ts';
 
 /** Users on file; the first ACTIVE_USERS of them log in during the run. */
 const USERS = 4000;
@@ -129,26 +130,15 @@ interface ProductRow {
 }
 
 /**
- * The products table of a run (keyed by the run's CheckDb), read once at the first lookup.
- * Exact: only the setup writes products (no route of this API changes one, and the load
- * sends only lookups and logins), so the table read once is the table at every instant of
- * the run, and a lookup compared with it is compared with the database.
+ * The products table of a run, read once at the first lookup. Exact: only the setup writes
+ * products (no route of this API changes one, and the load sends only lookups and logins), so
+ * the table read once is the table at every instant of the run, and a lookup compared with it
+ * is compared with the database.
  */
-const productTables = new WeakMap<CheckDb, Map<number, ProductRow> | Promise<Map<number, ProductRow>>>();
-
-/** The table, or (before it is first read) a promise of it: once read, checks need no await. */
-function productsAsStored(db: CheckDb): Map<number, ProductRow> | Promise<Map<number, ProductRow>> {
-  let table = productTables.get(db);
-  if (!table) {
-    table = db.query<ProductRow>('SELECT id, sku, name, price_cents, stock FROM products').then(({ rows }) => {
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      productTables.set(db, byId);
-      return byId;
-    });
-    productTables.set(db, table);
-  }
-  return table;
-}
+const productsAsStored = readOnce(async (db) => {
+  const { rows } = await db.query<ProductRow>('SELECT id, sku, name, price_cents, stock FROM products');
+  return new Map(rows.map((r) => [r.id, r]));
+});
 
 function verifyProduct(ex: Exchange, products: Map<number, ProductRow>): string | undefined {
   const id = Number(ex.request.path.split('/').pop());
@@ -212,8 +202,7 @@ function kindOfWrong(password: string, user: ActiveUser, active: readonly Active
   return 'not the right one';
 }
 
-const scenario: ScenarioDefinition = {
-  id: 'blocking-event-loop',
+export default defineScenario({
   platform: {
     database: {
       get setupSql() {
@@ -299,12 +288,7 @@ const scenario: ScenarioDefinition = {
     {
       name: 'a product lookup returns that product as stored',
       route: 'GET /api/products/:id',
-      verify: (ex, db) => {
-        const products = productsAsStored(db);
-        return products instanceof Map ? verifyProduct(ex, products) : products.then((p) => verifyProduct(ex, p));
-      },
+      verify: (ex, db) => whenRead(productsAsStored(db), (products) => verifyProduct(ex, products)),
     },
   ],
-};
-
-export default scenario;
+});

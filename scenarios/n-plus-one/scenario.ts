@@ -28,7 +28,7 @@
  * short-lived lineup cache is a fair answer and one that never expires is not.
  * Base load stays at 6/s so a run stays fast.
  */
-import type { CheckDb, Exchange, Prng, ScenarioDefinition } from '../../runner/index.ts';
+import { defineScenario, perRun, type CheckDb, type Exchange, type Prng } from '../../runner/scenario/index.ts';
 
 /** City slugs; event e and venue v are in city (e - 1) % 8 and (v - 1) % 8. */
 const CITIES = ['london', 'manchester', 'glasgow', 'birmingham', 'bristol', 'leeds', 'dublin', 'cardiff'];
@@ -172,18 +172,11 @@ interface LineupEdit {
   atMs: number;
 }
 
-/** What the other writers did, per run (keyed by the run's CheckDb), per event. */
-const boxOfficeSales = new WeakMap<CheckDb, Map<number, Sale[]>>();
-const lineupEdits = new WeakMap<CheckDb, Map<number, LineupEdit[]>>();
+/** What the other writers did, per run, per event. */
+const boxOfficeSales = perRun(() => new Map<number, Sale[]>());
+const lineupEdits = perRun(() => new Map<number, LineupEdit[]>());
 
-function notesOf<T>(notes: WeakMap<CheckDb, Map<number, T[]>>, db: CheckDb): Map<number, T[]> {
-  let byEvent = notes.get(db);
-  if (!byEvent) notes.set(db, (byEvent = new Map()));
-  return byEvent;
-}
-
-function note<T>(notes: WeakMap<CheckDb, Map<number, T[]>>, db: CheckDb, eventId: number, entry: T): void {
-  const byEvent = notesOf(notes, db);
+function note<T>(byEvent: Map<number, T[]>, eventId: number, entry: T): void {
   byEvent.set(eventId, [...(byEvent.get(eventId) ?? []), entry]);
 }
 
@@ -195,7 +188,7 @@ async function sellAtBoxOffice(db: CheckDb, rng: Prng, nowMs: number): Promise<v
     'UPDATE events SET tickets_available = tickets_available - $2 WHERE id = $1 AND tickets_available >= $2 RETURNING id',
     [eventId, quantity],
   );
-  if (rows.length > 0) note(boxOfficeSales, db, eventId, { quantity, atMs: nowMs });
+  if (rows.length > 0) note(boxOfficeSales(db), eventId, { quantity, atMs: nowMs });
 }
 
 /** A promoter replaces the last act on the bill of an event on a first page. */
@@ -209,7 +202,7 @@ async function editLineup(db: CheckDb, rng: Prng, nowMs: number): Promise<void> 
   let artist = 1 + Math.floor(rng.next() * ARTIST_COUNT);
   while (last.artists.includes(artist)) artist = 1 + (artist % ARTIST_COUNT);
   await db.query('UPDATE event_performers SET artist_id = $3 WHERE event_id = $1 AND billing = $2', [eventId, last.billing, artist]);
-  note(lineupEdits, db, eventId, { before: current.lineup, atMs: nowMs });
+  note(lineupEdits(db), eventId, { before: current.lineup, atMs: nowMs });
 }
 
 // ---------------------------------------------------------------------------
@@ -222,17 +215,11 @@ interface ConfirmedHold {
 }
 
 /**
- * Holds the service confirmed, per run (keyed by the run's CheckDb), per event. The hold
- * check sees every hold response before any list response that ends later, so a list check
- * knows which holds had been confirmed before its request was sent.
+ * Holds the service confirmed, per run, per event. The hold check sees every hold response
+ * before any list response that ends later, so a list check knows which holds had been
+ * confirmed before its request was sent.
  */
-const confirmedHolds = new WeakMap<CheckDb, Map<number, ConfirmedHold[]>>();
-
-function holdsOf(db: CheckDb): Map<number, ConfirmedHold[]> {
-  let byEvent = confirmedHolds.get(db);
-  if (!byEvent) confirmedHolds.set(db, (byEvent = new Map()));
-  return byEvent;
-}
+const confirmedHolds = perRun(() => new Map<number, ConfirmedHold[]>());
 
 /**
  * A confirmed hold must echo the event and quantity; it is logged for the list check. A 409
@@ -256,8 +243,7 @@ async function verifyHold(ex: Exchange, db: CheckDb): Promise<string | undefined
   if (typeof body.ticketsAvailable !== 'number' || body.ticketsAvailable < 0) {
     return `ticketsAvailable ${String(body.ticketsAvailable)} after a hold`;
   }
-  const byEvent = holdsOf(db);
-  byEvent.set(eventId, [...(byEvent.get(eventId) ?? []), { quantity, endMs: ex.endMs }]);
+  note(confirmedHolds(db), eventId, { quantity, endMs: ex.endMs });
   return undefined;
 }
 
@@ -301,23 +287,16 @@ const LINEUPS = `
 
 /**
  * Every city's first page (which events, in what order, with title, start, venue and price),
- * per run (keyed by the run's CheckDb), read at the first list. Exact: holds change only
- * tickets_available, and nothing else writes events or venues, so these are the same at every
- * instant of the run. Tickets and lineups are read when each response arrives.
+ * per run, read at the first list. Exact: holds change only tickets_available, and nothing
+ * else writes events or venues, so these are the same at every instant of the run. Tickets
+ * and lineups are read when each response arrives.
  */
-const firstPages = new WeakMap<CheckDb, Promise<Map<string, PageEvent[]>>>();
-
-function firstPagesOf(db: CheckDb): Promise<Map<string, PageEvent[]>> {
-  let pages = firstPages.get(db);
-  if (!pages) {
-    pages = Promise.all(CITIES.map(async (city) => {
-      const { rows } = await db.query<{ id: number; title: string; starts_at: Date; venue: string; price_from_cents: number }>(FIRST_PAGE, [city]);
-      return [city, rows.map(({ starts_at, ...row }) => ({ ...row, startsAt: starts_at.toISOString(), startsAtMs: starts_at.getTime() }))] as const;
-    })).then((cities) => new Map(cities));
-    firstPages.set(db, pages);
-  }
-  return pages;
-}
+const firstPagesOf = perRun((db): Promise<Map<string, PageEvent[]>> =>
+  Promise.all(CITIES.map(async (city) => {
+    const { rows } = await db.query<{ id: number; title: string; starts_at: Date; venue: string; price_from_cents: number }>(FIRST_PAGE, [city]);
+    return [city, rows.map(({ starts_at, ...row }) => ({ ...row, startsAt: starts_at.toISOString(), startsAtMs: starts_at.getTime() }))] as const;
+  })).then((cities) => new Map(cities)),
+);
 
 function compareEvent(got: ListedEvent, want: PageEvent, lineup: { now: string; recent: LineupEdit[] }, tickets: { now: number; atMost: number }): string | undefined {
   if (got.title !== want.title) return `title ${JSON.stringify(got.title)}, expected ${JSON.stringify(want.title)}`;
@@ -359,9 +338,9 @@ async function verifyList(ex: Exchange, db: CheckDb): Promise<string | undefined
   if (events.length !== page.length) return `${events.length} events listed; ${city} has ${page.length} on its first page`;
   const ticketsNow = new Map(tickets.rows.map((r) => [r.id, r.tickets_available]));
   const lineups = new Map(acts.rows.map((r) => [r.event_id, r.lineup]));
-  const holds = holdsOf(db);
-  const sales = notesOf(boxOfficeSales, db);
-  const edits = notesOf(lineupEdits, db);
+  const holds = confirmedHolds(db);
+  const sales = boxOfficeSales(db);
+  const edits = lineupEdits(db);
   for (let i = 0; i < page.length; i++) {
     const want = page[i];
     if (events[i]?.id !== want.id) return `event #${i + 1} is ${String(events[i]?.id)}, expected ${want.id} (the first ${PAGE_SIZE} by start time)`;
@@ -375,8 +354,7 @@ async function verifyList(ex: Exchange, db: CheckDb): Promise<string | undefined
   return undefined;
 }
 
-const scenario: ScenarioDefinition = {
-  id: 'n-plus-one',
+export default defineScenario({
   platform: {
     replicas: { count: 2 },
     database: {
@@ -424,6 +402,4 @@ const scenario: ScenarioDefinition = {
     { name: 'holds are confirmed or refused as the database says', route: 'POST /api/events/:id/holds', verify: verifyHold },
     { name: 'event lists match the database', route: 'GET /api/events', verify: verifyList },
   ],
-};
-
-export default scenario;
+});

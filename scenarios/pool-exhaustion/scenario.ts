@@ -18,7 +18,17 @@
  * many clients already". Held only for the short statements around the charge (≈ 3 ms),
  * checkout needs 25 × 0.003 ≈ 0.1 clients. The run is 20 s: the starter is dead within ten.
  */
-import type { CheckDb, DownstreamRequest, DownstreamResponse, Exchange, LedgerEntry, Prng, ScenarioDefinition } from '../../runner/index.ts';
+import {
+  defineScenario,
+  ledgerIndex,
+  readOnce,
+  whenRead,
+  type CheckDb,
+  type DownstreamRequest,
+  type DownstreamResponse,
+  type Exchange,
+  type Prng,
+} from '../../runner/scenario/index.ts';
 
 const CUSTOMERS = 3000;
 const PRODUCTS = 800;
@@ -154,24 +164,13 @@ interface ChargeRecord {
 
 /**
  * The charges payments has answered so far, by card, read from its ledger (ground truth: the
- * service cannot add to it). Indexed as the ledger grows; each card is one checkout's.
+ * service cannot add to it). Each card is one checkout's.
  */
-const chargeIndexes = new WeakMap<readonly LedgerEntry[], { seen: number; byCard: Map<unknown, ChargeRecord[]> }>();
-
-function chargesOf(db: CheckDb, card: string): ChargeRecord[] {
-  const ledger = db.ledger(PAYMENTS);
-  let index = chargeIndexes.get(ledger);
-  if (!index) chargeIndexes.set(ledger, index = { seen: 0, byCard: new Map() });
-  for (; index.seen < ledger.length; index.seen++) {
-    const w = ledger[index.seen];
-    const body = (w.req.body ?? {}) as ChargeBody;
-    const record = { id: (w.body as { id?: string } | undefined)?.id, status: w.status, amount: body.amount, card: body.payment_method };
-    const list = index.byCard.get(record.card);
-    if (list) list.push(record);
-    else index.byCard.set(record.card, [record]);
-  }
-  return index.byCard.get(card) ?? [];
-}
+const chargesOf = ledgerIndex(PAYMENTS, (w) => {
+  const body = (w.req.body ?? {}) as ChargeBody;
+  const id = (w.body as { id?: string } | undefined)?.id;
+  return [body.payment_method, { id, status: w.status, amount: body.amount, card: body.payment_method } satisfies ChargeRecord] as const;
+});
 
 interface CatalogueRow {
   id: number;
@@ -182,25 +181,14 @@ interface CatalogueRow {
 }
 
 /**
- * The products table of a run (keyed by the run's CheckDb), read once, by the first check
- * that needs it. Exact: only the setup writes products (checkout writes orders and their
- * lines, never a product), so the table read once is the table at every instant of the run.
+ * The products table of a run, read once, by the first check that needs it. Exact: only the
+ * setup writes products (checkout writes orders and their lines, never a product), so the
+ * table read once is the table at every instant of the run.
  */
-const catalogues = new WeakMap<CheckDb, Map<number, CatalogueRow> | Promise<Map<number, CatalogueRow>>>();
-
-/** The table, or (before it is first read) a promise of it: once read, checks need no await. */
-function catalogueOf(db: CheckDb): Map<number, CatalogueRow> | Promise<Map<number, CatalogueRow>> {
-  let table = catalogues.get(db);
-  if (!table) {
-    table = db.query<CatalogueRow>('SELECT id, sku, name, price_cents, active FROM products').then(({ rows }) => {
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      catalogues.set(db, byId);
-      return byId;
-    });
-    catalogues.set(db, table);
-  }
-  return table;
-}
+const catalogueOf = readOnce(async (db) => {
+  const { rows } = await db.query<CatalogueRow>('SELECT id, sku, name, price_cents, active FROM products');
+  return new Map(rows.map((r) => [r.id, r]));
+});
 
 interface CheckoutRequest {
   customerId: number;
@@ -289,8 +277,7 @@ interface OrderLineAsStored {
 /** The product page shows the catalogue as the database has it. */
 function verifyProductPage(ex: Exchange, db: CheckDb): Promise<string | undefined> | string | undefined {
   if (ex.status !== 200) return undefined;
-  const catalogue = catalogueOf(db);
-  return catalogue instanceof Map ? compareProductPage(ex, catalogue) : catalogue.then((c) => compareProductPage(ex, c));
+  return whenRead(catalogueOf(db), (catalogue) => compareProductPage(ex, catalogue));
 }
 
 function compareProductPage(ex: Exchange, catalogue: Map<number, CatalogueRow>): string | undefined {
@@ -304,8 +291,7 @@ function compareProductPage(ex: Exchange, catalogue: Map<number, CatalogueRow>):
   return undefined;
 }
 
-const scenario: ScenarioDefinition = {
-  id: 'pool-exhaustion',
+export default defineScenario({
   platform: {
     database: { setupSql, maxConnections: MAX_CONNECTIONS },
     replicas: { count: REPLICAS },
@@ -371,6 +357,4 @@ const scenario: ScenarioDefinition = {
     { name: 'The product page matches the catalogue', route: 'GET /api/products/:id', verify: verifyProductPage },
   ],
   audits: [{ name: 'No card is charged twice', verify: auditDoubleCharges }],
-};
-
-export default scenario;
+});

@@ -13,7 +13,15 @@
  * pricing can serve even at full speed: the queue stays full after the brownout ends. With
  * retries kept in check, the backlog the brownout left drains in about three seconds.
  */
-import type { CheckDb, DownstreamRequest, Exchange, LedgerEntry, LoadRequest, Prng, ScenarioDefinition } from '../../runner/index.ts';
+import {
+  defineScenario,
+  ledgerIndex,
+  type CheckDb,
+  type DownstreamRequest,
+  type Exchange,
+  type LoadRequest,
+  type Prng,
+} from '../../runner/scenario/index.ts';
 
 const SKU_COUNT = 4000;
 const CUSTOMER_FIRST = 1000;
@@ -88,26 +96,14 @@ interface QuoteBody {
 const PRICING = 'pricing.internal';
 
 /**
- * The unit prices pricing has quoted so far, by sku, customer and quantity, read from its
- * ledger (what it really served) and indexed as the ledger grows.
+ * The unit prices pricing has quoted so far, by `sku|customer|qty`, read from its ledger (what
+ * it really served).
  */
-const quoteIndexes = new WeakMap<readonly LedgerEntry[], { seen: number; quoted: Map<string, number[]> }>();
-
-function quotedPrices(db: CheckDb, sku: string, customer: string, qty: number): number[] {
-  const ledger = db.ledger(PRICING);
-  let index = quoteIndexes.get(ledger);
-  if (!index) quoteIndexes.set(ledger, index = { seen: 0, quoted: new Map() });
-  for (; index.seen < ledger.length; index.seen++) {
-    const w = ledger[index.seen];
-    if (w.status !== 200) continue;
-    const key = `${w.req.query.sku}|${w.req.query.customer}|${Number(w.req.query.qty)}`;
-    const price = (w.body as { unitPriceCents: number }).unitPriceCents;
-    const prices = index.quoted.get(key);
-    if (prices) prices.push(price);
-    else index.quoted.set(key, [price]);
-  }
-  return index.quoted.get(`${sku}|${customer}|${qty}`) ?? [];
-}
+const quotedPrices = ledgerIndex(PRICING, (w) => {
+  if (w.status !== 200) return undefined;
+  const key = `${w.req.query.sku}|${w.req.query.customer}|${Number(w.req.query.qty)}`;
+  return [key, (w.body as { unitPriceCents: number }).unitPriceCents] as const;
+});
 
 /**
  * A quote must carry the price pricing quoted for this customer, sku and quantity (by the
@@ -129,12 +125,11 @@ function verifyQuote(ex: Exchange, db: CheckDb): string | undefined {
   if (body.currency !== 'EUR') return `currency ${String(body.currency)}, pricing says EUR`;
   if (body.unitPriceCents !== expected) return `unitPriceCents ${String(body.unitPriceCents)}, pricing says ${expected} for ${customerId}`;
   if (body.totalCents !== expected * qty) return `totalCents ${String(body.totalCents)}, expected ${expected * qty}`;
-  if (!quotedPrices(db, sku, customerId, qty).includes(expected)) return `pricing never quoted ${sku} x${qty} for ${customerId}: the price was not asked for`;
+  if (!quotedPrices(db, `${sku}|${customerId}|${qty}`).includes(expected)) return `pricing never quoted ${sku} x${qty} for ${customerId}: the price was not asked for`;
   return undefined;
 }
 
-const scenario: ScenarioDefinition = {
-  id: 'retry-storm',
+export default defineScenario({
   platform: {
     downstreams: [
       {
@@ -178,6 +173,4 @@ const scenario: ScenarioDefinition = {
     },
   ],
   checks: [{ name: 'quote prices are the ones the pricing service quoted', route: 'GET /api/quote', verify: verifyQuote }],
-};
-
-export default scenario;
+});

@@ -3,14 +3,15 @@
  * the starter misses an SLO by a wide margin; the solution and every alt fix meet every SLO
  * and check; every wrong fix misses something; the fix that skips the work and every cheat
  * fail a functional check on a response, naming the request. Adding a scenario means adding
- * a folder: this file finds it.
+ * a folder: this file finds it, with the layout rule every host uses (runner/scenario/layout.ts).
  *
  * Set SCENARIO=<id> to walk one scenario only while writing it.
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../runner/run.ts';
 import { nodeHost } from '../../runner/host-node/node-host.ts';
-import { loadScenarioFolder, scenarioIds, type ScenarioFolder } from '../../runner/host-node/scenario-folder.ts';
+import { discoverScenarios } from '../../runner/host-node/scenario-discovery.ts';
+import { loadScenarioFolder, type ScenarioFolder } from '../../runner/host-node/scenario-folder.ts';
 import { parseThreshold } from '../../runner/slo/threshold.ts';
 import type { RunSummary, SloResult } from '../../runner/summary-schema.ts';
 import { littleGap } from '../helpers/run-fixture.ts';
@@ -24,7 +25,8 @@ export const SKIPS_WORK_FIX = 'wrong-skips-work.ts';
 const NAMES_REQUEST = /^[A-Z]+ \/\S* at \d+\.\d{3}s: /;
 
 const only = process.env.SCENARIO;
-const ids = scenarioIds().filter((id) => !only || id === only);
+const discovered = discoverScenarios();
+const ids = discovered.folders.map((f) => f.id).filter((id) => !only || id === only);
 
 /** How far an SLO is missed: actual/target for upper bounds, target/actual for lower bounds. */
 export function missFactor(slo: SloResult): number {
@@ -48,6 +50,13 @@ async function run(folder: ScenarioFolder, code: string, seed: number): Promise<
   expect(littleGap(s)).toBeLessThan(0.01);
   return s;
 }
+
+describe('scenarios/', () => {
+  it('holds only scenario folders, each with README.md, scenario.ts, starter.ts, solution.ts', () => {
+    expect(discovered.problems).toEqual([]);
+    expect(discovered.folders.length).toBeGreaterThan(0);
+  });
+});
 
 for (const id of ids) {
   describe(`scenario ${id}`, async () => {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -68,11 +68,13 @@ function scenarioFolder(name: string, scenarioTs?: string, bare = false): string
   mkdirSync(folder, { recursive: true });
   copyFileSync(join(TWO_ROUTES, 'README.md'), join(folder, 'README.md'));
   copyFileSync(join(TWO_ROUTES, 'starter.ts'), join(folder, 'starter.ts'));
+  copyFileSync(join(TWO_ROUTES, 'solution.ts'), join(folder, 'solution.ts'));
   if (!bare) writeFileSync(join(folder, 'package.json'), JSON.stringify({ type: 'module' }));
   writeFileSync(
     join(folder, 'scenario.ts'),
-    // The fixture's type import points into this repo; a folder elsewhere has none to point to.
-    scenarioTs ?? readFixtureScenario().replace(/^import type .*$/m, ''),
+    // The fixture imports defineScenario by a path inside this repo; a folder elsewhere, by URL.
+    scenarioTs ??
+      readFixtureScenario().replace('../../../runner/scenario/index.ts', pathToFileURL(join(ROOT, 'runner/scenario/index.ts')).href),
   );
   return folder;
 }

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../runner/summary-schema.ts';
 
@@ -99,10 +99,13 @@ for (const [how, get] of Object.entries(hostGlobals)) {
     const folder = join(dir, 'forging-scenario');
     mkdirSync(folder, { recursive: true });
     copyFileSync(join(TWO_ROUTES, 'README.md'), join(folder, 'README.md'));
+    copyFileSync(join(TWO_ROUTES, 'starter.ts'), join(folder, 'starter.ts'));
+    copyFileSync(join(TWO_ROUTES, 'solution.ts'), join(folder, 'solution.ts'));
     // An ES module however folders elsewhere are loaded: this test is about the channel.
     writeFileSync(join(folder, 'package.json'), JSON.stringify({ type: 'module' }));
     const report = join(folder, 'worker-data-keys.json');
-    const definition = readFileSync(join(TWO_ROUTES, 'scenario.ts'), 'utf8').replace(/^import type .*$/m, '');
+    const definition = readFileSync(join(TWO_ROUTES, 'scenario.ts'), 'utf8')
+      .replace('../../../runner/scenario/index.ts', pathToFileURL(join(ROOT, 'runner/scenario/index.ts')).href);
     writeFileSync(
       join(folder, 'scenario.ts'),
       `import { parentPort, workerData } from 'node:worker_threads';

@@ -1,26 +1,31 @@
 /**
- * Every scenario's definition, found by folder: adding `scenarios/<id>/scenario.ts` adds it.
- * Imported only by the worker, so scenario and runner code stay off the page's main thread.
+ * Every scenario's definition, found by folder with the rule every host uses
+ * (runner/scenario/layout.ts): adding `scenarios/<id>/` adds it. Each definition goes through
+ * the same loader as in the CLI, which gives it its folder's id and its defaults and rejects an
+ * author's mistake (the build has already refused one; in development it stops the worker with
+ * the scenario and field named). Imported only by the worker, so scenario and runner code stay
+ * off the page's main thread.
  */
-import type { ScenarioDefinition } from '../../runner/index.ts';
+import { findScenarioFolders, loadDefinition, SCENARIOS_GLOB_ROOT, type ScenarioDefinition } from '../../runner/scenario/index.ts';
 import type { ScenarioInfo } from '../lab/protocol.ts';
 
-const modules = import.meta.glob<ScenarioDefinition>('/scenarios/*/scenario.ts', { eager: true, import: 'default' });
+const modules = import.meta.glob<unknown>('/scenarios/*/scenario.ts', { eager: true, import: 'default' });
 const sources = import.meta.glob<string>('/scenarios/*/scenario.ts', { eager: true, query: '?raw', import: 'default' });
+// Only their paths matter here (the page has the texts): lazy, so never fetched.
+const otherFiles = import.meta.glob<string>(['/scenarios/*/README.md', '/scenarios/*/starter.ts', '/scenarios/*/solution.ts'], {
+  query: '?raw',
+  import: 'default',
+});
+
+const { folders, problems } = findScenarioFolders([...Object.keys(modules), ...Object.keys(otherFiles)], SCENARIOS_GLOB_ROOT);
+for (const problem of problems) console.error(`Not a scenario: ${problem}`);
 
 export const scenarioDefinitions: Map<string, ScenarioDefinition> = new Map(
-  Object.entries(modules).map(([path, def]) => [folderId(path), def]),
+  folders.map(({ id, files }) => [id, loadDefinition(id, modules[files.definition])]),
 );
 
 /** Each scenario.ts as text, for the summary's provenance (its SHA-256, as the CLI records it). */
-export const scenarioSources: Map<string, string> = new Map(
-  Object.entries(sources).map(([path, text]) => [folderId(path), text]),
-);
-
-export function folderId(path: string): string {
-  const parts = path.split('/');
-  return parts[parts.length - 2];
-}
+export const scenarioSources: Map<string, string> = new Map(folders.map(({ id, files }) => [id, sources[files.definition]]));
 
 export function describeScenario(id: string, def: ScenarioDefinition): ScenarioInfo {
   return {

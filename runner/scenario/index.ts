@@ -1,0 +1,27 @@
+/**
+ * The scenario package contract, light enough for the page and the build: the folder layout,
+ * `defineScenario`, the loader that attaches the folder's id, and the types a scenario is
+ * written with. Nothing here imports the simulator.
+ */
+export type * from './types.ts';
+export type { Prng } from '../sim/prng.ts';
+export { defineScenario, withDefaults, LOAD_SCALE_DEFAULT } from './define.ts';
+export { loadDefinition, nameScenarioError } from './load-definition.ts';
+export { definitionProblems } from './definition-problems.ts';
+export { ScenarioError, isScenarioError, type ScenarioProblem } from './scenario-error.ts';
+export {
+  findScenarioFolders,
+  fixKindOf,
+  isScenarioId,
+  FIX_KINDS,
+  FIXES_DIR,
+  SCENARIO_FILES,
+  SCENARIO_ID,
+  SCENARIOS_GLOB_ROOT,
+  type FixKind,
+  type ScenarioDiscovery,
+  type ScenarioFileRole,
+  type ScenarioLayout,
+} from './layout.ts';
+export { perRun, readOnce, whenRead } from './per-run.ts';
+export { ledgerIndex } from './ledger-index.ts';
