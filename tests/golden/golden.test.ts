@@ -12,9 +12,9 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../runner/run.ts';
 import { nodeHost } from '../../runner/host-node/node-host.ts';
-// The scenario list and folder reading the contract test uses (runner/scenario/layout.ts is
-// becoming the one rule behind them); follow the contract test if it moves.
-import { loadScenarioFolder, scenarioIds, type ScenarioFolder } from '../../runner/host-node/scenario-folder.ts';
+// The scenario list and folder reading the contract test uses (the rule is runner/scenario/layout.ts).
+import { discoverScenarios } from '../../runner/host-node/scenario-discovery.ts';
+import { loadScenarioFolder, type ScenarioFolder } from '../../runner/host-node/scenario-folder.ts';
 import { formatGoldenFile } from './golden-file.ts';
 import { GOLDEN_SEED, goldenRunOf, type GoldenRun } from './golden-run.ts';
 import { recordedRun } from './run-records.ts';
@@ -23,13 +23,14 @@ import { recordedRun } from './run-records.ts';
 const SCENARIO_RUNS_TIMEOUT_MS = 900_000;
 
 const only = process.env.SCENARIO;
-const ids = scenarioIds().filter((id) => !only || id === only);
+const allIds = discoverScenarios().folders.map((f) => f.id);
+const ids = allIds.filter((id) => !only || id === only);
 
 /** The files a golden file covers, named as in the scenario folder, in a fixed order. */
 function codeFiles(folder: ScenarioFolder): [file: string, code: string][] {
   return [
     ['starter.ts', folder.starter],
-    ...(folder.solution === undefined ? [] : [['solution.ts', folder.solution] as [string, string]]),
+    ['solution.ts', folder.solution],
     ...folder.fixes.map((f): [string, string] => [`fixes/${f.name}`, f.code]),
   ];
 }
@@ -60,7 +61,6 @@ for (const id of ids) {
 
 // A missing golden file is the snapshot's business: written on a local run, a failure in CI.
 it.skipIf(only)('no golden file is left from a scenario that is gone', () => {
-  const ids = scenarioIds();
   const files = readdirSync(new URL('./', import.meta.url)).filter((f) => f.endsWith('.json'));
-  expect(files.map((f) => f.replace(/\.json$/, '')).filter((id) => !ids.includes(id))).toEqual([]);
+  expect(files.map((f) => f.replace(/\.json$/, '')).filter((id) => !allIds.includes(id))).toEqual([]);
 });
