@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'vite';
-import type { CompileResult } from '../runner/run-types.ts';
+import type { CompileResult } from '../runner/index.ts';
 import { bundledScenarios } from './bundled-scenarios.ts';
 
 const VIRTUAL_ID = 'virtual:precompiled-services';

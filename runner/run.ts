@@ -11,7 +11,7 @@ import { BadInput, CompileFailed } from './errors.ts';
 import { createFleet, type ErrorLog } from './world.ts';
 import { Collector } from './metrics/collector.ts';
 import { LoadClient, type LogicalRequest } from './load/load-client.ts';
-import { HttpServer, DEFAULT_REQUEST_OVERHEAD_MS } from './runtime/process/http-server.ts';
+import { HttpServer, REQUEST_OVERHEAD_MS_DEFAULT } from './runtime/process/http-server.ts';
 import { loadService, type LoadedService } from './sandbox/load-service.ts';
 import { openDatabase } from './runtime/remote/database/shared-database.ts';
 import { FunctionalChecks } from './slo/functional-checks.ts';
@@ -44,7 +44,7 @@ export const RUN_LIMITS = {
 const BALANCERS: readonly string[] = ['round-robin', 'least-outstanding', 'random'];
 
 /** Instances of the service one run may have. */
-const MAX_REPLICAS = 32;
+const REPLICAS_MAX = 32;
 
 /** Node's monitorEventLoopDelay default resolution. */
 const LOOP_MONITOR_INTERVAL_MS = 10;
@@ -67,7 +67,7 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   const servers: HttpServer[] = [];
   const services: LoadedService[] = [];
   for (const replica of replicas) {
-    const server = new HttpServer(replica, def.platform.requestOverheadMs ?? DEFAULT_REQUEST_OVERHEAD_MS);
+    const server = new HttpServer(replica, def.platform.requestOverheadMs ?? REQUEST_OVERHEAD_MS_DEFAULT);
     services.push(await loadService({ p: replica, def, db, databaseHost, server, downstreams, errors, compiled, librarySources: opts.librarySources }));
     servers.push(server);
   }
@@ -235,8 +235,8 @@ function platformChecks(errors: ErrorLog, services: LoadedService[], hasDatabase
 /** The number of instances the scenario asks for, checked. */
 function replicaCountOf(def: ScenarioDefinition): number {
   const count = def.platform.replicas?.count ?? 1;
-  if (!Number.isInteger(count) || count < 1 || count > MAX_REPLICAS) {
-    throw new RangeError(`platform.replicas.count must be a whole number from 1 to ${MAX_REPLICAS}, got ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > REPLICAS_MAX) {
+    throw new RangeError(`platform.replicas.count must be a whole number from 1 to ${REPLICAS_MAX}, got ${count}`);
   }
   const balancer = def.platform.replicas?.balancer;
   if (balancer !== undefined && !BALANCERS.includes(balancer)) {

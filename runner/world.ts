@@ -10,11 +10,11 @@ import { EventLoop } from './runtime/process/event-loop.ts';
 import { JobQueue } from './runtime/process/job-queue.ts';
 import { createPromiseClass, type RejectionTracker } from './runtime/process/sim-promise.ts';
 import { RunCounters } from './runtime/process/run-counters.ts';
-import { DEFAULT_EPOCH_MS, type Platform } from './runtime/platform.ts';
+import { EPOCH_MS_DEFAULT, type Platform } from './runtime/platform.ts';
 import type { ServiceSourceMap } from './sandbox/source-map.ts';
 
 /** Distinct error kinds kept per run; repeats only increase a count. */
-const MAX_ERROR_KINDS = 20;
+const ERROR_KINDS_MAX = 20;
 
 export class ErrorLog {
   readonly errors: ReportedError[] = [];
@@ -36,7 +36,7 @@ export class ErrorLog {
       found.count++;
       return;
     }
-    if (this.errors.length >= MAX_ERROR_KINDS) return;
+    if (this.errors.length >= ERROR_KINDS_MAX) return;
     this.errors.push({ message, route, line: pos?.line, column: pos?.column, count: 1 });
   }
 }
@@ -112,7 +112,7 @@ function createProcess(kernel: Kernel, errors: ErrorLog, rng: Prng): Platform {
     Promise: SimPromise,
     rng,
     counters: new RunCounters(),
-    epochMs: DEFAULT_EPOCH_MS,
+    epochMs: EPOCH_MS_DEFAULT,
   };
 }
 

@@ -41,4 +41,4 @@ export function isRequestContext(context: unknown): context is RequestContext {
 }
 
 /** 2026-01-05T09:00:00Z: a Monday morning, when such pages tend to start. */
-export const DEFAULT_EPOCH_MS = Date.UTC(2026, 0, 5, 9, 0, 0);
+export const EPOCH_MS_DEFAULT = Date.UTC(2026, 0, 5, 9, 0, 0);

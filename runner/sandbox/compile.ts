@@ -15,7 +15,7 @@ export type Compiler = (code: string) => Promise<CompileResult>;
 export const SERVICE_FILE = 'service.ts';
 
 /** Largest source accepted, so a pasted log file can't stall the compiler. */
-export const MAX_SOURCE_BYTES = 256 * 1024;
+export const SOURCE_BYTES_MAX = 256 * 1024;
 
 export const COMPILE_OPTIONS = {
   loader: 'ts',
@@ -48,8 +48,8 @@ export function createCompiler(esbuild: EsbuildApi): Compiler {
 }
 
 async function compileOnce(esbuild: EsbuildApi, code: string): Promise<CompileResult> {
-  if (code.length > MAX_SOURCE_BYTES) {
-    return { ok: false, diagnostics: [{ message: `The service is ${Math.round(code.length / 1024)} KB; the limit is ${MAX_SOURCE_BYTES / 1024} KB.` }] };
+  if (code.length > SOURCE_BYTES_MAX) {
+    return { ok: false, diagnostics: [{ message: `The service is ${Math.round(code.length / 1024)} KB; the limit is ${SOURCE_BYTES_MAX / 1024} KB.` }] };
   }
   try {
     const out = await esbuild.transform(code, COMPILE_OPTIONS);

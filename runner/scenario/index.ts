@@ -1,7 +1,8 @@
 /**
  * The scenario package contract, light enough for the page and the build: the folder layout,
- * `defineScenario`, the loader that attaches the folder's id, and the types a scenario is
- * written with. Nothing here imports the simulator.
+ * `defineScenario`, the loader that attaches the folder's id, the types a scenario is written
+ * with, README parsing and the metric vocabulary (names, units, formatting). Nothing here
+ * imports the simulator.
  */
 export type * from './types.ts';
 export type { Prng } from '../sim/prng.ts';
@@ -25,3 +26,6 @@ export {
 } from './layout.ts';
 export { perRun, readOnce, whenRead } from './per-run.ts';
 export { ledgerIndex } from './ledger-index.ts';
+export { parseScenarioReadme, type ScenarioReadme, type ScenarioMeta } from '../catalog/readme.ts';
+export { METRICS, findMetric, metricKeyProblem } from '../metrics/vocabulary.ts';
+export { formatMetricValue, formatSloValue, type UnitFormats } from '../metrics/vocabulary-format.ts';

@@ -16,7 +16,7 @@ import type { ServerReply } from '../runtime/process/http-server.ts';
 import type { LogicalRequest } from '../load/load-client.ts';
 
 /** Problems kept per check. */
-const MAX_PROBLEMS = 5;
+const PROBLEMS_MAX = 5;
 
 interface Tally {
   check: FunctionalCheck;
@@ -93,7 +93,7 @@ export class FunctionalChecks {
   private record(t: Tally, problem: string | undefined, ex: Exchange): void {
     if (!problem) return;
     t.failed++;
-    if (t.problems.length >= MAX_PROBLEMS) return;
+    if (t.problems.length >= PROBLEMS_MAX) return;
     t.problems.push(`${ex.request.method} ${ex.request.path} at ${(ex.endMs / 1000).toFixed(3)}s: ${problem}`);
   }
 
@@ -107,7 +107,7 @@ export class FunctionalChecks {
       } catch (err) {
         problems = [`the audit itself failed: ${(err as Error).message}`];
       }
-      const shown = problems.slice(0, MAX_PROBLEMS);
+      const shown = problems.slice(0, PROBLEMS_MAX);
       if (problems.length > shown.length) shown.push(`… and ${problems.length - shown.length} more`);
       out.push({ name: a.name, checked: 1, failed: problems.length > 0 ? 1 : 0, problems: shown, pass: problems.length === 0 });
     }

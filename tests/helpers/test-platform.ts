@@ -8,7 +8,7 @@ import { Kernel } from '../../runner/sim/kernel.ts';
 import { createPrng } from '../../runner/sim/prng.ts';
 import { EventLoop } from '../../runner/runtime/process/event-loop.ts';
 import { JobQueue } from '../../runner/runtime/process/job-queue.ts';
-import { DEFAULT_EPOCH_MS, type Platform } from '../../runner/runtime/platform.ts';
+import { EPOCH_MS_DEFAULT, type Platform } from '../../runner/runtime/platform.ts';
 import { RunCounters } from '../../runner/runtime/process/run-counters.ts';
 import { createPromiseClass } from '../../runner/runtime/process/sim-promise.ts';
 
@@ -32,7 +32,7 @@ function assemble(seed: number, onUncaught: (e: unknown) => void): Platform {
     Promise: createPromiseClass(jobs),
     rng: createPrng(seed),
     counters: new RunCounters(),
-    epochMs: DEFAULT_EPOCH_MS,
+    epochMs: EPOCH_MS_DEFAULT,
   };
 }
 

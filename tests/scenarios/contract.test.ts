@@ -17,9 +17,9 @@ import type { RunSummary, SloResult } from '../../runner/summary-schema.ts';
 import { littleGap } from '../helpers/run-fixture.ts';
 import { recordForGolden } from '../golden/run-records.ts';
 
-export const CONTRACT_SEEDS = [1, 2, 3, 4, 5];
+const CONTRACT_SEEDS = [1, 2, 3, 4, 5];
 /** The file every scenario must have: a "fix" that returns canned or partial data. */
-export const SKIPS_WORK_FIX = 'wrong-skips-work.ts';
+const SKIPS_WORK_FIX = 'wrong-skips-work.ts';
 
 /** A functional check's problem starts with the request it is about: `GET /path at 1.234s: …`. */
 const NAMES_REQUEST = /^[A-Z]+ \/\S* at \d+\.\d{3}s: /;
@@ -29,7 +29,7 @@ const discovered = discoverScenarios();
 const ids = discovered.folders.map((f) => f.id).filter((id) => !only || id === only);
 
 /** How far an SLO is missed: actual/target for upper bounds, target/actual for lower bounds. */
-export function missFactor(slo: SloResult): number {
+function missFactor(slo: SloResult): number {
   const t = parseThreshold(slo.threshold);
   if (!t.ok || slo.actual === null) return Infinity;
   if (t.op === '<' || t.op === '<=') return t.target === 0 ? (slo.actual > 0 ? Infinity : 0) : slo.actual / t.target;

@@ -8,8 +8,7 @@
  */
 // The scenario entry is light: the page's bundle does not carry the simulator (it runs in the
 // worker).
-import { findScenarioFolders, SCENARIOS_GLOB_ROOT } from '../../runner/scenario/index.ts';
-import { parseScenarioReadme, type ScenarioReadme } from '../../runner/catalog/readme.ts';
+import { findScenarioFolders, parseScenarioReadme, SCENARIOS_GLOB_ROOT, type ScenarioReadme } from '../../runner/scenario/index.ts';
 
 const readmes = import.meta.glob<string>('/scenarios/*/README.md', { query: '?raw', import: 'default', eager: true });
 const starters = import.meta.glob<string>('/scenarios/*/starter.ts', { query: '?raw', import: 'default', eager: true });

@@ -5,7 +5,7 @@
  */
 import type { RunSummary } from '../../runner/index.ts';
 
-const MAX_ENTRIES = 32;
+const ENTRIES_MAX = 32;
 const cache = new Map<string, RunSummary>();
 
 export function baselineKey(scenarioId: string, seed: number, loadScale: number, starter: string): string {
@@ -19,7 +19,7 @@ export function getBaseline(key: string): RunSummary | undefined {
 export function putBaseline(key: string, summary: RunSummary): void {
   cache.delete(key);
   cache.set(key, summary);
-  if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+  if (cache.size > ENTRIES_MAX) cache.delete(cache.keys().next().value as string);
 }
 
 /** FNV-1a, enough to tell texts apart in a cache key. */

@@ -1,6 +1,6 @@
 /** Number formatting for tables: units in the text, no false precision. */
 // The metric vocabulary is a light runner module (no simulator), so the page may import it.
-import { formatSloValue, type UnitFormats } from '../../runner/metrics/vocabulary-format.ts';
+import { formatSloValue, type UnitFormats } from '../../runner/scenario/index.ts';
 
 export function ms(v: number | null | undefined): string {
   if (v == null || !Number.isFinite(v)) return '–';

@@ -14,10 +14,10 @@ export interface SharedRun {
 /** The fragment prefix that marks a share link. */
 export const SHARE_PREFIX = '#/share/';
 /** Bounds the work of decoding a hostile link. */
-const MAX_PAYLOAD_CHARS = 200_000;
-const MAX_CODE_CHARS = 200_000;
+const PAYLOAD_CHARS_MAX = 200_000;
+const CODE_CHARS_MAX = 200_000;
 /** The most a link may inflate to: its code at four UTF-8 bytes a character, with room to spare. */
-const MAX_INFLATED_BYTES = MAX_CODE_CHARS * 4;
+const INFLATED_BYTES_MAX = CODE_CHARS_MAX * 4;
 /**
  * Compressed bytes inflated at a time. Deflate expands at most about 1000 to 1, so a link
  * that inflates past the limit is refused after at most this times 1000 bytes more.
@@ -45,10 +45,10 @@ export function shareUrl(run: SharedRun, base = location.href): string {
 /** Decodes the part after `#/share/`; throws ShareLinkError with a message a person can act on. */
 export function decodeShare(payload: string): SharedRun {
   if (payload.length === 0) throw new ShareLinkError('The share link is empty.');
-  if (payload.length > MAX_PAYLOAD_CHARS) throw new ShareLinkError('The share link is too long to be one of ours.');
+  if (payload.length > PAYLOAD_CHARS_MAX) throw new ShareLinkError('The share link is too long to be one of ours.');
   let bytes: Uint8Array | null;
   try {
-    bytes = inflateAtMost(fromBase64Url(payload), MAX_INFLATED_BYTES);
+    bytes = inflateAtMost(fromBase64Url(payload), INFLATED_BYTES_MAX);
   } catch {
     throw new ShareLinkError('The share link is damaged (it could not be decompressed). It may have been cut off when copied.');
   }
@@ -70,7 +70,7 @@ function validate(data: unknown): SharedRun {
   }
   if (typeof d.s !== 'string' || !/^[\w.-]+$/.test(d.s)) throw new ShareLinkError('The share link names no scenario.');
   if (typeof d.c !== 'string') throw new ShareLinkError('The share link carries no code.');
-  if (d.c.length > MAX_CODE_CHARS) throw new ShareLinkError(TOO_MUCH_CODE);
+  if (d.c.length > CODE_CHARS_MAX) throw new ShareLinkError(TOO_MUCH_CODE);
   const seed = Number.isSafeInteger(d.seed) && (d.seed as number) >= 0 ? (d.seed as number) : 1;
   const loadScale = typeof d.scale === 'number' && Number.isFinite(d.scale) && d.scale > 0 ? d.scale : 1;
   return { scenarioId: d.s, code: d.c, seed, loadScale };

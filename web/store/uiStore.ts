@@ -44,7 +44,7 @@ interface UiState {
   setEditorReady(ready: boolean): void;
 }
 
-export const DEFAULT_SEED = 1;
+export const SEED_DEFAULT = 1;
 
 export const useUi = create<UiState>()((set) => ({
   scenarioInfo: null,
@@ -52,7 +52,7 @@ export const useUi = create<UiState>()((set) => ({
   platformTypes: null,
   progress: loadProgress(),
   hintsShown: {},
-  seed: DEFAULT_SEED,
+  seed: SEED_DEFAULT,
   loadScale: 1,
   dialog: null,
   sideTab: 'brief',

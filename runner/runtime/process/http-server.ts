@@ -12,9 +12,9 @@ import { hardenPlatform } from '../harden-platform.ts';
 /** Serialising JSON: V8's JSON.stringify writes roughly 200 MB/s of typical API payload. */
 export const SERIALIZE_MS_PER_BYTE = 0.000005;
 /** Largest reply body; beyond it the request fails, so a runaway response can't eat memory. */
-export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+export const RESPONSE_BYTES_MAX = 4 * 1024 * 1024;
 /** Default cost to accept, parse and route one request (Fastify: ~20–50 µs per request). */
-export const DEFAULT_REQUEST_OVERHEAD_MS = 0.05;
+export const REQUEST_OVERHEAD_MS_DEFAULT = 0.05;
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -131,8 +131,8 @@ function serialize(loop: EventLoop, reply: Reply, payload: unknown): ServerReply
     return failure(err);
   }
   loop.charge(json.length * SERIALIZE_MS_PER_BYTE);
-  if (json.length > MAX_RESPONSE_BYTES) {
-    return failure(new Error(`The reply is ${(json.length / 1048576).toFixed(1)} MB; the limit is ${MAX_RESPONSE_BYTES / 1048576} MB.`));
+  if (json.length > RESPONSE_BYTES_MAX) {
+    return failure(new Error(`The reply is ${(json.length / 1048576).toFixed(1)} MB; the limit is ${RESPONSE_BYTES_MAX / 1048576} MB.`));
   }
   return { status: reply.statusCode, json };
 }

@@ -24,8 +24,8 @@ interface WorkItem {
   context: unknown;
 }
 
-export const DEFAULT_THREAD_POOL_SIZE = 4;
-export const DEFAULT_THREAD_POOL_QUEUE_LENGTH_MAX = 100_000;
+export const THREAD_POOL_SIZE_DEFAULT = 4;
+export const THREAD_POOL_QUEUE_LENGTH_MAX_DEFAULT = 100_000;
 
 export class ThreadPool {
   readonly size: number;
@@ -36,13 +36,13 @@ export class ThreadPool {
   private readonly queue = new Fifo<WorkItem>();
 
   constructor(private readonly p: Platform, options: ThreadPoolOptions = {}) {
-    const size = options.size ?? DEFAULT_THREAD_POOL_SIZE;
+    const size = options.size ?? THREAD_POOL_SIZE_DEFAULT;
     // libuv clamps UV_THREADPOOL_SIZE to [1, 1024].
     if (!Number.isInteger(size) || size < 1 || size > 1024) {
       throw new RangeError(`Thread pool size must be an integer from 1 to 1024, got ${size}`);
     }
     this.size = size;
-    this.queueLengthMax = options.queueLengthMax ?? DEFAULT_THREAD_POOL_QUEUE_LENGTH_MAX;
+    this.queueLengthMax = options.queueLengthMax ?? THREAD_POOL_QUEUE_LENGTH_MAX_DEFAULT;
   }
 
   /** Work items waiting for a thread (not counting those running). */

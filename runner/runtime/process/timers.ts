@@ -6,7 +6,7 @@
 import type { Platform } from '../platform.ts';
 import { hardenPlatform } from '../harden-platform.ts';
 
-const MAX_DELAY_MS = 2 ** 31 - 1;
+const DELAY_MS_MAX = 2 ** 31 - 1;
 
 let isCancelled: (t: Timeout) => boolean;
 let cancel: (t: Timeout) => void;
@@ -79,7 +79,7 @@ export function createTimers(p: Platform): TimerApi {
   const byId = new Map<number, Timeout>();
   const clampMs = (ms: unknown): number => {
     const n = Number(ms);
-    return !(n >= 1 && n <= MAX_DELAY_MS) ? 1 : n;
+    return !(n >= 1 && n <= DELAY_MS_MAX) ? 1 : n;
   };
 
   function create(fn: (...args: unknown[]) => void, ms: number, repeat: boolean, args: unknown[]): Timeout {

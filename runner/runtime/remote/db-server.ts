@@ -11,10 +11,10 @@ import type { Database, QueryOutcome } from './database/database.ts';
 import { DatabaseHost, type ServerStatement } from './database/database-host.ts';
 
 /** Round trip between service and database in the same zone (STACK-FACTS: ≈0.5 ms). */
-export const DEFAULT_DB_RTT_MS = 0.5;
+export const DB_RTT_MS_DEFAULT = 0.5;
 /** Opening a connection: TCP, startup and auth messages, and forking a backend. */
-export const DEFAULT_CONNECT_MS = 3;
-export { DEFAULT_DB_CORES, DEFAULT_MAX_CONNECTIONS } from './database/database-host.ts';
+export const CONNECT_MS_DEFAULT = 3;
+export { DB_CORES_DEFAULT, MAX_CONNECTIONS_DEFAULT } from './database/database-host.ts';
 
 /**
  * One instance's side of the network to the database: round trips, connection set-up and
@@ -31,8 +31,8 @@ export class DbServer {
     spec: DatabaseSpec,
     private readonly host = new DatabaseHost(spec, p.kernel),
   ) {
-    this.rttMs = spec.rttMs ?? DEFAULT_DB_RTT_MS;
-    this.connectMs = DEFAULT_CONNECT_MS;
+    this.rttMs = spec.rttMs ?? DB_RTT_MS_DEFAULT;
+    this.connectMs = CONNECT_MS_DEFAULT;
   }
 
   /**

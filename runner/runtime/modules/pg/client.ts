@@ -28,7 +28,7 @@ interface Queued {
 }
 
 /** Queries one client may have queued: node-postgres has no limit; a leak should not eat memory. */
-const MAX_CLIENT_QUEUE = 10_000;
+const CLIENT_QUEUE_MAX = 10_000;
 
 /**
  * What the service holds is this object, so everything of the simulator it works with (the
@@ -93,8 +93,8 @@ export class PgClient extends Emitter {
         reject(new Error(this.#ended ? 'Client was closed and is not queryable' : 'Client has not been connected: call connect() first'));
         return;
       }
-      if (this.#queue.length >= MAX_CLIENT_QUEUE) {
-        reject(new Error(`More than ${MAX_CLIENT_QUEUE} queries queued on one client.`));
+      if (this.#queue.length >= CLIENT_QUEUE_MAX) {
+        reject(new Error(`More than ${CLIENT_QUEUE_MAX} queries queued on one client.`));
         return;
       }
       this.#queue.push({ text, values: params.map(toParam), resolve, reject });

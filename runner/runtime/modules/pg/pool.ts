@@ -24,7 +24,7 @@ export interface PoolOptions {
 }
 
 /** Waiters one pool queues before refusing: pg has no limit; this is a limit on memory. */
-const MAX_WAITERS = 100_000;
+const WAITERS_MAX = 100_000;
 
 interface Waiter {
   resolve: (c: PoolClient) => void;
@@ -126,8 +126,8 @@ export class Pool extends Emitter {
         reject(new Error('Cannot use a pool after calling end on the pool'));
         return;
       }
-      if (this.#waiting.length >= MAX_WAITERS) {
-        reject(new Error(`More than ${MAX_WAITERS} callers waiting for a client.`));
+      if (this.#waiting.length >= WAITERS_MAX) {
+        reject(new Error(`More than ${WAITERS_MAX} callers waiting for a client.`));
         return;
       }
       const waiter: Waiter = { resolve, reject, timedOut: false, context: this.#p.jobs.context };

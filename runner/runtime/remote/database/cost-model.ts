@@ -43,7 +43,7 @@ export interface CostModel {
   transactionControlMs: number;
 }
 
-export const DEFAULT_COST_MODEL: Readonly<CostModel> = Object.freeze({
+export const COST_MODEL_DEFAULT: Readonly<CostModel> = Object.freeze({
   baseMs: 0.025,
   msPerCostUnit: 0.009,
   msPerRow: 0.002,

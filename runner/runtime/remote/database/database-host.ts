@@ -9,11 +9,11 @@ import type { QueryOutcome } from './database.ts';
 import { Fifo } from '../../../sim/fifo.ts';
 
 /** Cores of the database server. */
-export const DEFAULT_DB_CORES = 4;
+export const DB_CORES_DEFAULT = 4;
 /** Postgres's default `max_connections`. */
-export const DEFAULT_MAX_CONNECTIONS = 100;
+export const MAX_CONNECTIONS_DEFAULT = 100;
 /** Statements waiting for a core beyond this fail: a limit on memory, far above any sane load. */
-const MAX_CORE_QUEUE = 100_000;
+const CORE_QUEUE_MAX = 100_000;
 
 /** A statement at the server: its outcome (known by the time it starts), and who to tell. */
 export interface ServerStatement {
@@ -35,8 +35,8 @@ export class DatabaseHost {
   private readonly coreQueue = new Fifo<ServerStatement>();
 
   constructor(spec: DatabaseSpec, private readonly kernel: Kernel) {
-    this.cores = spec.cores ?? DEFAULT_DB_CORES;
-    this.maxConnections = spec.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    this.cores = spec.cores ?? DB_CORES_DEFAULT;
+    this.maxConnections = spec.maxConnections ?? MAX_CONNECTIONS_DEFAULT;
   }
 
   /** Takes a connection slot if max_connections allows; false when Postgres would refuse. */
@@ -56,7 +56,7 @@ export class DatabaseHost {
   /** A statement reaches the server: it takes a free core, or waits for one in order. */
   arrive(q: ServerStatement): void {
     if (this.busyCores < this.cores) this.start(q);
-    else if (this.coreQueue.length < MAX_CORE_QUEUE) this.coreQueue.push(q);
+    else if (this.coreQueue.length < CORE_QUEUE_MAX) this.coreQueue.push(q);
     else q.finished({ ok: false, error: { message: 'the database is overloaded', code: '53000' }, serviceMs: 0 });
   }
 

@@ -12,7 +12,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Results } from '@electric-sql/pglite';
 import { loadCatalogFacts, tablesReachedByWrite, type CatalogFacts } from './catalog-facts.ts';
-import { DEFAULT_COST_MODEL, serviceMsOf, type CostModel } from './cost-model.ts';
+import { COST_MODEL_DEFAULT, serviceMsOf, type CostModel } from './cost-model.ts';
 import type { QueryError, QueryFailure, QueryOutcome, QuerySuccess } from './query-outcome.ts';
 import { summarizeExplain, type PlanSummary } from './query-plan.ts';
 import { resetToSetup } from './reset-to-setup.ts';
@@ -108,7 +108,7 @@ export class Database {
     return db;
   }
 
-  private cost: CostModel = { ...DEFAULT_COST_MODEL };
+  private cost: CostModel = { ...COST_MODEL_DEFAULT };
   private readonly results: ResultCache;
   private readonly statements: PreparedStatements;
   /** The functional checks' own statements: see `readForCheck`. */
@@ -152,7 +152,7 @@ export class Database {
       }
       const sameSetup = key === this.setupKey;
       this.setupKey = undefined;
-      this.cost = { ...DEFAULT_COST_MODEL, ...costModel };
+      this.cost = { ...COST_MODEL_DEFAULT, ...costModel };
       // Its DISCARD ALL drops them, and the session's settings, even if the setup then fails.
       this.statements.forget();
       this.checkStatements.forget();
@@ -213,7 +213,7 @@ export class Database {
    */
   private adoptLoadedSetup(setupSql: string, costModel?: Partial<CostModel>): Promise<void> {
     return this.serial(async () => {
-      this.cost = { ...DEFAULT_COST_MODEL, ...costModel };
+      this.cost = { ...COST_MODEL_DEFAULT, ...costModel };
       await this.pg.exec('SELECT setseed(0)');
       this.setupKey = setupKeyOf(setupSql, costModel);
     });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, type QueryOutcome, type QuerySuccess } from '../../../../../runner/runtime/remote/database/database.ts';
-import { DEFAULT_COST_MODEL } from '../../../../../runner/runtime/remote/database/cost-model.ts';
+import { COST_MODEL_DEFAULT } from '../../../../../runner/runtime/remote/database/cost-model.ts';
 
 /** 5 000 users, 10 000 posts (two per user), a few tags; posts cascade on user delete. */
 const SETUP = `
@@ -121,7 +121,7 @@ describe('transaction control', () => {
 
   it('answers them with a fixed cost, and an error after BEGIN does not poison the session', async () => {
     const begin = ok(await db.execute('BEGIN'));
-    expect(begin).toMatchObject({ command: 'BEGIN', rows: [], serviceMs: DEFAULT_COST_MODEL.transactionControlMs, isWrite: false });
+    expect(begin).toMatchObject({ command: 'BEGIN', rows: [], serviceMs: COST_MODEL_DEFAULT.transactionControlMs, isWrite: false });
     expect(ok(await db.execute('START TRANSACTION')).command).toBe('START');
     expect((await db.execute('SELECT * FROM missing_table')).ok).toBe(false);
     // Had BEGIN reached Postgres, this would fail with 25P02 (transaction aborted).
@@ -148,7 +148,7 @@ describe('cost model', () => {
     const few = ok(await db.execute('SELECT * FROM posts LIMIT $1', [10]));
     const many = ok(await db.execute('SELECT * FROM posts'));
     expect(many.rows).toHaveLength(10_000);
-    expect(many.serviceMs - few.serviceMs).toBeGreaterThan(10_000 * DEFAULT_COST_MODEL.msPerRow * 0.9);
+    expect(many.serviceMs - few.serviceMs).toBeGreaterThan(10_000 * COST_MODEL_DEFAULT.msPerRow * 0.9);
   });
 
   it('explains each distinct statement once', async () => {
