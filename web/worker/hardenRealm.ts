@@ -23,11 +23,6 @@ export interface HardenedRealm {
    * esbuild starts.
    */
   withWorkerConstructor<T>(start: () => T): T;
-  /**
-   * Holds the Web Lock `name` for as long as this worker lives: the page learns from the lock's
-   * release when a terminated worker has really stopped. False when the realm has no locks.
-   */
-  holdUntilTerminated(name: string): boolean;
 }
 
 /**
@@ -64,7 +59,6 @@ export function hardenRealm(): HardenedRealm {
   const post: Post = scope.postMessage.bind(scope) as Post;
   const RealWorker = scope.Worker;
   const origin = scope.location.origin;
-  const locks = scope.navigator.locks as LockManager | undefined;
 
   // Same-origin fetches stay: the compiler and the database load their wasm with them.
   const realFetch = scope.fetch.bind(scope);
@@ -95,11 +89,6 @@ export function hardenRealm(): HardenedRealm {
       } finally {
         define(scope, 'Worker', undefined);
       }
-    },
-    holdUntilTerminated(name) {
-      if (!locks) return false;
-      locks.request(name, () => new Promise<never>(() => undefined)).catch(() => undefined);
-      return true;
     },
   };
 }
