@@ -36,7 +36,10 @@ let making: Promise<Snapshots> | undefined;
 async function pgliteVersion(root: string): Promise<string> {
   let dir = path.dirname(createRequire(path.join(root, 'package.json')).resolve('@electric-sql/pglite'));
   for (;;) {
-    const manifest = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8').catch(() => '{}')) as { name?: string; version?: string };
+    const manifest = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8').catch(() => '{}')) as {
+      name?: string;
+      version?: string;
+    };
     if (manifest.name === '@electric-sql/pglite' && manifest.version) return manifest.version;
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error('cannot find the version of @electric-sql/pglite');

@@ -11,9 +11,7 @@ export interface Diagnostic {
   column?: number;
 }
 
-export type CompileResult =
-  | { ok: true; js: string; sourceMap: string }
-  | { ok: false; diagnostics: Diagnostic[] };
+export type CompileResult = { ok: true; js: string; sourceMap: string } | { ok: false; diagnostics: Diagnostic[] };
 
 export interface RunOptions {
   code: string;

@@ -68,7 +68,9 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   const services: LoadedService[] = [];
   for (const replica of replicas) {
     const server = new HttpServer(replica, def.platform.requestOverheadMs ?? REQUEST_OVERHEAD_MS_DEFAULT);
-    services.push(await loadService({ p: replica, def, db, databaseHost, server, downstreams, errors, compiled, librarySources: opts.librarySources }));
+    services.push(
+      await loadService({ p: replica, def, db, databaseHost, server, downstreams, errors, compiled, librarySources: opts.librarySources }),
+    );
     servers.push(server);
   }
   const server = servers[0];
@@ -76,15 +78,24 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   const missing = [...new Set(def.load.mix.map((m) => m.route))].filter((r) => !server.hasRoute(r));
   if (missing.length) {
     const have = server.routeKeys();
-    throw new BadInput('routes', missing.map((r) => ({
-      message: `The load sends ${r} but the service registers no such route${have.length ? ` (it registers: ${have.join(', ')})` : ''}.`,
-    })));
+    throw new BadInput(
+      'routes',
+      missing.map((r) => ({
+        message: `The load sends ${r} but the service registers no such route${have.length ? ` (it registers: ${have.join(', ')})` : ''}.`,
+      })),
+    );
   }
 
   const counters = countersOf(replicas.map((r) => r.counters));
-  const collector = new Collector(counters, def.load.mix.map((m) => m.route));
+  const collector = new Collector(
+    counters,
+    def.load.mix.map((m) => m.route),
+  );
   const checks = new FunctionalChecks(def, db, downstreams, kernel);
-  const balancer = replicaCount > 1 ? new LoadBalancer(servers, def.platform.replicas?.balancer ?? 'round-robin', createPrng(opts.seed, 'balancer')) : undefined;
+  const balancer =
+    replicaCount > 1
+      ? new LoadBalancer(servers, def.platform.replicas?.balancer ?? 'round-robin', createPrng(opts.seed, 'balancer'))
+      : undefined;
   const fleet = new FleetGauges(replicas);
   const client = new LoadClient(kernel, def.load, loadScale, createPrng(opts.seed, 'load'), balancer ?? server, {
     arrive: (l) => collector.arrive(l.route, l.scheduledMs),
@@ -107,12 +118,16 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   // and is re-armed from then, so a stall is one long sample, not one per interval it swallowed.
   const monitor = (replica: number, expectedMs: number): void => {
     const loop = replicas[replica].loop;
-    loop.post(expectedMs, () => {
-      const nowMs = loop.now();
-      collector.loopDelay(nowMs - expectedMs);
-      fleet.loopDelay(replica, nowMs - expectedMs);
-      if (!finished) monitor(replica, nowMs + LOOP_MONITOR_INTERVAL_MS);
-    }, undefined);
+    loop.post(
+      expectedMs,
+      () => {
+        const nowMs = loop.now();
+        collector.loopDelay(nowMs - expectedMs);
+        fleet.loopDelay(replica, nowMs - expectedMs);
+        if (!finished) monitor(replica, nowMs + LOOP_MONITOR_INTERVAL_MS);
+      },
+      undefined,
+    );
   };
   const closeBucket = (atMs: number): void => {
     kernel.at(atMs, () => {
@@ -147,14 +162,29 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   fleet.notePeaks();
 
   const summary = buildSummary({
-    def, provenance: runProvenance(opts.code, opts.scenarioSource), seed: opts.seed, loadScale, status: status.status, statusReason: status.reason,
-    windowMs, collector, counters, errors, console: consoleOf(services),
-    checks: [...checks.results(), ...await checks.audit(), ...platformChecks(errors, services, Boolean(db))],
-    leakedClients: sumOf(services, (s) => s.leakedClients()), downstreams: () => downstreamTallies(services),
+    def,
+    provenance: runProvenance(opts.code, opts.scenarioSource),
+    seed: opts.seed,
+    loadScale,
+    status: status.status,
+    statusReason: status.reason,
+    windowMs,
+    collector,
+    counters,
+    errors,
+    console: consoleOf(services),
+    checks: [...checks.results(), ...(await checks.audit()), ...platformChecks(errors, services, Boolean(db))],
+    leakedClients: sumOf(services, (s) => s.leakedClients()),
+    downstreams: () => downstreamTallies(services),
   });
   if (balancer) {
     summary.replicas = fleet.stats(balancer, services);
-    if (databaseHost) summary.databaseConnections = { maxConnections: databaseHost.maxConnections, peak: databaseHost.connectionsPeak, refused: databaseHost.refused };
+    if (databaseHost)
+      summary.databaseConnections = {
+        maxConnections: databaseHost.maxConnections,
+        peak: databaseHost.connectionsPeak,
+        refused: databaseHost.refused,
+      };
   }
   return summary;
 }
@@ -179,7 +209,8 @@ async function drive(
       if (s) return { status: s, reason: s === 'aborted' ? 'stopped by the user' : undefined };
       nextCheckMs = Math.floor(kernel.nextEventMs() / 100) * 100 + 100;
       const wall = performance.now();
-      if (wall - wallStart > RUN_LIMITS.wallMsMax) return { status: 'limit', reason: `the run took more than ${RUN_LIMITS.wallMsMax / 1000} s of real time` };
+      if (wall - wallStart > RUN_LIMITS.wallMsMax)
+        return { status: 'limit', reason: `the run took more than ${RUN_LIMITS.wallMsMax / 1000} s of real time` };
       if (kernel.eventsRun > RUN_LIMITS.eventsMax) return { status: 'limit', reason: `more than ${RUN_LIMITS.eventsMax} events` };
       if (wall - lastYield > YIELD_EVERY_WALL_MS) {
         heartbeat?.();
@@ -212,13 +243,16 @@ function queriesOf(l: LogicalRequest): number {
  */
 function platformChecks(errors: ErrorLog, services: LoadedService[], hasDatabase: boolean): CheckResult[] {
   const crashes = errors.fatal;
-  const results: CheckResult[] = [{
-    name: 'the process stays up: no uncaught exception or unhandled rejection (Node would exit)',
-    checked: 1,
-    failed: crashes > 0 ? 1 : 0,
-    problems: crashes > 0 ? [`${crashes} uncaught: ${errors.errors.find((e) => /^(Uncaught|Unhandled)/.test(e.message))?.message ?? ''}`] : [],
-    pass: crashes === 0,
-  }];
+  const results: CheckResult[] = [
+    {
+      name: 'the process stays up: no uncaught exception or unhandled rejection (Node would exit)',
+      checked: 1,
+      failed: crashes > 0 ? 1 : 0,
+      problems:
+        crashes > 0 ? [`${crashes} uncaught: ${errors.errors.find((e) => /^(Uncaught|Unhandled)/.test(e.message))?.message ?? ''}`] : [],
+      pass: crashes === 0,
+    },
+  ];
   if (hasDatabase) {
     const open = sumOf(services, (s) => s.releasesInTransaction());
     results.push({
@@ -257,11 +291,13 @@ function sumOf<T>(xs: readonly T[], of: (x: T) => number): number {
  */
 function consoleOf(services: LoadedService[]): string[] {
   if (services.length === 1) return services[0].console.output();
-  const lines = services.flatMap((s, i) => s.console.output().map((line) => {
-    const stamp = /^\[(\d+(?:\.\d+)?)s\] /.exec(line);
-    const text = stamp ? `${stamp[0]}[replica ${i + 1}] ${line.slice(stamp[0].length)}` : `[replica ${i + 1}] ${line}`;
-    return { atSec: stamp ? Number(stamp[1]) : Infinity, text };
-  }));
+  const lines = services.flatMap((s, i) =>
+    s.console.output().map((line) => {
+      const stamp = /^\[(\d+(?:\.\d+)?)s\] /.exec(line);
+      const text = stamp ? `${stamp[0]}[replica ${i + 1}] ${line.slice(stamp[0].length)}` : `[replica ${i + 1}] ${line}`;
+      return { atSec: stamp ? Number(stamp[1]) : Infinity, text };
+    }),
+  );
   return lines.sort((a, b) => a.atSec - b.atSec).map((l) => l.text);
 }
 

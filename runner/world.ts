@@ -77,7 +77,8 @@ export function createFleet(seed: number, count: number): Fleet {
   const errors = new ErrorLog();
   const kernel = new Kernel();
   const replicas: Platform[] = [];
-  for (let i = 0; i < count; i++) replicas.push(createProcess(kernel, errors, createPrng(seed, i === 0 ? 'platform' : `platform/replica-${i}`)));
+  for (let i = 0; i < count; i++)
+    replicas.push(createProcess(kernel, errors, createPrng(seed, i === 0 ? 'platform' : `platform/replica-${i}`)));
   return { kernel, replicas, errors };
 }
 

@@ -71,8 +71,7 @@ export function installTestHook(): void {
     setCode: (code) => getEditorHandle()?.setCode(code),
     plainTyping: () => getEditorHandle()?.plainTyping(),
     cursor: () => getEditorHandle()?.cursor() ?? null,
-    markers: () =>
-      (getEditorHandle()?.markers() ?? []).map((m) => ({ message: m.message, line: m.startLineNumber, owner: m.owner })),
+    markers: () => (getEditorHandle()?.markers() ?? []).map((m) => ({ message: m.message, line: m.startLineNumber, owner: m.owner })),
     runState: () => binding?.state() ?? 'none',
     run: () => binding?.run(),
     stop: () => binding?.stop(),

@@ -32,7 +32,10 @@ export interface ScenarioReadme {
 
 /** A README that cannot be used; the message names the line when it can. */
 export class ReadmeError extends Error {
-  constructor(message: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
     super(line === undefined ? message : `line ${line}: ${message}`);
     this.name = 'ReadmeError';
   }
@@ -41,7 +44,10 @@ export class ReadmeError extends Error {
 const REQUIRED_KEYS = ['title', 'difficulty', 'tags', 'minutes'] as const;
 
 export function parseScenarioReadme(md: string): ScenarioReadme {
-  const lines = md.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = md
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   if (lines[0]?.trim() !== '---') {
     throw new ReadmeError('README must start with a frontmatter block opened by "---"', 1);
   }
@@ -49,7 +55,10 @@ export function parseScenarioReadme(md: string): ScenarioReadme {
   if (end === -1) throw new ReadmeError('frontmatter is not closed by a "---" line');
   const meta = parseFrontmatter(lines.slice(1, end), 2);
   const sections = splitSections(lines.slice(end + 1), end + 2);
-  const body = lines.slice(end + 1).join('\n').trim();
+  const body = lines
+    .slice(end + 1)
+    .join('\n')
+    .trim();
   return {
     meta,
     story: stripTitle(sections.intro),
@@ -130,7 +139,10 @@ function splitSections(lines: string[], firstLine: number): { intro: string; byN
   let inFence = false;
   const flush = () => {
     if (!current) return;
-    const text = current.lines.map((l) => l.text).join('\n').trim();
+    const text = current.lines
+      .map((l) => l.text)
+      .join('\n')
+      .trim();
     byName.set(current.name, { text, lines: current.lines });
   };
   lines.forEach((text, i) => {

@@ -45,7 +45,13 @@ async function list(): Promise<number> {
     const m = f.readme.meta;
     rows.push([id, m.title, m.difficulty, `${m.minutes} min`, m.tags.join(', ')]);
   }
-  const columns = [{ header: 'id' }, { header: 'title', flex: true }, { header: 'difficulty' }, { header: 'time', align: 'right' as const }, { header: 'tags', flex: true }];
+  const columns = [
+    { header: 'id' },
+    { header: 'title', flex: true },
+    { header: 'difficulty' },
+    { header: 'time', align: 'right' as const },
+    { header: 'tags', flex: true },
+  ];
   process.stdout.write(`${renderTable(columns, rows, { indent: 0 }).join('\n')}\n`);
   return 0;
 }
@@ -64,9 +70,11 @@ async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new Usage('run takes exactly one scenario id or folder');
   const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InputError(`--seed must be a whole number from 0 to 4294967295, got "${values.seed}"`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new InputError(`--seed must be a whole number from 0 to 4294967295, got "${values.seed}"`);
   const loadScale = values.scale === undefined ? undefined : Number(values.scale);
-  if (loadScale !== undefined && !(loadScale > 0 && Number.isFinite(loadScale))) throw new InputError(`--scale must be a positive number, got "${values.scale}"`);
+  if (loadScale !== undefined && !(loadScale > 0 && Number.isFinite(loadScale)))
+    throw new InputError(`--scale must be a positive number, got "${values.scale}"`);
   const code = values.code === undefined ? undefined : readCodeFile(values.code);
   const folder = await loadScenarioFolder(positionals[0]);
   if (loadScale !== undefined) {
@@ -140,7 +148,8 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof BadInput) process.stderr.write(`tailspin: ${plainLine(oneLine(err))}\n`);
     else if (err instanceof Usage) process.stderr.write(`tailspin: ${plainLine(err.message)}\n${USAGE}\n`);
-    else if (err instanceof InputError || err instanceof ScenarioNotFound || err instanceof ScenarioLoadFailed) process.stderr.write(`tailspin: ${plainLine(err.message)}\n`);
+    else if (err instanceof InputError || err instanceof ScenarioNotFound || err instanceof ScenarioLoadFailed)
+      process.stderr.write(`tailspin: ${plainLine(err.message)}\n`);
     else {
       // A bug in Tailspin: the whole stack, still with no control characters.
       let text: string;

@@ -17,7 +17,8 @@ process.once('message', (m: ChildRequest) => {
   runInWorker(request).then(
     (summary) => send({ token, type: 'done', summary }),
     (err: unknown) => {
-      if (err instanceof BadInput) send({ token, type: 'bad-input', kind: err.kind, diagnostics: err.diagnostics, memory: err instanceof MemoryLimitExceeded });
+      if (err instanceof BadInput)
+        send({ token, type: 'bad-input', kind: err.kind, diagnostics: err.diagnostics, memory: err instanceof MemoryLimitExceeded });
       else send({ token, type: 'crash', message: describe(err) });
     },
   );

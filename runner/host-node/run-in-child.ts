@@ -79,7 +79,10 @@ export function runInChildProcess(request: WorkerRequest): Promise<RunSummary> {
       if (settled) return;
       const explain = (): void => {
         if (OUT_OF_MEMORY.test(stderr)) finish(() => reject(new MemoryLimitExceeded()));
-        else finish(() => reject(new Error(`The run's process ended without a result (${signal ?? `code ${code}`}).${stderr ? `\n${stderr}` : ''}`)));
+        else
+          finish(() =>
+            reject(new Error(`The run's process ended without a result (${signal ?? `code ${code}`}).${stderr ? `\n${stderr}` : ''}`)),
+          );
       };
       // Read its last words once its stderr has ended (or soon, if something else holds it open).
       if (child.stderr!.readableEnded) explain();

@@ -24,7 +24,9 @@ export class ScenarioLoadFailed extends Error {}
 /** Every folder directly in `scenariosDir`, checked against the layout rule. */
 export function discoverScenarios(scenariosDir: string = SCENARIOS_DIR): ScenarioDiscovery {
   const root = withSeparator(scenariosDir);
-  const paths = entries(root).filter((name) => isDir(root + name)).flatMap((name) => filesOf(root, name));
+  const paths = entries(root)
+    .filter((name) => isDir(root + name))
+    .flatMap((name) => filesOf(root, name));
   return findScenarioFolders(paths, root);
 }
 
@@ -51,7 +53,9 @@ export function folderLayout(dir: string): ScenarioLayout {
 /** `<root><name>/<file>` for the folder's own files and `<root><name>/fixes/<file>`. */
 function filesOf(root: string, name: string): string[] {
   const dir = `${root}${name}/`;
-  const files = entries(dir).filter((f) => f !== FIXES_DIR).map((f) => `${dir}${f}`);
+  const files = entries(dir)
+    .filter((f) => f !== FIXES_DIR)
+    .map((f) => `${dir}${f}`);
   const fixes = entries(`${dir}${FIXES_DIR}/`).map((f) => `${dir}${FIXES_DIR}/${f}`);
   return [...files, ...fixes].filter((f) => !isDir(f));
 }

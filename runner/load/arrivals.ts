@@ -12,7 +12,7 @@ export function rateAt(profile: ArrivalProfile, tMs: number, durationMs: number,
     case 'constant':
       return profile.ratePerSec * scale;
     case 'ramp':
-      return (profile.fromPerSec + ((profile.toPerSec - profile.fromPerSec) * Math.min(1, tMs / durationMs))) * scale;
+      return (profile.fromPerSec + (profile.toPerSec - profile.fromPerSec) * Math.min(1, tMs / durationMs)) * scale;
     case 'step': {
       let rate = 0;
       for (const s of profile.steps) if (tMs >= s.atMs) rate = s.ratePerSec;
@@ -25,10 +25,14 @@ export function rateAt(profile: ArrivalProfile, tMs: number, durationMs: number,
 
 export function peakRate(profile: ArrivalProfile, scale: number): number {
   switch (profile.kind) {
-    case 'constant': return profile.ratePerSec * scale;
-    case 'ramp': return Math.max(profile.fromPerSec, profile.toPerSec) * scale;
-    case 'step': return Math.max(0, ...profile.steps.map((s) => s.ratePerSec)) * scale;
-    case 'spike': return Math.max(profile.basePerSec, profile.peakPerSec) * scale;
+    case 'constant':
+      return profile.ratePerSec * scale;
+    case 'ramp':
+      return Math.max(profile.fromPerSec, profile.toPerSec) * scale;
+    case 'step':
+      return Math.max(0, ...profile.steps.map((s) => s.ratePerSec)) * scale;
+    case 'spike':
+      return Math.max(profile.basePerSec, profile.peakPerSec) * scale;
   }
 }
 

@@ -29,7 +29,11 @@ export class LoadBalancer implements RequestHandler {
   readonly outstanding: number[];
   private turn = 0;
 
-  constructor(private readonly instances: readonly RequestHandler[], private readonly policy: BalancerPolicy, private readonly rng: Prng) {
+  constructor(
+    private readonly instances: readonly RequestHandler[],
+    private readonly policy: BalancerPolicy,
+    private readonly rng: Prng,
+  ) {
     if (instances.length < 1) throw new RangeError('a load balancer needs at least one instance');
     this.handled = instances.map(() => 0);
     this.outstanding = instances.map(() => 0);

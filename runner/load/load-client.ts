@@ -13,7 +13,6 @@ import type { RequestHandler } from './balancer.ts';
 import type { RequestContext } from '../runtime/platform.ts';
 import { arrivalSchedule } from './arrivals.ts';
 
-
 export interface LogicalRequest {
   seq: number;
   route: string;

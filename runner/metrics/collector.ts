@@ -47,7 +47,10 @@ export class Collector {
   private lastCalls = 0;
   private lastAttempts = 0;
 
-  constructor(private readonly counters: CounterReadings, routes: string[]) {
+  constructor(
+    private readonly counters: CounterReadings,
+    routes: string[],
+  ) {
     for (const r of routes) this.routes.set(r, new RouteTally(r));
   }
 

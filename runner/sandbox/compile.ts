@@ -49,7 +49,10 @@ export function createCompiler(esbuild: EsbuildApi): Compiler {
 
 async function compileOnce(esbuild: EsbuildApi, code: string): Promise<CompileResult> {
   if (code.length > SOURCE_BYTES_MAX) {
-    return { ok: false, diagnostics: [{ message: `The service is ${Math.round(code.length / 1024)} KB; the limit is ${SOURCE_BYTES_MAX / 1024} KB.` }] };
+    return {
+      ok: false,
+      diagnostics: [{ message: `The service is ${Math.round(code.length / 1024)} KB; the limit is ${SOURCE_BYTES_MAX / 1024} KB.` }],
+    };
   }
   try {
     const out = await esbuild.transform(code, COMPILE_OPTIONS);

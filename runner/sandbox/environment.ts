@@ -34,8 +34,15 @@ export interface ServiceEnvironment {
 
 /** Module names user code may import; `node:` prefixed builtins also resolve without it. */
 export const SUPPORTED_MODULES = [
-  'pg', 'redis', 'dataloader', 'node:crypto', 'node:util', 'node:timers', 'node:timers/promises',
-  'node:perf_hooks', 'node:buffer',
+  'pg',
+  'redis',
+  'dataloader',
+  'node:crypto',
+  'node:util',
+  'node:timers',
+  'node:timers/promises',
+  'node:perf_hooks',
+  'node:buffer',
 ] as const;
 
 /**
@@ -44,8 +51,17 @@ export const SUPPORTED_MODULES = [
  * Hosts without one (a worker has no `Intl.DurationFormat`, say) simply do not provide it.
  */
 const HOST_UNIVERSALS = [
-  'URL', 'URLSearchParams', 'structuredClone', 'atob', 'btoa', 'Float32Array', 'Float64Array', 'Intl',
-  'DOMException', 'Event', 'EventTarget',
+  'URL',
+  'URLSearchParams',
+  'structuredClone',
+  'atob',
+  'btoa',
+  'Float32Array',
+  'Float64Array',
+  'Intl',
+  'DOMException',
+  'Event',
+  'EventTarget',
 ] as const;
 
 /** Globals the service may change, as in Node; everything else it is handed is frozen. */
@@ -61,14 +77,25 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
   const abort = createAbort(p);
   const threadPool = new ThreadPool(p, { size: spec.threadPoolSize });
   const crypto = createCrypto(p, threadPool);
-  const util = createUtil(p, { customPromisify: new Map<unknown, unknown>([[timers.setTimeout, timers.promises.setTimeout], [timers.setImmediate, timers.promises.setImmediate]]) });
+  const util = createUtil(p, {
+    customPromisify: new Map<unknown, unknown>([
+      [timers.setTimeout, timers.promises.setTimeout],
+      [timers.setImmediate, timers.promises.setImmediate],
+    ]),
+  });
   const capture = new ConsoleCapture(p.loop, (args) => {
     const text = util.format(...args);
     return input.errors.sourceMap ? input.errors.sourceMap.stacksForLearner(text) : text;
   });
   const services = input.downstreams;
   const http = createFetch(p, services, abort, {
-    onUnknownHost: (host) => input.errors.record(new Error(`fetch to unknown host ${host}: this lab's network has only ${services.map((s) => s.host).join(', ') || 'no other services'}`), contextRoute(p.jobs.context)),
+    onUnknownHost: (host) =>
+      input.errors.record(
+        new Error(
+          `fetch to unknown host ${host}: this lab's network has only ${services.map((s) => s.host).join(', ') || 'no other services'}`,
+        ),
+        contextRoute(p.jobs.context),
+      ),
   });
   const pg = createPgModule(p, db ? new DbServer(p, db, spec.database ?? { setupSql: '' }, input.databaseHost) : undefined);
   const performance = createPerformance(p);
@@ -116,7 +143,14 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
     'redis': () => createRedis(p, spec.cache),
     'node:crypto': () => crypto,
     'node:util': () => util,
-    'node:timers': () => ({ setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout, setInterval: timers.setInterval, clearInterval: timers.clearInterval, setImmediate: timers.setImmediate, clearImmediate: timers.clearImmediate }),
+    'node:timers': () => ({
+      setTimeout: timers.setTimeout,
+      clearTimeout: timers.clearTimeout,
+      setInterval: timers.setInterval,
+      clearInterval: timers.clearInterval,
+      setImmediate: timers.setImmediate,
+      clearImmediate: timers.clearImmediate,
+    }),
     'node:timers/promises': () => timers.promises,
     'node:perf_hooks': () => ({ performance }),
     'node:buffer': () => ({ Buffer }),

@@ -17,7 +17,10 @@ import { SERVICE_FILE } from './compile.ts';
 export type ModuleRequire = (name: string) => unknown;
 
 export class ModuleLoadError extends Error {
-  constructor(message: string, readonly moduleName?: string) {
+  constructor(
+    message: string,
+    readonly moduleName?: string,
+  ) {
     super(message);
     this.name = 'ModuleLoadError';
   }

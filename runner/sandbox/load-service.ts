@@ -69,8 +69,13 @@ export async function loadService(input: LoadServiceInput): Promise<LoadedServic
       if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
         registration = 'pending';
         (result as PromiseLike<unknown>).then(
-          () => { registration = 'done'; },
-          (err) => { registration = 'failed'; startupError = err; },
+          () => {
+            registration = 'done';
+          },
+          (err) => {
+            registration = 'failed';
+            startupError = err;
+          },
         );
       }
     } catch (err) {
@@ -94,14 +99,21 @@ export async function loadService(input: LoadServiceInput): Promise<LoadedServic
   }
   const register = (exports as { default?: unknown })?.default;
   if (typeof register !== 'function') {
-    throw new BadInput('routes', [{
-      message: 'The service exports no routes: add `export default async function routes(app: FastifyInstance) { app.get(...) }`.',
-    }]);
+    throw new BadInput('routes', [
+      {
+        message: 'The service exports no routes: add `export default async function routes(app: FastifyInstance) { app.get(...) }`.',
+      },
+    ]);
   }
   if (server.routeKeys().length === 0) {
     throw new BadInput('routes', [{ message: 'The route registration function registered no routes (call app.get/app.post/...).' }]);
   }
-  return { console: env.console, leakedClients: env.leakedClients, releasesInTransaction: env.releasesInTransaction, downstreams: env.downstreams };
+  return {
+    console: env.console,
+    leakedClients: env.leakedClients,
+    releasesInTransaction: env.releasesInTransaction,
+    downstreams: env.downstreams,
+  };
 }
 
 /** The line of the learner's `import ... from '<name>'`, from the compiled module's source map. */

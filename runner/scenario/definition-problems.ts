@@ -71,9 +71,12 @@ function loadProblems(load: Fields, add: Add): string[] {
     return [];
   }
   const routes: string[] = [];
-  load.mix.forEach((entry: unknown, i) => {
+  for (const [i, entry] of (load.mix as unknown[]).entries()) {
     const field = `load.mix[${i}]`;
-    if (!isObject(entry)) return add(field, 'must be { route, weight, build }');
+    if (!isObject(entry)) {
+      add(field, 'must be { route, weight, build }');
+      continue;
+    }
     const route = entry.route;
     if (typeof route !== 'string' || !ROUTE_KEY.test(route)) {
       add(`${field}.route`, `${JSON.stringify(route)} is not a route key like "GET /api/products/:id"`);
@@ -89,7 +92,7 @@ function loadProblems(load: Fields, add: Add): string[] {
     if (statuses !== undefined && !(Array.isArray(statuses) && statuses.length > 0 && statuses.every(isStatus))) {
       add(`${field}.expectedStatuses`, 'must be a non-empty list of HTTP statuses (100-599)');
     }
-  });
+  }
   return routes;
 }
 
@@ -97,29 +100,44 @@ function sloProblems(slos: unknown, routes: readonly string[], hosts: readonly s
   if (!Array.isArray(slos) || slos.length === 0) return add('slos', 'must list at least one SLO');
   const labels = new Set<unknown>();
   const rules = new Set<string>();
-  slos.forEach((slo: unknown, i) => {
+  for (const [i, slo] of (slos as unknown[]).entries()) {
     const field = `slos[${i}]`;
-    if (!isObject(slo)) return add(field, 'must be { metric, threshold, label }');
+    if (!isObject(slo)) {
+      add(field, 'must be { metric, threshold, label }');
+      continue;
+    }
     const { metric, threshold, label } = slo;
     if (typeof label !== 'string' || label.trim() === '') add(`${field}.label`, 'must be the wording the checklist shows');
     else if (labels.has(label)) add(`${field}.label`, `"${label}" is the label of an earlier SLO too`);
     labels.add(label);
-    if (typeof threshold !== 'string') return add(`${field}.threshold`, 'must be an expression like p(99)<150');
+    if (typeof threshold !== 'string') {
+      add(`${field}.threshold`, 'must be an expression like p(99)<150');
+      continue;
+    }
     const parsed = parseThreshold(threshold);
-    if (!parsed.ok) return add(`${field}.threshold`, parsed.message);
-    if (typeof metric !== 'string') return add(`${field}.metric`, 'must be a metric key like http_req_duration{route:GET /posts}');
+    if (!parsed.ok) {
+      add(`${field}.threshold`, parsed.message);
+      continue;
+    }
+    if (typeof metric !== 'string') {
+      add(`${field}.metric`, 'must be a metric key like http_req_duration{route:GET /posts}');
+      continue;
+    }
     let problem: string | undefined;
     try {
       problem = metricKeyProblem(metric, parsed.aggregation, routes, hosts);
     } catch (err) {
       problem = (err as Error).message;
     }
-    if (problem) return add(`${field}.metric`, problem);
+    if (problem) {
+      add(`${field}.metric`, problem);
+      continue;
+    }
     const { name, tags } = parseMetricKey(metric);
     const rule = `${metricKey(name, tags)} ${parsed.aggregation}${parsed.op}${parsed.target}`;
     if (rules.has(rule)) add(field, `${metric} ${threshold} repeats an earlier SLO`);
     rules.add(rule);
-  });
+  }
 }
 
 function checkProblems(checks: unknown, routes: readonly string[], add: Add): void {

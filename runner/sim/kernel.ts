@@ -16,7 +16,8 @@ export class Kernel {
 
   /** Runs `fn` at virtual time `atMs` (never earlier than now). */
   at(atMs: number, fn: () => void): void {
-    if (typeof atMs !== 'number' || Number.isNaN(atMs)) throw new TypeError(`virtual time must be a number of milliseconds, got ${String(atMs)}`);
+    if (typeof atMs !== 'number' || Number.isNaN(atMs))
+      throw new TypeError(`virtual time must be a number of milliseconds, got ${String(atMs)}`);
     this.heap.push(atMs < this.nowMs ? this.nowMs : atMs, fn);
   }
 

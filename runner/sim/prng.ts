@@ -30,7 +30,10 @@ function splitmix32(state: number): () => number {
 
 export function createPrng(seed: number, path = ''): Prng {
   const mix = splitmix32(hashString(path, (seed >>> 0) ^ 0x5bd1e995));
-  let a = mix(), b = mix(), c = mix(), d = mix();
+  let a = mix(),
+    b = mix(),
+    c = mix(),
+    d = mix();
   const next = (): number => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;

@@ -23,11 +23,79 @@ const TYPO_RATE = 0.05;
  * Passwords people try that are nobody's here, from the top of breach lists. None has the
  * shape of the passwords on file (`word-word-NNNN`), which are random.
  */
-const COMMON_PASSWORDS = ['password123', 'letmein', 'qwerty', '123456', 'iloveyou', 'welcome1', 'Password1!', 'admin', 'monkey', 'sunshine', 'football', 'abc123'];
+const COMMON_PASSWORDS = [
+  'password123',
+  'letmein',
+  'qwerty',
+  '123456',
+  'iloveyou',
+  'welcome1',
+  'Password1!',
+  'admin',
+  'monkey',
+  'sunshine',
+  'football',
+  'abc123',
+];
 
-const FIRST = ['ana', 'ben', 'chloe', 'dmitri', 'elif', 'femi', 'grace', 'hugo', 'ines', 'jonas', 'kaito', 'lena', 'mateo', 'nadia', 'omar', 'priya'];
-const LAST = ['silva', 'novak', 'okafor', 'berg', 'moreau', 'tanaka', 'kowalski', 'haddad', 'jensen', 'rossi', 'nguyen', 'fischer', 'costa', 'walsh', 'petrov', 'lindqvist', 'mensah', 'ortiz', 'sato', 'keller'];
-const WORDS = ['maple', 'orbit', 'pepper', 'harbor', 'lantern', 'copper', 'meadow', 'falcon', 'velvet', 'summit', 'cobalt', 'willow', 'ember', 'quartz', 'tundra', 'saffron'];
+const FIRST = [
+  'ana',
+  'ben',
+  'chloe',
+  'dmitri',
+  'elif',
+  'femi',
+  'grace',
+  'hugo',
+  'ines',
+  'jonas',
+  'kaito',
+  'lena',
+  'mateo',
+  'nadia',
+  'omar',
+  'priya',
+];
+const LAST = [
+  'silva',
+  'novak',
+  'okafor',
+  'berg',
+  'moreau',
+  'tanaka',
+  'kowalski',
+  'haddad',
+  'jensen',
+  'rossi',
+  'nguyen',
+  'fischer',
+  'costa',
+  'walsh',
+  'petrov',
+  'lindqvist',
+  'mensah',
+  'ortiz',
+  'sato',
+  'keller',
+];
+const WORDS = [
+  'maple',
+  'orbit',
+  'pepper',
+  'harbor',
+  'lantern',
+  'copper',
+  'meadow',
+  'falcon',
+  'velvet',
+  'summit',
+  'cobalt',
+  'willow',
+  'ember',
+  'quartz',
+  'tundra',
+  'saffron',
+];
 
 const sqlArray = (xs: readonly string[]): string => `(ARRAY[${xs.map((x) => `'${x}'`).join(', ')}])`;
 /** The same address in JS (for the load) and in SQL (for the table). */
@@ -47,7 +115,7 @@ interface ActiveUser {
 /** Passwords, salts and stored hashes of the active users: fixed, whatever the run's seed. */
 function activeUsers(): ActiveUser[] {
   const rng = createPrng(20_240_611, 'blocking-event-loop/users');
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)];
   const users: ActiveUser[] = [];
   for (let id = 1; id <= ACTIVE_USERS; id++) {
     const password = `${pick(WORDS)}-${pick(WORDS)}-${Math.floor(rng.next() * 9000) + 1000}`;

@@ -46,21 +46,106 @@ function initialTicketsAvailable(eventId: number): number {
 
 /** Artist names are FIRST[i] + ' ' + SECOND[j]: 30 × 50 = 1 500 distinct acts. */
 const ARTIST_FIRST = [
-  'Velvet', 'Northern', 'Paper', 'Glass', 'Golden', 'Silver', 'Midnight', 'Electric', 'Quiet', 'Wild',
-  'Lunar', 'Burning', 'Hollow', 'Crimson', 'Static', 'Neon', 'Polar', 'Copper', 'Echo', 'Saint',
-  'Broken', 'Royal', 'Tiny', 'Lost', 'Violet', 'Sunday', 'Cobalt', 'Feral', 'Gentle', 'Distant',
+  'Velvet',
+  'Northern',
+  'Paper',
+  'Glass',
+  'Golden',
+  'Silver',
+  'Midnight',
+  'Electric',
+  'Quiet',
+  'Wild',
+  'Lunar',
+  'Burning',
+  'Hollow',
+  'Crimson',
+  'Static',
+  'Neon',
+  'Polar',
+  'Copper',
+  'Echo',
+  'Saint',
+  'Broken',
+  'Royal',
+  'Tiny',
+  'Lost',
+  'Violet',
+  'Sunday',
+  'Cobalt',
+  'Feral',
+  'Gentle',
+  'Distant',
 ];
 const ARTIST_SECOND = [
-  'Harbour', 'Lights', 'Foxes', 'Season', 'Engines', 'Rivers', 'Parade', 'Machines', 'Tides', 'Orchard',
-  'Signals', 'Bloom', 'Arcade', 'Wolves', 'Satellites', 'Choir', 'Theory', 'Canyon', 'Weather', 'Hearts',
-  'Ghosts', 'Atlas', 'Motel', 'Garden', 'Strangers', 'Honey', 'Radio', 'Tigers', 'Comets', 'Sisters',
-  'Horses', 'Mirrors', 'Lanterns', 'Pilots', 'Embers', 'Sailors', 'Ravens', 'Dunes', 'Vandals', 'Kites',
-  'Islands', 'Thieves', 'Owls', 'Anchors', 'Prophets', 'Fountains', 'Magnets', 'Wires', 'Gardeners', 'Drifters',
+  'Harbour',
+  'Lights',
+  'Foxes',
+  'Season',
+  'Engines',
+  'Rivers',
+  'Parade',
+  'Machines',
+  'Tides',
+  'Orchard',
+  'Signals',
+  'Bloom',
+  'Arcade',
+  'Wolves',
+  'Satellites',
+  'Choir',
+  'Theory',
+  'Canyon',
+  'Weather',
+  'Hearts',
+  'Ghosts',
+  'Atlas',
+  'Motel',
+  'Garden',
+  'Strangers',
+  'Honey',
+  'Radio',
+  'Tigers',
+  'Comets',
+  'Sisters',
+  'Horses',
+  'Mirrors',
+  'Lanterns',
+  'Pilots',
+  'Embers',
+  'Sailors',
+  'Ravens',
+  'Dunes',
+  'Vandals',
+  'Kites',
+  'Islands',
+  'Thieves',
+  'Owls',
+  'Anchors',
+  'Prophets',
+  'Fountains',
+  'Magnets',
+  'Wires',
+  'Gardeners',
+  'Drifters',
 ];
 const GENRES = ['indie', 'techno', 'folk', 'jazz', 'hip-hop', 'metal'];
 const VENUE_KIND = [
-  'Academy', 'Arena', 'Hall', 'Ballroom', 'Warehouse', 'Social', 'Garage', 'Institute',
-  'Corn Exchange', 'Forum', 'Arches', 'Playhouse', 'Pavilion', 'Apollo', 'Cellar',
+  'Academy',
+  'Arena',
+  'Hall',
+  'Ballroom',
+  'Warehouse',
+  'Social',
+  'Garage',
+  'Institute',
+  'Corn Exchange',
+  'Forum',
+  'Arches',
+  'Playhouse',
+  'Pavilion',
+  'Apollo',
+  'Cellar',
 ];
 const TOUR = ['Live', 'Summer Tour', 'Album Launch', 'Late Show', 'In Concert', 'Residency', 'Farewell Tour'];
 
@@ -194,8 +279,12 @@ async function sellAtBoxOffice(db: CheckDb, rng: Prng, nowMs: number): Promise<v
 /** A promoter replaces the last act on the bill of an event on a first page. */
 async function editLineup(db: CheckDb, rng: Prng, nowMs: number): Promise<void> {
   const eventId = holdTarget(rng);
-  const { rows: [current] } = await db.query<{ lineup: string }>(LINEUPS, [[eventId]]);
-  const { rows: [last] } = await db.query<{ billing: number; artists: number[] }>(
+  const {
+    rows: [current],
+  } = await db.query<{ lineup: string }>(LINEUPS, [[eventId]]);
+  const {
+    rows: [last],
+  } = await db.query<{ billing: number; artists: number[] }>(
     'SELECT max(billing) AS billing, array_agg(artist_id) AS artists FROM event_performers WHERE event_id = $1',
     [eventId],
   );
@@ -291,20 +380,35 @@ const LINEUPS = `
  * else writes events or venues, so these are the same at every instant of the run. Tickets
  * and lineups are read when each response arrives.
  */
-const firstPagesOf = perRun((db): Promise<Map<string, PageEvent[]>> =>
-  Promise.all(CITIES.map(async (city) => {
-    const { rows } = await db.query<{ id: number; title: string; starts_at: Date; venue: string; price_from_cents: number }>(FIRST_PAGE, [city]);
-    return [city, rows.map(({ starts_at, ...row }) => ({ ...row, startsAt: starts_at.toISOString(), startsAtMs: starts_at.getTime() }))] as const;
-  })).then((cities) => new Map(cities)),
+const firstPagesOf = perRun(
+  (db): Promise<Map<string, PageEvent[]>> =>
+    Promise.all(
+      CITIES.map(async (city) => {
+        const { rows } = await db.query<{ id: number; title: string; starts_at: Date; venue: string; price_from_cents: number }>(
+          FIRST_PAGE,
+          [city],
+        );
+        return [
+          city,
+          rows.map(({ starts_at, ...row }) => ({ ...row, startsAt: starts_at.toISOString(), startsAtMs: starts_at.getTime() })),
+        ] as const;
+      }),
+    ).then((cities) => new Map(cities)),
 );
 
-function compareEvent(got: ListedEvent, want: PageEvent, lineup: { now: string; recent: LineupEdit[] }, tickets: { now: number; atMost: number }): string | undefined {
+function compareEvent(
+  got: ListedEvent,
+  want: PageEvent,
+  lineup: { now: string; recent: LineupEdit[] },
+  tickets: { now: number; atMost: number },
+): string | undefined {
   if (got.title !== want.title) return `title ${JSON.stringify(got.title)}, expected ${JSON.stringify(want.title)}`;
   if (got.startsAt !== want.startsAt && (typeof got.startsAt !== 'string' || Date.parse(got.startsAt) !== want.startsAtMs)) {
     return `startsAt ${String(got.startsAt)}, expected ${want.startsAt}`;
   }
   if (got.venue?.name !== want.venue) return `venue ${JSON.stringify(got.venue?.name)}, expected ${JSON.stringify(want.venue)}`;
-  if (got.priceFromCents !== want.price_from_cents) return `priceFromCents ${String(got.priceFromCents)}, expected ${want.price_from_cents}`;
+  if (got.priceFromCents !== want.price_from_cents)
+    return `priceFromCents ${String(got.priceFromCents)}, expected ${want.price_from_cents}`;
   const listed = Array.isArray(got.lineup) ? got.lineup.map((a) => `${String(a?.id)}:${String(a?.name)}`).join(', ') : String(got.lineup);
   if (listed !== lineup.now && !lineup.recent.some((edit) => edit.before === listed)) {
     return `lineup [${listed}], expected [${lineup.now}]${lineup.recent.length ? ` (or a lineup it had in the ${LINEUP_FRESHNESS_MS / 1000} s before the request)` : ''}`;
@@ -343,10 +447,14 @@ async function verifyList(ex: Exchange, db: CheckDb): Promise<string | undefined
   const edits = lineupEdits(db);
   for (let i = 0; i < page.length; i++) {
     const want = page[i];
-    if (events[i]?.id !== want.id) return `event #${i + 1} is ${String(events[i]?.id)}, expected ${want.id} (the first ${PAGE_SIZE} by start time)`;
+    if (events[i]?.id !== want.id)
+      return `event #${i + 1} is ${String(events[i]?.id)}, expected ${want.id} (the first ${PAGE_SIZE} by start time)`;
     const heldBefore = (holds.get(want.id) ?? []).reduce((sum, h) => sum + (h.endMs <= ex.startMs ? h.quantity : 0), 0);
     const soldBefore = (sales.get(want.id) ?? []).reduce((sum, s) => sum + (s.atMs <= ex.startMs ? s.quantity : 0), 0);
-    const range = { now: ticketsNow.get(want.id) ?? initialTicketsAvailable(want.id), atMost: initialTicketsAvailable(want.id) - heldBefore - soldBefore };
+    const range = {
+      now: ticketsNow.get(want.id) ?? initialTicketsAvailable(want.id),
+      atMost: initialTicketsAvailable(want.id) - heldBefore - soldBefore,
+    };
     const recent = (edits.get(want.id) ?? []).filter((e) => e.atMs > ex.startMs - LINEUP_FRESHNESS_MS);
     const problem = compareEvent(events[i], want, { now: lineups.get(want.id) ?? '', recent }, range);
     if (problem) return `event #${i + 1} (${want.id}): ${problem}`;

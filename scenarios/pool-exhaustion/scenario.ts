@@ -46,7 +46,24 @@ const PAYMENTS = 'payments.internal';
 const REPLICAS = 4;
 const MAX_CONNECTIONS = 50;
 
-const WORDS = ['maple', 'orbit', 'pepper', 'harbor', 'lantern', 'copper', 'meadow', 'falcon', 'velvet', 'summit', 'cobalt', 'willow', 'ember', 'quartz', 'tundra', 'saffron'];
+const WORDS = [
+  'maple',
+  'orbit',
+  'pepper',
+  'harbor',
+  'lantern',
+  'copper',
+  'meadow',
+  'falcon',
+  'velvet',
+  'summit',
+  'cobalt',
+  'willow',
+  'ember',
+  'quartz',
+  'tundra',
+  'saffron',
+];
 const KINDS = ['mug', 'lamp', 'backpack', 'notebook', 'scarf', 'kettle', 'headphones', 'poster'];
 const sqlArray = (xs: readonly string[]): string => `(ARRAY[${xs.map((x) => `'${x}'`).join(', ')}])`;
 
@@ -139,10 +156,23 @@ function charge(req: DownstreamRequest, rng: Prng): DownstreamResponse {
     return { status: 404, body: { error: { type: 'invalid_request_error', message: `No such route: ${req.method} ${req.path}` } } };
   }
   if (!Number.isInteger(body.amount) || (body.amount as number) <= 0 || typeof body.payment_method !== 'string') {
-    return { status: 400, body: { error: { type: 'invalid_request_error', message: 'amount (a positive integer) and payment_method are required' } } };
+    return {
+      status: 400,
+      body: { error: { type: 'invalid_request_error', message: 'amount (a positive integer) and payment_method are required' } },
+    };
   }
   if (body.payment_method.startsWith(DECLINED_CARD)) {
-    return { status: 402, body: { error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' } } };
+    return {
+      status: 402,
+      body: {
+        error: {
+          type: 'card_error',
+          code: 'card_declined',
+          decline_code: 'insufficient_funds',
+          message: 'Your card has insufficient funds.',
+        },
+      },
+    };
   }
   let id = 'ch_';
   for (let i = 0; i < 24; i++) id += '0123456789abcdefghijklmnopqrstuvwxyz'[Math.floor(rng.next() * 36)];
@@ -203,7 +233,9 @@ async function verifyCheckout(ex: Exchange, db: CheckDb): Promise<string | undef
   if (ex.status === 402) {
     if (!declinedCard) return `a good card (${req.paymentMethodId}) was answered 402 declined`;
     // Only the card's issuer declines a card: payments must have said so.
-    return chargesOf(db, req.paymentMethodId).some((c) => c.status === 402) ? undefined : `card ${req.paymentMethodId} was answered 402 but payments never declined it (it was never charged)`;
+    return chargesOf(db, req.paymentMethodId).some((c) => c.status === 402)
+      ? undefined
+      : `card ${req.paymentMethodId} was answered 402 but payments never declined it (it was never charged)`;
   }
   if (ex.status < 200 || ex.status > 299) return undefined;
   if (declinedCard) return `a declined card (${req.paymentMethodId}) was answered ${ex.status}`;
@@ -213,21 +245,33 @@ async function verifyCheckout(ex: Exchange, db: CheckDb): Promise<string | undef
   const order = rows[0];
   if (!order) return `order ${body.orderId} was answered ${ex.status} but is not in the database`;
   const catalogue = await catalogueOf(db);
-  const lines = rows.filter((l) => l.product_id !== null).map((l) => ({
-    product_id: l.product_id, quantity: l.quantity, unit_price_cents: l.unit_price_cents, price_cents: catalogue.get(l.product_id!)?.price_cents,
-  }));
+  const lines = rows
+    .filter((l) => l.product_id !== null)
+    .map((l) => ({
+      product_id: l.product_id,
+      quantity: l.quantity,
+      unit_price_cents: l.unit_price_cents,
+      price_cents: catalogue.get(l.product_id!)?.price_cents,
+    }));
   const want = [...req.items].sort((a, b) => a.productId - b.productId);
-  const same = lines.length === want.length && lines.every((l, k) => l.product_id === want[k].productId && l.quantity === want[k].quantity && l.unit_price_cents === l.price_cents);
+  const same =
+    lines.length === want.length &&
+    lines.every((l, k) => l.product_id === want[k].productId && l.quantity === want[k].quantity && l.unit_price_cents === l.price_cents);
   if (!same) return `order ${body.orderId} has lines ${JSON.stringify(lines)}, the cart was ${JSON.stringify(want)}`;
   const total = lines.reduce((s, l) => s + l.quantity! * l.price_cents!, 0);
   if (order.status !== 'paid') return `order ${body.orderId} was answered ${ex.status} but its row says status '${order.status}'`;
   if (order.customer_id !== req.customerId) return `order ${body.orderId} belongs to customer ${order.customer_id}, not ${req.customerId}`;
-  if (order.total_cents !== total || body.totalCents !== total) return `the catalogue prices make order ${body.orderId} ${total} cents; the row says ${order.total_cents}, the response ${body.totalCents}`;
-  if (typeof order.payment_ref !== 'string' || !/^ch_[0-9a-z]{24}$/.test(order.payment_ref)) return `order ${body.orderId} has no charge id from payments (payment_ref ${order.payment_ref})`;
-  if (body.paymentRef !== order.payment_ref) return `the response's paymentRef ${body.paymentRef} is not the order's charge ${order.payment_ref}`;
+  if (order.total_cents !== total || body.totalCents !== total)
+    return `the catalogue prices make order ${body.orderId} ${total} cents; the row says ${order.total_cents}, the response ${body.totalCents}`;
+  if (typeof order.payment_ref !== 'string' || !/^ch_[0-9a-z]{24}$/.test(order.payment_ref))
+    return `order ${body.orderId} has no charge id from payments (payment_ref ${order.payment_ref})`;
+  if (body.paymentRef !== order.payment_ref)
+    return `the response's paymentRef ${body.paymentRef} is not the order's charge ${order.payment_ref}`;
   const charge = chargesOf(db, req.paymentMethodId).find((c) => c.status === 200 && c.id === order.payment_ref);
-  if (!charge) return `order ${body.orderId} records charge ${order.payment_ref}, which payments never made for card ${req.paymentMethodId}`;
-  if (charge.amount !== total) return `order ${body.orderId} costs ${total} cents but its charge ${charge.id} took ${String(charge.amount)}`;
+  if (!charge)
+    return `order ${body.orderId} records charge ${order.payment_ref}, which payments never made for card ${req.paymentMethodId}`;
+  if (charge.amount !== total)
+    return `order ${body.orderId} costs ${total} cents but its charge ${charge.id} took ${String(charge.amount)}`;
   return undefined;
 }
 
@@ -347,13 +391,21 @@ export default defineScenario({
     loadScale: { min: 0.5, max: 2 },
   },
   slos: [
-    { metric: 'http_req_duration{route:POST /api/checkout}', threshold: 'p(99)<2000', label: 'Checkout: p99 under 2 s (card authorisation included)' },
+    {
+      metric: 'http_req_duration{route:POST /api/checkout}',
+      threshold: 'p(99)<2000',
+      label: 'Checkout: p99 under 2 s (card authorisation included)',
+    },
     { metric: 'http_req_duration{route:GET /api/products/:id}', threshold: 'p(99)<100', label: 'Product page: p99 under 100 ms' },
     { metric: 'http_req_failed', threshold: 'rate<0.01', label: 'Under 1% of requests fail' },
     { metric: 'pg_pool_clients_leaked', threshold: 'value==0', label: 'No pool client leaked: every connect() is released' },
   ],
   checks: [
-    { name: 'A 201 from checkout means a paid order, its cart\'s lines and a charge payments really made for its total; a 402 means payments declined the card', route: 'POST /api/checkout', verify: verifyCheckout },
+    {
+      name: "A 201 from checkout means a paid order, its cart's lines and a charge payments really made for its total; a 402 means payments declined the card",
+      route: 'POST /api/checkout',
+      verify: verifyCheckout,
+    },
     { name: 'The product page matches the catalogue', route: 'GET /api/products/:id', verify: verifyProductPage },
   ],
   audits: [{ name: 'No card is charged twice', verify: auditDoubleCharges }],

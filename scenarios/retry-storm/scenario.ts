@@ -125,7 +125,8 @@ function verifyQuote(ex: Exchange, db: CheckDb): string | undefined {
   if (body.currency !== 'EUR') return `currency ${String(body.currency)}, pricing says EUR`;
   if (body.unitPriceCents !== expected) return `unitPriceCents ${String(body.unitPriceCents)}, pricing says ${expected} for ${customerId}`;
   if (body.totalCents !== expected * qty) return `totalCents ${String(body.totalCents)}, expected ${expected * qty}`;
-  if (!quotedPrices(db, `${sku}|${customerId}|${qty}`).includes(expected)) return `pricing never quoted ${sku} x${qty} for ${customerId}: the price was not asked for`;
+  if (!quotedPrices(db, `${sku}|${customerId}|${qty}`).includes(expected))
+    return `pricing never quoted ${sku} x${qty} for ${customerId}: the price was not asked for`;
   return undefined;
 }
 

@@ -86,7 +86,10 @@ test('an exception in the service names its TypeScript line, and a click jumps t
   expect(await lab.waitForRunEnd()).toBe('failed');
   const message = page.getByTestId('run-message');
   await expect(message).toContainText('broken on purpose');
-  await message.getByRole('button', { name: `line ${line}` }).first().click();
+  await message
+    .getByRole('button', { name: `line ${line}` })
+    .first()
+    .click();
   expect((await page.evaluate(() => window.__tailspin!.cursor()))?.line).toBe(line);
 });
 
@@ -112,7 +115,7 @@ test('user code cannot reach the network or post to the page', async ({ lab, pag
   await lab.openScenario(id);
   const starter = (await lab.code())!;
   // Every way to the real worker scope we know of, then every way out of it.
-  const escape = `
+  const escapeCode = `
 const realms: any[] = [];
 for (const get of [() => globalThis, () => (globalThis as any).self, () => Function('return this')(), () => (0, eval)('this')]) {
   try { realms.push(get()); } catch {}
@@ -129,7 +132,7 @@ for (const g of realms) {
   }
 }
 `;
-  await lab.setCode(`${starter}\n${escape}`);
+  await lab.setCode(`${starter}\n${escapeCode}`);
   await lab.run();
   expect(await lab.waitForRunEnd()).toBe('done');
   expect((await lab.lastSummary())?.scenarioId).toBe(id);

@@ -70,7 +70,10 @@ for (const [how, g] of realms) {
   expect(state, 'the service loads and runs').toBe('done');
   const lines = consoleLines(summary, 'escape ');
   expect(lines.length, 'every escape that returned an object was examined').toBeGreaterThanOrEqual(3);
-  expect(lines.filter((l) => l.includes('reached')), 'escapes that reached the worker scope').toEqual([]);
+  expect(
+    lines.filter((l) => l.includes('reached')),
+    'escapes that reached the worker scope',
+  ).toEqual([]);
 });
 
 test("a listener on the worker scope never receives the next run's code", async ({ lab }) => {
@@ -98,7 +101,10 @@ for (const [how, g] of realms) {
 `;
   const first = await runCode(lab, attack('first-run-secret'));
   expect(first.state).toBe('done');
-  expect(consoleLines(first.summary, 'listener on ').filter((l) => l.endsWith('added')), 'listeners added').toEqual([]);
+  expect(
+    consoleLines(first.summary, 'listener on ').filter((l) => l.endsWith('added')),
+    'listeners added',
+  ).toEqual([]);
   const second = await runCode(lab, attack('second-run-secret'));
   expect(second.state).toBe('done');
   expect(consoleLines(second.summary, 'listener leak:')).toEqual(['listener leak: none']);
@@ -136,8 +142,14 @@ for (const [how, g] of realms) {
   const { state, summary } = await runCode(lab, attack);
   expect(state).toBe('done');
   const lines = consoleLines(summary, 'exfil ');
-  expect(lines.some((l) => l.startsWith('exfil dynamic import:')), 'the import() attempt reported').toBe(true);
-  expect(lines.filter((l) => l.endsWith('succeeded')), 'attempts that succeeded').toEqual([]);
+  expect(
+    lines.some((l) => l.startsWith('exfil dynamic import:')),
+    'the import() attempt reported',
+  ).toBe(true);
+  expect(
+    lines.filter((l) => l.endsWith('succeeded')),
+    'attempts that succeeded',
+  ).toEqual([]);
   // Anything started asynchronously has had time to reach the network.
   await page.waitForTimeout(1000);
   expect(outside, 'requests beyond 127.0.0.1').toEqual([]);
@@ -174,7 +186,10 @@ for (const [i, tamper] of [() => { ${statements.trim().split('\n').join(' }, () 
     // Its text is not the starter's, so it is compiled now, after the realm was sealed.
     const tampered = await runCode(lab, attack);
     expect(tampered.state, 'the service still loads').toBe('done');
-    expect(consoleLines(tampered.summary, 'tamper ').filter((l) => l.includes('applied')), 'changes that took').toEqual([]);
+    expect(
+      consoleLines(tampered.summary, 'tamper ').filter((l) => l.includes('applied')),
+      'changes that took',
+    ).toEqual([]);
     expect(tampered.summary?.passed, 'the tampered starter still fails').toBe(false);
     await expect(page.getByTestId('verdict')).toHaveAttribute('data-passed', 'false');
     await expect(page.getByText(/targets? (is )?met/)).toHaveCount(0);

@@ -11,7 +11,12 @@ import type { ScenarioDefinition } from '../../runner/scenario/types.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
-export async function runFolder(folder: string, code?: string, seed = 1, patch?: (d: ScenarioDefinition) => ScenarioDefinition): Promise<RunSummary> {
+export async function runFolder(
+  folder: string,
+  code?: string,
+  seed = 1,
+  patch?: (d: ScenarioDefinition) => ScenarioDefinition,
+): Promise<RunSummary> {
   const f = await loadScenarioFolder(folder);
   const def = patch ? patch(f.definition) : f.definition;
   return runScenario(def, { ...nodeHost(), code: code ?? f.starter, seed });

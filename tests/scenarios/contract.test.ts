@@ -67,8 +67,14 @@ for (const id of ids) {
       expect(folder.readme.hints.length).toBe(3);
       expect(folder.readme.followUps.trim().length).toBeGreaterThan(0);
       expect(folder.solution, 'solution.ts').toBeTruthy();
-      expect(folder.fixes.some((f) => f.name === SKIPS_WORK_FIX), `fixes/${SKIPS_WORK_FIX}`).toBe(true);
-      expect(folder.fixes.some((f) => f.kind === 'wrong' && f.name !== SKIPS_WORK_FIX), 'a tempting wrong fix').toBe(true);
+      expect(
+        folder.fixes.some((f) => f.name === SKIPS_WORK_FIX),
+        `fixes/${SKIPS_WORK_FIX}`,
+      ).toBe(true);
+      expect(
+        folder.fixes.some((f) => f.kind === 'wrong' && f.name !== SKIPS_WORK_FIX),
+        'a tempting wrong fix',
+      ).toBe(true);
       expect(folder.definition.checks?.length, 'functional checks').toBeGreaterThan(0);
     });
 
@@ -95,7 +101,10 @@ for (const id of ids) {
           it(`seed ${seed}: ${fix.name} fails a functional check naming the request`, async () => {
             const s = await run(folder, fix.code, seed);
             expect(s.passed).toBe(false);
-            const named = s.checks.filter((c) => !c.pass).flatMap((c) => c.problems).filter((p) => NAMES_REQUEST.test(p));
+            const named = s.checks
+              .filter((c) => !c.pass)
+              .flatMap((c) => c.problems)
+              .filter((p) => NAMES_REQUEST.test(p));
             expect(named.length, describeFailures(s)).toBeGreaterThan(0);
           });
         } else {

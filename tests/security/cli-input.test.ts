@@ -110,7 +110,7 @@ describe('--code takes a regular file of at most 1 MB', () => {
   });
 });
 
-describe("a scenario.ts that cannot load is one line, with where and why", () => {
+describe('a scenario.ts that cannot load is one line, with where and why', () => {
   it('one that throws as it is imported', () => {
     const folder = scenarioFolder('throws', 'const n: number = 1;\nthrow new Error("scenario broke " + n);\nexport default {};\n');
     expectOneLine(cli('run', folder), /scenario\.ts failed to load: scenario\.ts:2:\d+: scenario broke 1$/m);
@@ -151,7 +151,10 @@ describe('a scenario folder anywhere on disk runs', () => {
 
 describe('error text reaches the terminal without control characters', () => {
   it("a scenario's exception with escape sequences in it", () => {
-    const folder = scenarioFolder('escapes', `throw new Error("${'\\x1b'}[2J${'\\x1b'}]0;owned${'\\x07'}cleared ${'\\x9b'}31m red");\nexport default {};\n`);
+    const folder = scenarioFolder(
+      'escapes',
+      `throw new Error("${'\\x1b'}[2J${'\\x1b'}]0;owned${'\\x07'}cleared ${'\\x9b'}31m red");\nexport default {};\n`,
+    );
     const r = cli('run', folder);
     expectOneLine(r, /failed to load: .*\?\[2J\?\]0;owned\?cleared \?31m red/);
     expect(r.stderr).not.toContain(ESC);

@@ -58,7 +58,8 @@ describe('an allocation bomb ends with one line that names memory', () => {
 
   it('a 4 GB typed array, filled: storage outside the V8 heap', () => {
     // Float64Array where the sandbox provides it, else the same bytes as a Uint8Array.
-    const work = 'const T: any = (globalThis as any).Float64Array ?? Uint8Array; const a = new T(4e9 / T.BYTES_PER_ELEMENT).fill(1); return { n: a.length };';
+    const work =
+      'const T: any = (globalThis as any).Float64Array ?? Uint8Array; const a = new T(4e9 / T.BYTES_PER_ELEMENT).fill(1); return { n: a.length };';
     expectMemoryStop(run('typed-array', work));
   }, 240_000);
 

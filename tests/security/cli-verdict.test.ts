@@ -104,8 +104,10 @@ for (const [how, get] of Object.entries(hostGlobals)) {
     // An ES module however folders elsewhere are loaded: this test is about the channel.
     writeFileSync(join(folder, 'package.json'), JSON.stringify({ type: 'module' }));
     const report = join(folder, 'worker-data-keys.json');
-    const definition = readFileSync(join(TWO_ROUTES, 'scenario.ts'), 'utf8')
-      .replace('../../../runner/scenario/index.ts', pathToFileURL(join(ROOT, 'runner/scenario/index.ts')).href);
+    const definition = readFileSync(join(TWO_ROUTES, 'scenario.ts'), 'utf8').replace(
+      '../../../runner/scenario/index.ts',
+      pathToFileURL(join(ROOT, 'runner/scenario/index.ts')).href,
+    );
     writeFileSync(
       join(folder, 'scenario.ts'),
       `import { parentPort, workerData } from 'node:worker_threads';

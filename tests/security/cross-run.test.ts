@@ -227,14 +227,36 @@ describe('a run cannot change the platform for the runs after it', () => {
   beforeAll(async () => {
     fresh = JSON.stringify(await runFolder(SCENARIO, STARTER, 7));
     // One instance, so the patching service speaks once.
-    patching = await runFolder(SCENARIO, appended(PATCHER), 7, (d) => ({ ...d, platform: { ...d.platform, replicas: { ...d.platform.replicas, count: 1 } } }));
+    patching = await runFolder(SCENARIO, appended(PATCHER), 7, (d) => ({
+      ...d,
+      platform: { ...d.platform, replicas: { ...d.platform.replicas, count: 1 } },
+    }));
     after = JSON.stringify(await runFolder(SCENARIO, STARTER, 7));
   });
 
   it('the patching service reached every kind of platform object, and could patch its own class', () => {
     const names = new Set(lines(patching, 'tried').map((l) => l.slice('tried '.length)));
-    for (const kind of ['timeout', 'immediate', 'pool', 'poolClient', 'client', 'signal', 'timeoutSignal', 'controller', 'response',
-      'headers', 'request', 'promise', 'buffer', 'hash', 'hmac', 'cache', 'reply', 'module pg', 'global Buffer']) {
+    for (const kind of [
+      'timeout',
+      'immediate',
+      'pool',
+      'poolClient',
+      'client',
+      'signal',
+      'timeoutSignal',
+      'controller',
+      'response',
+      'headers',
+      'request',
+      'promise',
+      'buffer',
+      'hash',
+      'hmac',
+      'cache',
+      'reply',
+      'module pg',
+      'global Buffer',
+    ]) {
       expect(names, kind).toContain(kind);
     }
     const own = lines(patching, 'own');
@@ -249,18 +271,31 @@ describe('a run cannot change the platform for the runs after it', () => {
   });
 
   it('the next run gives the summary of a run on a fresh platform, byte for byte', () => {
-    const changed = Object.keys(JSON.parse(fresh)).filter((k) => JSON.stringify(JSON.parse(fresh)[k]) !== JSON.stringify(JSON.parse(after)[k]));
+    const changed = Object.keys(JSON.parse(fresh)).filter(
+      (k) => JSON.stringify(JSON.parse(fresh)[k]) !== JSON.stringify(JSON.parse(after)[k]),
+    );
     expect(after === fresh, `the summary after the patching run differs in: ${changed.join(', ')}`).toBe(true);
   });
 });
 
 describe('what Node code does with the objects it is handed still works', () => {
   it('subclasses of the exported classes, and methods replaced on one instance', async () => {
-    const s = await runFolder(SCENARIO, appended(OVERRIDES), 7, (d) => ({ ...d, platform: { ...d.platform, replicas: { ...d.platform.replicas, count: 1 } } }));
+    const s = await runFolder(SCENARIO, appended(OVERRIDES), 7, (d) => ({
+      ...d,
+      platform: { ...d.platform, replicas: { ...d.platform.replicas, count: 1 } },
+    }));
     const seen = lines(s, 'seen');
     expect(seen).toHaveLength(1);
     expect(JSON.parse(seen[0].slice('seen '.length))).toEqual({
-      subclass: 1, wrapped: 1, othersUntouched: true, timer: true, headers: true, hash: true, buffer: true, signal: true, error: true,
+      subclass: 1,
+      wrapped: 1,
+      othersUntouched: true,
+      timer: true,
+      headers: true,
+      hash: true,
+      buffer: true,
+      signal: true,
+      error: true,
     });
     // The starter's checkout answers 201 through the hooked reply.code.
     expect(lines(s, 'hooked')).toEqual(['hooked reply.code 201']);

@@ -69,8 +69,23 @@ const SCENARIO = join(ROOT, 'scenarios/pool-exhaustion');
 
 /** Classes whose instances are the simulator's own; reaching one is reaching its internals. */
 const INTERNAL_CLASSES: Record<string, Function> = {
-  Kernel, EventHeap, Fifo, EventLoop, JobQueue, RunCounters, Collector, Database, PGlite,
-  DbServer, HttpServer, ThreadPool, ConsoleCapture, DownstreamService, DatabaseHost, LoadBalancer, FleetGauges,
+  Kernel,
+  EventHeap,
+  Fifo,
+  EventLoop,
+  JobQueue,
+  RunCounters,
+  Collector,
+  Database,
+  PGlite,
+  DbServer,
+  HttpServer,
+  ThreadPool,
+  ConsoleCapture,
+  DownstreamService,
+  DatabaseHost,
+  LoadBalancer,
+  FleetGauges,
 };
 
 /**
@@ -178,7 +193,9 @@ async function loadProbe(): Promise<Probe> {
   await loadService({ p, def, db, databaseHost, server, downstreams, errors, compiled, librarySources: host.librarySources });
   let answered: unknown;
   const context = { route: 'GET /probe', seq: 1, dbQueries: 0, calledHosts: undefined };
-  server.handle({ method: 'GET', path: '/probe' } as never, p.kernel.nowMs, context, (reply) => { answered = reply; });
+  server.handle({ method: 'GET', path: '/probe' } as never, p.kernel.nowMs, context, (reply) => {
+    answered = reply;
+  });
   while (answered === undefined) {
     if (p.kernel.hasHostWork) await p.kernel.settleHostWork();
     if (!p.kernel.step()) break;
@@ -198,7 +215,7 @@ function declaredNames(): Set<string> {
   const names = new Set<string>();
   for (const file of PLATFORM_TYPES) {
     let text = file.content;
-    for (let before = ''; before !== text;) [before, text] = [text, text.replace(/\([^()]*\)/g, '')];
+    for (let before = ''; before !== text; ) [before, text] = [text, text.replace(/\([^()]*\)/g, '')];
     for (const m of text.matchAll(/([A-Za-z_$][\w$]*)\??\s*(?:<[^<>]*>)?\s*:/g)) names.add(m[1]);
     for (const m of text.matchAll(/\b(?:function|class|const|var|interface)\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]);
   }
@@ -262,10 +279,33 @@ function standardObjects(): Set<object> {
   const fresh = new Compartment().globalThis as Record<string, unknown>;
   const host = globalThis as unknown as Record<string, unknown>;
   const hostIntrinsics = Object.fromEntries(Object.getOwnPropertyNames(fresh).map((n) => [`host ${n}`, host[n]]));
-  const universals = Object.fromEntries(['URL', 'URLSearchParams', 'structuredClone', 'atob', 'btoa', 'Float32Array', 'Float64Array',
-    'Intl', 'DOMException', 'Event', 'EventTarget', 'TextEncoder', 'TextDecoder'].map((n) => [n, host[n]]));
-  const hidden = [function* () {}, async function () {}, async function* () {}, [].values(), new Map().entries(), new Set().values(),
-    ''[Symbol.iterator](), /x/[Symbol.matchAll]('x')].map((v) => Object.getPrototypeOf(v) as object);
+  const universals = Object.fromEntries(
+    [
+      'URL',
+      'URLSearchParams',
+      'structuredClone',
+      'atob',
+      'btoa',
+      'Float32Array',
+      'Float64Array',
+      'Intl',
+      'DOMException',
+      'Event',
+      'EventTarget',
+      'TextEncoder',
+      'TextDecoder',
+    ].map((n) => [n, host[n]]),
+  );
+  const hidden = [
+    function* () {},
+    async function () {},
+    async function* () {},
+    [].values(),
+    new Map().entries(),
+    new Set().values(),
+    ''[Symbol.iterator](),
+    /x/[Symbol.matchAll]('x'),
+  ].map((v) => Object.getPrototypeOf(v) as object);
   walk({ fresh, ...hostIntrinsics, ...universals, hidden }, (value) => {
     standard.add(value);
     return true;
@@ -273,7 +313,11 @@ function standardObjects(): Set<object> {
   return standard;
 }
 
-const WELL_KNOWN = new Set(Object.getOwnPropertyNames(Symbol).map((n) => (Symbol as unknown as Record<string, unknown>)[n]).filter((s) => typeof s === 'symbol'));
+const WELL_KNOWN = new Set(
+  Object.getOwnPropertyNames(Symbol)
+    .map((n) => (Symbol as unknown as Record<string, unknown>)[n])
+    .filter((s) => typeof s === 'symbol'),
+);
 
 function isPlain(holder: object): boolean {
   const proto = Object.getPrototypeOf(holder);
@@ -323,10 +367,14 @@ function findLeaks(probe: Probe): string[] {
     return typeof ctor === 'function' && isServiceFunction(ctor);
   };
   const api = new Set<object>();
-  walk(probe.held, (value) => {
-    api.add(value);
-    return !standard.has(value);
-  }, (edge) => publicEdge(edge));
+  walk(
+    probe.held,
+    (value) => {
+      api.add(value);
+      return !standard.has(value);
+    },
+    (edge) => publicEdge(edge),
+  );
 
   const leaks: string[] = [];
   walk(probe.held, (value, path) => {
@@ -352,7 +400,21 @@ describe('nothing a service holds leads to the simulator', () => {
 
   it('the probe holds what a service can reach', () => {
     const held = probe.held;
-    for (const k of ['globals', 'app', 'modules', 'pool', 'client', 'result', 'response', 'headers', 'timeout', 'buffer', 'hash', 'cache', 'loader']) {
+    for (const k of [
+      'globals',
+      'app',
+      'modules',
+      'pool',
+      'client',
+      'result',
+      'response',
+      'headers',
+      'timeout',
+      'buffer',
+      'hash',
+      'cache',
+      'loader',
+    ]) {
       expect(held[k], k).toBeDefined();
     }
     expect((held.requests as unknown[]).length).toBe(1);
@@ -366,10 +428,14 @@ describe('nothing a service holds leads to the simulator', () => {
     const kernel = new Kernel();
     const context = { route: 'GET /x', seq: 1, dbQueries: 0 };
     const leaks = findLeaks({ ...probe, held: { planted: { deep: [{ kernel }], box: new Box(() => context) }, context } });
-    expect(leaks.sort()).toEqual(['context: RequestContext', 'planted.box.secret: platform function (anonymous) that is not API', 'planted.deep[0].kernel: Kernel']);
+    expect(leaks.sort()).toEqual([
+      'context: RequestContext',
+      'planted.box.secret: platform function (anonymous) that is not API',
+      'planted.deep[0].kernel: Kernel',
+    ]);
   });
 
-  it('no path leads to an internal, a request\'s accounting, or a platform function that is not API', () => {
+  it("no path leads to an internal, a request's accounting, or a platform function that is not API", () => {
     const leaks = findLeaks(probe);
     expect(leaks, `reachable:\n${leaks.join('\n')}`).toEqual([]);
   });
@@ -441,11 +507,16 @@ function verdict(s: RunSummary): unknown {
 
 describe('a service that walks to the internals and changes them changes nothing', () => {
   const HUNTS: Record<string, [scenario: string, roots: string, perRequest: string]> = {
-    'pool-exhaustion: through the pool, its clients and the request': ['pool-exhaustion', 'pool, require("pg"), require("redis")',
-      'const c = await pool.connect(); hunt([c, req, reply, Promise.resolve(1)], 2_000); c.release();'],
-    'blocking-event-loop: through crypto, timers and promises': ['blocking-event-loop',
+    'pool-exhaustion: through the pool, its clients and the request': [
+      'pool-exhaustion',
+      'pool, require("pg"), require("redis")',
+      'const c = await pool.connect(); hunt([c, req, reply, Promise.resolve(1)], 2_000); c.release();',
+    ],
+    'blocking-event-loop: through crypto, timers and promises': [
+      'blocking-event-loop',
       'require("node:crypto"), require("node:util"), setTimeout(() => {}, 1), Buffer.from("x")',
-      'const p = new Promise(() => {}); p.then(() => {}); hunt([p, req, reply], 2_000);'],
+      'const p = new Promise(() => {}); p.then(() => {}); hunt([p, req, reply], 2_000);',
+    ],
   };
   for (const [name, [scenario, roots, perRequest]] of Object.entries(HUNTS)) {
     it(name, async () => {

@@ -133,7 +133,8 @@ describe('the service cannot reach the host', () => {
   });
 
   it("the service's globals are the simulated ones, and host capabilities are absent", () => {
-    const code = `
+    const code =
+      `
 const g: any = globalThis;
 const names = ['process', 'require', 'module', 'WebAssembly', 'SharedArrayBuffer', 'Atomics', 'Worker',
   'postMessage', 'self', 'window', 'importScripts', 'XMLHttpRequest', 'WebSocket', 'navigator', 'FinalizationRegistry', 'WeakRef'];
@@ -148,8 +149,23 @@ console.log('kill: ' + typeof g.process?.kill);
     expect(r.summary, r.stderr).toBeDefined();
     const seen = Object.fromEntries(r.summary!.console.map((l) => l.replace(/^\[[^\]]*\] /, '').split(': ')));
     expect(seen.process).toBe('object'); // the simulated one
-    for (const n of ['require', 'module', 'WebAssembly', 'SharedArrayBuffer', 'Atomics', 'Worker', 'postMessage', 'self', 'window',
-      'importScripts', 'XMLHttpRequest', 'WebSocket', 'navigator', 'FinalizationRegistry', 'WeakRef']) {
+    for (const n of [
+      'require',
+      'module',
+      'WebAssembly',
+      'SharedArrayBuffer',
+      'Atomics',
+      'Worker',
+      'postMessage',
+      'self',
+      'window',
+      'importScripts',
+      'XMLHttpRequest',
+      'WebSocket',
+      'navigator',
+      'FinalizationRegistry',
+      'WeakRef',
+    ]) {
       expect(seen[n], n).toBe('undefined');
     }
     expect(seen['env HOME']).toBe('undefined');

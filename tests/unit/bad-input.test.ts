@@ -37,7 +37,9 @@ describe('bad input gets a clear, specific message', () => {
   });
 
   it('an import of an unsupported module names it, its line, and what is available', async () => {
-    const err = await badInput("import type { FastifyInstance } from 'fastify';\nimport axios from 'axios';\nexport default async function routes(app: FastifyInstance) { app.get('/health', () => axios.get('x')); }\n");
+    const err = await badInput(
+      "import type { FastifyInstance } from 'fastify';\nimport axios from 'axios';\nexport default async function routes(app: FastifyInstance) { app.get('/health', () => axios.get('x')); }\n",
+    );
     expect(err.kind).toBe('load');
     expect(err.message).toMatch(/Module 'axios' is not available/);
     expect(err.message).toContain('pg');
@@ -125,7 +127,8 @@ describe('bad input gets a clear, specific message', () => {
   });
 
   it('an infinite loop is stopped by the watchdog with a plain message', async () => {
-    const code = "export default async function routes(app: any) {\n  app.get('/health', async () => ({ ok: true }));\n  app.post('/work', async () => { while (true) {} });\n}\n";
+    const code =
+      "export default async function routes(app: any) {\n  app.get('/health', async () => ({ ok: true }));\n  app.post('/work', async () => { while (true) {} });\n}\n";
     // How soon it stops is measured by `npm run bench`; a stop that never comes fails on the test's timeout.
     const err = await runInWorker({ scenario: dir, code, seed: 1 }, 2000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadInput);
@@ -134,7 +137,11 @@ describe('bad input gets a clear, specific message', () => {
   });
 
   it('after a watchdog stop the next run works', async () => {
-    const s = await runInWorker({ scenario: dir, code: "export default async function routes(app: any) { app.get('/health', async () => ({ ok: 1 })); app.post('/work', async () => ({ ok: 2 })); }", seed: 1 });
+    const s = await runInWorker({
+      scenario: dir,
+      code: "export default async function routes(app: any) { app.get('/health', async () => ({ ok: 1 })); app.post('/work', async () => ({ ok: 2 })); }",
+      seed: 1,
+    });
     expect(s.passed).toBe(true);
   });
 });

@@ -28,7 +28,9 @@ describe('provenance through the command line', () => {
     const root = fileURLToPath(new URL('../../', import.meta.url));
     const folder = join(root, 'tests/fixtures/two-routes');
     const codeFile = join(folder, 'starter.ts');
-    const r = spawnSync(process.execPath, [join(root, 'bin/tailspin.js'), 'run', folder, '--code', codeFile, '--json'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(root, 'bin/tailspin.js'), 'run', folder, '--code', codeFile, '--json'], {
+      encoding: 'utf8',
+    });
     expect(r.stdout.length, r.stderr).toBeGreaterThan(0);
     const summary = JSON.parse(r.stdout) as { provenance: { codeSha256: string; scenarioSha256: string | null } };
     expect(summary.provenance.codeSha256).toBe(sha256Hex(readFileSync(codeFile, 'utf8')));

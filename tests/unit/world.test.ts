@@ -8,7 +8,12 @@ import { runScenario } from '../../runner/run.ts';
 import { nodeHost } from '../../runner/host-node/node-host.ts';
 import type { Exchange, PlatformSpec, ScenarioDefinition } from '../../runner/scenario/types.ts';
 
-function scenario(platform: PlatformSpec, route: string, ratePerSec: number, checks: ScenarioDefinition['checks'] = []): ScenarioDefinition {
+function scenario(
+  platform: PlatformSpec,
+  route: string,
+  ratePerSec: number,
+  checks: ScenarioDefinition['checks'] = [],
+): ScenarioDefinition {
   const [method, path] = route.split(' ');
   return {
     id: 'replicas',
@@ -57,7 +62,11 @@ export default async function routes(app: any) {
 describe('replicas', () => {
   it('each instance keeps its own module state; the balancer spreads the requests', async () => {
     const counts: number[] = [];
-    const seen = { name: 'records', route: 'GET /count', verify: (ex: Exchange) => void counts.push((ex.body as { served: number }).served) };
+    const seen = {
+      name: 'records',
+      route: 'GET /count',
+      verify: (ex: Exchange) => void counts.push((ex.body as { served: number }).served),
+    };
     const s = await run(scenario({ replicas: { count: 3 } }, 'GET /count', 60, [seen]), COUNTER);
     const shares = s.replicas!.map((r) => r.requests);
     expect(s.replicas!.map((r) => r.replica)).toEqual([1, 2, 3]);
@@ -65,11 +74,18 @@ describe('replicas', () => {
     expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
     // One process would count to ~300; each of three counts only its own ~100.
     expect(Math.max(...counts)).toBe(Math.max(...shares));
-    expect(s.console.filter((l) => l.includes('instance up'))).toEqual(['[0.000s] [replica 1] instance up', '[0.000s] [replica 2] instance up', '[0.000s] [replica 3] instance up']);
+    expect(s.console.filter((l) => l.includes('instance up'))).toEqual([
+      '[0.000s] [replica 1] instance up',
+      '[0.000s] [replica 2] instance up',
+      '[0.000s] [replica 3] instance up',
+    ]);
   });
 
   it('every instance opens its own pool against one max_connections', async () => {
-    const platform = (count: number): PlatformSpec => ({ database: { setupSql: 'CREATE TABLE t (x int);', maxConnections: 100 }, replicas: { count } });
+    const platform = (count: number): PlatformSpec => ({
+      database: { setupSql: 'CREATE TABLE t (x int);', maxConnections: 100 },
+      replicas: { count },
+    });
     // One pool of 40 never opens more than 40 connections (its callers queue for them).
     const one = await run(scenario(platform(1), 'GET /hold', 400), HOLDER);
     expect(one.errors.map((e) => e.message)).not.toContain('error: sorry, too many clients already');
@@ -91,7 +107,11 @@ describe('replicas', () => {
   });
 
   it('refuses a replica count or balancer it cannot run', async () => {
-    await expect(run(scenario({ replicas: { count: 0 } }, 'GET /count', 10), COUNTER)).rejects.toThrow(/replicas.count must be a whole number from 1/);
-    await expect(run(scenario({ replicas: { count: 2, balancer: 'sticky' as 'random' } }, 'GET /count', 10), COUNTER)).rejects.toThrow(/balancer must be one of/);
+    await expect(run(scenario({ replicas: { count: 0 } }, 'GET /count', 10), COUNTER)).rejects.toThrow(
+      /replicas.count must be a whole number from 1/,
+    );
+    await expect(run(scenario({ replicas: { count: 2, balancer: 'sticky' as 'random' } }, 'GET /count', 10), COUNTER)).rejects.toThrow(
+      /balancer must be one of/,
+    );
   });
 });

@@ -27,7 +27,10 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <a className="brand" href="#/">
-          <span className="brand-mark" aria-hidden="true">◢</span> Tailspin
+          <span className="brand-mark" aria-hidden="true">
+            ◢
+          </span>{' '}
+          Tailspin
         </a>
         <span className="topbar-tagline">Fix the service. Meet the SLOs.</span>
       </header>

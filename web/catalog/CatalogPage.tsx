@@ -11,8 +11,8 @@ export function CatalogPage() {
       <div className="catalog-head">
         <h1>Scenarios</h1>
         <p className="muted">
-          Each one is a small Node service with a real performance bug. Fix it in the editor and run it under simulated
-          load until every SLO is met. {catalog.length > 0 && `${solvedCount} of ${catalog.length} solved.`}
+          Each one is a small Node service with a real performance bug. Fix it in the editor and run it under simulated load until every SLO
+          is met. {catalog.length > 0 && `${solvedCount} of ${catalog.length} solved.`}
         </p>
       </div>
       {catalog.length === 0 ? (
@@ -26,7 +26,11 @@ export function CatalogPage() {
               <li key={e.id} className="card" data-testid={`scenario-card-${e.id}`}>
                 <a href={scenarioHref(e.id)} className="card-link">
                   <div className="card-top">
-                    {meta ? <span className={`badge badge-${meta.difficulty}`}>{meta.difficulty}</span> : <span className="badge">draft</span>}
+                    {meta ? (
+                      <span className={`badge badge-${meta.difficulty}`}>{meta.difficulty}</span>
+                    ) : (
+                      <span className="badge">draft</span>
+                    )}
                     <span className={solved ? 'status status-solved' : 'status'} data-testid="solved-status">
                       {solved ? '✓ Solved' : 'Not solved'}
                       {progress[e.id]?.solutionRevealed && <span className="muted"> · solution viewed</span>}
@@ -60,7 +64,11 @@ export function CatalogPage() {
 
 /** The story's first paragraph, cut at a word, never inside a code span. */
 function firstSentence(story: string): string {
-  const para = story.split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() ?? '';
+  const para =
+    story
+      .split(/\n\s*\n/)[0]
+      ?.replace(/\s+/g, ' ')
+      .trim() ?? '';
   if (para.length <= 220) return para;
   let cut = para.slice(0, 217).replace(/\s+\S*$/, '');
   if ((cut.match(/`/g)?.length ?? 0) % 2 === 1) cut = cut.slice(0, cut.lastIndexOf('`')).trimEnd();

@@ -41,9 +41,7 @@ function build(): CatalogEntry[] {
   });
   const rank = { beginner: 0, intermediate: 1, advanced: 2 } as const;
   return entries.sort(
-    (a, b) =>
-      (a.readme ? rank[a.readme.meta.difficulty] : 3) - (b.readme ? rank[b.readme.meta.difficulty] : 3) ||
-      a.id.localeCompare(b.id),
+    (a, b) => (a.readme ? rank[a.readme.meta.difficulty] : 3) - (b.readme ? rank[b.readme.meta.difficulty] : 3) || a.id.localeCompare(b.id),
   );
 }
 

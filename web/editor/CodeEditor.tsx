@@ -46,7 +46,11 @@ export default function CodeEditor({ scenarioId, initialCode, onChange, onRunSho
         ed.pushUndoStop();
       },
       showDiagnostics: (diagnostics) =>
-        monaco.editor.setModelMarkers(model(), MARKER_OWNER, diagnostics.map((d) => toMarker(model(), d))),
+        monaco.editor.setModelMarkers(
+          model(),
+          MARKER_OWNER,
+          diagnostics.map((d) => toMarker(model(), d)),
+        ),
       reveal: (line, column = 1, focus = true) => {
         ed.revealLineInCenterIfOutsideViewport(line);
         ed.setPosition({ lineNumber: line, column });

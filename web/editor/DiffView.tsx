@@ -14,7 +14,14 @@ export default function DiffView({ starter, code }: { starter: string; code: str
         // The models outlive the widget: disposing them first makes Monaco throw on unmount.
         keepCurrentOriginalModel
         keepCurrentModifiedModel
-        options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false }, scrollBeyondLastLine: false, automaticLayout: true, fontSize: 12 }}
+        options={{
+          readOnly: true,
+          renderSideBySide: true,
+          minimap: { enabled: false },
+          scrollBeyondLastLine: false,
+          automaticLayout: true,
+          fontSize: 12,
+        }}
         loading={<div className="editor-loading">Loading diff…</div>}
       />
     </div>

@@ -67,7 +67,12 @@ function list(lines: string[], start: number, out: string[]): number {
 }
 
 function table(lines: string[], start: number, out: string[]): number {
-  const cells = (l: string) => l.trim().replace(/^\||\|$/g, '').split('|').map((c) => inline(c.trim()));
+  const cells = (l: string) =>
+    l
+      .trim()
+      .replace(/^\||\|$/g, '')
+      .split('|')
+      .map((c) => inline(c.trim()));
   const head = cells(lines[start]);
   const rows: string[][] = [];
   let i = start + 2;

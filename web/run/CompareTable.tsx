@@ -28,8 +28,8 @@ export function CompareTable({ summary, baseline }: { summary: RunSummary; basel
   if (baseline === summary) {
     return (
       <p className="panel muted" data-testid="compare-table">
-        You ran the starter as it is: these numbers are the baseline your fixes will be compared against (dashed grey
-        lines on the charts, “Starter” column in the tables).
+        You ran the starter as it is: these numbers are the baseline your fixes will be compared against (dashed grey lines on the charts,
+        “Starter” column in the tables).
       </p>
     );
   }
@@ -84,7 +84,8 @@ function Change({ before, now, lowerIsBetter }: { before: number; now: number; l
     const ratio = now / before;
     const factor = ratio >= 1 ? ratio : 1 / ratio;
     const times = factor >= 10 ? Math.round(factor).toLocaleString('en-US') : factor.toFixed(1);
-    text = factor >= 2 ? `${times}× ${ratio >= 1 ? 'higher' : 'lower'}` : `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100).toFixed(0)}%`;
+    text =
+      factor >= 2 ? `${times}× ${ratio >= 1 ? 'higher' : 'lower'}` : `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100).toFixed(0)}%`;
   }
   return <span className={better ? 'delta delta-better' : 'delta delta-worse'}>{text}</span>;
 }

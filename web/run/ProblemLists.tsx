@@ -6,7 +6,15 @@ function jump(line?: number, column?: number) {
 }
 
 /** Compile errors (or other problems at a place in the code) as a readable list; each jumps there. */
-export function CompileErrors({ diagnostics, title = 'Your code does not compile', testId = 'compile-errors' }: { diagnostics: Diagnostic[]; title?: string; testId?: string }) {
+export function CompileErrors({
+  diagnostics,
+  title = 'Your code does not compile',
+  testId = 'compile-errors',
+}: {
+  diagnostics: Diagnostic[];
+  title?: string;
+  testId?: string;
+}) {
   return (
     <div className="panel panel-error" role="alert" data-testid={testId}>
       <h3>{title}</h3>
@@ -69,7 +77,10 @@ export function ConsoleOutput({ lines }: { lines: string[] }) {
   return (
     <details className="panel console" data-testid="console" open={lines.length <= 20}>
       <summary>
-        Console output <span className="muted">({lines.length.toLocaleString('en-US')} lines{lines.length > shown.length ? `, last ${shown.length} shown` : ''})</span>
+        Console output{' '}
+        <span className="muted">
+          ({lines.length.toLocaleString('en-US')} lines{lines.length > shown.length ? `, last ${shown.length} shown` : ''})
+        </span>
       </summary>
       <pre>{shown.join('\n')}</pre>
     </details>

@@ -115,7 +115,11 @@ function Verdict({ snapshot, extra }: { snapshot: RunSnapshot; extra?: string })
   const total = s.slos.length + s.checks.length;
   const timing = snapshot.context.simulateMs != null ? ` Simulated in ${(snapshot.context.simulateMs / 1000).toFixed(1)} s.` : '';
   return (
-    <div className={`verdict-banner ${s.passed ? 'verdict-banner-pass' : 'verdict-banner-fail'}`} data-testid="verdict" data-passed={s.passed}>
+    <div
+      className={`verdict-banner ${s.passed ? 'verdict-banner-pass' : 'verdict-banner-fail'}`}
+      data-testid="verdict"
+      data-passed={s.passed}
+    >
       <strong>{verdictText(s.passed, missed, total)}</strong>
       <span className="muted">
         {' '}

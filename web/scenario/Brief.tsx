@@ -8,7 +8,10 @@ import { useUi } from '../store/uiStore.ts';
 export function Brief({ entry, info }: { entry: CatalogEntry; info: ScenarioInfo | undefined }) {
   const readme = entry.readme;
   const html = useMemo(
-    () => (readme ? { story: renderMarkdown(readme.story), goals: renderMarkdown(readme.goals), followUps: renderMarkdown(readme.followUps) } : null),
+    () =>
+      readme
+        ? { story: renderMarkdown(readme.story), goals: renderMarkdown(readme.goals), followUps: renderMarkdown(readme.followUps) }
+        : null,
     [readme],
   );
   if (!readme || !html) {

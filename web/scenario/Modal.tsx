@@ -1,7 +1,19 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 
 /** A native modal dialog: focus is trapped, Escape closes it. */
-export function Modal({ title, onClose, children, wide = false, testId }: { title: string; onClose(): void; children: ReactNode; wide?: boolean; testId?: string }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  wide = false,
+  testId,
+}: {
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+  wide?: boolean;
+  testId?: string;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current!;
@@ -21,11 +33,24 @@ export function Modal({ title, onClose, children, wide = false, testId }: { titl
   );
 }
 
-export function ConfirmDialog({ title, text, confirmLabel, onConfirm, onClose }: { title: string; text: string; confirmLabel: string; onConfirm(): void; onClose(): void }) {
+export function ConfirmDialog({
+  title,
+  text,
+  confirmLabel,
+  onConfirm,
+  onClose,
+}: {
+  title: string;
+  text: string;
+  confirmLabel: string;
+  onConfirm(): void;
+  onClose(): void;
+}) {
   return (
     <Modal title={title} onClose={onClose} testId="confirm-dialog">
       <p>{text}</p>
       <div className="modal-actions">
+        {/* biome-ignore lint/a11y/noAutofocus: a confirmation dialog focuses its safe choice, as the WAI-ARIA dialog pattern advises */}
         <button className="button" onClick={onClose} autoFocus>
           Cancel
         </button>

@@ -60,7 +60,13 @@ function Workspace({ entry }: { entry: CatalogEntry }) {
             <button role="tab" aria-selected={sideTab === 'brief'} className="tab" onClick={() => setSideTab('brief')}>
               Brief
             </button>
-            <button role="tab" aria-selected={sideTab === 'history'} className="tab" onClick={() => setSideTab('history')} data-testid="history-tab">
+            <button
+              role="tab"
+              aria-selected={sideTab === 'history'}
+              className="tab"
+              onClick={() => setSideTab('history')}
+              data-testid="history-tab"
+            >
               Runs {history.length > 0 && <span className="count">{history.length}</span>}
             </button>
           </div>

@@ -58,7 +58,12 @@ export function Toolbar({ busy, info, onRunOrStop }: ToolbarProps) {
         <output className="mono">{loadScale.toFixed(1)}</output>
       </label>
       <span className="toolbar-spacer" />
-      <button className="button button-quiet" onClick={() => openDialog('diff')} data-testid="diff-button" title="Your code against the starter">
+      <button
+        className="button button-quiet"
+        onClick={() => openDialog('diff')}
+        data-testid="diff-button"
+        title="Your code against the starter"
+      >
         Diff
       </button>
       <button className="button button-quiet" onClick={() => openDialog('share')} data-testid="share-button">

@@ -164,10 +164,13 @@ function warmUp(scenarioId: string | undefined): void {
   if (database && !databaseWarm) {
     databaseWarm = true;
     queue = queue.then(() =>
-      prepareDatabase(database).then(() => milestone('databaseReadyMs'), (e: unknown) => {
-        // A real run will meet the same problem and report it.
-        console.warn('database warm-up failed', e);
-      }),
+      prepareDatabase(database).then(
+        () => milestone('databaseReadyMs'),
+        (e: unknown) => {
+          // A real run will meet the same problem and report it.
+          console.warn('database warm-up failed', e);
+        },
+      ),
     );
   }
   compilerWarm ??= idleFor(COMPILER_WARM_UP_IDLE_MS)
@@ -300,14 +303,21 @@ function checkRealm(runId: number): boolean {
  * The errors V8 throws when an allocation cannot be made (`new Float64Array(5e8)`, an array or
  * string past its maximum length), and the words other engines use.
  */
-const OUT_OF_MEMORY = /Array buffer allocation failed|Invalid (typed )?array length|Invalid string length|out of memory|could not allocate memory/i;
+const OUT_OF_MEMORY =
+  /Array buffer allocation failed|Invalid (typed )?array length|Invalid string length|out of memory|could not allocate memory/i;
 
 function reportFailure(runId: number, e: unknown): void {
   if (e instanceof CompileFailed) {
     post({ type: 'compile.failed', runId, diagnostics: e.diagnostics });
   } else if (OUT_OF_MEMORY.test(e instanceof Error ? e.message : String(e))) {
     // The diagnostics say where: the service's line, when the allocation was in its code.
-    post({ type: 'run.failed', runId, message: MEMORY_MESSAGE, diagnostics: e instanceof BadInput ? e.diagnostics : undefined, reason: 'memory' });
+    post({
+      type: 'run.failed',
+      runId,
+      message: MEMORY_MESSAGE,
+      diagnostics: e instanceof BadInput ? e.diagnostics : undefined,
+      reason: 'memory',
+    });
   } else if (e instanceof BadInput) {
     post({ type: 'run.failed', runId, message: badInputMessage(e), diagnostics: e.diagnostics });
   } else {

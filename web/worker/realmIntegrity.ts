@@ -56,8 +56,29 @@ const FORGE_TARGETS: Record<string, (string | symbol)[]> = {
   'Function.prototype': ['call', 'apply', 'bind', Symbol.hasInstance],
   'Array': ['from', 'isArray', 'of'],
   'Array.prototype': [
-    'every', 'some', 'sort', 'map', 'filter', 'reduce', 'forEach', 'push', 'pop', 'shift', 'slice', 'splice', 'concat',
-    'indexOf', 'includes', 'join', 'find', 'findIndex', 'fill', 'keys', 'values', 'entries', Symbol.iterator,
+    'every',
+    'some',
+    'sort',
+    'map',
+    'filter',
+    'reduce',
+    'forEach',
+    'push',
+    'pop',
+    'shift',
+    'slice',
+    'splice',
+    'concat',
+    'indexOf',
+    'includes',
+    'join',
+    'find',
+    'findIndex',
+    'fill',
+    'keys',
+    'values',
+    'entries',
+    Symbol.iterator,
   ],
   '%TypedArray%.prototype': ['sort', 'subarray', 'fill', 'set', 'slice', 'reduce', 'map', Symbol.iterator],
   '%ArrayIteratorPrototype%': ['next'],
@@ -80,7 +101,7 @@ type Snapshot = Map<string, unknown>;
  * behind an accessor it made from a data property (`overrideTaming`), so that change does
  * not count.
  */
-function valueOf(descriptor: PropertyDescriptor): unknown {
+function valueOfDescriptor(descriptor: PropertyDescriptor): unknown {
   if ('value' in descriptor) return descriptor.value;
   const getter = descriptor.get as (Function & { originalValue?: unknown }) | undefined;
   if (getter && Object.hasOwn(getter, 'originalValue')) return getter.originalValue;
@@ -92,7 +113,7 @@ function snapshot(keysOf: (name: string, root: object) => (string | symbol)[]): 
   for (const [name, root] of ROOTS) {
     for (const key of keysOf(name, root)) {
       const descriptor = Object.getOwnPropertyDescriptor(root, key);
-      out.set(`${name}.${String(key)}`, descriptor ? valueOf(descriptor) : undefined);
+      out.set(`${name}.${String(key)}`, descriptor ? valueOfDescriptor(descriptor) : undefined);
     }
   }
   return out;

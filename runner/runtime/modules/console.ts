@@ -38,13 +38,28 @@ export class ConsoleCapture {
   }
 
   api(): Console {
-    const make = (level: string) => (...args: unknown[]) => this.write(level, args);
+    const make =
+      (level: string) =>
+      (...args: unknown[]) =>
+        this.write(level, args);
     const c = {
-      log: make('log'), info: make('info'), warn: make('warn'), error: make('error'), debug: make('debug'),
-      trace: make('trace'), dir: make('log'), table: make('log'), assert: (cond: unknown, ...args: unknown[]) => {
+      log: make('log'),
+      info: make('info'),
+      warn: make('warn'),
+      error: make('error'),
+      debug: make('debug'),
+      trace: make('trace'),
+      dir: make('log'),
+      table: make('log'),
+      assert: (cond: unknown, ...args: unknown[]) => {
         if (!cond) this.write('error', ['Assertion failed', ...args]);
       },
-      time: () => {}, timeEnd: () => {}, timeLog: () => {}, count: () => {}, group: () => {}, groupEnd: () => {},
+      time: () => {},
+      timeEnd: () => {},
+      timeLog: () => {},
+      count: () => {},
+      group: () => {},
+      groupEnd: () => {},
     };
     return c as unknown as Console;
   }

@@ -107,7 +107,8 @@ class PendingReply {
     const reply = this.reply;
     if (reply.sent) this.answer(serialize(this.loop, reply, reply.payload));
     else if (value !== undefined && value !== reply) this.answer(serialize(this.loop, reply, value));
-    else if (isAsync && value === undefined) this.fail(new Error('The handler finished without a reply: return a value or call reply.send().'));
+    else if (isAsync && value === undefined)
+      this.fail(new Error('The handler finished without a reply: return a value or call reply.send().'));
     else onSend(reply, () => this.answer(serialize(this.loop, reply, reply.payload)));
   }
 
@@ -180,7 +181,8 @@ export class HttpServer {
 
   private add(method: string, url: string, handler: Handler): void {
     if (typeof handler !== 'function') throw new RouteRegistrationError(`The handler for ${method} ${url} is not a function.`);
-    if (typeof url !== 'string' || !url.startsWith('/')) throw new RouteRegistrationError(`Route path must start with '/': got ${String(url)}.`);
+    if (typeof url !== 'string' || !url.startsWith('/'))
+      throw new RouteRegistrationError(`Route path must start with '/': got ${String(url)}.`);
     const key = `${method.toUpperCase()} ${url}`;
     if (this.hasRoute(key)) throw new RouteRegistrationError(`Route ${key} is registered twice.`);
     this.routes.push({ key, method: method.toUpperCase(), url, segments: url.split('/'), handler });
@@ -238,7 +240,10 @@ export class HttpServer {
       return;
     }
     if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
-      (result as PromiseLike<unknown>).then((v) => exchange.settle(v, true), (e) => exchange.fail(e));
+      (result as PromiseLike<unknown>).then(
+        (v) => exchange.settle(v, true),
+        (e) => exchange.fail(e),
+      );
     } else {
       exchange.settle(result, false);
     }

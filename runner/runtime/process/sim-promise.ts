@@ -69,7 +69,7 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
     const handler = state === FULFILLED ? r.onFulfilled : r.onRejected;
     const d = r.derived;
     if (handler === undefined) {
-      if (d) (state === FULFILLED ? resolveWith(d, value) : reject(d, value));
+      if (d) state === FULFILLED ? resolveWith(d, value) : reject(d, value);
       return;
     }
     let result: unknown;
@@ -106,7 +106,12 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
     if (x instanceof HostPromise) {
       // Its reactions would run on the host's microtask queue, outside virtual time, and
       // make the run depend on the host's speed: refuse it plainly instead.
-      reject(p, new TypeError('A promise from outside the simulated platform reached the service; only the lab\'s modules and globals can be awaited.'));
+      reject(
+        p,
+        new TypeError(
+          "A promise from outside the simulated platform reached the service; only the lab's modules and globals can be awaited.",
+        ),
+      );
       return;
     }
     // NewPromiseResolveThenableJob: one extra job, as the spec (and V8) do.
@@ -158,7 +163,10 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
       }
     }
 
-    then<R1 = T, R2 = never>(onFulfilled?: ((v: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((e: unknown) => R2 | PromiseLike<R2>) | null): SimPromise<R1 | R2> {
+    then<R1 = T, R2 = never>(
+      onFulfilled?: ((v: T) => R1 | PromiseLike<R1>) | null,
+      onRejected?: ((e: unknown) => R2 | PromiseLike<R2>) | null,
+    ): SimPromise<R1 | R2> {
       const derived = new SimPromise<R1 | R2>(INTERNAL as never);
       addReaction(this, {
         onFulfilled: typeof onFulfilled === 'function' ? (onFulfilled as Handler) : undefined,
@@ -177,7 +185,10 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
       if (typeof onFinally !== 'function') return this.then(onFinally, onFinally) as SimPromise<T>;
       return this.then(
         (v) => SimPromise.resolve(onFinally()).then(() => v),
-        (e) => SimPromise.resolve(onFinally()).then(() => { throw e; }),
+        (e) =>
+          SimPromise.resolve(onFinally()).then(() => {
+            throw e;
+          }),
       ) as SimPromise<T>;
     }
 
@@ -237,37 +248,43 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
     }
 
     static all(iterable: Iterable<unknown>): SimPromise<unknown[]> {
-      return combine(iterable, (values, i, settle) => [
-        (v) => settle(i, v, false),
-        (e) => settle(i, e, true),
-      ], (values, i, value, isError, resolve, reject) => {
-        if (isError) return reject(value), true;
-        values[i] = value;
-        return false;
-      }, (values) => values);
+      return combine(
+        iterable,
+        (values, i, settle) => [(v) => settle(i, v, false), (e) => settle(i, e, true)],
+        (values, i, value, isError, resolve, reject) => {
+          if (isError) return (reject(value), true);
+          values[i] = value;
+          return false;
+        },
+        (values) => values,
+      );
     }
 
     static allSettled(iterable: Iterable<unknown>): SimPromise<PromiseSettledResult<unknown>[]> {
-      return combine(iterable, (values, i, settle) => [
-        (v) => settle(i, v, false),
-        (e) => settle(i, e, true),
-      ], (values, i, value, isError) => {
-        values[i] = isError ? { status: 'rejected', reason: value } : { status: 'fulfilled', value };
-        return false;
-      }, (values) => values as PromiseSettledResult<unknown>[]);
+      return combine(
+        iterable,
+        (values, i, settle) => [(v) => settle(i, v, false), (e) => settle(i, e, true)],
+        (values, i, value, isError) => {
+          values[i] = isError ? { status: 'rejected', reason: value } : { status: 'fulfilled', value };
+          return false;
+        },
+        (values) => values as PromiseSettledResult<unknown>[],
+      );
     }
 
     static any(iterable: Iterable<unknown>): SimPromise<unknown> {
-      return combine(iterable, (values, i, settle) => [
-        (v) => settle(i, v, false),
-        (e) => settle(i, e, true),
-      ], (values, i, value, isError, resolve) => {
-        if (!isError) return resolve(value), true;
-        values[i] = value;
-        return false;
-      }, (errors) => {
-        throw new AggregateError(errors, 'All promises were rejected');
-      });
+      return combine(
+        iterable,
+        (values, i, settle) => [(v) => settle(i, v, false), (e) => settle(i, e, true)],
+        (values, i, value, isError, resolve) => {
+          if (!isError) return (resolve(value), true);
+          values[i] = value;
+          return false;
+        },
+        (errors) => {
+          throw new AggregateError(errors, 'All promises were rejected');
+        },
+      );
     }
 
     static race(iterable: Iterable<unknown>): SimPromise<unknown> {
@@ -283,8 +300,19 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
    */
   function combine<R>(
     iterable: Iterable<unknown>,
-    handlers: (values: unknown[], i: number, settle: (i: number, v: unknown, isError: boolean) => void) => [(v: unknown) => void, (e: unknown) => void],
-    onSettle: (values: unknown[], i: number, value: unknown, isError: boolean, resolve: (v: unknown) => void, reject: (e: unknown) => void) => boolean,
+    handlers: (
+      values: unknown[],
+      i: number,
+      settle: (i: number, v: unknown, isError: boolean) => void,
+    ) => [(v: unknown) => void, (e: unknown) => void],
+    onSettle: (
+      values: unknown[],
+      i: number,
+      value: unknown,
+      isError: boolean,
+      resolve: (v: unknown) => void,
+      reject: (e: unknown) => void,
+    ) => boolean,
     onAll: (values: unknown[]) => R,
   ): SimPromise<R> {
     return new SimPromise<R>((resolve, rejectFn) => {

@@ -35,7 +35,10 @@ export class ThreadPool {
   private busyThreads = 0;
   private readonly queue = new Fifo<WorkItem>();
 
-  constructor(private readonly p: Platform, options: ThreadPoolOptions = {}) {
+  constructor(
+    private readonly p: Platform,
+    options: ThreadPoolOptions = {},
+  ) {
     const size = options.size ?? THREAD_POOL_SIZE_DEFAULT;
     // libuv clamps UV_THREADPOOL_SIZE to [1, 1024].
     if (!Number.isInteger(size) || size < 1 || size > 1024) {

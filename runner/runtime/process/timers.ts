@@ -29,9 +29,15 @@ export class Timeout {
     this.#arm = arm;
   }
 
-  ref(): this { return this; }
-  unref(): this { return this; }
-  hasRef(): boolean { return true; }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
+  hasRef(): boolean {
+    return true;
+  }
   refresh(): this {
     this.#arm(this);
     return this;
@@ -130,10 +136,15 @@ export function createTimers(p: Platform): TimerApi {
             clear(t);
             reject(abortError(signal?.reason));
           };
-          const t = create(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve(value as T);
-          }, clampMs(ms), false, []);
+          const t = create(
+            () => {
+              signal?.removeEventListener('abort', onAbort);
+              resolve(value as T);
+            },
+            clampMs(ms),
+            false,
+            [],
+          );
           signal?.addEventListener('abort', onAbort, { once: true });
         }),
       setImmediate: <T>(value?: T) => new p.Promise<T>((resolve) => p.loop.postNow(() => resolve(value as T))),

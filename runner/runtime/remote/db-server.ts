@@ -73,7 +73,12 @@ export class DbServer {
     };
     const now = this.db.answerNow(sql, params);
     if (now) statement.outcome = now;
-    else kernel.awaitHost(this.db.execute(sql, params).then((o) => { statement.outcome = o; }));
+    else
+      kernel.awaitHost(
+        this.db.execute(sql, params).then((o) => {
+          statement.outcome = o;
+        }),
+      );
     kernel.at(loop.now() + this.rttMs / 2, () => this.host.arrive(statement));
   }
 }

@@ -124,8 +124,19 @@ export class DownstreamService {
   private readonly keys = new Map<string, StoredKey>();
   private lastMs: number;
   private tally = {
-    received: 0, refused: 0, rejected: 0, replayed: 0, accepted: 0, waited: 0, completed: 0, faultErrors: 0,
-    inService: 0, timeInSystemTotalMs: 0, busyServerAreaMs: 0, inSystemAreaMs: 0, queuedAreaMs: 0,
+    received: 0,
+    refused: 0,
+    rejected: 0,
+    replayed: 0,
+    accepted: 0,
+    waited: 0,
+    completed: 0,
+    faultErrors: 0,
+    inService: 0,
+    timeInSystemTotalMs: 0,
+    busyServerAreaMs: 0,
+    inSystemAreaMs: 0,
+    queuedAreaMs: 0,
   };
 
   constructor(
@@ -259,10 +270,27 @@ export class DownstreamService {
   private replay(seen: StoredKey, req: DownstreamRequest): DownstreamResponse {
     this.tally.replayed++;
     if (seen.bodyJson !== (JSON.stringify(req.body) ?? '')) {
-      return { status: 400, body: { error: { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.' } } };
+      return {
+        status: 400,
+        body: {
+          error: {
+            type: 'idempotency_error',
+            message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+          },
+        },
+      };
     }
     if (!seen.reply) {
-      return { status: 409, body: { error: { type: 'idempotency_error', code: 'idempotency_key_in_use', message: 'There is currently another in-progress request using this Idempotent Key.' } } };
+      return {
+        status: 409,
+        body: {
+          error: {
+            type: 'idempotency_error',
+            code: 'idempotency_key_in_use',
+            message: 'There is currently another in-progress request using this Idempotent Key.',
+          },
+        },
+      };
     }
     return { ...seen.reply, headers: { ...seen.reply.headers, 'idempotent-replayed': 'true' } };
   }
@@ -306,7 +334,6 @@ export class DownstreamService {
     }
     w.onReply(reply, now, { enteredMs: w.enteredMs, startedMs: w.startedMs });
   }
-
 
   /** Folds the time since the last change into the integrals. */
   private advance(nowMs: number): void {

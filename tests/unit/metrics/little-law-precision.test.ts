@@ -9,7 +9,7 @@ export default async function routes(app: FastifyInstance) {
 }
 `;
 
-describe('the summary reports requests in flight precisely enough for Little\'s law', () => {
+describe("the summary reports requests in flight precisely enough for Little's law", () => {
   it('holds within 1% when requests are so fast that under 0.01 are in flight on average', async () => {
     // 30 requests a second answered in well under a millisecond: L = λW is about 0.001, so
     // rounding L to three decimals alone would be off by tens of percent.

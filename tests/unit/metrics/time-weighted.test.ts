@@ -20,7 +20,7 @@ describe('TimeWeighted', () => {
     expect(gauge.mean(2000)).toBe(1.5);
   });
 
-  it('add() moves the gauge by a delta (requests in flight, Little\'s law)', () => {
+  it("add() moves the gauge by a delta (requests in flight, Little's law)", () => {
     // Two requests: [0, 50) and [25, 125); total time in system 150 ms over a 200 ms window.
     const inFlight = new TimeWeighted();
     inFlight.add(0, +1);

@@ -20,7 +20,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function typeCheck(files: Record<string, string>): string {
   for (const f of PLATFORM_TYPES) writeFileSync(join(dir, f.path.split('/').pop() as string), f.content);
   for (const [name, code] of Object.entries(files)) writeFileSync(join(dir, name), code);
-  const args = ['--noEmit', '--strict', '--lib', 'es2022', '--types', '', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler'];
+  const args = [
+    '--noEmit',
+    '--strict',
+    '--lib',
+    'es2022',
+    '--types',
+    '',
+    '--target',
+    'es2022',
+    '--module',
+    'esnext',
+    '--moduleResolution',
+    'bundler',
+  ];
   const names = [...PLATFORM_TYPES.map((f) => f.path.split('/').pop() as string), ...Object.keys(files)];
   try {
     execFileSync(process.execPath, [tsc, ...args, ...names], { cwd: dir, encoding: 'utf8' });

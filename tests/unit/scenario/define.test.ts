@@ -98,12 +98,19 @@ describe('defineScenario rejects an SLO the runner would never measure', () => {
   });
 
   it('the same SLO twice, however its tags are spaced', () => {
-    const twice = [slo('http_req_duration{route:GET /a}', 'p(99)<100', 'one'), slo('http_req_duration{ route: GET /a }', 'p(99) < 100', 'two')];
+    const twice = [
+      slo('http_req_duration{route:GET /a}', 'p(99)<100', 'one'),
+      slo('http_req_duration{ route: GET /a }', 'p(99) < 100', 'two'),
+    ];
     expect(problemsOf((s) => (s.slos = twice))).toEqual(['slos[1]: http_req_duration{ route: GET /a } p(99) < 100 repeats an earlier SLO']);
   });
 
   it('two SLOs with one label, or none', () => {
-    const labels = [slo('http_req_duration', 'p(99)<100', 'fast'), slo('http_req_duration', 'p(95)<50', 'fast'), slo('http_req_failed', 'rate<0.01', ' ')];
+    const labels = [
+      slo('http_req_duration', 'p(99)<100', 'fast'),
+      slo('http_req_duration', 'p(95)<50', 'fast'),
+      slo('http_req_failed', 'rate<0.01', ' '),
+    ];
     expect(problemsOf((s) => (s.slos = labels))).toEqual([
       'slos[1].label: "fast" is the label of an earlier SLO too',
       'slos[2].label: must be the wording the checklist shows',
@@ -161,7 +168,12 @@ describe('defineScenario rejects a load and checks that do not fit together', ()
       s.load.loadScale = { min: 2, max: 1 };
       s.load.durationMs = 0;
       s.drainMs = -1;
-      s.platform.downstreams = ['x.internal', 'x.internal'].map((host) => ({ host, concurrency: 1, queueLimit: 0, serviceTime: { kind: 'constant', ms: 1 } }));
+      s.platform.downstreams = ['x.internal', 'x.internal'].map((host) => ({
+        host,
+        concurrency: 1,
+        queueLimit: 0,
+        serviceTime: { kind: 'constant', ms: 1 },
+      }));
     });
     expect(problems).toEqual([
       'platform.downstreams[1].host: x.internal is declared twice',
@@ -172,7 +184,9 @@ describe('defineScenario rejects a load and checks that do not fit together', ()
   });
 
   it('an id written in the file: the folder names the scenario', () => {
-    expect(problemsOf((s) => Object.assign(s, { id: 'my-scenario' }))).toEqual(["id: the id is the scenario folder's name; remove this field"]);
+    expect(problemsOf((s) => Object.assign(s, { id: 'my-scenario' }))).toEqual([
+      "id: the id is the scenario folder's name; remove this field",
+    ]);
   });
 
   it('says every mistake at once, in one message', () => {
@@ -180,7 +194,9 @@ describe('defineScenario rejects a load and checks that do not fit together', ()
       x.slos = [slo('http_req_durations', 'p(99)<100')];
       x.checks![0].route = 'GET /nope';
     });
-    expect(() => defineScenario(s)).toThrow(/^scenario definition: slos\[0\]\.metric: .*; checks\[0\]\.route: "GET \/nope" is not a route of load\.mix/);
+    expect(() => defineScenario(s)).toThrow(
+      /^scenario definition: slos\[0\]\.metric: .*; checks\[0\]\.route: "GET \/nope" is not a route of load\.mix/,
+    );
   });
 });
 

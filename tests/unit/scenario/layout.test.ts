@@ -10,7 +10,10 @@ const complete = (root: string, id: string): string[] =>
 
 describe('findScenarioFolders', () => {
   it('finds each folder with the four files, sorted by id, its files by role', () => {
-    const { folders, problems } = findScenarioFolders([...complete('/scenarios/', 'zeta'), ...complete('/scenarios/', 'alpha-2')], SCENARIOS_GLOB_ROOT);
+    const { folders, problems } = findScenarioFolders(
+      [...complete('/scenarios/', 'zeta'), ...complete('/scenarios/', 'alpha-2')],
+      SCENARIOS_GLOB_ROOT,
+    );
     expect(problems).toEqual([]);
     expect(folders.map((f) => f.id)).toEqual(['alpha-2', 'zeta']);
     expect(folders[0].dir).toBe('/scenarios/alpha-2');
@@ -30,7 +33,10 @@ describe('findScenarioFolders', () => {
 
   it('names each missing file of a folder', () => {
     const paths = complete('/scenarios/', 'foo').filter((p) => !p.endsWith('solution.ts') && !p.endsWith('README.md'));
-    expect(findScenarioFolders(paths, SCENARIOS_GLOB_ROOT)).toEqual({ folders: [], problems: ['/scenarios/foo has no README.md, solution.ts'] });
+    expect(findScenarioFolders(paths, SCENARIOS_GLOB_ROOT)).toEqual({
+      folders: [],
+      problems: ['/scenarios/foo has no README.md, solution.ts'],
+    });
   });
 
   it('refuses a folder whose name cannot be an id', () => {
@@ -48,7 +54,9 @@ describe('findScenarioFolders', () => {
       { name: 'wrong-b.ts', kind: 'wrong', path: '/scenarios/foo/fixes/wrong-b.ts' },
     ]);
     const bad = findScenarioFolders([...complete('/scenarios/', 'foo'), '/scenarios/foo/fixes/better.ts'], SCENARIOS_GLOB_ROOT);
-    expect(bad.problems).toEqual(['/scenarios/foo/fixes/better.ts: a fix is named alt-<name>.ts, wrong-<name>.ts, cheat-<name>.ts (lowercase)']);
+    expect(bad.problems).toEqual([
+      '/scenarios/foo/fixes/better.ts: a fix is named alt-<name>.ts, wrong-<name>.ts, cheat-<name>.ts (lowercase)',
+    ]);
   });
 
   it('leaves alone files directly in the root, paths outside it and files the layout does not name', () => {

@@ -62,7 +62,7 @@ describe('loadScenarioFolder', () => {
     await expect(loadScenarioFolder(at)).rejects.toThrow(new ScenarioLoadFailed(`${at} has no solution.ts`));
   });
 
-  it("names the scenario, its file and the field when defineScenario rejects the definition", async () => {
+  it('names the scenario, its file and the field when defineScenario rejects the definition', async () => {
     const at = folder('misspelt-route', (s) => s.replace('{route:GET /health}', '{route:GET /healthz}'));
     const load = loadScenarioFolder(at);
     await expect(load).rejects.toBeInstanceOf(ScenarioLoadFailed);
@@ -72,10 +72,13 @@ describe('loadScenarioFolder', () => {
 
   it('names them as well for a plain object, which the loader checks itself', async () => {
     const at = folder('plain-object', (s) =>
-      s.replace(/^import .*$/m, '').replace('defineScenario({', '({').replace(
-        "{ route: 'POST /work'",
-        "{ route: 'GET /health', weight: 1, build: () => ({ method: 'GET', path: '/health' }) },\n      { route: 'POST /work'",
-      ),
+      s
+        .replace(/^import .*$/m, '')
+        .replace('defineScenario({', '({')
+        .replace(
+          "{ route: 'POST /work'",
+          "{ route: 'GET /health', weight: 1, build: () => ({ method: 'GET', path: '/health' }) },\n      { route: 'POST /work'",
+        ),
     );
     await expect(loadScenarioFolder(at)).rejects.toThrow(
       `${join(at, 'scenario.ts')}: scenario plain-object: load.mix[1].route: GET /health has two entries; give one entry a build that varies its requests`,

@@ -10,7 +10,7 @@ import type { CheckDb, LedgerEntry } from '../../../runner/scenario/types.ts';
 function fakeDb(ledger: LedgerEntry[] = []): CheckDb & { queries: number } {
   const db = {
     queries: 0,
-    query: async <T,>() => {
+    query: async <T>() => {
       db.queries++;
       return { rows: [{ id: 1 }] as T[] };
     },
@@ -19,7 +19,12 @@ function fakeDb(ledger: LedgerEntry[] = []): CheckDb & { queries: number } {
   return db;
 }
 
-const entry = (card: string, status: number): LedgerEntry => ({ req: { method: 'POST', path: '/', query: {}, headers: {}, body: { card } }, status, body: {}, atMs: 0 });
+const entry = (card: string, status: number): LedgerEntry => ({
+  req: { method: 'POST', path: '/', query: {}, headers: {}, body: { card } },
+  status,
+  body: {},
+  atMs: 0,
+});
 
 describe('perRun', () => {
   it('creates one value per run, at its first use', () => {

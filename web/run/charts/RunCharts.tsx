@@ -34,8 +34,10 @@ function values(buckets: SeriesBucket[], pick: Pick): (number | null)[] {
 const okPerSec: Pick = (b) => Math.max(0, b.completed - b.errors - b.timeouts);
 
 /** A latency of a bucket that completed nothing is not zero, it is unknown. */
-const latency = (key: 'latencyP50Ms' | 'latencyP95Ms' | 'latencyP99Ms'): Pick => (b) =>
-  b.completed > 0 && b[key] > 0 ? b[key] : null;
+const latency =
+  (key: 'latencyP50Ms' | 'latencyP95Ms' | 'latencyP99Ms'): Pick =>
+  (b) =>
+    b.completed > 0 && b[key] > 0 ? b[key] : null;
 
 interface Gauge {
   id: string;
@@ -45,7 +47,12 @@ interface Gauge {
 }
 
 const GAUGES: Gauge[] = [
-  { id: 'event-loop', title: 'Event-loop delay, worst in each second', unit: 'ms', lines: [{ label: 'delay', color: C.warn, pick: (b) => b.eventLoopDelayMaxMs }] },
+  {
+    id: 'event-loop',
+    title: 'Event-loop delay, worst in each second',
+    unit: 'ms',
+    lines: [{ label: 'delay', color: C.warn, pick: (b) => b.eventLoopDelayMaxMs }],
+  },
   {
     id: 'pool',
     title: 'Database pool',
@@ -55,7 +62,12 @@ const GAUGES: Gauge[] = [
       { label: 'waiting', color: C.bad, pick: (b) => b.poolWaitingMax },
     ],
   },
-  { id: 'thread-pool', title: 'Thread-pool queue', unit: 'tasks', lines: [{ label: 'queued', color: C.purple, pick: (b) => b.threadPoolQueueMax }] },
+  {
+    id: 'thread-pool',
+    title: 'Thread-pool queue',
+    unit: 'tasks',
+    lines: [{ label: 'queued', color: C.purple, pick: (b) => b.threadPoolQueueMax }],
+  },
   {
     id: 'downstream',
     title: 'Downstream calls vs attempts (retry amplification)',

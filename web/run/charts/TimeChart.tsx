@@ -48,8 +48,19 @@ export function TimeChart({ title, unit, durationSec, series, log = false, testI
           : { range: (_u, _min, max) => [0, Math.max(1, (max ?? 1) * 1.1)] },
       },
       axes: [
-        { stroke: '#4b5563', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#d7dbe0' }, values: (_u, v) => v.map((x) => (x == null ? '' : `${x}s`)) },
-        { stroke: '#4b5563', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#d7dbe0' }, size: 56, values: (_u, v) => v.map((x) => (x == null ? '' : formatTick(x))) },
+        {
+          stroke: '#4b5563',
+          grid: { stroke: '#eef0f3' },
+          ticks: { stroke: '#d7dbe0' },
+          values: (_u, v) => v.map((x) => (x == null ? '' : `${x}s`)),
+        },
+        {
+          stroke: '#4b5563',
+          grid: { stroke: '#eef0f3' },
+          ticks: { stroke: '#d7dbe0' },
+          size: 56,
+          values: (_u, v) => v.map((x) => (x == null ? '' : formatTick(x))),
+        },
       ],
       series: [
         { label: 'virtual time', value: (_u, v) => (v == null ? '–' : `${v}s`) },

@@ -28,8 +28,10 @@ export class Buffer extends Uint8Array {
     if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)) {
       const offset = encodingOrOffset === undefined ? 0 : Number(encodingOrOffset);
       const len = length === undefined ? value.byteLength - offset : Number(length);
-      if (offset < 0 || offset > value.byteLength) throw nodeError(RangeError, 'ERR_BUFFER_OUT_OF_BOUNDS', '"offset" is outside of buffer bounds');
-      if (len < 0 || offset + len > value.byteLength) throw nodeError(RangeError, 'ERR_BUFFER_OUT_OF_BOUNDS', '"length" is outside of buffer bounds');
+      if (offset < 0 || offset > value.byteLength)
+        throw nodeError(RangeError, 'ERR_BUFFER_OUT_OF_BOUNDS', '"offset" is outside of buffer bounds');
+      if (len < 0 || offset + len > value.byteLength)
+        throw nodeError(RangeError, 'ERR_BUFFER_OUT_OF_BOUNDS', '"length" is outside of buffer bounds');
       return new Buffer(value as ArrayBuffer, offset, len);
     }
     if (ArrayBuffer.isView(value)) {
@@ -43,11 +45,7 @@ export class Buffer extends Uint8Array {
       if (o.type === 'Buffer' && Array.isArray(o.data)) return Buffer.from(o.data);
       if (typeof o.length === 'number') return Buffer.fromBytes(Uint8Array.from(value as ArrayLike<unknown>, (x) => Number(x) & 0xff));
     }
-    throw invalidArgType(
-      'first',
-      'of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object',
-      value,
-    );
+    throw invalidArgType('first', 'of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object', value);
   }
 
   /** Wraps (does not copy) `bytes` in a Buffer over the same memory. */
@@ -59,7 +57,8 @@ export class Buffer extends Uint8Array {
   static alloc(size: number, fill?: string | number | Uint8Array, encoding?: BufferEncoding): Buffer {
     const buf = new Buffer(checkLength(size));
     if (fill !== undefined && fill !== 0 && buf.length > 0) {
-      const pattern = typeof fill === 'number' ? [fill & 0xff] : typeof fill === 'string' ? encodeString(fill, canonicalEncoding(encoding)) : fill;
+      const pattern =
+        typeof fill === 'number' ? [fill & 0xff] : typeof fill === 'string' ? encodeString(fill, canonicalEncoding(encoding)) : fill;
       if (pattern.length === 0) throw nodeError(TypeError, 'ERR_INVALID_ARG_VALUE', "The argument 'fill' is invalid.");
       for (let i = 0; i < buf.length; i++) buf[i] = pattern[i % pattern.length];
     }

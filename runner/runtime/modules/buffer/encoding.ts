@@ -6,14 +6,34 @@
 import { nodeError } from '../node-errors.ts';
 
 export type BufferEncoding =
-  | 'utf8' | 'utf-8' | 'hex' | 'base64' | 'base64url' | 'latin1' | 'binary' | 'ascii' | 'utf16le' | 'ucs2' | 'ucs-2' | 'utf-16le';
+  | 'utf8'
+  | 'utf-8'
+  | 'hex'
+  | 'base64'
+  | 'base64url'
+  | 'latin1'
+  | 'binary'
+  | 'ascii'
+  | 'utf16le'
+  | 'ucs2'
+  | 'ucs-2'
+  | 'utf-16le';
 
 export type Canonical = 'utf8' | 'hex' | 'base64' | 'base64url' | 'latin1' | 'ascii' | 'utf16le';
 
 const ENCODINGS = new Map<string, Canonical>([
-  ['utf8', 'utf8'], ['utf-8', 'utf8'], ['hex', 'hex'], ['base64', 'base64'], ['base64url', 'base64url'],
-  ['latin1', 'latin1'], ['binary', 'latin1'], ['ascii', 'ascii'], ['utf16le', 'utf16le'], ['utf-16le', 'utf16le'],
-  ['ucs2', 'utf16le'], ['ucs-2', 'utf16le'],
+  ['utf8', 'utf8'],
+  ['utf-8', 'utf8'],
+  ['hex', 'hex'],
+  ['base64', 'base64'],
+  ['base64url', 'base64url'],
+  ['latin1', 'latin1'],
+  ['binary', 'latin1'],
+  ['ascii', 'ascii'],
+  ['utf16le', 'utf16le'],
+  ['utf-16le', 'utf16le'],
+  ['ucs2', 'utf16le'],
+  ['ucs-2', 'utf16le'],
 ]);
 
 export function isEncoding(encoding: unknown): boolean {
@@ -37,10 +57,13 @@ export function canonicalEncoding(encoding: unknown): Canonical {
 
 export function encodeString(s: string, enc: Canonical): Uint8Array {
   switch (enc) {
-    case 'utf8': return encoder.encode(s);
-    case 'hex': return fromHex(s);
+    case 'utf8':
+      return encoder.encode(s);
+    case 'hex':
+      return fromHex(s);
     case 'base64':
-    case 'base64url': return fromBase64(s);
+    case 'base64url':
+      return fromBase64(s);
     case 'latin1':
     case 'ascii': {
       const out = new Uint8Array(s.length);
@@ -61,16 +84,21 @@ export function encodeString(s: string, enc: Canonical): Uint8Array {
 
 export function decodeBytes(b: Uint8Array, enc: Canonical): string {
   switch (enc) {
-    case 'utf8': return decoder.decode(b);
+    case 'utf8':
+      return decoder.decode(b);
     case 'hex': {
       let s = '';
       for (let i = 0; i < b.length; i++) s += (b[i] < 16 ? '0' : '') + b[i].toString(16);
       return s;
     }
-    case 'base64': return toBase64(b, B64, true);
-    case 'base64url': return toBase64(b, B64URL, false);
-    case 'latin1': return charCodes(b, 0xff);
-    case 'ascii': return charCodes(b, 0x7f);
+    case 'base64':
+      return toBase64(b, B64, true);
+    case 'base64url':
+      return toBase64(b, B64URL, false);
+    case 'latin1':
+      return charCodes(b, 0xff);
+    case 'ascii':
+      return charCodes(b, 0x7f);
     case 'utf16le': {
       let s = '';
       for (let i = 0; i + 1 < b.length; i += 2) s += String.fromCharCode(b[i] | (b[i + 1] << 8));

@@ -125,9 +125,16 @@ export function createCrypto(p: Platform, threadPool: ThreadPool, options: Crypt
   }
 
   function getRandomValues<T extends ArrayBufferView>(array: T): T {
-    const integer = array instanceof Int8Array || array instanceof Uint8Array || array instanceof Uint8ClampedArray ||
-      array instanceof Int16Array || array instanceof Uint16Array || array instanceof Int32Array ||
-      array instanceof Uint32Array || array instanceof BigInt64Array || array instanceof BigUint64Array;
+    const integer =
+      array instanceof Int8Array ||
+      array instanceof Uint8Array ||
+      array instanceof Uint8ClampedArray ||
+      array instanceof Int16Array ||
+      array instanceof Uint16Array ||
+      array instanceof Int32Array ||
+      array instanceof Uint32Array ||
+      array instanceof BigInt64Array ||
+      array instanceof BigUint64Array;
     if (!integer) {
       throw new DOMException('The data argument must be an integer-type TypedArray', 'TypeMismatchError');
     }

@@ -90,7 +90,9 @@ export function checkScrypt(password: unknown, salt: unknown, keylen: unknown, o
   // OpenSSL's memory bound: the V array (128·r·(N+2) bytes) plus B (128·r·p bytes).
   const memBytes = 128 * r * (N + 2 + p);
   if (memBytes > maxmem) {
-    throw scryptParams(`memory limit exceeded: N=${N}, r=${r}, p=${p} needs ${memBytes} bytes but maxmem is ${maxmem}; pass a larger maxmem`);
+    throw scryptParams(
+      `memory limit exceeded: N=${N}, r=${r}, p=${p} needs ${memBytes} bytes but maxmem is ${maxmem}; pass a larger maxmem`,
+    );
   }
   return { password: pw, salt: saltBytes, keylen: len, N, r, p };
 }

@@ -156,21 +156,30 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
         };
         signal.addEventListener('abort', pending.onAbort, { once: true });
       }
-      service.submit(toDownstreamRequest(req, url), sentMs + halfRttMs, (reply, atMs) => {
-        p.loop.post(atMs + halfRttMs, () => {
-          // An aborted request's answer still crosses the network, to a destroyed socket.
-          if (pending.settled) return;
-          pending.settled = true;
-          if (signal && pending.onAbort) signal.removeEventListener('abort', pending.onAbort);
-          if ('refused' in reply) {
-            conn.destroy();
-            reject(refused(url));
-            return;
-          }
-          conn.release(p.loop.now());
-          resolve(toResponse(reply, url));
-        }, ctx);
-      }, reused ? 0 : service.connectMs);
+      service.submit(
+        toDownstreamRequest(req, url),
+        sentMs + halfRttMs,
+        (reply, atMs) => {
+          p.loop.post(
+            atMs + halfRttMs,
+            () => {
+              // An aborted request's answer still crosses the network, to a destroyed socket.
+              if (pending.settled) return;
+              pending.settled = true;
+              if (signal && pending.onAbort) signal.removeEventListener('abort', pending.onAbort);
+              if ('refused' in reply) {
+                conn.destroy();
+                reject(refused(url));
+                return;
+              }
+              conn.release(p.loop.now());
+              resolve(toResponse(reply, url));
+            },
+            ctx,
+          );
+        },
+        reused ? 0 : service.connectMs,
+      );
     });
   }
 
@@ -210,7 +219,10 @@ function notFound(host: string, knownHosts: string[]): TypeError {
     ? `this lab's network has only: ${knownHosts.join(', ')}`
     : "this lab's network has no downstream services";
   const cause = Object.assign(new Error(`getaddrinfo ENOTFOUND ${host} — ${offer}`), {
-    code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname: host,
+    code: 'ENOTFOUND',
+    errno: -3008,
+    syscall: 'getaddrinfo',
+    hostname: host,
   });
   return new TypeError('fetch failed', { cause });
 }
@@ -219,7 +231,11 @@ function notFound(host: string, knownHosts: string[]): TypeError {
 function refused(url: URL): TypeError {
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const cause = Object.assign(new Error(`connect ECONNREFUSED ${url.hostname}:${port}`), {
-    code: 'ECONNREFUSED', errno: -111, syscall: 'connect', address: url.hostname, port,
+    code: 'ECONNREFUSED',
+    errno: -111,
+    syscall: 'connect',
+    address: url.hostname,
+    port,
   });
   return new TypeError('fetch failed', { cause });
 }

@@ -18,7 +18,10 @@ export class SimHeaders {
       for (const [k, v] of init) this.append(k, v);
     } else if (typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function') {
       for (const pair of init as Iterable<[string, string]>) {
-        if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`Headers constructor: expected name/value pair to be length 2, found ${Array.isArray(pair) ? pair.length : 0}.`);
+        if (!Array.isArray(pair) || pair.length !== 2)
+          throw new TypeError(
+            `Headers constructor: expected name/value pair to be length 2, found ${Array.isArray(pair) ? pair.length : 0}.`,
+          );
         this.append(pair[0], pair[1]);
       }
     } else if (typeof init === 'object') {

@@ -51,9 +51,10 @@ export function createResponseClass(P: PromiseConstructor) {
       this.type = fetched ? (fetched.type ?? 'basic') : 'default';
       this.#body = bodyText(body);
       if (this.#body !== null && !this.headers.has('content-type')) {
-        this.headers.set('content-type', body instanceof URLSearchParams
-          ? 'application/x-www-form-urlencoded;charset=UTF-8'
-          : 'text/plain;charset=UTF-8');
+        this.headers.set(
+          'content-type',
+          body instanceof URLSearchParams ? 'application/x-www-form-urlencoded;charset=UTF-8' : 'text/plain;charset=UTF-8',
+        );
       }
     }
 
@@ -133,11 +134,25 @@ export function bodyText(body: unknown): string | null {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 301: 'Moved Permanently',
-  302: 'Found', 304: 'Not Modified', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
-  404: 'Not Found', 408: 'Request Timeout', 409: 'Conflict', 422: 'Unprocessable Entity',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway',
-  503: 'Service Unavailable', 504: 'Gateway Timeout',
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'No Content',
+  301: 'Moved Permanently',
+  302: 'Found',
+  304: 'Not Modified',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** The reason phrase a Node server sends for `status`. */

@@ -75,7 +75,10 @@ export class PgClient extends Emitter {
       });
     });
     if (!cb) return promise;
-    promise.then(() => cb(null), (e: Error) => cb(e));
+    promise.then(
+      () => cb(null),
+      (e: Error) => cb(e),
+    );
   }
 
   query(config: string | { text: string; values?: unknown[] }, values?: unknown[] | Callback, cb?: Callback): Promise<QueryResult> | void {
@@ -102,7 +105,10 @@ export class PgClient extends Emitter {
     });
     if (!callback) return promise;
     const done = callback;
-    promise.then((r) => done(null, r), (e: Error) => done(e));
+    promise.then(
+      (r) => done(null, r),
+      (e: Error) => done(e),
+    );
   }
 
   end(): Promise<void> {
@@ -127,7 +133,9 @@ export class PgClient extends Emitter {
     this.#active = true;
     const control = Database.isTransactionControl(q.text);
     if (this.#txStatus === 'E' && control !== 'ROLLBACK' && control !== 'COMMIT' && control !== 'ROLLBACK TO') {
-      this.#server.query('SELECT 1', [], () => this.#settle(q, failed(pgError('current transaction is aborted, commands ignored until end of transaction block', '25P02'))));
+      this.#server.query('SELECT 1', [], () =>
+        this.#settle(q, failed(pgError('current transaction is aborted, commands ignored until end of transaction block', '25P02'))),
+      );
       return;
     }
     this.#server.query(q.text, q.values, (outcome) => this.#settle(q, outcome, control));
@@ -137,7 +145,8 @@ export class PgClient extends Emitter {
     this.#active = false;
     if (!outcome.ok) {
       if (this.#txStatus === 'T') this.#txStatus = 'E';
-      const e = 'err' in outcome ? outcome.err : pgError(outcome.error.message, outcome.error.code, outcome.error.severity, outcome.error.position);
+      const e =
+        'err' in outcome ? outcome.err : pgError(outcome.error.message, outcome.error.code, outcome.error.severity, outcome.error.position);
       q.reject(e);
     } else {
       this.#trackTransaction(control);

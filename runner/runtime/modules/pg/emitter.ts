@@ -26,7 +26,11 @@ export class Emitter {
 
   off(event: string, fn: Listener): this {
     const list = this.#listeners.get(event);
-    if (list) this.#listeners.set(event, list.filter((l) => l.fn !== fn));
+    if (list)
+      this.#listeners.set(
+        event,
+        list.filter((l) => l.fn !== fn),
+      );
     return this;
   }
 
@@ -37,7 +41,10 @@ export class Emitter {
   emit(event: string, ...args: unknown[]): boolean {
     const list = this.#listeners.get(event);
     if (!list?.length) return false;
-    this.#listeners.set(event, list.filter((l) => !l.once));
+    this.#listeners.set(
+      event,
+      list.filter((l) => !l.once),
+    );
     for (const l of list) l.fn(...args);
     return true;
   }

@@ -99,12 +99,22 @@ export class Pool extends Emitter {
     registry.pools.push(this);
   }
 
-  get totalCount(): number { return this.#clients.size; }
-  get idleCount(): number { return this.#idle.length; }
-  get waitingCount(): number { return this.#waiting.length; }
-  get expiredCount(): number { return 0; }
+  get totalCount(): number {
+    return this.#clients.size;
+  }
+  get idleCount(): number {
+    return this.#idle.length;
+  }
+  get waitingCount(): number {
+    return this.#waiting.length;
+  }
+  get expiredCount(): number {
+    return 0;
+  }
   /** Clients handed out and not released (what a leak leaves behind, or simply busy ones). */
-  get checkedOutCount(): number { return this.#clients.size - this.#idle.length; }
+  get checkedOutCount(): number {
+    return this.#clients.size - this.#idle.length;
+  }
 
   /**
    * Checked-out clients that nothing will give back: held by a request the service has
@@ -146,10 +156,17 @@ export class Pool extends Emitter {
       this.#pulse();
     });
     if (!cb) return promise;
-    promise.then((c) => cb(null, c, c.release), (e: Error) => cb(e));
+    promise.then(
+      (c) => cb(null, c, c.release),
+      (e: Error) => cb(e),
+    );
   }
 
-  query(config: string | { text: string; values?: unknown[] }, values?: unknown[] | ((err: Error | null, r?: QueryResult) => void), cb?: (err: Error | null, r?: QueryResult) => void): Promise<QueryResult> | void {
+  query(
+    config: string | { text: string; values?: unknown[] },
+    values?: unknown[] | ((err: Error | null, r?: QueryResult) => void),
+    cb?: (err: Error | null, r?: QueryResult) => void,
+  ): Promise<QueryResult> | void {
     const callback = typeof values === 'function' ? values : cb;
     const params = typeof values === 'function' ? undefined : values;
     const promise = (this.connect() as Promise<PoolClient>).then((client) =>
@@ -166,7 +183,10 @@ export class Pool extends Emitter {
       ),
     );
     if (!callback) return promise;
-    promise.then((r) => callback(null, r), (e: Error) => callback(e));
+    promise.then(
+      (r) => callback(null, r),
+      (e: Error) => callback(e),
+    );
   }
 
   end(): Promise<void> {

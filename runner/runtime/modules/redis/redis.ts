@@ -188,7 +188,10 @@ function makeClient(p: Platform, store: CacheServer, rttMs: number): RedisClient
       return client;
     },
     off(event, fn) {
-      listeners.set(event, (listeners.get(event) ?? []).filter((f) => f !== fn));
+      listeners.set(
+        event,
+        (listeners.get(event) ?? []).filter((f) => f !== fn),
+      );
       return client;
     },
     removeListener: (event, fn) => client.off(event, fn),
@@ -198,14 +201,18 @@ function makeClient(p: Platform, store: CacheServer, rttMs: number): RedisClient
       const ctx = p.jobs.context;
       readyAtMs = p.loop.now() + rttMs;
       return new p.Promise<RedisClient>((resolve, reject) => {
-        p.loop.post(readyAtMs, () => {
-          // disconnect() while connecting: node-redis gives up the connection attempt.
-          if (state !== 'connecting') return reject(new ClientClosedError());
-          state = 'ready';
-          emit('connect');
-          emit('ready');
-          resolve(client);
-        }, ctx);
+        p.loop.post(
+          readyAtMs,
+          () => {
+            // disconnect() while connecting: node-redis gives up the connection attempt.
+            if (state !== 'connecting') return reject(new ClientClosedError());
+            state = 'ready';
+            emit('connect');
+            emit('ready');
+            resolve(client);
+          },
+          ctx,
+        );
       });
     },
     quit() {
@@ -219,82 +226,97 @@ function makeClient(p: Platform, store: CacheServer, rttMs: number): RedisClient
     disconnect() {
       if (state === 'closed') return p.Promise.reject(new ClientClosedError());
       state = 'closed';
-      return new p.Promise<void>((resolve) => p.loop.postNow(() => {
-        emit('end');
-        resolve();
-      }));
+      return new p.Promise<void>((resolve) =>
+        p.loop.postNow(() => {
+          emit('end');
+          resolve();
+        }),
+      );
     },
     ping: () => roundTrip(() => 'PONG'),
-    get: (key) => command(() => {
-      const k = str(key);
-      return (now) => get(k, now);
-    }),
-    mGet: (keys) => command(() => {
-      const ks = keysOf(keys);
-      return (now) => ks.map((k) => get(k, now));
-    }),
-    set: (key, value, options = {}) => command(() => {
-      const k = str(key);
-      const v = str(value);
-      const ttlMs = options.PX ?? (options.EX !== undefined ? options.EX * 1000 : undefined);
-      if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0)) {
-        throw new ErrorReply("ERR invalid expire time in 'set' command");
-      }
-      return (now): string | null => {
-        const exists = store.read(k, now) !== undefined;
-        if ((options.NX && exists) || (options.XX && !exists)) return null;
-        store.write(k, { value: v, expiresAtMs: ttlMs === undefined ? Infinity : now + ttlMs });
-        return 'OK';
-      };
-    }),
+    get: (key) =>
+      command(() => {
+        const k = str(key);
+        return (now) => get(k, now);
+      }),
+    mGet: (keys) =>
+      command(() => {
+        const ks = keysOf(keys);
+        return (now) => ks.map((k) => get(k, now));
+      }),
+    set: (key, value, options = {}) =>
+      command(() => {
+        const k = str(key);
+        const v = str(value);
+        const ttlMs = options.PX ?? (options.EX !== undefined ? options.EX * 1000 : undefined);
+        if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0)) {
+          throw new ErrorReply("ERR invalid expire time in 'set' command");
+        }
+        return (now): string | null => {
+          const exists = store.read(k, now) !== undefined;
+          if ((options.NX && exists) || (options.XX && !exists)) return null;
+          store.write(k, { value: v, expiresAtMs: ttlMs === undefined ? Infinity : now + ttlMs });
+          return 'OK';
+        };
+      }),
     setEx: (key, seconds, value) => client.set(key, value, { EX: seconds }),
-    del: (keys) => command(() => {
-      const ks = keysOf(keys);
-      return (now) => ks.filter((k) => {
-        const live = store.read(k, now) !== undefined;
-        store.entries.delete(k);
-        return live;
-      }).length;
-    }),
-    exists: (keys) => command(() => {
-      const ks = keysOf(keys);
-      return (now) => ks.filter((k) => store.read(k, now) !== undefined).length;
-    }),
-    incr: (key) => command(() => {
-      const k = str(key);
-      return (now) => incrBy(k, 1, now);
-    }),
-    incrBy: (key, by) => command(() => {
-      const k = str(key);
-      return (now) => incrBy(k, Math.trunc(by), now);
-    }),
-    decr: (key) => command(() => {
-      const k = str(key);
-      return (now) => incrBy(k, -1, now);
-    }),
-    expire: (key, seconds) => command(() => {
-      const k = str(key);
-      return (now): boolean => {
-        const e = store.read(k, now);
-        if (!e) return false;
-        // A TTL of zero or less deletes the key, as in Redis.
-        if (seconds <= 0) store.entries.delete(k);
-        else e.expiresAtMs = now + seconds * 1000;
-        return true;
-      };
-    }),
-    ttl: (key) => command(() => {
-      const k = str(key);
-      return (now) => ttlOf(store.read(k, now), now, 1000);
-    }),
-    pTTL: (key) => command(() => {
-      const k = str(key);
-      return (now) => ttlOf(store.read(k, now), now, 1);
-    }),
-    flushAll: () => roundTrip(() => {
-      store.entries.clear();
-      return 'OK';
-    }),
+    del: (keys) =>
+      command(() => {
+        const ks = keysOf(keys);
+        return (now) =>
+          ks.filter((k) => {
+            const live = store.read(k, now) !== undefined;
+            store.entries.delete(k);
+            return live;
+          }).length;
+      }),
+    exists: (keys) =>
+      command(() => {
+        const ks = keysOf(keys);
+        return (now) => ks.filter((k) => store.read(k, now) !== undefined).length;
+      }),
+    incr: (key) =>
+      command(() => {
+        const k = str(key);
+        return (now) => incrBy(k, 1, now);
+      }),
+    incrBy: (key, by) =>
+      command(() => {
+        const k = str(key);
+        return (now) => incrBy(k, Math.trunc(by), now);
+      }),
+    decr: (key) =>
+      command(() => {
+        const k = str(key);
+        return (now) => incrBy(k, -1, now);
+      }),
+    expire: (key, seconds) =>
+      command(() => {
+        const k = str(key);
+        return (now): boolean => {
+          const e = store.read(k, now);
+          if (!e) return false;
+          // A TTL of zero or less deletes the key, as in Redis.
+          if (seconds <= 0) store.entries.delete(k);
+          else e.expiresAtMs = now + seconds * 1000;
+          return true;
+        };
+      }),
+    ttl: (key) =>
+      command(() => {
+        const k = str(key);
+        return (now) => ttlOf(store.read(k, now), now, 1000);
+      }),
+    pTTL: (key) =>
+      command(() => {
+        const k = str(key);
+        return (now) => ttlOf(store.read(k, now), now, 1);
+      }),
+    flushAll: () =>
+      roundTrip(() => {
+        store.entries.clear();
+        return 'OK';
+      }),
   };
   return client;
 }

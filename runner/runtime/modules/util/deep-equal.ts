@@ -45,8 +45,13 @@ function sameKind(a: object, b: object, tag: string, memo: InProgress): boolean 
   if (a instanceof Map) return sameMap(a, b as Map<unknown, unknown>, memo);
   if (a instanceof Set) return sameSet(a, b as Set<unknown>, memo);
   if (a instanceof WeakMap || a instanceof WeakSet || tag === '[object Promise]') return false;
-  if (tag === '[object Number]' || tag === '[object String]' || tag === '[object Boolean]' ||
-      tag === '[object BigInt]' || tag === '[object Symbol]') {
+  if (
+    tag === '[object Number]' ||
+    tag === '[object String]' ||
+    tag === '[object Boolean]' ||
+    tag === '[object BigInt]' ||
+    tag === '[object Symbol]'
+  ) {
     return Object.is((a as { valueOf(): unknown }).valueOf(), (b as { valueOf(): unknown }).valueOf());
   }
   return true;

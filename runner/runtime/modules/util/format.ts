@@ -78,7 +78,22 @@ function placeholder(c: string, v: unknown, options: InspectOptions): string | u
 }
 
 /** Classes whose toString is JavaScript's own: such objects print through `inspect` under %s. */
-const BUILT_IN = new Set(['Object', 'Array', 'Error', 'Date', 'RegExp', 'Function', 'Number', 'String', 'Boolean', 'Symbol', 'BigInt', 'Map', 'Set', 'Promise']);
+const BUILT_IN = new Set([
+  'Object',
+  'Array',
+  'Error',
+  'Date',
+  'RegExp',
+  'Function',
+  'Number',
+  'String',
+  'Boolean',
+  'Symbol',
+  'BigInt',
+  'Map',
+  'Set',
+  'Promise',
+]);
 
 /**
  * Node's hasBuiltInToString: an object uses `inspect` under %s unless it (or a class in its

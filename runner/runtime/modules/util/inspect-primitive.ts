@@ -21,10 +21,14 @@ export function formatPrimitive(ctx: { maxStringLength: number; breakLength: num
       }
       return quote(s) + trailer;
     }
-    case 'number': return formatNumber(value);
-    case 'bigint': return `${value}n`;
-    case 'symbol': return value.toString();
-    default: return String(value);
+    case 'number':
+      return formatNumber(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'symbol':
+      return value.toString();
+    default:
+      return String(value);
   }
 }
 

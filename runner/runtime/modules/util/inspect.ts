@@ -63,7 +63,7 @@ const OBJECT_TYPE = 0;
 export function inspect(value: unknown, options?: InspectOptions): string {
   const o = options && typeof options === 'object' ? options : {};
   const ctx: Ctx = {
-    depth: o.depth === null ? Infinity : o.depth ?? 2,
+    depth: o.depth === null ? Infinity : (o.depth ?? 2),
     maxArrayLength: Math.max(0, o.maxArrayLength ?? 100),
     maxStringLength: Math.max(0, o.maxStringLength ?? 10_000),
     breakLength: o.breakLength ?? 80,
@@ -217,7 +217,12 @@ function formatSpecial(ctx: Ctx, value: object, name: string | null, tag: string
   if (value instanceof RegExp) return { base: String(value) };
   const kind = Object.prototype.toString.call(value).slice(8, -1);
   if (kind === 'Promise') {
-    return { base: '', keys: [], braces: [`${prefix(name, tag, 'Promise')}{`, '}'], entries: () => [promiseState(ctx, value, recurseTimes)] };
+    return {
+      base: '',
+      keys: [],
+      braces: [`${prefix(name, tag, 'Promise')}{`, '}'],
+      entries: () => [promiseState(ctx, value, recurseTimes)],
+    };
   }
   if (value instanceof WeakMap || value instanceof WeakSet) {
     return { base: '', braces: [`${prefix(name, tag, kind)}{`, '}'], entries: () => ['<items unknown>'] };
@@ -225,10 +230,23 @@ function formatSpecial(ctx: Ctx, value: object, name: string | null, tag: string
   if (value instanceof ArrayBuffer) {
     const bytes = new Uint8Array(value);
     const shown = Array.from(bytes.subarray(0, BUFFER_BYTES_MAX), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    const more = bytes.length > BUFFER_BYTES_MAX ? ` ... ${bytes.length - BUFFER_BYTES_MAX} more byte${bytes.length - BUFFER_BYTES_MAX > 1 ? 's' : ''}` : '';
-    return { base: '', braces: [`${prefix(name, tag, 'ArrayBuffer')}{`, '}'], entries: () => [`[Uint8Contents]: <${shown}${more}>`, `byteLength: ${bytes.length}`] };
+    const more =
+      bytes.length > BUFFER_BYTES_MAX
+        ? ` ... ${bytes.length - BUFFER_BYTES_MAX} more byte${bytes.length - BUFFER_BYTES_MAX > 1 ? 's' : ''}`
+        : '';
+    return {
+      base: '',
+      braces: [`${prefix(name, tag, 'ArrayBuffer')}{`, '}'],
+      entries: () => [`[Uint8Contents]: <${shown}${more}>`, `byteLength: ${bytes.length}`],
+    };
   }
-  for (const [Box, label] of [[Number, 'Number'], [String, 'String'], [Boolean, 'Boolean'], [BigInt, 'BigInt'], [Symbol, 'Symbol']] as const) {
+  for (const [Box, label] of [
+    [Number, 'Number'],
+    [String, 'String'],
+    [Boolean, 'Boolean'],
+    [BigInt, 'BigInt'],
+    [Symbol, 'Symbol'],
+  ] as const) {
     if (kind === label && typeof value === 'object' && Object.getPrototypeOf(value) === Box.prototype) {
       const prim = (value as { valueOf(): unknown }).valueOf();
       return { base: `[${label}: ${formatPrimitive(ctx, prim)}]`, keys: label === 'String' ? ownKeys(value, true) : undefined };
@@ -362,7 +380,13 @@ function formatProperty(ctx: Ctx, obj: object, recurseTimes: number, key: string
 
 /** Node's reduceToSingleString for `compact: 3`: one line if it fits, else one entry per line. */
 function reduceToSingleString(
-  ctx: Ctx, output: string[], base: string, braces: [string, string], extrasType: number, recurseTimes: number, value: unknown,
+  ctx: Ctx,
+  output: string[],
+  base: string,
+  braces: [string, string],
+  extrasType: number,
+  recurseTimes: number,
+  value: unknown,
 ): string {
   const entries = output.length;
   if (extrasType === ARRAY_TYPE && entries > 6) output = groupArrayElements(ctx, output, value as ArrayLike<unknown>);

@@ -63,7 +63,12 @@ export function createUtil(p: Platform, options: UtilOptions = {}): UtilApi {
     const custom = (original as unknown as Record<symbol, unknown>)[promisifyCustom] ?? customs.get(original);
     if (custom !== undefined) {
       if (typeof custom !== 'function') throw invalidArgType('util.promisify.custom', 'of type function', custom);
-      return Object.defineProperty(custom, promisifyCustom, { value: custom, enumerable: false, writable: false, configurable: true }) as AnyFn;
+      return Object.defineProperty(custom, promisifyCustom, {
+        value: custom,
+        enumerable: false,
+        writable: false,
+        configurable: true,
+      }) as AnyFn;
     }
     function fn(this: unknown, ...args: unknown[]): Promise<unknown> {
       return new p.Promise((resolve, reject) => {

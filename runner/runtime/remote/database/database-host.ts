@@ -34,7 +34,10 @@ export class DatabaseHost {
   private busyCores = 0;
   private readonly coreQueue = new Fifo<ServerStatement>();
 
-  constructor(spec: DatabaseSpec, private readonly kernel: Kernel) {
+  constructor(
+    spec: DatabaseSpec,
+    private readonly kernel: Kernel,
+  ) {
     this.cores = spec.cores ?? DB_CORES_DEFAULT;
     this.maxConnections = spec.maxConnections ?? MAX_CONNECTIONS_DEFAULT;
   }

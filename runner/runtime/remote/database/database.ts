@@ -128,7 +128,10 @@ export class Database {
   /** What the run since that reset changed: see `reset`. */
   private changes = { any: false, all: false, tables: new Set<string>() };
 
-  private constructor(private readonly pg: PGlite, resultCacheEntriesMax: number) {
+  private constructor(
+    private readonly pg: PGlite,
+    resultCacheEntriesMax: number,
+  ) {
     this.results = new ResultCache({ entriesMax: resultCacheEntriesMax, rowsMax: RESULT_CACHE_ROWS_MAX });
     this.statements = new PreparedStatements(pg);
     this.checkStatements = new PreparedStatements(pg, 'tailspin_check_');
@@ -420,7 +423,17 @@ function success(
 }
 
 function fromCache(hit: CachedResult): QuerySuccess {
-  return { ok: true, rows: copyRows(hit.rows), fields: copyFields(hit.fields), rowCount: hit.rowCount, command: hit.command, serviceMs: hit.serviceMs, cached: true, tables: [...hit.tables], isWrite: false };
+  return {
+    ok: true,
+    rows: copyRows(hit.rows),
+    fields: copyFields(hit.fields),
+    rowCount: hit.rowCount,
+    command: hit.command,
+    serviceMs: hit.serviceMs,
+    cached: true,
+    tables: [...hit.tables],
+    isWrite: false,
+  };
 }
 
 function copyFields(fields: readonly { name: string; dataTypeID: number }[]): { name: string; dataTypeID: number }[] {

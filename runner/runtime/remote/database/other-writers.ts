@@ -23,9 +23,11 @@ export function startOtherWriters(writers: readonly DatabaseWriter[], kernel: Ke
       const atMs = fromMs - Math.log(1 - gaps.next()) * meanGapMs;
       if (atMs >= untilMs) return;
       kernel.at(atMs, () => {
-        kernel.awaitHost(writer.write(db, draws, atMs).catch((err: Error) => {
-          throw new Error(`database writer ${writer.name} failed at ${(atMs / 1000).toFixed(3)}s: ${err.message}`);
-        }));
+        kernel.awaitHost(
+          writer.write(db, draws, atMs).catch((err: Error) => {
+            throw new Error(`database writer ${writer.name} failed at ${(atMs / 1000).toFixed(3)}s: ${err.message}`);
+          }),
+        );
         scheduleAfter(atMs);
       });
     };

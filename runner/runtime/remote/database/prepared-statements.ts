@@ -46,7 +46,10 @@ export class PreparedStatements {
   private nextId = 1;
 
   /** `prefix` names this set's statements apart from another set's on the same session. */
-  constructor(private readonly pg: PGlite, private readonly prefix = 'tailspin_') {}
+  constructor(
+    private readonly pg: PGlite,
+    private readonly prefix = 'tailspin_',
+  ) {}
 
   /**
    * After a reset or any statement that may have changed the schema or the session's

@@ -27,13 +27,18 @@ const DEPTH_MAX = 200;
 /** Reads the rows EXPLAIN (FORMAT JSON) returned (one row, one json column). */
 export function summarizeExplain(rows: Record<string, unknown>[]): PlanSummary {
   const document = rows[0]?.['QUERY PLAN'];
-  const root = (Array.isArray(document) ? (document[0] as { Plan?: PlanNode } | undefined)?.Plan : undefined);
+  const root = Array.isArray(document) ? (document[0] as { Plan?: PlanNode } | undefined)?.Plan : undefined;
   if (!root || typeof root['Total Cost'] !== 'number') throw new Error('EXPLAIN returned no plan');
   const tables = new Set<string>();
   const modified = new Set<string>();
   const scanned = new Set<string>();
   walk(root, 0, tables, modified, scanned);
-  return { totalCost: root['Total Cost'], tables: [...tables].sort(), modifiedTables: [...modified].sort(), scannedTables: [...scanned].sort() };
+  return {
+    totalCost: root['Total Cost'],
+    tables: [...tables].sort(),
+    modifiedTables: [...modified].sort(),
+    scannedTables: [...scanned].sort(),
+  };
 }
 
 function walk(node: PlanNode, depth: number, tables: Set<string>, modified: Set<string>, scanned: Set<string>): void {

@@ -16,7 +16,8 @@ function copyObject(o: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key in o) {
     // JSON.parse makes "__proto__" an own key; plain assignment would set the prototype.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: copyValue(o[key]), enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: copyValue(o[key]), enumerable: true, writable: true, configurable: true });
     else out[key] = copyValue(o[key]);
   }
   return out;

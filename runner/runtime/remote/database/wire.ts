@@ -100,7 +100,8 @@ export function readResult(bytes: Uint8Array, parsers: Parsers): Results<Record<
         const value = size < 0 ? null : types.parseType(text(p, p + size), fields[i].dataTypeID, parsers);
         if (size > 0) p += size;
         // As Object.fromEntries does: a column named __proto__ is an own property.
-        if (protoNamed && fields[i].name === '__proto__') Object.defineProperty(row, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+        if (protoNamed && fields[i].name === '__proto__')
+          Object.defineProperty(row, '__proto__', { value, enumerable: true, writable: true, configurable: true });
         else row[fields[i].name] = value;
       }
       rows.push(row);

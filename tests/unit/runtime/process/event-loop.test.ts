@@ -33,7 +33,8 @@ describe('the main thread in virtual time', () => {
   });
 
   it('pbkdf2Sync under load inflates the p99 of an unrelated cheap route; pbkdf2 on the thread pool does not', async () => {
-    const imports = "import { pbkdf2, pbkdf2Sync } from 'node:crypto';\nimport { promisify } from 'node:util';\nconst pbkdf2Async = promisify(pbkdf2);";
+    const imports =
+      "import { pbkdf2, pbkdf2Sync } from 'node:crypto';\nimport { promisify } from 'node:util';\nconst pbkdf2Async = promisify(pbkdf2);";
     const sync = await runFolder(dir, service("pbkdf2Sync('hunter2', 'salt', 100000, 32, 'sha256');", imports));
     const pooled = await runFolder(dir, service("await pbkdf2Async('hunter2', 'salt', 100000, 32, 'sha256');", imports));
     const syncP99 = route(sync, 'GET /health').latency.p99Ms;
@@ -66,7 +67,7 @@ export default async function routes(app: FastifyInstance) {
   });
 
   it('is deterministic: same code and seed give byte-identical summaries, another seed differs', async () => {
-    const code = service("await new Promise((r) => setTimeout(r, Math.random() * 10));");
+    const code = service('await new Promise((r) => setTimeout(r, Math.random() * 10));');
     const a = JSON.stringify(await runFolder(dir, code, 7));
     const b = JSON.stringify(await runFolder(dir, code, 7));
     const c = JSON.stringify(await runFolder(dir, code, 8));

@@ -8,10 +8,12 @@ describe('ThreadPool', () => {
     const pool = new ThreadPool(p);
     let doneAt = -1;
     let onMainThread = false;
-    p.loop.runNow(() => pool.submit(10, () => {
-      doneAt = p.loop.now();
-      onMainThread = p.loop.running;
-    }));
+    p.loop.runNow(() =>
+      pool.submit(10, () => {
+        doneAt = p.loop.now();
+        onMainThread = p.loop.running;
+      }),
+    );
     runAll(p);
     expect(doneAt).toBe(10);
     expect(onMainThread).toBe(true);
@@ -28,7 +30,16 @@ describe('ThreadPool', () => {
       expect(pool.queued).toBe(4);
     });
     runAll(p);
-    expect(done).toEqual([[0, 30], [1, 30], [2, 30], [3, 30], [4, 60], [5, 60], [6, 60], [7, 60]]);
+    expect(done).toEqual([
+      [0, 30],
+      [1, 30],
+      [2, 30],
+      [3, 30],
+      [4, 60],
+      [5, 60],
+      [6, 60],
+      [7, 60],
+    ]);
     expect(pool.active).toBe(0);
     expect(pool.queued).toBe(0);
   });

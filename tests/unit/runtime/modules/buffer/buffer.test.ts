@@ -62,7 +62,9 @@ describe('Buffer', () => {
     expect(Buffer.from('x').equals(new Uint8Array([120]))).toBe(true);
     expect(Buffer.compare(Buffer.from('a'), Buffer.from('b'))).toBe(-1);
     expect(Buffer.from('ab').compare(Buffer.from('a'))).toBe(1);
-    expect(() => Buffer.from('x', 'utf7' as never)).toThrow(expect.objectContaining({ code: 'ERR_UNKNOWN_ENCODING', message: 'Unknown encoding: utf7' }));
+    expect(() => Buffer.from('x', 'utf7' as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_UNKNOWN_ENCODING', message: 'Unknown encoding: utf7' }),
+    );
   });
 
   it('subarray and slice are Buffer views on the same memory', () => {

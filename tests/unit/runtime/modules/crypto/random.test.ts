@@ -39,11 +39,13 @@ describe('crypto randomness', () => {
     expect(setup(5).crypto.randomBytes(33).equals(sync)).toBe(true);
     let got: Buffer | undefined;
     let onMainThread = false;
-    p.loop.runNow(() => crypto.randomBytes(16, (err, buf) => {
-      expect(err).toBeNull();
-      got = buf;
-      onMainThread = p.loop.running;
-    }));
+    p.loop.runNow(() =>
+      crypto.randomBytes(16, (err, buf) => {
+        expect(err).toBeNull();
+        got = buf;
+        onMainThread = p.loop.running;
+      }),
+    );
     expect(got).toBeUndefined();
     runAll(p);
     expect(got?.length).toBe(16);
@@ -62,7 +64,9 @@ describe('crypto randomness', () => {
     }
     expect(seen.size).toBe(6);
     expect(crypto.randomInt(1)).toBe(0);
-    expect(() => crypto.randomInt(0)).toThrow('The value of "max" is out of range. It must be greater than the value of "min" (0). Received 0');
+    expect(() => crypto.randomInt(0)).toThrow(
+      'The value of "max" is out of range. It must be greater than the value of "min" (0). Received 0',
+    );
     expect(() => crypto.randomInt(1.5)).toThrow('The "max" argument must be a safe integer. Received type number (1.5)');
     let viaCallback = -1;
     p.loop.runNow(() => crypto.randomInt(10, (_err, n) => (viaCallback = n)));

@@ -66,9 +66,7 @@ describe('timing and keep-alive', () => {
     });
     t.run();
     close((second.atMs ?? 0) - secondSentMs, FETCH_CPU_MS + 0.5 + 5 + 0.5);
-    expect(t.stats().connections).toEqual([
-      { origin: 'https://a.internal', opened: 1, reused: 1, busy: 0, idle: 1, destroyed: 0 },
-    ]);
+    expect(t.stats().connections).toEqual([{ origin: 'https://a.internal', opened: 1, reused: 1, busy: 0, idle: 1, destroyed: 0 }]);
   });
 
   it('concurrent fetches each open a connection, later ones reuse them all', () => {
@@ -244,16 +242,20 @@ describe('request and response', () => {
         method: 'post',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ sku: 'x' }),
-      }).then((res) => {
-        status = res.status;
-        trace = res.headers.get('x-trace');
-        return res.json();
-      }).then((v) => {
-        json = v;
-      });
+      })
+        .then((res) => {
+          status = res.status;
+          trace = res.headers.get('x-trace');
+          return res.json();
+        })
+        .then((v) => {
+          json = v;
+        });
     });
     t.run();
-    expect(seen).toEqual([{ method: 'POST', path: '/orders', query: { limit: '2' }, headers: { 'content-type': 'application/json' }, body: { sku: 'x' } }]);
+    expect(seen).toEqual([
+      { method: 'POST', path: '/orders', query: { limit: '2' }, headers: { 'content-type': 'application/json' }, body: { sku: 'x' } },
+    ]);
     expect([status, trace, json]).toEqual([201, 'abc', { id: 7 }]);
   });
 
@@ -293,20 +295,28 @@ describe('counters', () => {
     const t = setup([A, { ...A, host: 'b.internal' }]);
     const requestOne: RequestContext = { route: 'GET /one', seq: 1, dbQueries: 0, calledHosts: undefined };
     const requestTwo: RequestContext = { route: 'GET /two', seq: 2, dbQueries: 0, calledHosts: undefined };
-    t.task(0, () => {
-      for (let i = 0; i < 3; i++) t.fetch('http://a.internal/'); // a retry loop
-      t.fetch('http://b.internal/');
-    }, requestOne);
+    t.task(
+      0,
+      () => {
+        for (let i = 0; i < 3; i++) t.fetch('http://a.internal/'); // a retry loop
+        t.fetch('http://b.internal/');
+      },
+      requestOne,
+    );
     t.task(1, () => void t.fetch('http://a.internal/'), requestTwo);
     t.run();
     // Replies settle in the context of the request that sent them.
     let laterCtx: unknown = 'unset';
-    t.task(100, () => {
-      t.fetch('http://a.internal/').then(() => {
-        laterCtx = t.p.jobs.context;
-        return t.fetch('http://a.internal/');
-      });
-    }, requestOne);
+    t.task(
+      100,
+      () => {
+        t.fetch('http://a.internal/').then(() => {
+          laterCtx = t.p.jobs.context;
+          return t.fetch('http://a.internal/');
+        });
+      },
+      requestOne,
+    );
     t.run();
     expect(laterCtx).toBe(requestOne);
     expect(t.p.counters.downstreamAttempts).toBe(7);

@@ -11,7 +11,8 @@ import { Pool, type PoolClient } from '../../../../../runner/runtime/modules/pg/
 import type { Platform, RequestContext } from '../../../../../runner/runtime/platform.ts';
 import { createPgModule } from '../../../../../runner/runtime/modules/pg/pg-module.ts';
 
-const SETUP = 'CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items SELECT g, $$item $$ || g FROM generate_series(1, 100) g;';
+const SETUP =
+  'CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items SELECT g, $$item $$ || g FROM generate_series(1, 100) g;';
 
 async function platformWithPool(options: ConstructorParameters<typeof Pool>[3]): Promise<{ p: Platform; pool: Pool; server: DbServer }> {
   const db = await openDatabase({ setupSql: SETUP });
@@ -72,7 +73,10 @@ describe('pg Pool', () => {
     const outcomes: string[] = [];
     p.loop.runNow(() => {
       void pool.connect(); // leaked
-      void (pool.connect() as Promise<PoolClient>).then(() => outcomes.push('got one'), (e: Error) => outcomes.push(`${p.loop.now().toFixed(0)}: ${e.message}`));
+      void (pool.connect() as Promise<PoolClient>).then(
+        () => outcomes.push('got one'),
+        (e: Error) => outcomes.push(`${p.loop.now().toFixed(0)}: ${e.message}`),
+      );
     });
     await runUntil(p, 5_000);
     expect(outcomes).toEqual(['500: timeout exceeded when trying to connect']);
@@ -97,8 +101,16 @@ describe('pg Pool', () => {
       void (pool.connect() as Promise<PoolClient>).then((c) => {
         const q = (sql: string, params?: unknown[]) => c.query(sql, params) as Q;
         return q('BEGIN')
-          .then(() => q('SELECT nope FROM items').catch((e: Error) => { seen.push(e.message); }))
-          .then(() => q('SELECT 1').catch((e: Error & { code?: string }) => { seen.push(String(e.code)); }))
+          .then(() =>
+            q('SELECT nope FROM items').catch((e: Error) => {
+              seen.push(e.message);
+            }),
+          )
+          .then(() =>
+            q('SELECT 1').catch((e: Error & { code?: string }) => {
+              seen.push(String(e.code));
+            }),
+          )
           .then(() => q('ROLLBACK'))
           .then(() => q('SELECT name FROM items WHERE id = $1', [7]))
           .then((r) => {
@@ -155,8 +167,12 @@ describe('pg Pool', () => {
     const pool = new Pool(p, server, { pools: [], changed() {}, releasedInTransaction: () => open++ }, { max: 2 });
     type Q = Promise<unknown>;
     p.loop.runNow(() => {
-      void (pool.connect() as Promise<PoolClient>).then((c) => (c.query('BEGIN') as Q).then(() => c.query("UPDATE items SET name = 'x' WHERE id = 1") as Q).then(() => c.release()));
-      void (pool.connect() as Promise<PoolClient>).then((c) => (c.query('BEGIN') as Q).then(() => c.query('COMMIT') as Q).then(() => c.release()));
+      void (pool.connect() as Promise<PoolClient>).then((c) =>
+        (c.query('BEGIN') as Q).then(() => c.query("UPDATE items SET name = 'x' WHERE id = 1") as Q).then(() => c.release()),
+      );
+      void (pool.connect() as Promise<PoolClient>).then((c) =>
+        (c.query('BEGIN') as Q).then(() => c.query('COMMIT') as Q).then(() => c.release()),
+      );
     });
     await runUntil(p, 1_000);
     expect(open).toBe(1);

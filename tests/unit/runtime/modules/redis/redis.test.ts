@@ -3,7 +3,13 @@
  * the virtual clock, the closed-client error and the bounded server.
  */
 import { describe, expect, it } from 'vitest';
-import { CACHE_CPU_MS, CACHE_KEYS_MAX, ClientClosedError, createRedis, type RedisClient } from '../../../../../runner/runtime/modules/redis/redis.ts';
+import {
+  CACHE_CPU_MS,
+  CACHE_KEYS_MAX,
+  ClientClosedError,
+  createRedis,
+  type RedisClient,
+} from '../../../../../runner/runtime/modules/redis/redis.ts';
 import { testPlatform } from '../../../../helpers/test-platform.ts';
 
 function setup(rttMs?: number) {
@@ -72,10 +78,13 @@ describe('connection', () => {
     let gotAtMs = 0;
     t.task(0, () => {
       void client.connect();
-      client.set('k', 'v').then(() => client.get('k')).then((v) => {
-        got = v;
-        gotAtMs = t.p.loop.now();
-      });
+      client
+        .set('k', 'v')
+        .then(() => client.get('k'))
+        .then((v) => {
+          got = v;
+          gotAtMs = t.p.loop.now();
+        });
     });
     t.run();
     expect(got).toBe('v');
@@ -116,8 +125,17 @@ describe('commands', () => {
     });
     t.run();
     expect(results).toEqual([
-      'OK', '41', 42, null, 'OK', 'ERR value is not an integer or out of range',
-      ['42', null, 'hello'], 2, 1, null, 'Invalid argument type',
+      'OK',
+      '41',
+      42,
+      null,
+      'OK',
+      'ERR value is not an integer or out of range',
+      ['42', null, 'hello'],
+      2,
+      1,
+      null,
+      'Invalid argument type',
     ]);
   });
 

@@ -86,7 +86,10 @@ describe('util.promisify', () => {
   it('rejects a non-function as Node does', () => {
     const { util } = setup();
     expect(() => util.promisify(5 as never)).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE', message: 'The "original" argument must be of type function. Received type number (5)' }),
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARG_TYPE',
+        message: 'The "original" argument must be of type function. Received type number (5)',
+      }),
     );
   });
 });
@@ -124,7 +127,7 @@ describe('util.types and friends', () => {
     Base.prototype.hello = () => 'hi';
     function Derived() {}
     util.inherits(Derived, Base);
-    expect((new (Derived as unknown as new () => { hello(): string })()).hello()).toBe('hi');
+    expect(new (Derived as unknown as new () => { hello(): string })().hello()).toBe('hi');
     expect((Derived as unknown as { super_: unknown }).super_).toBe(Base);
   });
 });
@@ -139,14 +142,42 @@ describe('util.isDeepStrictEqual', () => {
       constructor(readonly x: number) {}
     }
     const pairs: [unknown, unknown][] = [
-      [1, 1], [1, '1'], [NaN, NaN], [0, -0], [{ a: [1, 2] }, { a: [1, 2] }], [{ a: 1 }, { a: 1, b: undefined }],
-      [[1, 2], [2, 1]], [new Date(5), new Date(5)], [new Date(5), new Date(6)], [/a/g, /a/g], [/a/g, /a/i],
-      [new Map([[1, { x: 1 }]]), new Map([[1, { x: 1 }]])], [new Map([[{ k: 1 }, 'v']]), new Map([[{ k: 1 }, 'v']])],
-      [new Set([{ a: 1 }, { b: 2 }]), new Set([{ b: 2 }, { a: 1 }])], [new Set([1, 2]), new Set([1, 3])],
-      [Buffer.from('ab'), Buffer.from('ab')], [new Uint8Array([1]), new Uint8Array([2])], [new Uint8Array([1]), Buffer.from([1])],
-      [new P(1), { x: 1 }], [new P(1), new P(1)], [Object.create(null), {}], [cyc1, cyc2], [new Error('a'), new Error('a')],
-      [new Error('a'), new Error('b')], [Object(1), Object(1)], [Object(1), Object(2)], [[1, , 3], [1, undefined, 3]], // eslint-disable-line no-sparse-arrays
-      [{ [Symbol.for('s')]: 1 }, { [Symbol.for('s')]: 1 }], [{ [Symbol.for('s')]: 1 }, { [Symbol.for('s')]: 2 }],
+      [1, 1],
+      [1, '1'],
+      [NaN, NaN],
+      [0, -0],
+      [{ a: [1, 2] }, { a: [1, 2] }],
+      [{ a: 1 }, { a: 1, b: undefined }],
+      [
+        [1, 2],
+        [2, 1],
+      ],
+      [new Date(5), new Date(5)],
+      [new Date(5), new Date(6)],
+      [/a/g, /a/g],
+      [/a/g, /a/i],
+      [new Map([[1, { x: 1 }]]), new Map([[1, { x: 1 }]])],
+      [new Map([[{ k: 1 }, 'v']]), new Map([[{ k: 1 }, 'v']])],
+      [new Set([{ a: 1 }, { b: 2 }]), new Set([{ b: 2 }, { a: 1 }])],
+      [new Set([1, 2]), new Set([1, 3])],
+      [Buffer.from('ab'), Buffer.from('ab')],
+      [new Uint8Array([1]), new Uint8Array([2])],
+      [new Uint8Array([1]), Buffer.from([1])],
+      [new P(1), { x: 1 }],
+      [new P(1), new P(1)],
+      [Object.create(null), {}],
+      [cyc1, cyc2],
+      [new Error('a'), new Error('a')],
+      [new Error('a'), new Error('b')],
+      [Object(1), Object(1)],
+      [Object(1), Object(2)],
+      [
+        // biome-ignore lint/suspicious/noSparseArray: a hole is not undefined, which is the case under test
+        [1, , 3],
+        [1, undefined, 3],
+      ],
+      [{ [Symbol.for('s')]: 1 }, { [Symbol.for('s')]: 1 }],
+      [{ [Symbol.for('s')]: 1 }, { [Symbol.for('s')]: 2 }],
     ];
     for (const [a, b] of pairs) expect([a, b, isDeepStrictEqual(a, b)]).toEqual([a, b, nodeUtil.isDeepStrictEqual(a, b)]);
   });

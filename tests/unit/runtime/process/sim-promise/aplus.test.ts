@@ -57,7 +57,10 @@ function hostDrainedSimPromise(): {
     scheduled = false;
     // Reactions never throw into the queue (their exceptions reject the derived promise),
     // so anything reaching onError is a bug.
-    jobs.drain((err) => drainErrors.push(err), () => {});
+    jobs.drain(
+      (err) => drainErrors.push(err),
+      () => {},
+    );
   };
   const schedule = (): void => {
     if (!scheduled) {
@@ -110,10 +113,7 @@ function runSuite(): Promise<SuiteResult> {
   const counts = { total: 0, passes: 0, failures: [] as SuiteResult['failures'] };
 
   // A mocha (2.x) reporter is a constructor taking the runner.
-  function CountingReporter(runner: {
-    total: number;
-    on(ev: string, fn: (...args: never[]) => void): void;
-  }): void {
+  function CountingReporter(runner: { total: number; on(ev: string, fn: (...args: never[]) => void): void }): void {
     counts.total = runner.total;
     runner.on('pass', () => void counts.passes++);
     runner.on('fail', (test: { fullTitle(): string }, err: Error) => {
@@ -122,7 +122,27 @@ function runSuite(): Promise<SuiteResult> {
   }
 
   // mocha's bdd interface installs these as globals; put back whatever was there.
-  const mochaGlobals = ['describe', 'it', 'specify', 'context', 'before', 'after', 'beforeEach', 'afterEach', 'xdescribe', 'xit', 'xspecify', 'xcontext', 'suite', 'test', 'run', 'setup', 'teardown', 'suiteSetup', 'suiteTeardown'];
+  const mochaGlobals = [
+    'describe',
+    'it',
+    'specify',
+    'context',
+    'before',
+    'after',
+    'beforeEach',
+    'afterEach',
+    'xdescribe',
+    'xit',
+    'xspecify',
+    'xcontext',
+    'suite',
+    'test',
+    'run',
+    'setup',
+    'teardown',
+    'suiteSetup',
+    'suiteTeardown',
+  ];
   const g = globalThis as Record<string, unknown>;
   const saved = mochaGlobals.map((k) => [k, Object.getOwnPropertyDescriptor(g, k)] as const);
 

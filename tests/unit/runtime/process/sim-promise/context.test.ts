@@ -46,12 +46,22 @@ async function runNative(): Promise<string[]> {
   const store = (): string | undefined => als.getStore();
   let last = Promise.resolve();
   const later = (ctx: string, fn: () => void): void => {
-    last = last.then(() => new Promise<void>((r) => setTimeout(() => { als.run(ctx, fn); r(); }, 1)));
+    last = last.then(
+      () =>
+        new Promise<void>((r) =>
+          setTimeout(() => {
+            als.run(ctx, fn);
+            r();
+          }, 1),
+        ),
+    );
   };
-  await new Promise<void>((r) => setTimeout(() => {
-    new Function('log', 'run', 'store', 'later', SCRIPT)(log, run, store, later);
-    r();
-  }, 0));
+  await new Promise<void>((r) =>
+    setTimeout(() => {
+      new Function('log', 'run', 'store', 'later', SCRIPT)(log, run, store, later);
+      r();
+    }, 0),
+  );
   await last;
   await new Promise((r) => setTimeout(r, 5));
   return log;
@@ -73,11 +83,23 @@ async function runSim(): Promise<string[]> {
   const store = (): unknown => jobs.context;
   const tasks: [string, () => void][] = [];
   const later = (ctx: string, fn: () => void): void => void tasks.push([ctx, fn]);
-  const drain = (): void => jobs.drain((err) => { throw err; }, () => {});
+  const drain = (): void =>
+    jobs.drain(
+      (err) => {
+        throw err;
+      },
+      () => {},
+    );
   const nextTick = (fn: (...a: unknown[]) => void, ...args: unknown[]): void => jobs.enqueueTick(() => fn(...args));
   const code = await compile(SCRIPT);
   new Function('Promise', 'queueMicrotask', 'process', 'log', 'run', 'store', 'later', code)(
-    P, (fn: () => void) => jobs.enqueue(fn), { nextTick }, log, run, store, later,
+    P,
+    (fn: () => void) => jobs.enqueue(fn),
+    { nextTick },
+    log,
+    run,
+    store,
+    later,
   );
   drain();
   // The event loop's turns: each task runs in its context, then its jobs drain.

@@ -103,7 +103,10 @@ export async function runSim(snippet: string): Promise<SimRun> {
   const sandboxQueueMicrotask = (fn: () => void): void => jobs.enqueue(fn);
   const fn = new Function('Promise', 'queueMicrotask', 'process', 'log', code);
   fn(P, sandboxQueueMicrotask, sandboxProcess, log);
-  jobs.drain((err) => errors.push(err), () => {});
+  jobs.drain(
+    (err) => errors.push(err),
+    () => {},
+  );
   const logAtDrain = log.slice();
   // Give the host a few turns: a continuation that escaped to a native promise would log now.
   await new Promise((r) => setTimeout(r, 5));

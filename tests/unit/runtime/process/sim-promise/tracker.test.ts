@@ -20,9 +20,12 @@ function world(): { P: PromiseConstructor; jobs: JobQueue; calls: Call[]; drain(
   };
   const P = createPromiseClass(jobs, tracker);
   const drain = (): void =>
-    jobs.drain((err) => {
-      throw err;
-    }, () => {});
+    jobs.drain(
+      (err) => {
+        throw err;
+      },
+      () => {},
+    );
   return { P, jobs, calls, drain };
 }
 
@@ -53,7 +56,10 @@ describe('unhandled rejection tracking', () => {
 
     const seen: unknown[] = [];
     p.catch((e) => seen.push(e));
-    expect(calls).toEqual([['rejectedUnhandled', p, err], ['handledLater', p]]);
+    expect(calls).toEqual([
+      ['rejectedUnhandled', p, err],
+      ['handledLater', p],
+    ]);
     expect(calls[1][1]).toBe(p);
     drain();
     expect(seen).toEqual([err]);

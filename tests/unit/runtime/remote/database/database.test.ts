@@ -47,10 +47,12 @@ describe('results come from a real Postgres', () => {
   });
 
   it('aggregates to JSON', async () => {
-    const o = ok(await db.execute(
-      'SELECT u.id, json_agg(p.title ORDER BY p.id) AS titles FROM users u JOIN posts p ON p.user_id = u.id WHERE u.id = $1 GROUP BY u.id',
-      [7],
-    ));
+    const o = ok(
+      await db.execute(
+        'SELECT u.id, json_agg(p.title ORDER BY p.id) AS titles FROM users u JOIN posts p ON p.user_id = u.id WHERE u.id = $1 GROUP BY u.id',
+        [7],
+      ),
+    );
     expect(o.rows).toEqual([{ id: 7, titles: ['post 7', 'post 5007'] }]);
     expect(o.fields.map((f) => f.dataTypeID)).toEqual([23, 114]);
   });
@@ -88,7 +90,11 @@ describe('errors', () => {
     const column = await db.execute('SELECT nope FROM users');
     expect(column.ok ? undefined : column.error.code).toBe('42703');
     const dup = await db.execute('INSERT INTO users (id, name, email) VALUES ($1, $2, $3)', [1, 'x', 'x@x']);
-    expect(dup.ok ? undefined : dup.error).toMatchObject({ code: '23505', constraint: 'users_pkey', detail: 'Key (id)=(1) already exists.' });
+    expect(dup.ok ? undefined : dup.error).toMatchObject({
+      code: '23505',
+      constraint: 'users_pkey',
+      detail: 'Key (id)=(1) already exists.',
+    });
     expect(ok(await db.execute(PK_LOOKUP, [1])).rows[0].name).toBe('user 1');
   });
 });
@@ -235,7 +241,12 @@ describe('result cache', () => {
   });
 
   it('never caches volatile or clock-reading statements', async () => {
-    for (const sql of ['SELECT random() AS r', 'SELECT now() AS t', "SELECT nextval('tags_id_seq') AS n", 'SELECT current_timestamp AS t']) {
+    for (const sql of [
+      'SELECT random() AS r',
+      'SELECT now() AS t',
+      "SELECT nextval('tags_id_seq') AS n",
+      'SELECT current_timestamp AS t',
+    ]) {
       ok(await db.execute(sql));
       expect([sql, ok(await db.execute(sql)).cached]).toEqual([sql, false]);
     }
@@ -251,7 +262,7 @@ describe('reset and determinism', () => {
       // Not `cached`: a reset to the same setup may keep valid cache entries (tested below).
       out.push(o.ok ? [o.serviceMs, o.rows] : [o.serviceMs, o.error.code]);
     };
-    for (let i = 1; i <= 20; i++) await run(PK_LOOKUP, [(i * 37) % 50 + 1]);
+    for (let i = 1; i <= 20; i++) await run(PK_LOOKUP, [((i * 37) % 50) + 1]);
     await run('SELECT * FROM users WHERE name = $1', ['user 3']);
     await run('BEGIN');
     await run('INSERT INTO posts (user_id, title) VALUES ($1, $2) RETURNING id', [3, 'new']);
@@ -331,7 +342,7 @@ describe('statements from checks and other writers (readForCheck)', () => {
     ok(await db.execute('UPDATE tags SET label = $2 WHERE id = $1', [1, 'perf']));
   });
 
-  it("sees each write the service makes, read after read", async () => {
+  it('sees each write the service makes, read after read', async () => {
     for (const likes of [1, 2, 3]) {
       ok(await db.execute('UPDATE posts SET likes = $2 WHERE id = $1', [7, likes]));
       expect(ok(await db.readForCheck('SELECT likes FROM posts WHERE id = $1', [7])).rows).toEqual([{ likes: String(likes) }]);

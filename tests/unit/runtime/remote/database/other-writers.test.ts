@@ -61,7 +61,25 @@ describe('other writers', () => {
   it('the kernel waits for a write before virtual time moves on', async () => {
     const kernel = new Kernel();
     let done = false;
-    startOtherWriters([{ name: 'slow', ratePerSec: 1, write: () => new Promise((r) => setTimeout(() => { done = true; r(); }, 5)) }], kernel, db, createPrng(1), 10_000);
+    startOtherWriters(
+      [
+        {
+          name: 'slow',
+          ratePerSec: 1,
+          write: () =>
+            new Promise((r) =>
+              setTimeout(() => {
+                done = true;
+                r();
+              }, 5),
+            ),
+        },
+      ],
+      kernel,
+      db,
+      createPrng(1),
+      10_000,
+    );
     expect(kernel.step()).toBe(true);
     expect(kernel.hasHostWork).toBe(true);
     await kernel.settleHostWork();
@@ -69,8 +87,22 @@ describe('other writers', () => {
   });
 
   it('a failing write names its writer; a bad rate is refused', async () => {
-    await expect(writes([{ name: 'admin', ratePerSec: 1, write: async () => { throw new Error('no such table'); } }], 10_000))
-      .rejects.toThrow(/database writer admin failed at \d+\.\d{3}s: no such table/);
-    expect(() => startOtherWriters([{ name: 'x', ratePerSec: 0, write: async () => {} }], new Kernel(), db, createPrng(1), 1000)).toThrow(/ratePerSec/);
+    await expect(
+      writes(
+        [
+          {
+            name: 'admin',
+            ratePerSec: 1,
+            write: async () => {
+              throw new Error('no such table');
+            },
+          },
+        ],
+        10_000,
+      ),
+    ).rejects.toThrow(/database writer admin failed at \d+\.\d{3}s: no such table/);
+    expect(() => startOtherWriters([{ name: 'x', ratePerSec: 0, write: async () => {} }], new Kernel(), db, createPrng(1), 1000)).toThrow(
+      /ratePerSec/,
+    );
   });
 });

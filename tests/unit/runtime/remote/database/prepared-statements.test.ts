@@ -144,11 +144,13 @@ describe('the session', () => {
   let asked = 0;
   async function preparedStats(): Promise<{ statements: number; custom: number; generic: number }> {
     // A parameter never used before, so that the result cache cannot answer.
-    const o = ok(await db.execute(
-      `SELECT count(*)::int AS statements, coalesce(sum(custom_plans), 0)::int AS custom, coalesce(sum(generic_plans), 0)::int AS generic
+    const o = ok(
+      await db.execute(
+        `SELECT count(*)::int AS statements, coalesce(sum(custom_plans), 0)::int AS custom, coalesce(sum(generic_plans), 0)::int AS generic
        FROM pg_prepared_statements WHERE name LIKE 'tailspin\\_%' AND $1::int > 0`,
-      [++asked],
-    ));
+        [++asked],
+      ),
+    );
     return o.rows[0] as { statements: number; custom: number; generic: number };
   }
 
@@ -190,9 +192,13 @@ describe('the session', () => {
     ok(await db.execute('SELECT v FROM t WHERE k = $1', [1]));
     ok(await db.execute('SELECT count(*) AS n FROM pg_class WHERE relname = $1', ['t']));
     const preparedTexts = async () =>
-      (ok(await db.execute("SELECT statement FROM pg_prepared_statements WHERE name LIKE 'tailspin\\_%' AND $1::int > 0", [++asked])).rows as { statement: string }[])
-        .map((r) => r.statement);
-    expect(await preparedTexts()).toEqual(expect.arrayContaining(['SELECT v FROM t WHERE k = $1', 'SELECT count(*) AS n FROM pg_class WHERE relname = $1']));
+      (
+        ok(await db.execute("SELECT statement FROM pg_prepared_statements WHERE name LIKE 'tailspin\\_%' AND $1::int > 0", [++asked]))
+          .rows as { statement: string }[]
+      ).map((r) => r.statement);
+    expect(await preparedTexts()).toEqual(
+      expect.arrayContaining(['SELECT v FROM t WHERE k = $1', 'SELECT count(*) AS n FROM pg_class WHERE relname = $1']),
+    );
     ok(await db.execute('INSERT INTO t VALUES ($1, $2)', [5000, 'new']));
     const after = await preparedTexts();
     expect(after).not.toContain('SELECT v FROM t WHERE k = $1');

@@ -22,7 +22,10 @@ const SETUP = `
 
 const STATEMENTS: [string, unknown[]][] = [
   ['SELECT * FROM users WHERE id = $1', [42]],
-  ['SELECT u.name, sum(o.total) AS spent FROM users u JOIN orders o ON o.user_id = u.id WHERE u.id < $1 GROUP BY u.name ORDER BY 2 DESC, 1 LIMIT 5', [300]],
+  [
+    'SELECT u.name, sum(o.total) AS spent FROM users u JOIN orders o ON o.user_id = u.id WHERE u.id < $1 GROUP BY u.name ORDER BY 2 DESC, 1 LIMIT 5',
+    [300],
+  ],
   ['SELECT random() AS r, (SELECT sum(score) FROM users) AS s', []],
   ['INSERT INTO users (name) VALUES ($1) RETURNING id, score', ['new']],
   ['UPDATE orders SET total = total + 1 WHERE user_id = $1', [7]],

@@ -12,13 +12,28 @@ const facts: CatalogFacts = {
 
 describe('profileStatement', () => {
   it('caches plain reads only', () => {
-    expect(profileStatement('SELECT * FROM users WHERE id = $1', facts)).toMatchObject({ keyword: 'SELECT', explainable: true, cacheable: true });
+    expect(profileStatement('SELECT * FROM users WHERE id = $1', facts)).toMatchObject({
+      keyword: 'SELECT',
+      explainable: true,
+      cacheable: true,
+    });
     expect(profileStatement('UPDATE users SET name = $1', facts)).toMatchObject({ explainable: true, cacheable: false });
-    expect(profileStatement('CREATE INDEX ON users (name)', facts)).toMatchObject({ explainable: false, cacheable: false, readOnlyUtility: false });
+    expect(profileStatement('CREATE INDEX ON users (name)', facts)).toMatchObject({
+      explainable: false,
+      cacheable: false,
+      readOnlyUtility: false,
+    });
   });
 
   it('does not cache volatile, clock-reading or user-function statements', () => {
-    for (const sql of ['SELECT random()', "SELECT nextval('s')", 'SELECT now()', 'SELECT CURRENT_DATE', 'SELECT user_score(1)', 'SELECT * FROM t TABLESAMPLE SYSTEM (5)']) {
+    for (const sql of [
+      'SELECT random()',
+      "SELECT nextval('s')",
+      'SELECT now()',
+      'SELECT CURRENT_DATE',
+      'SELECT user_score(1)',
+      'SELECT * FROM t TABLESAMPLE SYSTEM (5)',
+    ]) {
       expect([sql, profileStatement(sql, facts).cacheable]).toEqual([sql, false]);
     }
     expect(profileStatement("SELECT 'random()' AS s", facts).cacheable).toBe(true);

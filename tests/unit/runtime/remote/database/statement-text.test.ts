@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { calledNames, codeOnly, hasSeveralStatements, leadingKeyword } from '../../../../../runner/runtime/remote/database/statement-text.ts';
+import {
+  calledNames,
+  codeOnly,
+  hasSeveralStatements,
+  leadingKeyword,
+} from '../../../../../runner/runtime/remote/database/statement-text.ts';
 
 describe('codeOnly', () => {
   it('blanks comments and literal contents, keeps quoted identifiers', () => {
-    expect(codeOnly("SELECT 'random(' -- now()\n, \"Odd\"\"Name\" /* a /* nested */ b */ FROM t")).toBe(
+    expect(codeOnly('SELECT \'random(\' -- now()\n, "Odd""Name" /* a /* nested */ b */ FROM t')).toBe(
       'SELECT \'\'  \n, "Odd""Name"   FROM t',
     );
     expect(codeOnly("SELECT E'it\\'s', 'it''s', $$BEGIN$$, $tag$ x $tag$, $1")).toBe("SELECT E'', '', '', '', $1");
