@@ -14,7 +14,7 @@ import type { DatabaseHost } from '../runtime/remote/database/database-host.ts';
 import type { ErrorLog } from '../world.ts';
 import { describe } from '../world.ts';
 import { BadInput } from '../errors.ts';
-import { ConsoleCapture } from '../runtime/modules/console.ts';
+import type { ConsoleCapture } from '../runtime/modules/console.ts';
 import { ModuleLoadError } from './evaluate.ts';
 import { ServiceSourceMap } from './source-map.ts';
 import { createServiceEnvironment } from './environment.ts';

@@ -12,7 +12,7 @@
  * reason and destroys the connection; the server keeps working on the request.
  */
 import type { DownstreamResponse } from '../../../scenario/types.ts';
-import type { AbortApi, SimAbortSignal } from '../abort.ts';
+import type { AbortApi } from '../abort.ts';
 import type { DownstreamService, DownstreamStats } from '../../remote/downstream.ts';
 import { isRequestContext, type Platform } from '../../platform.ts';
 import { ConnectionPool, type ConnectionStats } from './connections.ts';

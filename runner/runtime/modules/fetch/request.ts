@@ -99,7 +99,7 @@ function normaliseMethod(method: string): string {
 export function toDownstreamRequest(req: SimRequest, url: URL): DownstreamRequest {
   const query: Record<string, string> = {};
   if (url.search) for (const [k, v] of url.searchParams) if (!(k in query)) query[k] = v;
-  let body: unknown = undefined;
+  let body: unknown;
   if (req.bodyText !== null) {
     // Many callers send JSON.stringify(...) without a content-type; parse whatever parses.
     try {

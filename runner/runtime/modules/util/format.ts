@@ -61,7 +61,8 @@ function placeholder(c: string, v: unknown, options: InspectOptions): string | u
     case 'i':
       if (typeof v === 'bigint') return `${v}n`;
       if (typeof v === 'symbol') return 'NaN';
-      return formatNumber(parseInt(String(v))); // no radix: '0x10' is 16, as in Node
+      // biome-ignore lint/correctness/useParseIntRadix: no radix, as in Node: '0x10' formats as 16
+      return formatNumber(parseInt(String(v)));
     case 'f':
       return typeof v === 'symbol' ? 'NaN' : formatNumber(parseFloat(String(v)));
     case 'j':

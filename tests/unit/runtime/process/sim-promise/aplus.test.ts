@@ -117,7 +117,7 @@ function runSuite(): Promise<SuiteResult> {
     counts.total = runner.total;
     runner.on('pass', () => void counts.passes++);
     runner.on('fail', (test: { fullTitle(): string }, err: Error) => {
-      counts.failures.push({ title: test.fullTitle(), error: String(err && err.message) });
+      counts.failures.push({ title: test.fullTitle(), error: String(err?.message) });
     });
   }
 
