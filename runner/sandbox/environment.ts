@@ -37,6 +37,9 @@ export const SUPPORTED_MODULES = [
   'pg',
   'redis',
   'dataloader',
+  'p-limit',
+  'lru-cache',
+  'opossum',
   'node:crypto',
   'node:util',
   'node:timers',
@@ -155,6 +158,9 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
     'node:perf_hooks': () => ({ performance }),
     'node:buffer': () => ({ Buffer }),
     'dataloader': () => library('dataloader'),
+    'p-limit': () => library('p-limit'),
+    'lru-cache': () => library('lru-cache'),
+    'opossum': () => library('opossum'),
   };
   const library = (name: string): unknown => {
     const source = librarySources[name];

@@ -189,6 +189,108 @@ declare module 'dataloader' {
 }
 `;
 
+const pLimit = `
+declare module 'p-limit' {
+  export type LimitFunction = {
+    readonly activeCount: number;
+    readonly pendingCount: number;
+    concurrency: number;
+    clearQueue(): void;
+    map<Input, Output>(iterable: Iterable<Input>, fn: (value: Input, index: number) => PromiseLike<Output> | Output): Promise<Output[]>;
+    <Arguments extends unknown[], Result>(fn: (...args: Arguments) => PromiseLike<Result> | Result, ...args: Arguments): Promise<Result>;
+  };
+  export type Options = { readonly concurrency: number; readonly rejectOnClear?: boolean };
+  export default function pLimit(concurrency: number | Options): LimitFunction;
+  export function limitFunction<Arguments extends unknown[], Result>(fn: (...args: Arguments) => PromiseLike<Result>, options: Options): (...args: Arguments) => Promise<Result>;
+}
+`;
+
+const lruCache = `
+declare module 'lru-cache' {
+  export namespace LRUCache {
+    type DisposeReason = 'evict' | 'set' | 'delete' | 'expire' | 'fetch';
+    interface FetcherOptions<K, V, FC> { signal: AbortSignal; options: Record<string, unknown>; context: FC }
+    interface Options<K, V, FC = unknown> {
+      max?: number; maxSize?: number; maxEntrySize?: number; sizeCalculation?: (value: V, key: K) => number;
+      /** Milliseconds on the simulated clock (performance.now). */
+      ttl?: number; ttlResolution?: number; ttlAutopurge?: boolean; updateAgeOnGet?: boolean; updateAgeOnHas?: boolean;
+      allowStale?: boolean; noDeleteOnStaleGet?: boolean; noUpdateTTL?: boolean;
+      dispose?: (value: V, key: K, reason: DisposeReason) => void; disposeAfter?: (value: V, key: K, reason: DisposeReason) => void;
+      fetchMethod?: (key: K, staleValue: V | undefined, options: FetcherOptions<K, V, FC>) => Promise<V | undefined | void> | V | undefined | void;
+      allowStaleOnFetchRejection?: boolean; allowStaleOnFetchAbort?: boolean; ignoreFetchAbort?: boolean; noDeleteOnFetchRejection?: boolean;
+    }
+    interface SetOptions { ttl?: number; size?: number; noDisposeOnSet?: boolean; noUpdateTTL?: boolean }
+    interface GetOptions { allowStale?: boolean; updateAgeOnGet?: boolean; noDeleteOnStaleGet?: boolean }
+    interface FetchOptions<FC> extends GetOptions { ttl?: number; forceRefresh?: boolean; signal?: AbortSignal; context?: FC }
+  }
+  export class LRUCache<K extends {}, V extends {}, FC = unknown> {
+    constructor(options: LRUCache.Options<K, V, FC>);
+    readonly max: number; readonly maxSize: number; readonly size: number; readonly calculatedSize: number;
+    ttl: number; allowStale: boolean; updateAgeOnGet: boolean;
+    get(key: K, options?: LRUCache.GetOptions): V | undefined;
+    set(key: K, value: V | undefined, options?: LRUCache.SetOptions): this;
+    has(key: K, options?: { updateAgeOnHas?: boolean }): boolean;
+    peek(key: K, options?: { allowStale?: boolean }): V | undefined;
+    delete(key: K): boolean;
+    clear(): void;
+    fetch(key: K, options?: LRUCache.FetchOptions<FC>): Promise<V | undefined>;
+    getRemainingTTL(key: K): number;
+    purgeStale(): boolean;
+    pop(): V | undefined;
+    keys(): Generator<K, void, void>;
+    values(): Generator<V, void, void>;
+    entries(): Generator<[K, V], void, void>;
+    forEach(fn: (value: V, key: K, cache: this) => any): void;
+    [Symbol.iterator](): Generator<[K, V], void, void>;
+  }
+}
+`;
+
+const opossum = `
+declare module 'opossum' {
+  namespace CircuitBreaker {
+    type Event = 'fire' | 'success' | 'failure' | 'timeout' | 'reject' | 'open' | 'halfOpen' | 'close' | 'fallback' | 'semaphoreLocked'
+      | 'healthCheckFailed' | 'shutdown' | 'cacheHit' | 'cacheMiss' | 'coalesceCacheHit' | 'coalesceCacheMiss';
+    interface Options {
+      /** Milliseconds on the simulated clock before a call counts as failed; false for none (default 10000). */
+      timeout?: number | false;
+      /** Milliseconds open before trying one call half-open (default 30000). */
+      resetTimeout?: number;
+      errorThresholdPercentage?: number; volumeThreshold?: number; rollingCountTimeout?: number; rollingCountBuckets?: number;
+      capacity?: number; name?: string; group?: string; enabled?: boolean; allowWarmUp?: boolean; rollingPercentilesEnabled?: boolean;
+      errorFilter?: (err: any, ...args: any[]) => boolean; cache?: boolean; cacheTTL?: number; cacheSize?: number;
+      cacheGetKey?: (...args: any[]) => string; coalesce?: boolean; coalesceTTL?: number; coalesceSize?: number;
+      abortController?: AbortController; autoRenewAbortController?: boolean; enableSnapshots?: boolean;
+    }
+    interface Stats {
+      fires: number; failures: number; fallbacks: number; successes: number; rejects: number; timeouts: number;
+      cacheHits: number; cacheMisses: number; semaphoreRejections: number; percentiles: Record<string, number>;
+      latencyTimes: number[]; latencyMean: number;
+    }
+    interface Status { readonly stats: Stats; readonly window: Stats[] }
+  }
+  class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> {
+    constructor(action: (...args: TI) => Promise<TR> | TR, options?: CircuitBreaker.Options);
+    readonly name: string; readonly group: string; readonly enabled: boolean; readonly pendingClose: boolean;
+    readonly closed: boolean; readonly opened: boolean; readonly halfOpen: boolean; readonly isShutdown: boolean;
+    readonly warmUp: boolean; readonly volumeThreshold: number; readonly status: CircuitBreaker.Status; readonly stats: CircuitBreaker.Stats;
+    fire(...args: TI): Promise<TR>;
+    call(context: any, ...args: TI): Promise<TR>;
+    fallback(fn: (...args: any[]) => any): this;
+    open(): void; close(): void; enable(): void; disable(): void; shutdown(): void; clearCache(): void;
+    healthCheck(fn: () => Promise<unknown>, intervalMs?: number): void;
+    getSignal(): AbortSignal | undefined;
+    getAbortController(): AbortController | undefined;
+    on(event: CircuitBreaker.Event, listener: (...args: any[]) => void): this;
+    once(event: CircuitBreaker.Event, listener: (...args: any[]) => void): this;
+    off(event: CircuitBreaker.Event, listener: (...args: any[]) => void): this;
+    removeListener(event: CircuitBreaker.Event, listener: (...args: any[]) => void): this;
+    toJSON(): { state: Record<string, unknown>; status: CircuitBreaker.Stats };
+  }
+  export = CircuitBreaker;
+}
+`;
+
 const crypto = `
 declare module 'node:crypto' {
   type BinaryLike = string | Uint8Array;
@@ -253,6 +355,9 @@ export const PLATFORM_TYPES: TypeFile[] = [
   { path: 'file:///node_modules/@types/tailspin-platform/pg.d.ts', content: pg },
   { path: 'file:///node_modules/@types/tailspin-platform/redis.d.ts', content: redis },
   { path: 'file:///node_modules/@types/tailspin-platform/dataloader.d.ts', content: dataloader },
+  { path: 'file:///node_modules/@types/tailspin-platform/p-limit.d.ts', content: pLimit },
+  { path: 'file:///node_modules/@types/tailspin-platform/lru-cache.d.ts', content: lruCache },
+  { path: 'file:///node_modules/@types/tailspin-platform/opossum.d.ts', content: opossum },
   { path: 'file:///node_modules/@types/tailspin-platform/crypto.d.ts', content: crypto },
   { path: 'file:///node_modules/@types/tailspin-platform/util.d.ts', content: util },
   { path: 'file:///node_modules/@types/tailspin-platform/timers.d.ts', content: timers },

@@ -3,8 +3,11 @@
  * (which compiles and lowers them like user code). One line per library the runner lists.
  */
 import dataloader from 'dataloader/index.js?raw';
+import pLimit from '../../vendor/libraries/p-limit.cjs?raw';
+import lruCache from '../../vendor/libraries/lru-cache.cjs?raw';
+import opossum from '../../vendor/libraries/opossum.cjs?raw';
 
-const SOURCES: Record<string, string> = { dataloader };
+const SOURCES: Record<string, string> = { dataloader, 'p-limit': pLimit, 'lru-cache': lruCache, opossum };
 
 export function librarySourcesFor(names: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
