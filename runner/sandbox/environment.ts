@@ -15,6 +15,9 @@ import { Buffer } from '../runtime/modules/buffer/buffer.ts';
 import { createFetch } from '../runtime/modules/fetch/fetch.ts';
 import { createRedis } from '../runtime/modules/redis/redis.ts';
 import { createPgModule } from '../runtime/modules/pg/pg-module.ts';
+import { createEvents } from '../runtime/modules/events/events.ts';
+import { createOs } from '../runtime/modules/os/os.ts';
+import { createAsyncHooks } from '../runtime/modules/async-hooks/async-hooks.ts';
 import { DbServer } from '../runtime/remote/db-server.ts';
 import { hardenPlatform, hardenPlatformPending } from '../runtime/harden-platform.ts';
 import { ServiceRealm, ModuleLoadError } from './evaluate.ts';
@@ -46,6 +49,9 @@ export const SUPPORTED_MODULES = [
   'node:timers/promises',
   'node:perf_hooks',
   'node:buffer',
+  'node:events',
+  'node:os',
+  'node:async_hooks',
 ] as const;
 
 /**
@@ -157,6 +163,9 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
     'node:timers/promises': () => timers.promises,
     'node:perf_hooks': () => ({ performance }),
     'node:buffer': () => ({ Buffer }),
+    'node:events': () => createEvents(p, (line) => capture.write('warn', [line])),
+    'node:os': () => createOs(spec.cpus, () => p.loop.now() / 1000),
+    'node:async_hooks': () => createAsyncHooks(p),
     'dataloader': () => library('dataloader'),
     'p-limit': () => library('p-limit'),
     'lru-cache': () => library('lru-cache'),

@@ -116,6 +116,8 @@ export interface PlatformSpec {
   cache?: CacheSpec;
   /** libuv thread pool size (UV_THREADPOOL_SIZE); Node's default is 4. */
   threadPoolSize?: number;
+  /** Cores of each service instance's machine, as `os.cpus().length` and `os.availableParallelism()` report them (default 4). */
+  cpus?: number;
   /** Main-thread CPU to accept, parse and answer one HTTP request, before the handler. */
   requestOverheadMs?: number;
   /** Values exposed to user code as `process.env`. */

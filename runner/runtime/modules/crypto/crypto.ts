@@ -18,6 +18,7 @@
 import { Buffer, type BufferEncoding } from '../buffer/buffer.ts';
 import { createHash, createHmac, DIGESTS, type Hash, hashCostMs, type Hmac, inputBytes } from './hash.ts';
 import { checkPbkdf2, checkScrypt, pbkdf2CostMs, scryptCostMs, StandInKdf } from './kdf.ts';
+import { createSubtle, type Subtle } from './subtle.ts';
 import { fillRandom, RANDOM_INT_RANGE_MAX, randomIntIn, uuidV4 } from './random.ts';
 import { codedError, invalidArgType, outOfRange, validateFunction } from '../node-errors.ts';
 import type { Platform } from '../../platform.ts';
@@ -82,7 +83,10 @@ export interface CryptoApi {
   hash(algorithm: string, data: string | ArrayBufferView, outputEncoding?: BufferEncoding | 'buffer'): string | Buffer;
   timingSafeEqual(a: ArrayBuffer | ArrayBufferView, b: ArrayBuffer | ArrayBufferView): boolean;
   getHashes(): string[];
-  webcrypto: { getRandomValues<T extends ArrayBufferView>(array: T): T; randomUUID(): string };
+  /** Web Crypto, as globalThis.crypto too: getRandomValues, randomUUID and subtle (subtle.ts). */
+  webcrypto: { getRandomValues<T extends ArrayBufferView>(array: T): T; randomUUID(): string; subtle: Subtle; CryptoKey: unknown };
+  /** `require('crypto').subtle`, the same object as `webcrypto.subtle`. */
+  subtle: Subtle;
   constants: Record<string, number>;
 }
 
@@ -154,6 +158,8 @@ export function createCrypto(p: Platform, threadPool: ThreadPool, options: Crypt
     return uuidV4(rng);
   };
 
+  const web = createSubtle(p, threadPool, kdf);
+
   return {
     pbkdf2(password, salt, iterations, keylen, digest, callback) {
       // pbkdf2(pw, salt, iterations, keylen, cb): the classic missing digest, reported as Node does.
@@ -214,7 +220,8 @@ export function createCrypto(p: Platform, threadPool: ThreadPool, options: Crypt
       return diff === 0;
     },
     getHashes: () => Object.keys(DIGESTS).sort(),
-    webcrypto: { getRandomValues, randomUUID },
+    webcrypto: { getRandomValues, randomUUID, subtle: web.subtle, CryptoKey: web.CryptoKey },
+    subtle: web.subtle,
     constants: {},
   };
 }
