@@ -75,7 +75,22 @@ interface Buffer extends Uint8Array<ArrayBuffer> {
   slice(start?: number, end?: number): Buffer;
   toJSON(): { type: 'Buffer'; data: number[] };
 }
-declare var crypto: { getRandomValues<T extends ArrayBufferView>(a: T): T; randomUUID(): string };
+type BufferSource = ArrayBuffer | ArrayBufferView;
+type AlgorithmIdentifier = string | { name: string };
+interface CryptoKey { readonly type: 'secret'; readonly extractable: boolean; readonly algorithm: { name: string; hash?: { name: string }; length?: number }; readonly usages: string[] }
+interface Pbkdf2Params { name: 'PBKDF2'; hash: AlgorithmIdentifier; salt: BufferSource; iterations: number }
+interface HmacImportParams { name: 'HMAC'; hash: AlgorithmIdentifier; length?: number }
+/** Web Crypto's subset in the lab: digest, raw PBKDF2/HMAC keys, PBKDF2 deriveBits and HMAC sign/verify, each on the thread pool. */
+interface SubtleCrypto {
+  digest(algorithm: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512' | { name: string }, data: BufferSource): Promise<ArrayBuffer>;
+  importKey(format: 'raw', keyData: BufferSource, algorithm: 'PBKDF2' | { name: 'PBKDF2' } | HmacImportParams, extractable: boolean, keyUsages: ('deriveBits' | 'deriveKey' | 'sign' | 'verify')[]): Promise<CryptoKey>;
+  exportKey(format: 'raw', key: CryptoKey): Promise<ArrayBuffer>;
+  deriveBits(algorithm: Pbkdf2Params, baseKey: CryptoKey, length: number): Promise<ArrayBuffer>;
+  sign(algorithm: 'HMAC' | { name: 'HMAC' }, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer>;
+  verify(algorithm: 'HMAC' | { name: 'HMAC' }, key: CryptoKey, signature: BufferSource, data: BufferSource): Promise<boolean>;
+}
+interface Crypto { getRandomValues<T extends ArrayBufferView>(a: T): T; randomUUID(): string; readonly subtle: SubtleCrypto }
+declare var crypto: Crypto;
 `;
 
 const fastify = `
@@ -314,6 +329,8 @@ declare module 'node:crypto' {
   export function hash(algorithm: string, data: BinaryLike, outputEncoding?: 'hex' | 'base64'): string;
   export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
   export function getRandomValues<T extends ArrayBufferView>(a: T): T;
+  export const webcrypto: Crypto;
+  export const subtle: SubtleCrypto;
 }
 declare module 'crypto' { export * from 'node:crypto' }
 `;
@@ -349,6 +366,107 @@ declare module 'node:perf_hooks' { export const performance: { now(): number; ti
 declare module 'node:buffer' { const B: typeof Buffer; export { B as Buffer } }
 `;
 
+const events = `
+declare module 'node:events' {
+  type EventKey = string | symbol;
+  type Listener = (...args: any[]) => void;
+  interface Abortable { signal?: AbortSignal }
+  class EventEmitter {
+    constructor(options?: { captureRejections?: false });
+    /** Listeners per event before a MaxListenersExceededWarning is printed (default 10). */
+    static defaultMaxListeners: number;
+    static readonly errorMonitor: unique symbol;
+    /** Resolves with the arguments of the next emit of \`event\`; rejects if 'error' comes first. */
+    static once(emitter: EventEmitter, event: EventKey, options?: Abortable): Promise<any[]>;
+    /** An async iterator over every later emit of \`event\` (for await ... of). */
+    static on(emitter: EventEmitter, event: EventKey, options?: Abortable): AsyncIterableIterator<any[]>;
+    static listenerCount(emitter: EventEmitter, event: EventKey): number;
+    static getEventListeners(emitter: EventEmitter, event: EventKey): Function[];
+    static setMaxListeners(n?: number, ...targets: EventEmitter[]): void;
+    addListener(event: EventKey, listener: Listener): this;
+    on(event: EventKey, listener: Listener): this;
+    once(event: EventKey, listener: Listener): this;
+    prependListener(event: EventKey, listener: Listener): this;
+    prependOnceListener(event: EventKey, listener: Listener): this;
+    removeListener(event: EventKey, listener: Listener): this;
+    off(event: EventKey, listener: Listener): this;
+    removeAllListeners(event?: EventKey): this;
+    setMaxListeners(n: number): this;
+    getMaxListeners(): number;
+    listeners(event: EventKey): Function[];
+    rawListeners(event: EventKey): Function[];
+    emit(event: EventKey, ...args: any[]): boolean;
+    listenerCount(event: EventKey, listener?: Function): number;
+    eventNames(): EventKey[];
+  }
+  import internal = require('node:events');
+  namespace EventEmitter {
+    // Named imports (once, on, errorMonitor) resolve to the class's statics, as in @types/node.
+    export { internal as EventEmitter };
+  }
+  export = EventEmitter;
+}
+declare module 'events' {
+  import EventEmitter = require('node:events');
+  export = EventEmitter;
+}
+`;
+
+const os = `
+declare module 'node:os' {
+  interface CpuInfo { model: string; speed: number; times: { user: number; nice: number; sys: number; idle: number; irq: number } }
+  /** One entry per core of the scenario's machine (platform.cpus). */
+  export function cpus(): CpuInfo[];
+  /** The scenario's cores (platform.cpus), as Node reports the parallelism available. */
+  export function availableParallelism(): number;
+  export const EOL: string;
+  export const devNull: string;
+  export function arch(): string;
+  export function machine(): string;
+  export function platform(): string;
+  export function type(): string;
+  export function release(): string;
+  export function version(): string;
+  export function hostname(): string;
+  export function homedir(): string;
+  export function tmpdir(): string;
+  export function endianness(): 'BE' | 'LE';
+  export function uptime(): number;
+  export function loadavg(): number[];
+  export function totalmem(): number;
+  export function freemem(): number;
+  export function userInfo(): { uid: number; gid: number; username: string; homedir: string; shell: string | null };
+  export function networkInterfaces(): Record<string, { address: string; netmask: string; family: string; mac: string; internal: boolean; cidr: string | null }[]>;
+  export function getPriority(pid?: number): number;
+}
+declare module 'os' { export * from 'node:os' }
+`;
+
+const asyncHooks = `
+declare module 'node:async_hooks' {
+  /** Per-request state that follows awaits, timers and I/O callbacks started inside run(). */
+  export class AsyncLocalStorage<T> {
+    static bind<F extends (...args: any[]) => any>(fn: F): F;
+    static snapshot(): <R, A extends any[]>(fn: (...args: A) => R, ...args: A) => R;
+    run<R, A extends any[]>(store: T, callback: (...args: A) => R, ...args: A): R;
+    exit<R, A extends any[]>(callback: (...args: A) => R, ...args: A): R;
+    enterWith(store: T): void;
+    getStore(): T | undefined;
+    disable(): void;
+  }
+  export class AsyncResource {
+    constructor(type: string);
+    static bind<F extends (...args: any[]) => any>(fn: F, type?: string, thisArg?: unknown): F;
+    runInAsyncScope<R, A extends any[]>(fn: (...args: A) => R, thisArg?: unknown, ...args: A): R;
+    bind<F extends (...args: any[]) => any>(fn: F): F;
+    emitDestroy(): this;
+    asyncId(): number;
+    triggerAsyncId(): number;
+  }
+}
+declare module 'async_hooks' { export * from 'node:async_hooks' }
+`;
+
 export const PLATFORM_TYPES: TypeFile[] = [
   { path: 'file:///node_modules/@types/tailspin-platform/globals.d.ts', content: globals },
   { path: 'file:///node_modules/@types/tailspin-platform/fastify.d.ts', content: fastify },
@@ -361,4 +479,7 @@ export const PLATFORM_TYPES: TypeFile[] = [
   { path: 'file:///node_modules/@types/tailspin-platform/crypto.d.ts', content: crypto },
   { path: 'file:///node_modules/@types/tailspin-platform/util.d.ts', content: util },
   { path: 'file:///node_modules/@types/tailspin-platform/timers.d.ts', content: timers },
+  { path: 'file:///node_modules/@types/tailspin-platform/events.d.ts', content: events },
+  { path: 'file:///node_modules/@types/tailspin-platform/os.d.ts', content: os },
+  { path: 'file:///node_modules/@types/tailspin-platform/async-hooks.d.ts', content: asyncHooks },
 ];
