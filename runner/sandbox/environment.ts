@@ -22,6 +22,7 @@ import { DbServer } from '../runtime/remote/db-server.ts';
 import { hardenPlatform, hardenPlatformPending } from '../runtime/harden-platform.ts';
 import { ServiceRealm, ModuleLoadError } from './evaluate.ts';
 import { LIBRARY_NAMES } from './libraries.ts';
+import { refusedModuleMessage, withRefusedApis } from './refusals.ts';
 import { contextRoute } from '../world.ts';
 import { createVirtualDate, createPerformance, createProcess } from './virtual-globals.ts';
 
@@ -182,13 +183,14 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
     const make = factories[key];
     if (!make) {
       throw new ModuleLoadError(
-        `Module '${name}' is not available in this lab. The service can import: ${SUPPORTED_MODULES.join(', ')}.`,
+        refusedModuleMessage(name) ??
+          `Module '${name}' is not available in this lab. The service can import: ${SUPPORTED_MODULES.join(', ')}.`,
         name,
       );
     }
     // Frozen like an ES module's namespace: a patched `Pool.prototype` or `crypto.pbkdf2Sync`
     // must not reach the runner or outlive the run. A bundled library is the service's own.
-    const mod = (LIBRARY_NAMES as readonly string[]).includes(key) ? make() : harden(make());
+    const mod = (LIBRARY_NAMES as readonly string[]).includes(key) ? make() : harden(withRefusedApis(key, make()));
     cache.set(key, mod);
     return mod;
   };
