@@ -7,6 +7,7 @@ import * as realEvents from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createEvents } from '../../../../../runner/runtime/modules/events/events.ts';
 import { makePlatform, runAll } from '../../../../helpers/test-platform.ts';
+import { FIXTURES, runFolder } from '../../../../helpers/run-fixture.ts';
 
 type Emitter = realEvents.EventEmitter;
 type EmitterCtor = new () => Emitter;
@@ -249,5 +250,44 @@ describe('events.once and events.on, on the simulated Promise', () => {
     expect(got).toEqual(['a', 'b', 'c', 'error x']);
     expect(e.listenerCount('msg')).toBe(0);
     expect(e.listenerCount('error')).toBe(0);
+  });
+});
+
+describe('node:events in a service', () => {
+  it('subclasses, once, for-await over on (lowered to the simulated Promise) and the warning on the console', async () => {
+    const code = `
+import EventEmitter, { once, on } from 'node:events';
+import { EventEmitter as Same } from 'events';
+class Queue extends EventEmitter {}
+const q = new Queue();
+console.log('same class', EventEmitter === Same, q instanceof Same);
+async function consume() {
+  const seen: string[] = [];
+  for await (const [job] of on(q, 'job')) {
+    seen.push(job);
+    if (seen.length === 3) break;
+  }
+  console.log('consumed', seen.join(','), q.listenerCount('job'));
+}
+export default async function routes(app: any) {
+  consume();
+  const ready = once(q, 'ready');
+  setTimeout(() => { q.emit('job', 'a'); q.emit('job', 'b'); q.emit('ready', 42); }, 5);
+  setTimeout(() => q.emit('job', 'c'), 10);
+  const [value] = await ready;
+  console.log('ready', value, Date.now() % 1000);
+  for (let i = 0; i < 11; i++) q.on('leak', () => {});
+  app.get('/health', async () => ({ ok: true }));
+  app.post('/work', async () => ({ ok: true }));
+}`;
+    const s = await runFolder(`${FIXTURES}two-routes`, code, 1, (d) => ({ ...d, load: { ...d.load, durationMs: 500 } }));
+    expect(s.errors).toEqual([]);
+    const lines = s.console.map((l) => l.replace(/^\[[\d.]+s\] /, ''));
+    expect(lines[0]).toBe('same class true true');
+    expect(lines).toContain('consumed a,b,c 0');
+    expect(lines.find((l) => l.startsWith('ready'))).toBe('ready 42 5');
+    expect(lines.find((l) => l.startsWith('warn:'))).toMatch(
+      /^warn: \(node:4242\) MaxListenersExceededWarning: Possible EventEmitter memory leak detected\. 11 leak listeners added to \[Queue\]\./,
+    );
   });
 });
