@@ -10,6 +10,7 @@ import { createCrypto } from '../../../../../runner/runtime/modules/crypto/crypt
 import { PBKDF2_ITERATION_MS } from '../../../../../runner/runtime/modules/crypto/kdf.ts';
 import { ThreadPool } from '../../../../../runner/runtime/process/thread-pool.ts';
 import { makePlatform, runAll } from '../../../../helpers/test-platform.ts';
+import { FIXTURES, runFolder } from '../../../../helpers/run-fixture.ts';
 
 const enc = new TextEncoder();
 const hex = (b: ArrayBuffer): string => Buffer.from(b).toString('hex');
@@ -112,5 +113,37 @@ describe('crypto.subtle', () => {
       name: 'NotSupportedError',
       message: expect.stringMatching(/crypto\.subtle\.encrypt is not available/),
     });
+  });
+});
+
+describe('crypto.subtle in a service', () => {
+  it('a login hashed with globalThis.crypto.subtle verifies against pbkdf2 and leaves the loop free', async () => {
+    const code = `
+import { pbkdf2Sync, webcrypto } from 'node:crypto';
+const stored = pbkdf2Sync('hunter2', 'salt', 100000, 32, 'sha256').toString('hex');
+async function hash(password: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits']);
+  const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new TextEncoder().encode('salt'), iterations: 100000 }, key, 256);
+  return Buffer.from(bits).toString('hex');
+}
+export default async function routes(app: any) {
+  console.log('same subtle', webcrypto.subtle === crypto.subtle);
+  app.get('/health', async () => ({ ok: true }));
+  app.post('/work', async () => {
+    const t0 = Date.now();
+    const ok = (await hash('hunter2')) === stored;
+    console.log('login', ok, Date.now() - t0);
+    return { ok };
+  });
+}`;
+    const s = await runFolder(`${FIXTURES}two-routes`, code, 1, (d) => ({ ...d, load: { ...d.load, durationMs: 1000 } }));
+    expect(s.errors).toEqual([]);
+    const lines = s.console.map((l) => l.replace(/^\[[\d.]+s\] /, ''));
+    expect(lines[0]).toBe('same subtle true');
+    const logins = lines.filter((l) => l.startsWith('login'));
+    expect(logins.length).toBeGreaterThan(5);
+    for (const l of logins) expect(l).toMatch(/^login true (30|31)$/);
+    // The derivations ran on the pool: GET /health stays fast.
+    expect(s.passed).toBe(true);
   });
 });
