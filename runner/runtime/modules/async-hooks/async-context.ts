@@ -11,6 +11,10 @@
  * read and write the platform makes still reaches that one record, while the frame (the
  * stores) is keyed by the proxy's identity; outside any request, a plain empty object. Frames
  * are immutable: a child `run` copies its parent's map, so leaving it restores the parent.
+ *
+ * The one rule this asks of platform code: keep per-request data on the record, read and
+ * written through whatever context is current, never in a side table keyed by the context's
+ * identity (inside a `run`, the identity is the proxy's).
  */
 import type { JobQueue } from '../../process/job-queue.ts';
 
