@@ -81,6 +81,38 @@ export class DbServer {
       );
     kernel.at(loop.now() + this.rttMs / 2, () => this.host.arrive(statement));
   }
+
+  /**
+   * Sends several statements in one simple-protocol query: one round trip, and one core
+   * busy for the sum of their service times. Each statement counts as a query of the
+   * request, as it would in the database's statistics. `done` gets each statement's
+   * outcome up to the first failure.
+   */
+  simpleQuery(statements: readonly string[], done: (outcomes: QueryOutcome[]) => void): void {
+    const { kernel, loop, jobs } = this.p;
+    const context = jobs.context;
+    for (let i = 0; i < statements.length; i++) this.p.counters.noteQuery(context);
+    let outcomes: QueryOutcome[] = [];
+    const statement: ServerStatement = {
+      outcome: undefined,
+      // The server may refuse the whole query (overloaded) with an outcome of its own.
+      finished: (outcome) =>
+        loop.post(kernel.nowMs + this.rttMs / 2, () => done(outcome === statement.outcome ? outcomes : [outcome]), context),
+    };
+    kernel.awaitHost(
+      this.db.executeSimple(statements).then((o) => {
+        outcomes = o;
+        statement.outcome = combined(o);
+      }),
+    );
+    kernel.at(loop.now() + this.rttMs / 2, () => this.host.arrive(statement));
+  }
+}
+
+/** What the server spends on a simple query: the last outcome, for the time of all of them. */
+function combined(outcomes: readonly QueryOutcome[]): QueryOutcome {
+  const serviceMs = outcomes.reduce((sum, o) => sum + o.serviceMs, 0);
+  return { ...outcomes[outcomes.length - 1], serviceMs };
 }
 
 /** An Error shaped like node-postgres's DatabaseError. */

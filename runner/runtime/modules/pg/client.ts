@@ -2,9 +2,11 @@
  * node-postgres's `Client`: one connection, queries queued and sent one at a time, and the
  * connection's transaction status tracked as Postgres reports it ('I' idle, 'T' in a
  * transaction, 'E' in a failed transaction, where every statement but ROLLBACK fails).
+ * A query without values goes on the simple protocol as in node-postgres, so one text may
+ * hold several statements (`BEGIN; UPDATE …; COMMIT`), answered with an array of results.
  */
 import type { Platform } from '../../platform.ts';
-import type { QueryOutcome } from '../../remote/database/database.ts';
+import type { QueryOutcome, QuerySuccess } from '../../remote/database/database.ts';
 import { Database } from '../../remote/database/database.ts';
 import { pgError, type DbServer } from '../../remote/db-server.ts';
 import { Emitter } from './emitter.ts';
@@ -18,13 +20,30 @@ export interface QueryResult {
   oid: null;
 }
 
-type Callback = (err: Error | null, res?: QueryResult) => void;
+type Callback = (err: Error | null, res?: QueryResult | QueryResult[]) => void;
 
 interface Queued {
   text: string;
   values: unknown[];
-  resolve: (r: QueryResult) => void;
+  /**
+   * The statements of a query node-postgres sends on the simple protocol, when there are
+   * several: they run as one query, and it resolves to an array of results, one per statement.
+   */
+  statements?: string[];
+  resolve: (r: QueryResult | QueryResult[]) => void;
   reject: (e: Error) => void;
+}
+
+/** What `query` accepts as its first argument (the node-postgres QueryConfig subset). */
+export interface QueryConfig {
+  text: string;
+  values?: unknown[];
+  /** A prepared statement's name: it always goes on the extended protocol. */
+  name?: string;
+  /** Rows per portal execution: extended protocol. */
+  rows?: number;
+  /** 'extended' forces the extended protocol even without values. */
+  queryMode?: 'extended';
 }
 
 /** Queries one client may have queued: node-postgres has no limit; a leak should not eat memory. */
@@ -81,13 +100,13 @@ export class PgClient extends Emitter {
     );
   }
 
-  query(config: string | { text: string; values?: unknown[] }, values?: unknown[] | Callback, cb?: Callback): Promise<QueryResult> | void {
+  query(config: string | QueryConfig, values?: unknown[] | Callback, cb?: Callback): Promise<QueryResult | QueryResult[]> | void {
     const text = typeof config === 'string' ? config : config?.text;
     let params = typeof config === 'object' && config?.values ? config.values : [];
     let callback = cb;
     if (typeof values === 'function') callback = values;
     else if (Array.isArray(values)) params = values;
-    const promise = new this.#p.Promise<QueryResult>((resolve, reject) => {
+    const promise = new this.#p.Promise<QueryResult | QueryResult[]>((resolve, reject) => {
       if (typeof text !== 'string') {
         reject(new TypeError('Client was passed a null or undefined query'));
         return;
@@ -100,7 +119,8 @@ export class PgClient extends Emitter {
         reject(new Error(`More than ${CLIENT_QUEUE_MAX} queries queued on one client.`));
         return;
       }
-      this.#queue.push({ text, values: params.map(toParam), resolve, reject });
+      const statements = onSimpleProtocol(config, params) ? Database.statementsOf(text) : [];
+      this.#queue.push({ text, values: params.map(toParam), statements: statements.length > 1 ? statements : undefined, resolve, reject });
       this.#pump();
     });
     if (!callback) return promise;
@@ -131,14 +151,36 @@ export class PgClient extends Emitter {
     const q = this.#queue.shift();
     if (!q) return;
     this.#active = true;
-    const control = Database.isTransactionControl(q.text);
+    const control = Database.isTransactionControl(q.statements ? q.statements[0] : q.text);
     if (this.#txStatus === 'E' && control !== 'ROLLBACK' && control !== 'COMMIT' && control !== 'ROLLBACK TO') {
       this.#server.query('SELECT 1', [], () =>
         this.#settle(q, failed(pgError('current transaction is aborted, commands ignored until end of transaction block', '25P02'))),
       );
       return;
     }
-    this.#server.query(q.text, q.values, (outcome) => this.#settle(q, outcome, control));
+    if (q.statements) this.#server.simpleQuery(q.statements, (outcomes) => this.#settleSimple(q, q.statements as string[], outcomes));
+    else this.#server.query(q.text, q.values, (outcome) => this.#settle(q, outcome, control));
+  }
+
+  /**
+   * A simple-protocol query of several statements: the transaction status follows each
+   * statement that ran, and the query fails with the first error, as node-postgres reports it.
+   */
+  #settleSimple(q: Queued, statements: string[], outcomes: QueryOutcome[]): void {
+    const results: QueryResult[] = [];
+    for (let i = 0; i < outcomes.length; i++) {
+      const outcome = outcomes[i];
+      if (!outcome.ok) {
+        this.#settle(q, outcome);
+        return;
+      }
+      // Past the statements sent, an outcome is the server's own refusal, handled above.
+      this.#trackTransaction(Database.isTransactionControl(statements[i] ?? ''));
+      results.push(resultOf(outcome));
+    }
+    this.#active = false;
+    q.resolve(results);
+    this.#pump();
   }
 
   #settle(q: Queued, outcome: QueryOutcome | Failed, control?: string | null): void {
@@ -150,7 +192,7 @@ export class PgClient extends Emitter {
       q.reject(e);
     } else {
       this.#trackTransaction(control);
-      q.resolve({ command: outcome.command, rowCount: outcome.rowCount, rows: outcome.rows, fields: outcome.fields, oid: null });
+      q.resolve(resultOf(outcome));
     }
     this.#pump();
   }
@@ -170,6 +212,20 @@ interface Failed {
 
 function failed(err: Error): Failed {
   return { ok: false, err };
+}
+
+function resultOf(outcome: QuerySuccess): QueryResult {
+  return { command: outcome.command, rowCount: outcome.rowCount, rows: outcome.rows, fields: outcome.fields, oid: null };
+}
+
+/**
+ * node-postgres's rule (Query#requiresPreparation): a query without values, unless named,
+ * limited to `rows` or in 'extended' mode, goes on the simple protocol, where one text may
+ * hold several statements.
+ */
+function onSimpleProtocol(config: string | QueryConfig, params: readonly unknown[]): boolean {
+  if (params.length > 0) return false;
+  return typeof config === 'string' || !(config.name || config.rows || config.queryMode === 'extended');
 }
 
 /** node-postgres sends Dates as ISO strings and objects as JSON. */

@@ -7,7 +7,7 @@
  */
 import type { Platform } from '../../platform.ts';
 import type { DbServer } from '../../remote/db-server.ts';
-import { PgClient, type QueryResult } from './client.ts';
+import { PgClient, type QueryConfig, type QueryResult } from './client.ts';
 import { Emitter } from './emitter.ts';
 import { isRequestContext } from '../../platform.ts';
 import { hardenPlatform } from '../../harden-platform.ts';
@@ -163,14 +163,14 @@ export class Pool extends Emitter {
   }
 
   query(
-    config: string | { text: string; values?: unknown[] },
-    values?: unknown[] | ((err: Error | null, r?: QueryResult) => void),
-    cb?: (err: Error | null, r?: QueryResult) => void,
-  ): Promise<QueryResult> | void {
+    config: string | QueryConfig,
+    values?: unknown[] | ((err: Error | null, r?: QueryResult | QueryResult[]) => void),
+    cb?: (err: Error | null, r?: QueryResult | QueryResult[]) => void,
+  ): Promise<QueryResult | QueryResult[]> | void {
     const callback = typeof values === 'function' ? values : cb;
     const params = typeof values === 'function' ? undefined : values;
     const promise = (this.connect() as Promise<PoolClient>).then((client) =>
-      (client.query(config, params) as Promise<QueryResult>).then(
+      (client.query(config, params) as Promise<QueryResult | QueryResult[]>).then(
         (res) => {
           client.release();
           return res;

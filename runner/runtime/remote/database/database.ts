@@ -22,6 +22,7 @@ import { profileStatement, type StatementProfile } from './statement-profile.ts'
 import { recogniseTransactionControl, type TransactionControl } from './transaction-control.ts';
 import { PG_TYPE_PARSERS } from './type-parsers.ts';
 import { PreparedStatements } from './prepared-statements.ts';
+import { splitStatements } from './statement-text.ts';
 
 export type { QueryOutcome, QuerySuccess, QueryFailure, QueryError, QueryField } from './query-outcome.ts';
 export type { CostModel } from './cost-model.ts';
@@ -87,6 +88,14 @@ export class Database {
   /** The transaction-control kind of `sql`, or null for any other statement. */
   static isTransactionControl(sql: string): TransactionControl | null {
     return recogniseTransactionControl(sql)?.control ?? null;
+  }
+
+  /**
+   * The statements of a text node-postgres sends on the simple query protocol (see
+   * statement-text.ts `splitStatements`): one for most texts, none for an empty one.
+   */
+  static statementsOf(sql: string): string[] {
+    return sql.includes(';') ? splitStatements(sql) : sql.trim() === '' ? [] : [sql];
   }
 
   static async create(options: DatabaseOptions): Promise<Database> {
@@ -176,6 +185,26 @@ export class Database {
     return this.serial(async () => {
       await this.pg.exec('CHECKPOINT');
       return this.pg.dumpDataDir('none');
+    });
+  }
+
+  /**
+   * The statements of a query sent on the simple protocol (see `statementsOf`), one after the
+   * other in one turn of the queue, as one backend runs them; the first failure ends it, as
+   * Postgres skips the rest. Each is the statement `execute` would run: priced, cached and
+   * invalidating alike. Simplified: statements before a failure are not undone (Postgres
+   * rolls back those of the implicit transaction), as a ROLLBACK undoes nothing in this
+   * model (see transaction-control.ts).
+   */
+  executeSimple(statements: readonly string[]): Promise<QueryOutcome[]> {
+    return this.serial(async () => {
+      const outcomes: QueryOutcome[] = [];
+      for (const sql of statements) {
+        const outcome = await this.run(sql, []);
+        outcomes.push(outcome);
+        if (!outcome.ok) break;
+      }
+      return outcomes;
     });
   }
 

@@ -10,41 +10,81 @@
  */
 export function codeOnly(sql: string): string {
   let out = '';
+  scan(sql, (kind, start, end) => {
+    out += kind === 'comment' ? ' ' : kind === 'literal' ? "''" : sql.slice(start, end);
+  });
+  return out;
+}
+
+/**
+ * The statements of a text sent on the simple query protocol, in order: split at every `;`
+ * outside comments, literals and quoted identifiers, each trimmed, empty ones (only
+ * whitespace or comments) left out, as Postgres skips them. Not understood: the semicolons
+ * inside a `BEGIN ATOMIC … END` function body, which then splits wrongly and fails at the
+ * database with a syntax error.
+ */
+export function splitStatements(sql: string): string[] {
+  const statements: string[] = [];
+  let from = 0;
+  let hasCode = false;
+  const take = (end: number) => {
+    if (hasCode) statements.push(sql.slice(from, end).trim());
+    from = end + 1;
+    hasCode = false;
+  };
+  scan(sql, (kind, start, end) => {
+    if (kind !== 'code') {
+      hasCode ||= kind !== 'comment';
+      return;
+    }
+    for (let i = start; i < end; i++) {
+      const c = sql.charCodeAt(i);
+      if (c === SEMICOLON) take(i);
+      else if (!WHITESPACE.has(c)) hasCode = true;
+    }
+  });
+  take(sql.length);
+  return statements;
+}
+
+const SEMICOLON = 59;
+/** Space, tab, newline, vertical tab, form feed, carriage return. */
+const WHITESPACE = new Set([32, 9, 10, 11, 12, 13]);
+
+type SegmentKind = 'code' | 'comment' | 'literal' | 'identifier';
+
+/** Calls `visit` for each consecutive segment of `sql`, in order: code, a comment, a literal or a quoted identifier. */
+function scan(sql: string, visit: (kind: SegmentKind, start: number, end: number) => void): void {
   let i = 0;
+  let codeFrom = 0;
+  const emit = (kind: SegmentKind, start: number, end: number) => {
+    if (codeFrom < start) visit('code', codeFrom, start);
+    visit(kind, start, end);
+    codeFrom = end;
+    i = end;
+  };
   while (i < sql.length) {
     const c = sql[i];
     const next = sql[i + 1];
     if (c === '-' && next === '-') {
       const end = sql.indexOf('\n', i);
-      i = end < 0 ? sql.length : end;
-      out += ' ';
+      emit('comment', i, end < 0 ? sql.length : end);
     } else if (c === '/' && next === '*') {
-      i = skipBlockComment(sql, i);
-      out += ' ';
+      emit('comment', i, skipBlockComment(sql, i));
     } else if (c === "'") {
       const escapes = /[eE]/.test(sql[i - 1] ?? '') && !/[A-Za-z0-9_]/.test(sql[i - 2] ?? '');
-      i = skipQuoted(sql, i, "'", escapes);
-      out += "''";
+      emit('literal', i, skipQuoted(sql, i, "'", escapes));
     } else if (c === '"') {
-      const end = skipQuoted(sql, i, '"', false);
-      out += sql.slice(i, end);
-      i = end;
+      emit('identifier', i, skipQuoted(sql, i, '"', false));
     } else if (c === '$' && !/[A-Za-z0-9_]/.test(sql[i - 1] ?? '')) {
       const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64))?.[0];
       if (tag) {
         const end = sql.indexOf(tag, i + tag.length);
-        i = end < 0 ? sql.length : end + tag.length;
-        out += "''";
-      } else {
-        out += c;
-        i++;
-      }
-    } else {
-      out += c;
-      i++;
-    }
+        emit('literal', i, end < 0 ? sql.length : end + tag.length);
+      } else i++;
+    } else i++;
   }
-  return out;
+  if (codeFrom < sql.length) visit('code', codeFrom, sql.length);
 }
 
 /** Postgres block comments nest. Returns the index after the comment. */

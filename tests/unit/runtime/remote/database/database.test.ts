@@ -137,6 +137,46 @@ describe('transaction control', () => {
   });
 });
 
+describe('simple protocol: several statements in one text', () => {
+  it('runs each statement in order, each priced as if sent alone', async () => {
+    const multi = 'BEGIN; UPDATE posts SET likes = likes + 1 WHERE id = 7; SELECT likes FROM posts WHERE id = 7; COMMIT';
+    expect(Database.statementsOf(multi)).toHaveLength(4);
+    const outcomes = (await db.executeSimple(Database.statementsOf(multi))).map(ok);
+    expect(outcomes.map((o) => o.command)).toEqual(['BEGIN', 'UPDATE', 'SELECT', 'COMMIT']);
+    expect(outcomes[1].rowCount).toBe(1);
+    expect(outcomes[2].rows).toEqual([{ likes: '71' }]);
+    expect(outcomes[0].serviceMs).toBe(COST_MODEL_DEFAULT.transactionControlMs);
+    // The same statements one by one cost the same, statement for statement.
+    const alone = [
+      ok(await db.execute('BEGIN')),
+      ok(await db.execute('UPDATE posts SET likes = likes + 1 WHERE id = 7')),
+      ok(await db.execute('SELECT likes FROM posts WHERE id = 7')),
+      ok(await db.execute('COMMIT')),
+    ];
+    expect(alone.map((o) => o.serviceMs)).toEqual(outcomes.map((o) => o.serviceMs));
+    expect(alone[2].rows).toEqual([{ likes: '72' }]);
+    expect(outcomes[1].serviceMs).toBeGreaterThan(outcomes[0].serviceMs);
+  });
+
+  it('stops at the first failing statement, as Postgres skips the rest', async () => {
+    const outcomes = await db.executeSimple(['SELECT 1 AS one', 'SELECT nope FROM users', 'UPDATE tags SET label = $$x$$']);
+    expect(outcomes).toHaveLength(2);
+    expect(ok(outcomes[0]).rows).toEqual([{ one: 1 }]);
+    expect(outcomes[1]).toMatchObject({ ok: false, error: { code: '42703' } });
+    expect(ok(await db.execute('SELECT label FROM tags WHERE id = 1')).rows).toEqual([{ label: 'perf' }]);
+  });
+
+  it('splits a text into the statements node-postgres sends as one simple query', () => {
+    expect(Database.statementsOf('SELECT 1')).toEqual(['SELECT 1']);
+    expect(Database.statementsOf('SELECT 1;')).toEqual(['SELECT 1']);
+    expect(Database.statementsOf('')).toEqual([]);
+    expect(Database.statementsOf("INSERT INTO tags (label) VALUES ('a;b'); SELECT 2")).toEqual([
+      "INSERT INTO tags (label) VALUES ('a;b')",
+      'SELECT 2',
+    ]);
+  });
+});
+
 describe('cost model', () => {
   it('prices a primary-key lookup near 0.1 ms and a 5 000-row seq scan near 1 ms', async () => {
     const pk = ok(await db.execute(PK_LOOKUP, [42]));

@@ -4,6 +4,7 @@ import {
   codeOnly,
   hasSeveralStatements,
   leadingKeyword,
+  splitStatements,
 } from '../../../../../runner/runtime/remote/database/statement-text.ts';
 
 describe('codeOnly', () => {
@@ -33,5 +34,29 @@ describe('hasSeveralStatements', () => {
   it('ignores a trailing semicolon', () => {
     expect(hasSeveralStatements('SELECT 1;  ')).toBe(false);
     expect(hasSeveralStatements('SELECT 1; SELECT 2')).toBe(true);
+  });
+});
+
+describe('splitStatements', () => {
+  it('splits at semicolons outside comments, literals, quoted identifiers and dollar quotes', () => {
+    expect(splitStatements("BEGIN; UPDATE t SET a = 1 WHERE b = 'x;y'; COMMIT")).toEqual([
+      'BEGIN',
+      "UPDATE t SET a = 1 WHERE b = 'x;y'",
+      'COMMIT',
+    ]);
+    expect(splitStatements("SELECT \"a;b\" FROM t -- c;d\n; SELECT $f$ ; $f$, E'\\';'")).toEqual([
+      'SELECT "a;b" FROM t -- c;d',
+      "SELECT $f$ ; $f$, E'\\';'",
+    ]);
+    expect(splitStatements('CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; SELECT f()')).toEqual([
+      'CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql',
+      'SELECT f()',
+    ]);
+  });
+
+  it('leaves out empty statements, as Postgres does', () => {
+    expect(splitStatements('SELECT 1;')).toEqual(['SELECT 1']);
+    expect(splitStatements(' ; SELECT 1;; /* only a comment */ ; -- and another\n')).toEqual(['SELECT 1']);
+    expect(splitStatements('  ')).toEqual([]);
   });
 });
