@@ -62,6 +62,8 @@ export async function bundleLibrary(esbuild: EsbuildBuildApi, name: string): Pro
   const out = await esbuild.build({
     entryPoints: [spec.entry],
     absWorkingDir: ROOT,
+    // The path comments in the output name files as the checkout sees them (a linked node_modules too).
+    preserveSymlinks: true,
     bundle: true,
     write: false,
     format: 'cjs',
