@@ -1,6 +1,8 @@
 /**
- * Source text of the libraries user code may import, bundled as plain text for the sandbox
- * (which compiles and lowers them like user code). One line per library the runner lists.
+ * Source text of the libraries user code may import, bundled as plain text for the sandbox,
+ * which evaluates it with the simulated globals. dataloader is its published file; the others
+ * are the lowered bundles committed in vendor/libraries/, the bytes the CLI reads too (see
+ * build/bundle-libraries.ts). One line per library the runner lists.
  */
 import dataloader from 'dataloader/index.js?raw';
 import pLimit from '../../vendor/libraries/p-limit.cjs?raw';
