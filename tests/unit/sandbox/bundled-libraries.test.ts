@@ -192,8 +192,8 @@ function typeCheck(codes: string[]): string {
   const tmp = mkdtempSync(join(tmpdir(), 'bundled-library-types-'));
   try {
     const names = PLATFORM_TYPES.map((f) => f.path.split('/').pop() as string);
-    PLATFORM_TYPES.forEach((f, i) => writeFileSync(join(tmp, names[i]), f.content));
-    codes.forEach((code, i) => writeFileSync(join(tmp, `service-${i}.ts`), code));
+    for (const [i, f] of PLATFORM_TYPES.entries()) writeFileSync(join(tmp, names[i]), f.content);
+    for (const [i, code] of codes.entries()) writeFileSync(join(tmp, `service-${i}.ts`), code);
     const args = [
       '--noEmit',
       '--strict',
