@@ -10,7 +10,8 @@
 const NO_FS = 'the lab has no file system; keep data in the database or in memory';
 const USE_FETCH = "call other services with the global fetch (the scenario's downstream hosts)";
 const NO_THREADS =
-  'the lab has no worker threads; run CPU-heavy crypto asynchronously (crypto.pbkdf2, crypto.scrypt, crypto.subtle), which uses the libuv thread pool';
+  'the lab has no worker threads; run CPU-heavy crypto asynchronously (crypto.pbkdf2, crypto.scrypt, crypto.subtle), ' +
+  'which uses the libuv thread pool';
 const ROUTES = 'the service exports a function that registers its routes on the app the lab passes in (Fastify style)';
 
 /** Modules refused at import (names without `node:`), with what to use instead. */

@@ -57,6 +57,18 @@ export function createProcess(p: Platform, env: Record<string, string>): Record<
     p.loop.charge(CLOCK_READ_MS);
     return BigInt(Math.round(p.loop.now() * 1e6));
   };
+  // A listener for a signal or 'exit' is accepted and never called: the simulated process is
+  // never signalled and never exits. A crash handler would change what an uncaught error does,
+  // which the lab cannot honour (it counts the crash, as Node does with no handler): refused.
+  const on = function (this: unknown, event: unknown) {
+    if (event === 'uncaughtException' || event === 'unhandledRejection' || event === 'uncaughtExceptionMonitor') {
+      throw new Error(
+        `process.on('${event}') is not available in this lab: an uncaught error counts as a crash, as in Node without a handler; ` +
+          'catch errors in the handler (try/catch, .catch) instead.',
+      );
+    }
+    return this;
+  };
   const noop = function (this: unknown) {
     return this;
   };
@@ -75,11 +87,17 @@ export function createProcess(p: Platform, env: Record<string, string>): Record<
     versions: { node: '20.20.0' },
     argv: ['node', 'server.js'],
     exit: () => {
-      throw new Error('process.exit() is not available to the service in this lab.');
+      throw new Error(
+        'process.exit() is not available to the service in this lab: ' +
+          'the process runs until the load ends; answer with an error status instead.',
+      );
     },
-    on: noop,
-    once: noop,
+    on,
+    once: on,
+    addListener: on,
+    prependListener: on,
     off: noop,
+    removeListener: noop,
     emitWarning: () => {},
   };
   proc.process = proc;

@@ -96,6 +96,7 @@ describe('refusals inside the modules', () => {
   const hooks = () => mod('node:async_hooks');
   const events = () => mod<Any & (new (o?: object) => unknown)>('events');
   const subtle = () => mod<{ subtle: Any }>('node:crypto').subtle;
+  const process = () => environment().env.realm.globalThis.process as Any;
 
   const cases: [string, () => unknown, RegExp][] = [
     ['async_hooks.createHook', () => hooks().createHook({}), /async_hooks\.createHook is not available in this lab: use AsyncLocalStorage/],
@@ -121,6 +122,17 @@ describe('refusals inside the modules', () => {
       /captureRejections is not available in this lab: catch the rejection/,
     ],
     ['os.setPriority', () => mod('os').setPriority(0), /os\.setPriority is not available in this lab: /],
+    ['process.exit', () => process().exit(1), /process\.exit\(\) is not available to the service in this lab: the process runs until/],
+    [
+      'process.on uncaughtException',
+      () => process().on('uncaughtException', () => {}),
+      /process\.on\('uncaughtException'\) is not available in this lab: .*catch errors/,
+    ],
+    [
+      'process.once unhandledRejection',
+      () => process().once('unhandledRejection', () => {}),
+      /process\.on\('unhandledRejection'\) is not available/,
+    ],
     ['crypto.subtle.deriveKey', () => subtle().deriveKey(), /crypto\.subtle\.deriveKey is not available in this lab: call deriveBits/],
     ['crypto.subtle.encrypt', () => subtle().encrypt(), /crypto\.subtle\.encrypt is not available in this lab: the lab has no ciphers/],
     ['crypto.subtle.decrypt', () => subtle().decrypt(), /crypto\.subtle\.decrypt is not available in this lab: /],

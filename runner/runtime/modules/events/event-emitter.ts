@@ -75,7 +75,8 @@ export function createEventEmitterClass(options: EmitterClassOptions) {
   function init(target: object, opts?: { captureRejections?: boolean }): void {
     if (opts?.captureRejections) {
       throw new Error(
-        "EventEmitter's captureRejections is not available in this lab: catch the rejection inside the async listener and emit 'error' yourself.",
+        "EventEmitter's captureRejections is not available in this lab: " +
+          "catch the rejection inside the async listener and emit 'error' yourself.",
       );
     }
     stateOf(target);

@@ -123,7 +123,8 @@ import { pbkdf2Sync, webcrypto } from 'node:crypto';
 const stored = pbkdf2Sync('hunter2', 'salt', 100000, 32, 'sha256').toString('hex');
 async function hash(password: string): Promise<string> {
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits']);
-  const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new TextEncoder().encode('salt'), iterations: 100000 }, key, 256);
+  const params = { name: 'PBKDF2', hash: 'SHA-256', salt: new TextEncoder().encode('salt'), iterations: 100000 } as const;
+  const bits = await crypto.subtle.deriveBits(params, key, 256);
   return Buffer.from(bits).toString('hex');
 }
 export default async function routes(app: any) {

@@ -52,7 +52,8 @@ export async function demo(): Promise<number> {
   const [value] = await once(jobs, 'done');
   for await (const [msg] of on(jobs, 'msg')) if (msg) break;
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('pw'), 'PBKDF2', false, ['deriveBits']);
-  const bits = await globalThis.crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(16), iterations: 1000 }, key, 256);
+  const params = { name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(16), iterations: 1000 } as const;
+  const bits = await globalThis.crypto.subtle.deriveBits(params, key, 256);
   const d = await webcrypto.subtle.digest('SHA-256', new Uint8Array(bits));
   const hk = await subtle.importKey('raw', new Uint8Array(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   const ok: boolean = await subtle.verify('HMAC', hk, await subtle.sign('HMAC', hk, d), d);

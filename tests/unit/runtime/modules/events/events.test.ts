@@ -287,7 +287,7 @@ export default async function routes(app: any) {
     expect(lines).toContain('consumed a,b,c 0');
     expect(lines.find((l) => l.startsWith('ready'))).toBe('ready 42 5');
     expect(lines.find((l) => l.startsWith('warn:'))).toMatch(
-      /^warn: \(node:4242\) MaxListenersExceededWarning: Possible EventEmitter memory leak detected\. 11 leak listeners added to \[Queue\]\./,
+      /^warn: \(node:4242\) MaxListenersExceededWarning: Possible EventEmitter memory leak detected\. 11 leak listeners added to \[Queue\]/,
     );
   });
 });
