@@ -65,7 +65,7 @@ export async function loadService(input: LoadServiceInput): Promise<LoadedServic
     const register = (exports as { default?: unknown })?.default;
     if (typeof register !== 'function') return;
     try {
-      const result = register(server.app());
+      const result = server.boot(register as (app: unknown) => unknown); // then the plugins it registers
       if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
         registration = 'pending';
         (result as PromiseLike<unknown>).then(

@@ -95,6 +95,8 @@ declare var crypto: Crypto;
 
 const fastify = `
 declare module 'fastify' {
+  type Done = (err?: Error | null) => void;
+  export interface FastifyBaseLogger { info(...a: any[]): void; warn(...a: any[]): void; error(...a: any[]): void; debug(...a: any[]): void }
   export interface FastifyRequest<P = Record<string, string>, Q = Record<string, string>, B = unknown> {
     method: string;
     url: string;
@@ -103,20 +105,94 @@ declare module 'fastify' {
     body: B;
     headers: Record<string, string | undefined>;
     id: string;
+    log: FastifyBaseLogger;
+    /** The route as registered (with its plugin prefix); schema and config as given, not enforced. */
+    routeOptions: { url: string; method: string; config: any; schema: any };
   }
   export interface FastifyReply {
     statusCode: number;
+    /** True once send() was called (or a value returned). */
+    sent: boolean;
+    request: FastifyRequest<any, any, any>;
+    log: FastifyBaseLogger;
     code(status: number): FastifyReply;
     status(status: number): FastifyReply;
-    header(name: string, value: string): FastifyReply;
+    header(name: string, value: unknown): FastifyReply;
+    getHeader(name: string): string | undefined;
+    getHeaders(): Record<string, string>;
+    hasHeader(name: string): boolean;
+    removeHeader(name: string): FastifyReply;
+    type(contentType: string): FastifyReply;
     send(payload?: unknown): FastifyReply;
   }
-  export type RouteHandler = (request: FastifyRequest<any, any, any>, reply: FastifyReply) => unknown;
-  type Route = (path: string, handler: RouteHandler) => FastifyInstance;
+  export type RouteHandler = (this: FastifyInstance, request: FastifyRequest<any, any, any>, reply: FastifyReply) => unknown;
+  export type FastifyError = Error & { statusCode?: number; code?: string };
+  export type ErrorHandler = (this: FastifyInstance, error: FastifyError, request: FastifyRequest<any, any, any>, reply: FastifyReply) => unknown;
+  type Req = FastifyRequest<any, any, any>;
+  /** Request hooks call done, or are async; a hook that sends the reply ends the chain. */
+  type RequestHook = (request: Req, reply: FastifyReply, done: Done) => unknown;
+  /** onSend gets the serialized payload and may replace it: done(null, newPayload), or return it from an async hook. */
+  type OnSendHook = (request: Req, reply: FastifyReply, payload: string, done: (err: Error | null, payload?: string | null) => void) => unknown;
+  /** preSerialization gets the object before it is serialized and may replace it. */
+  type PreSerializationHook = (request: Req, reply: FastifyReply, payload: any, done: (err: Error | null, payload?: any) => void) => unknown;
+  /** onError runs before the error handler; it is for logging, not for answering. */
+  type OnErrorHook = (request: Req, reply: FastifyReply, error: FastifyError, done: () => void) => unknown;
+  /** Route options: schema is accepted and kept on routeOptions, not enforced, in this lab. */
+  export interface RouteShorthandOptions {
+    schema?: Record<string, unknown>;
+    config?: Record<string, unknown>;
+    errorHandler?: ErrorHandler;
+    logLevel?: string;
+    exposeHeadRoute?: boolean;
+    onRequest?: RequestHook | RequestHook[];
+    preValidation?: RequestHook | RequestHook[];
+    preHandler?: RequestHook | RequestHook[];
+    preSerialization?: PreSerializationHook | PreSerializationHook[];
+    onSend?: OnSendHook | OnSendHook[];
+    /** Runs after the reply is written: the place to release per-request resources. */
+    onResponse?: RequestHook | RequestHook[];
+    onError?: OnErrorHook | OnErrorHook[];
+  }
+  export interface RouteOptions extends RouteShorthandOptions {
+    method: string | string[];
+    url: string;
+    handler: RouteHandler;
+  }
+  type Route = {
+    (path: string, handler: RouteHandler): FastifyInstance;
+    (path: string, options: RouteShorthandOptions, handler: RouteHandler): FastifyInstance;
+    (path: string, options: RouteShorthandOptions & { handler: RouteHandler }): FastifyInstance;
+  };
+  export type FastifyPluginAsync<O = Record<string, any>> = (instance: FastifyInstance, options: O) => Promise<void>;
+  export type FastifyPluginCallback<O = Record<string, any>> = (instance: FastifyInstance, options: O, done: Done) => void;
+  export interface FastifyRegisterOptions { prefix?: string; [option: string]: any }
   export interface FastifyInstance {
-    get: Route; post: Route; put: Route; patch: Route; delete: Route;
-    route(opts: { method: string | string[]; url: string; handler: RouteHandler }): FastifyInstance;
-    log: { info(...a: any[]): void; warn(...a: any[]): void; error(...a: any[]): void; debug(...a: any[]): void };
+    get: Route; head: Route; post: Route; put: Route; patch: Route; delete: Route; options: Route; all: Route;
+    route(opts: RouteOptions): FastifyInstance;
+    /** The prefix of this plugin's routes ('' at the root). */
+    readonly prefix: string;
+    log: FastifyBaseLogger;
+    addHook(name: 'onRequest' | 'preValidation' | 'preHandler' | 'onResponse', hook: RequestHook): FastifyInstance;
+    addHook(name: 'preSerialization', hook: PreSerializationHook): FastifyInstance;
+    addHook(name: 'onSend', hook: OnSendHook): FastifyInstance;
+    addHook(name: 'onError', hook: OnErrorHook): FastifyInstance;
+    /** Runs only with a connectionTimeout, which the lab's server does not set: refused. */
+    addHook(name: 'onTimeout', hook: RequestHook): FastifyInstance;
+    /** Accepted; never runs, because a run never closes the server. */
+    addHook(name: 'onClose' | 'preClose', hook: (instance: FastifyInstance) => Promise<void> | void): FastifyInstance;
+    setErrorHandler(handler: ErrorHandler): FastifyInstance;
+    setNotFoundHandler(handler: RouteHandler): FastifyInstance;
+    setNotFoundHandler(options: { preValidation?: RequestHook | RequestHook[]; preHandler?: RequestHook | RequestHook[] }, handler: RouteHandler): FastifyInstance;
+    decorate(name: string, value: unknown): FastifyInstance;
+    /** A value, null, a function or { getter, setter }; an object would be shared by every request, so it is refused. */
+    decorateRequest(name: string, value: unknown): FastifyInstance;
+    decorateReply(name: string, value: unknown): FastifyInstance;
+    hasDecorator(name: string): boolean;
+    hasRequestDecorator(name: string): boolean;
+    hasReplyDecorator(name: string): boolean;
+    /** Runs the plugin in a child scope (its hooks and decorators stay inside); await it to wait for it to load. */
+    register<O extends FastifyRegisterOptions>(plugin: FastifyPluginAsync<O> | FastifyPluginCallback<O>, options?: O): FastifyInstance & PromiseLike<void>;
+    withTypeProvider<T = unknown>(): FastifyInstance;
   }
 }
 `;

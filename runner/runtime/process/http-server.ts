@@ -2,23 +2,32 @@
  * The service's HTTP layer: a Fastify-shaped app the learner's module registers routes on
  * (`export default async function routes(app) { app.get('/posts', handler) }`), and the
  * dispatch of incoming requests as main-thread tasks. Parsing the request and serialising
- * the reply cost main-thread CPU, as they do in Node.
+ * the reply cost main-thread CPU, as they do in Node. The lifecycle of one request (hooks,
+ * error handlers) is fastify-exchange.ts; scopes, plugins and decorators fastify-scope.ts.
  */
 import type { LoadRequest } from '../../scenario/types.ts';
 import type { Platform } from '../platform.ts';
-import type { EventLoop } from './event-loop.ts';
 import { hardenPlatform } from '../harden-platform.ts';
+import {
+  type ErrorHandler,
+  Exchange,
+  type Handler,
+  type ResolvedRoute,
+  SERIALIZE_MS_PER_BYTE,
+  type ServerReply,
+} from './fastify-exchange.ts';
+import { type HookFn, REQUEST_HOOKS, emptyHookLists, isThenable } from './fastify-hooks.ts';
+import { type IncomingRequest, type Logger, Reply } from './fastify-reply.ts';
+import { FastifyScope, type PluginFn, define } from './fastify-scope.ts';
 
-/** Serialising JSON: V8's JSON.stringify writes roughly 200 MB/s of typical API payload. */
-export const SERIALIZE_MS_PER_BYTE = 0.000005;
-/** Largest reply body; beyond it the request fails, so a runaway response can't eat memory. */
-export const RESPONSE_BYTES_MAX = 4 * 1024 * 1024;
+export { RESPONSE_BYTES_MAX, SERIALIZE_MS_PER_BYTE, type ServerReply } from './fastify-exchange.ts';
+export type { IncomingRequest } from './fastify-reply.ts';
+
 /** Default cost to accept, parse and route one request (Fastify: ~20–50 µs per request). */
 export const REQUEST_OVERHEAD_MS_DEFAULT = 0.05;
 
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-
-type Handler = (req: IncomingRequest, reply: Reply) => unknown;
+/** Fastify's default: no connectionTimeout, so onTimeout hooks never fire. */
+export const CONNECTION_TIMEOUT_MS_DEFAULT = 0;
 
 interface Route {
   key: string;
@@ -26,149 +35,69 @@ interface Route {
   url: string;
   segments: string[];
   handler: Handler;
+  scope: FastifyScope;
+  options: Record<string, unknown>;
+  resolved?: ResolvedRoute & { requestDecorators: [string, unknown][]; replyDecorators: [string, unknown][] };
 }
-
-export interface IncomingRequest {
-  method: string;
-  url: string;
-  routeOptions: { url: string };
-  params: Record<string, string>;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  body: unknown;
-  id: string;
-}
-
-/** The outcome of one request as the client sees it. */
-export interface ServerReply {
-  status: number;
-  /** The JSON text of the body ('' when empty). */
-  json: string;
-  /** The exception that made it a 5xx, if any. */
-  error?: unknown;
-}
-
-let onSend: (reply: Reply, answer: () => void) => void;
-
-/** Fastify's reply as the service holds it; how a later `send` answers is private. */
-class Reply {
-  statusCode = 200;
-  sent = false;
-  payload: unknown = undefined;
-  headers: Record<string, string> = {};
-  /** Called once when `send` is called, if the handler left the reply for later. */
-  #onSend: (() => void) | undefined = undefined;
-  code(status: number): this {
-    this.statusCode = status;
-    return this;
-  }
-  status(status: number): this {
-    return this.code(status);
-  }
-  header(name: string, value: string): this {
-    this.headers[name.toLowerCase()] = String(value);
-    return this;
-  }
-  send(payload?: unknown): this {
-    if (this.sent) return this; // Fastify ignores (and logs) a second send
-    this.sent = true;
-    this.payload = payload;
-    this.#onSend?.();
-    return this;
-  }
-
-  static {
-    onSend = (reply, answer) => {
-      reply.#onSend = answer;
-    };
-  }
-}
-hardenPlatform(Reply);
 
 export class RouteRegistrationError extends Error {}
 hardenPlatform(RouteRegistrationError);
 
-/** One request's way to its answer, written once, whichever way the handler replies. */
-class PendingReply {
-  private answered = false;
-
-  constructor(
-    private readonly reply: Reply,
-    private readonly loop: EventLoop,
-    private readonly done: (reply: ServerReply, atMs: number) => void,
-  ) {}
-
-  /**
-   * Fastify's rules: a returned value is the payload; `return reply`, or a plain function
-   * returning nothing, waits for `reply.send()`; an async handler resolving to nothing
-   * without having sent is an error.
-   */
-  settle(value: unknown, isAsync: boolean): void {
-    const reply = this.reply;
-    if (reply.sent) this.answer(serialize(this.loop, reply, reply.payload));
-    else if (value !== undefined && value !== reply) this.answer(serialize(this.loop, reply, value));
-    else if (isAsync && value === undefined)
-      this.fail(new Error('The handler finished without a reply: return a value or call reply.send().'));
-    else onSend(reply, () => this.answer(serialize(this.loop, reply, reply.payload)));
-  }
-
-  fail(err: unknown): void {
-    this.answer(failure(err));
-  }
-
-  private answer(r: ServerReply): void {
-    if (this.answered) return;
-    this.answered = true;
-    this.done(r, this.loop.now());
-  }
-}
-
-/** The reply as JSON text; serialising costs main-thread CPU like JSON.stringify does. */
-function serialize(loop: EventLoop, reply: Reply, payload: unknown): ServerReply {
-  let json: string;
-  try {
-    json = payload === undefined ? '' : (JSON.stringify(payload) ?? '');
-  } catch (err) {
-    return failure(err);
-  }
-  loop.charge(json.length * SERIALIZE_MS_PER_BYTE);
-  if (json.length > RESPONSE_BYTES_MAX) {
-    return failure(new Error(`The reply is ${(json.length / 1048576).toFixed(1)} MB; the limit is ${RESPONSE_BYTES_MAX / 1048576} MB.`));
-  }
-  return { status: reply.statusCode, json };
-}
+const SILENT_LOG: Logger = Object.freeze({ info() {}, warn() {}, error() {}, debug() {} });
 
 export class HttpServer {
   private readonly routes: Route[] = [];
   private readonly literalMatches = new Map<string, Route>();
+  private readonly scopes: FastifyScope[] = [];
   private nextId = 1;
+  private started = false;
+  private pluginsLoading = 0;
+  private whenLoaded: (() => void)[] = [];
+  private pluginError: { err: unknown } | undefined = undefined;
 
   constructor(
     private readonly p: Platform,
     private readonly requestOverheadMs: number,
+    /** Fastify's connectionTimeout: a request still unanswered this long after it arrived is hung up (onTimeout). */
+    private readonly connectionTimeoutMs = CONNECTION_TIMEOUT_MS_DEFAULT,
   ) {}
 
-  /** The object passed to the service's default export. */
+  /** The object passed to the service's default export: the root Fastify instance. */
   app(): Record<string, unknown> {
-    const app: Record<string, unknown> = {
-      route: (opts: { method: string | string[]; url: string; handler: Handler }) => {
-        for (const m of [opts.method].flat()) this.add(m, opts.url, opts.handler);
-        return app;
+    const host = {
+      addRoute: (scope: FastifyScope, method: string, url: string, handler: Handler, options: Record<string, unknown>) =>
+        this.add(scope, method, url, handler, options),
+      loadPlugin: (scope: FastifyScope, plugin: PluginFn, options: Record<string, unknown>) => this.loadPlugin(scope, plugin, options),
+      assertNotStarted: (what: string) => {
+        if (this.started) throw new RouteRegistrationError(`${what} cannot be called once the server has started (as in Fastify).`);
       },
-      register: () => {
-        throw new RouteRegistrationError('app.register (plugins) is not supported in this lab; register routes directly on app.');
-      },
-      addHook: () => app,
-      decorate: () => app,
-      log: { info() {}, warn() {}, error() {}, debug() {} },
+      log: SILENT_LOG,
+      connectionTimeoutMs: this.connectionTimeoutMs,
     };
-    for (const m of METHODS) {
-      app[m.toLowerCase()] = (url: string, a: unknown, b?: unknown) => {
-        this.add(m, url, (typeof a === 'function' ? a : b) as Handler);
-        return app;
-      };
+    const root = new FastifyScope(host, undefined, '');
+    this.scopes.push(root);
+    return root.instance;
+  }
+
+  /**
+   * Runs the service's routes function on a new app and waits, like Fastify's ready(), for the
+   * plugins it registers: a promise when anything is still loading, else what it returned.
+   */
+  boot(register: (app: unknown) => unknown): unknown {
+    const result = register(this.app());
+    if (!isThenable(result) && this.pluginsLoading === 0) {
+      if (this.pluginError) throw this.pluginError.err;
+      return result;
     }
-    return app;
+    return new this.p.Promise<void>((resolve, reject) => {
+      const settle = (): void => {
+        if (this.pluginError) reject(this.pluginError.err);
+        else if (this.pluginsLoading === 0) resolve();
+        else this.whenLoaded.push(settle);
+      };
+      if (isThenable(result)) result.then(settle, reject);
+      else settle();
+    });
   }
 
   routeKeys(): string[] {
@@ -179,13 +108,72 @@ export class HttpServer {
     return this.routes.some((r) => r.key === key);
   }
 
-  private add(method: string, url: string, handler: Handler): void {
+  private loadPlugin(scope: FastifyScope, plugin: PluginFn, options: Record<string, unknown>): PromiseLike<void> {
+    if (!this.scopes.includes(scope)) this.scopes.push(scope);
+    this.pluginsLoading++;
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const promise = new this.p.Promise<void>((ok, ko) => {
+      resolve = ok;
+      reject = ko;
+    });
+    promise.then(undefined, () => undefined); // a failure is reported by boot(); awaiting it is optional
+    const finish = (err?: unknown): void => {
+      if (err !== undefined && err !== null) {
+        this.pluginError ??= { err };
+        reject(err);
+      } else resolve();
+      this.pluginsLoading--;
+      if (this.pluginsLoading === 0) for (const waiter of this.whenLoaded.splice(0)) waiter();
+    };
+    let done = false;
+    const once = (err?: unknown): void => {
+      if (done) return;
+      done = true;
+      finish(err);
+    };
+    let result: unknown;
+    try {
+      result = plugin(scope.instance, options, once);
+    } catch (err) {
+      once(err);
+      throw err;
+    }
+    // An async plugin settles with its promise; a callback one calls done; a plain function is loaded on return.
+    if (isThenable(result))
+      result.then(
+        () => once(),
+        (err) => once(err ?? new Error('A plugin rejected without an error.')),
+      );
+    else if (plugin.length < 3) once();
+    return promise;
+  }
+
+  private add(scope: FastifyScope, method: string, url: string, handler: Handler, options: Record<string, unknown>): void {
     if (typeof handler !== 'function') throw new RouteRegistrationError(`The handler for ${method} ${url} is not a function.`);
-    if (typeof url !== 'string' || !url.startsWith('/'))
-      throw new RouteRegistrationError(`Route path must start with '/': got ${String(url)}.`);
+    if (!url.startsWith('/')) throw new RouteRegistrationError(`Route path must start with '/': got ${String(url)}.`);
     const key = `${method.toUpperCase()} ${url}`;
     if (this.hasRoute(key)) throw new RouteRegistrationError(`Route ${key} is registered twice.`);
-    this.routes.push({ key, method: method.toUpperCase(), url, segments: url.split('/'), handler });
+    this.routes.push({ key, method: method.toUpperCase(), url, segments: url.split('/'), handler, scope, options });
+  }
+
+  /** Gathers a route's hooks, error handlers and decorators along its scopes, root first. */
+  private resolve(scope: FastifyScope, handler: Handler, options: Record<string, unknown>): NonNullable<Route['resolved']> {
+    const chain = scope.chain();
+    const hooks = emptyHookLists();
+    for (const s of chain) for (const name of REQUEST_HOOKS) hooks[name].push(...s.hooks[name]);
+    for (const name of REQUEST_HOOKS) if (options[name] !== undefined) hooks[name].push(...[options[name] as HookFn | HookFn[]].flat());
+    const errorHandlers: ErrorHandler[] = [];
+    if (typeof options.errorHandler === 'function') errorHandlers.push(options.errorHandler as ErrorHandler);
+    for (const s of [...chain].reverse()) if (s.errorHandler) errorHandlers.push(s.errorHandler);
+    return {
+      handler,
+      instance: scope.instance,
+      hooks,
+      errorHandlers,
+      requestDecorators: chain.flatMap((s) => s.requestDecorators),
+      replyDecorators: chain.flatMap((s) => s.replyDecorators),
+    };
   }
 
   /**
@@ -194,28 +182,28 @@ export class HttpServer {
    * attribution of queries and downstream calls.
    */
   handle(req: LoadRequest, arriveMs: number, context: object, done: (reply: ServerReply, atMs: number) => void): void {
-    this.p.loop.post(arriveMs, () => this.dispatch(req, done), context);
+    this.started = true;
+    this.p.loop.post(arriveMs, () => this.dispatch(req, arriveMs, context, done), context);
   }
 
-  private dispatch(req: LoadRequest, done: (reply: ServerReply, atMs: number) => void): void {
+  private dispatch(req: LoadRequest, arriveMs: number, context: object, done: (reply: ServerReply, atMs: number) => void): void {
     const loop = this.p.loop;
     loop.charge(this.requestOverheadMs);
     const q = req.path.indexOf('?');
     const pathname = q < 0 ? req.path : req.path.slice(0, q);
     const search = q < 0 ? '' : req.path.slice(q + 1);
     let match: ReturnType<HttpServer['match']>;
+    let matchError: unknown;
     try {
       match = this.match(req.method, pathname);
     } catch (err) {
-      done(failure(err), loop.now());
-      return;
+      matchError = err;
     }
-    if (!match) {
-      done({ status: 404, json: JSON.stringify({ error: 'Not Found' }) }, loop.now());
-      return;
-    }
+    const route = match?.route ?? this.notFoundRoute(pathname);
+    route.resolved ??= this.resolve(route.scope, route.handler, route.options);
+    const resolved = route.resolved;
     let body = req.body;
-    if (body !== undefined) {
+    if (body !== undefined && match) {
       const text = JSON.stringify(body);
       loop.charge(text.length * SERIALIZE_MS_PER_BYTE);
       body = JSON.parse(text);
@@ -223,31 +211,50 @@ export class HttpServer {
     const request: IncomingRequest = {
       method: req.method,
       url: req.path,
-      routeOptions: { url: match.route.url },
-      params: match.params,
+      routeOptions: { url: match ? route.url : '', method: route.method, config: route.options.config, schema: route.options.schema },
+      params: match?.params ?? {},
       query: search ? Object.fromEntries(new URLSearchParams(search)) : {},
       headers: { ...(req.headers ?? {}) },
       body,
       id: `req-${this.nextId++}`,
+      log: SILENT_LOG,
     };
-    const reply = new Reply();
-    const exchange = new PendingReply(reply, loop, done);
-    let result: unknown;
-    try {
-      result = match.route.handler(request, reply);
-    } catch (err) {
-      exchange.fail(err);
+    for (const [name, value] of resolved.requestDecorators) define(request, name, value);
+    const reply = new Reply(request);
+    for (const [name, value] of resolved.replyDecorators) define(reply, name, value);
+    const exchange = new Exchange(resolved, request, reply, loop, done);
+    if (this.connectionTimeoutMs > 0) this.armTimeout(exchange, arriveMs + this.connectionTimeoutMs, context);
+    if (matchError !== undefined) {
+      reply.send(matchError instanceof Error ? matchError : new Error(String(matchError)));
       return;
     }
-    if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
-      (result as PromiseLike<unknown>).then(
-        (v) => exchange.settle(v, true),
-        (e) => exchange.fail(e),
-      );
-    } else {
-      exchange.settle(result, false);
-    }
+    exchange.start();
   }
+
+  private armTimeout(exchange: Exchange, atMs: number, context: object): void {
+    this.p.kernel.at(atMs, () => {
+      if (exchange.pending) this.p.loop.post(atMs, () => exchange.timeout(), context);
+    });
+  }
+
+  /** The 404 route of the innermost scope whose prefix the path starts with, else the lab's default. */
+  private notFoundRoute(pathname: string): Route {
+    let best: FastifyScope = this.scopes[0];
+    for (const s of this.scopes) {
+      if (s.notFound && s.prefix.length >= (best.notFound ? best.prefix.length : -1) && pathname.startsWith(s.prefix)) best = s;
+    }
+    const key = `404 ${best.prefix}`;
+    let route = this.notFoundRoutes.get(key);
+    if (!route) {
+      const handler = best.notFound?.handler ?? defaultNotFound;
+      const options: Record<string, unknown> = { ...best.notFound?.hooks };
+      route = { key, method: '*', url: '*', segments: [], handler, scope: best, options };
+      this.notFoundRoutes.set(key, route);
+    }
+    return route;
+  }
+
+  private readonly notFoundRoutes = new Map<string, Route>();
 
   private match(method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
     // Most traffic hits a few literal paths: remember those (not paths with parameters,
@@ -277,12 +284,9 @@ export class HttpServer {
   }
 }
 
-/** An exception in a handler: its `statusCode` if it carries one (http-errors style), else 500. */
-function failure(err: unknown): ServerReply {
-  const code = (err as { statusCode?: unknown })?.statusCode;
-  const status = typeof code === 'number' && code >= 400 && code < 600 ? code : 500;
-  const message = status < 500 && err instanceof Error ? err.message : 'Internal Server Error';
-  return { status, json: JSON.stringify({ error: message }), error: status >= 500 ? err : undefined };
+/** The lab's 404 body, as before hooks existed. */
+function defaultNotFound(_req: IncomingRequest, reply: Reply): void {
+  reply.code(404).send({ error: 'Not Found' });
 }
 
 /** A malformed escape in a path parameter is the client's fault: 400, as Fastify answers. */
