@@ -40,8 +40,8 @@ const ROUTE_OPTIONS = new Set([
   ...REQUEST_HOOKS,
 ]);
 
-/** Fastify instance methods the lab does not have, and what to do instead. */
-const REFUSED_METHODS: Readonly<Record<string, string>> = {
+/** Fastify instance methods the lab does not have, and what to do instead (each throws when called). */
+export const REFUSED_METHODS: Readonly<Record<string, string>> = {
   listen: 'the lab starts the server and sends it the load; export the routes function',
   inject: 'the lab sends the requests; write the route and run the scenario',
   ready: 'the lab waits for the routes function and its plugins itself',

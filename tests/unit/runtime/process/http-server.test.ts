@@ -9,6 +9,8 @@
  * as compiled service code does, so every step runs in the simulator's own job queue.
  */
 import { describe, expect, it } from 'vitest';
+import { REFUSED_HOOKS } from '../../../../runner/runtime/process/fastify-hooks.ts';
+import { REFUSED_METHODS } from '../../../../runner/runtime/process/fastify-scope.ts';
 import { HttpServer, type ServerReply } from '../../../../runner/runtime/process/http-server.ts';
 import { testPlatform } from '../../../helpers/test-platform.ts';
 
@@ -406,6 +408,21 @@ describe('what the lab refuses, at first call', () => {
     const hijacked = send('GET', '/hijack');
     expect(hijacked.status).toBe(500);
     expect((hijacked.error as Error).message).toMatch(/reply.hijack is not supported/);
+  });
+
+  it('every refused app method and hook, walked whole from its table', () => {
+    const { boot } = setup();
+    boot((app) => {
+      for (const [name, instead] of Object.entries(REFUSED_METHODS)) {
+        expect(() => app[name](), name).toThrow(`app.${name} is not supported in this lab; ${instead}.`);
+      }
+      for (const [name, instead] of Object.entries(REFUSED_HOOKS)) {
+        expect(() => app.addHook(name, () => undefined), name).toThrow(`The ${name} hook is not supported in this lab: ${instead}.`);
+      }
+      app.get('/a', () => ({}));
+    });
+    expect(Object.keys(REFUSED_METHODS)).toContain('listen');
+    expect(Object.keys(REFUSED_HOOKS)).toContain('onRequestAbort');
   });
 
   it('changing the app once requests are served is refused, as Fastify refuses it after listen', () => {
