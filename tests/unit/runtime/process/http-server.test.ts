@@ -237,6 +237,23 @@ describe('errors', () => {
     expect(send('GET', '/sent-error')).toMatchObject({ status: 500 });
   });
 
+  it('an onResponse hook that throws leaves the reply as sent and is reported with the request', () => {
+    const { t, server, boot } = setup();
+    boot((app) => {
+      app.addHook('onResponse', (_q: unknown, _r: unknown, done: Fn) => {
+        done(new Error('release failed'));
+      });
+      app.get('/a', () => ({ ok: 1 }));
+    });
+    let written: ServerReply | undefined;
+    server.handle({ method: 'GET', path: '/a' }, 0, {}, (reply) => {
+      written = reply;
+    });
+    t.run();
+    expect(written).toMatchObject({ status: 200, json: '{"ok":1}' });
+    expect((written?.error as Error).message).toBe('release failed');
+  });
+
   it('an onSend hook that fails on the error reply does not loop', () => {
     const { boot, send } = setup();
     boot((app) => {
