@@ -64,7 +64,7 @@ describe('bundled library sources', () => {
       expect(committed).not.toMatch(/\basync\s*(function\b|\(|[\w$]+\s*=>)|\bawait\b/);
       expect(SUPPORTED_MODULES).toContain(name);
     }
-  }, 60_000);
+  });
 });
 
 describe('p-limit on the simulated job queue', () => {
@@ -184,7 +184,7 @@ describe('editor declarations of the bundled libraries', () => {
     expect(
       typeCheck([service(`import pLimit from 'p-limit';`, `pLimit(2).map([1], (n: number) => n.toFixed()).then((s: number[]) => s);`)]),
     ).toMatch(/TS2345|TS2322/);
-  }, 120_000);
+  });
 });
 
 /** tsc's diagnostics for the given services against PLATFORM_TYPES; empty when they type-check. */

@@ -54,7 +54,7 @@ describe('platform type declarations', () => {
     }
     expect(Object.keys(files).length).toBeGreaterThan(12);
     expect(typeCheck(files)).toBe('');
-  }, 120_000);
+  });
 
   it('reject what the platform does not have', () => {
     const out = typeCheck({
@@ -66,5 +66,5 @@ describe('platform type declarations', () => {
     });
     expect(out).toMatch(/outside\.ts\(1,.*node:fs/);
     expect(out).toMatch(/outside\.ts\(2,.*document/);
-  }, 120_000);
+  });
 });

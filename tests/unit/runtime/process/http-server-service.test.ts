@@ -111,5 +111,5 @@ export async function more(app: import('fastify').FastifyInstance) {
   await app.listen({ port: 3000 });
 }`;
     expect(typeCheck(refused)).toMatch(/service\.ts\(\d+,\d+\): error TS2339: Property 'listen' does not exist/);
-  }, 120_000);
+  });
 });

@@ -72,5 +72,5 @@ export const n: number = crypto.subtle.digest('SHA-256', new Uint8Array(1));
 `);
     expect(wrong).toMatch(/service\.ts\(4,/);
     expect(wrong).toMatch(/service\.ts\(5,/);
-  }, 120_000);
+  });
 });
