@@ -165,7 +165,7 @@ export class Exchange {
 
   private handleError(err: unknown): void {
     const reply = this.reply;
-    if (reply.statusCode < 400) reply.statusCode = statusOf(err) ?? 500;
+    if (replyControl.status(reply) < 400) replyControl.setStatus(reply, statusOf(err) ?? 500);
     const handler = this.route.errorHandlers[this.nextErrorHandler++];
     if (!handler) return this.defaultError(err);
     let result: unknown;
@@ -190,8 +190,9 @@ export class Exchange {
    */
   private defaultError(err: unknown): void {
     const reply = this.reply;
-    const status = reply.statusCode >= 400 && reply.statusCode < 600 ? reply.statusCode : 500;
-    reply.statusCode = status;
+    const current = replyControl.status(reply);
+    const status = current >= 400 && current < 600 ? current : 500;
+    replyControl.setStatus(reply, status);
     const message = status < 500 && err instanceof Error ? err.message : 'Internal Server Error';
     const json = JSON.stringify({ error: message });
     if (this.sendingDefault) return this.write(json); // an onSend hook failed on this very reply: no loop
@@ -203,7 +204,7 @@ export class Exchange {
   private write(json: string): void {
     if (this.answered) return;
     this.answered = true;
-    const status = this.reply.statusCode;
+    const status = replyControl.status(this.reply);
     const answer: ServerReply = status >= 500 && this.error !== undefined ? { status, json, error: this.error } : { status, json };
     if (!this.hungUp) this.done(answer, this.loop.now());
     // Simplified: Fastify skips onResponse when the client hung up before the write (the

@@ -25,11 +25,17 @@ export interface Logger {
   debug(...a: unknown[]): void;
 }
 
-/** How the exchange learns of a send, and clears the reply for an error handler. */
+/**
+ * How the exchange learns of a send, clears the reply for an error handler, and reads the
+ * status the service set through `code()` or `statusCode` (as Fastify reads its raw response's,
+ * not whatever own `statusCode` a service defines on the reply object).
+ */
 export const replyControl: {
   bind(reply: Reply, onSend: (payload: unknown) => void): void;
   reset(reply: Reply): void;
-} = { bind: () => undefined, reset: () => undefined };
+  status(reply: Reply): number;
+  setStatus(reply: Reply, status: number): void;
+} = { bind: () => undefined, reset: () => undefined, status: () => 500, setStatus: () => undefined };
 
 /** A Fastify reply member the lab does not have: it throws when called, naming what to use. */
 function refused(name: string, instead: string): never {
@@ -37,7 +43,7 @@ function refused(name: string, instead: string): never {
 }
 
 export class Reply {
-  statusCode = 200;
+  #statusCode = 200;
   sent = false;
   payload: unknown = undefined;
   headers: Record<string, string> = {};
@@ -50,8 +56,25 @@ export class Reply {
     this.log = request.log;
   }
 
+  /**
+   * The status as Fastify keeps it: a number from 100 to 599, read once when set. The
+   * platform reads it long after the service's code has run (the client's verdict), so it
+   * must never be an object whose `valueOf` would run service code there.
+   */
+  get statusCode(): number {
+    return this.#statusCode;
+  }
+  set statusCode(status: number) {
+    this.code(status);
+  }
+
+  /** Fastify's FST_ERR_BAD_STATUS_CODE for anything but 100–599. Simplified: a fraction is dropped, as Node's writeHead does. */
   code(status: number): this {
-    this.statusCode = status;
+    const value = Number(status);
+    if (Number.isNaN(value) || value < 100 || value > 599) {
+      throw new Error(`Called reply with an invalid status code: ${typeof status === 'object' ? 'object' : String(status)}`);
+    }
+    this.#statusCode = Math.trunc(value);
     return this;
   }
   status(status: number): this {
@@ -101,6 +124,10 @@ export class Reply {
   static {
     replyControl.bind = (reply, onSend) => {
       reply.#onSend = onSend;
+    };
+    replyControl.status = (reply) => reply.#statusCode;
+    replyControl.setStatus = (reply, status) => {
+      reply.#statusCode = status;
     };
     replyControl.reset = (reply) => {
       reply.sent = false;

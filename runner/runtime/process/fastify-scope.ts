@@ -22,7 +22,7 @@ import {
   type RequestHookName,
   emptyHookLists,
 } from './fastify-hooks.ts';
-import type { Logger } from './fastify-reply.ts';
+import { type Logger, Reply } from './fastify-reply.ts';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -212,7 +212,8 @@ export class FastifyScope {
 
   private decorateObjects(kind: 'Request' | 'Reply', list: [string, unknown][], name: string, value: unknown): object {
     this.host.assertNotStarted(`app.decorate${kind}`);
-    if (this.chain().some((s) => (kind === 'Request' ? s.requestDecorators : s.replyDecorators).some(([n]) => n === name))) {
+    const builtIn = kind === 'Request' ? REQUEST_MEMBERS.includes(name) : REPLY_MEMBERS.includes(name) || name in Reply.prototype;
+    if (builtIn || this.chain().some((s) => (kind === 'Request' ? s.requestDecorators : s.replyDecorators).some(([n]) => n === name))) {
       throw new Error(`app.decorate${kind}: '${name}' is already present.`);
     }
     if (value !== null && typeof value === 'object' && !isAccessors(value)) {
@@ -225,6 +226,11 @@ export class FastifyScope {
     return this.instance;
   }
 }
+
+/** The request's own members, which Fastify refuses to decorate over (FST_ERR_DEC_ALREADY_PRESENT). */
+const REQUEST_MEMBERS = ['method', 'url', 'routeOptions', 'params', 'query', 'headers', 'body', 'id', 'log'];
+/** The reply's own fields; its methods and `statusCode` are on Reply.prototype. */
+const REPLY_MEMBERS = ['sent', 'payload', 'headers', 'request', 'log'];
 
 /** `{ getter, setter }`, Fastify's form of an accessor decorator. */
 function isAccessors(value: object): value is { getter?: () => unknown; setter?: (v: unknown) => void } {
