@@ -15,8 +15,15 @@
  * The one rule this asks of platform code: keep per-request data on the record, read and
  * written through whatever context is current, never in a side table keyed by the context's
  * identity (inside a `run`, the identity is the proxy's).
+ *
+ * What a service's code running inside a request costs (queries, downstream calls) counts for
+ * that request, whatever context it enters: `runIn` carries the entered context's stores, but
+ * keeps the running request's record. Otherwise a snapshot, bound function or AsyncResource
+ * made outside any request (or in another request) would send a request's N+1 queries where
+ * no request counts them. Simplified: in Node a tracer would see them where they were entered.
  */
 import type { JobQueue } from '../../process/job-queue.ts';
+import { isRequestContext } from '../../platform.ts';
 
 interface Frame {
   /** The context without stores: the request's record, or undefined outside any request. */
@@ -48,16 +55,35 @@ export class AsyncContexts {
     return next;
   }
 
-  /** Calls `fn` with `context` as the current one, and restores the caller's after. */
+  /**
+   * Calls `fn` with `context`'s stores current, and restores the caller's after. Inside a
+   * request, the context keeps that request's record (see the header).
+   */
   runIn<R>(context: unknown, fn: (...args: unknown[]) => R, thisArg: unknown, args: unknown[]): R {
     const jobs = this.jobs;
     const outer = jobs.context;
-    jobs.context = context;
+    const request = this.baseOf(outer);
+    jobs.context = isRequestContext(request) && this.baseOf(context) !== request ? this.rebased(context, request) : context;
     try {
       return fn.apply(thisArg, args);
     } finally {
       jobs.context = outer;
     }
+  }
+
+  /** The context without its stores: a request's record, or undefined (or {}) outside any. */
+  private baseOf(context: unknown): unknown {
+    const frame = typeof context === 'object' && context !== null ? this.frames.get(context) : undefined;
+    return frame ? frame.base : context;
+  }
+
+  /** `context`'s stores over `base`. */
+  private rebased(context: unknown, base: object): unknown {
+    const stores = this.stores(context);
+    if (!stores || stores.size === 0) return base;
+    const next = new Proxy(base, {});
+    this.frames.set(next, { base, stores });
+    return next;
   }
 
   /** The context of the running code, to come back to later (AsyncResource, snapshot). */

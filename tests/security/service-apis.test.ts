@@ -1,0 +1,109 @@
+/**
+ * Attacks through what issue #12 gave services: the Fastify reply's status, AsyncLocalStorage
+ * over the request's own record, and queries of several statements. Each runs a small service
+ * end to end and requires that the platform's own numbers (statuses, per-request accounting)
+ * come out as the service's visible behaviour says, whatever object the service hands over.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../runner/summary-schema.ts';
+import { FIXTURES, runFolder } from '../helpers/run-fixture.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DIR = `${FIXTURES}two-routes`;
+
+describe('a reply status is a number the service gave while it ran', () => {
+  it('a status object whose valueOf the platform would call later is read once, when set', async () => {
+    const code = `
+let inService = false;
+let calls = 0;
+const status = { valueOf() { calls++; if (!inService) throw new Error('valueOf called by the platform'); return 200; } };
+export default async function routes(app: any) {
+  app.get('/health', async (req: any, reply: any) => {
+    inService = true;
+    try { reply.statusCode = status; } finally { inService = false; }
+    return { ok: true, calls };
+  });
+  app.post('/work', async (req: any, reply: any) => {
+    inService = true;
+    try { reply.code(status); } finally { inService = false; }
+    return { n: req.body.n };
+  });
+}
+`;
+    const s = await runFolder(DIR, code);
+    expect(s.errors).toEqual([]);
+    expect(s.passed).toBe(true);
+  });
+
+  it('a status put on the reply as its own property, or by decorateReply, is not what the client gets', async () => {
+    const code = `
+let inService = false;
+const status = { valueOf() { if (!inService) throw new Error('valueOf called by the platform'); return 200; } };
+export default async function routes(app: any) {
+  let refused = '';
+  try { app.decorateReply('statusCode', { getter: () => status }); } catch (e: any) { refused = e.message; }
+  app.get('/health', async (req: any, reply: any) => {
+    inService = true;
+    try { Object.defineProperty(reply, 'statusCode', { value: status, configurable: true }); } finally { inService = false; }
+    return { ok: true, refused };
+  });
+  app.post('/work', async (req: any) => ({ n: req.body.n }));
+}
+`;
+    const s = await runFolder(DIR, code);
+    expect(s.errors).toEqual([]);
+    expect(s.passed).toBe(true);
+  });
+
+  it('a status that is no HTTP status is refused at reply.code, as Fastify does', async () => {
+    const code = `
+export default async function routes(app: any) {
+  app.get('/health', async (req: any, reply: any) => {
+    for (const bad of ['abc', 99, 600, NaN]) {
+      try { reply.code(bad); return { accepted: String(bad) }; } catch (e: any) { if (!/invalid status code/.test(e.message)) throw e; }
+    }
+    reply.code('201');
+    return { status: reply.statusCode };
+  });
+  app.post('/work', async (req: any) => ({ n: req.body.n }));
+}
+`;
+    const s = await runFolder(DIR, code);
+    expect(s.errors).toEqual([]);
+    expect(s.passed).toBe(true);
+  });
+});
+
+const NPLUS1 = join(ROOT, 'scenarios/n-plus-one');
+
+/** The n-plus-one starter with its lineup queries sent from another async context, made by `wrap`. */
+function starterWithLineupIn(prelude: string, call: string): string {
+  const starter = readFileSync(join(NPLUS1, 'starter.ts'), 'utf8');
+  const renamed = starter.replace('async function lineupFor(', 'async function lineupForHere(');
+  expect(renamed).not.toBe(starter);
+  return `import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';\n${renamed}
+${prelude}
+const lineupFor = (eventId: number): Promise<Performer[]> => ${call} as Promise<Performer[]>;
+`;
+}
+
+describe("a request's queries count on that request, whatever async context sends them", () => {
+  it.each([
+    ['a snapshot taken outside any request', 'const outside = AsyncLocalStorage.snapshot();', 'outside(() => lineupForHere(eventId))'],
+    [
+      'an AsyncResource made outside any request',
+      "const resource = new AsyncResource('pump');",
+      'resource.runInAsyncScope(() => lineupForHere(eventId))',
+    ],
+    ['a function bound outside any request', 'const bound = AsyncLocalStorage.bind((id: number) => lineupForHere(id));', 'bound(eventId)'],
+  ])('%s', async (_name, prelude, call) => {
+    const plain = await runFolder(NPLUS1, undefined, 3);
+    const moved = await runFolder(NPLUS1, starterWithLineupIn(prelude, call), 3);
+    const perRequest = (s: RunSummary) => s.routes.find((r) => r.route === 'GET /api/events')?.dbQueriesPerRequest;
+    expect(perRequest(plain)).toBeGreaterThan(40);
+    expect(perRequest(moved)).toBe(perRequest(plain));
+  });
+});
