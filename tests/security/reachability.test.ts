@@ -138,8 +138,69 @@ export default async function probed(app: any) {
   held.promise.then(() => {});
   held.resolvers = Promise.withResolvers();
   held.promisified = require('node:util').promisify((cb: (e: null, v: number) => void) => cb(null, 1));
+  // Issue #12's objects: events, async context, os, crypto.subtle, Fastify's extras, the bundled libraries.
+  const events = require('node:events');
+  held.emitter = new events.EventEmitter();
+  held.emitter.on('x', () => {});
+  held.emitter.once('y', () => {});
+  held.emitter.prependListener('x', () => {});
+  held.listeners = held.emitter.rawListeners('x').concat(held.emitter.rawListeners('y'));
+  held.onceResult = events.once(held.emitter, 'z');
+  held.onIterator = events.on(held.emitter, 'w');
+  held.emitter.emit('z', 1);
+  held.onceValue = await held.onceResult;
+  const hooks = require('node:async_hooks');
+  held.als = new hooks.AsyncLocalStorage();
+  held.storeOutside = held.als.getStore();
+  held.storeInside = held.als.run({ probe: 1 }, () => held.als.getStore());
+  held.snapshot = hooks.AsyncLocalStorage.snapshot();
+  held.boundFn = hooks.AsyncLocalStorage.bind(() => held.als.getStore());
+  held.resource = new hooks.AsyncResource('probe');
+  held.resourceBound = held.resource.bind(() => 1);
+  held.resourceStatic = hooks.AsyncResource.bind(() => 1);
+  const os = require('node:os');
+  held.os = {};
+  for (const k of Object.keys(os)) {
+    try { held.os[k] = typeof os[k] === 'function' ? os[k]() : os[k]; } catch (e) { held.os[k] = e; }
+  }
+  const subtle = globalThis.crypto.subtle;
+  held.digest = await subtle.digest('SHA-256', new TextEncoder().encode('x'));
+  held.rawKey = await subtle.importKey('raw', new TextEncoder().encode('pw'), 'PBKDF2', false, ['deriveBits']);
+  held.bits = await subtle.deriveBits({ name: 'PBKDF2', salt: new Uint8Array(8), iterations: 10, hash: 'SHA-256' }, held.rawKey, 256);
+  try {
+    held.hmacKey = await subtle.importKey('raw', new Uint8Array(16), { name: 'HMAC', hash: 'SHA-256' }, true, ['sign', 'verify']);
+    held.signature = await subtle.sign('HMAC', held.hmacKey, new Uint8Array(4));
+  } catch (e) { held.subtleError = e; }
+  const pLimit = require('p-limit');
+  held.limit = (pLimit.default ?? pLimit)(2);
+  held.limited = held.limit(() => held.pool.query('SELECT 4 AS four'));
+  await held.limited;
+  const lru = require('lru-cache');
+  held.lru = new (lru.LRUCache ?? lru)({ max: 10, ttl: 1000 });
+  held.lru.set('a', { b: 1 });
+  const Breaker = require('opossum');
+  held.breaker = new (Breaker.default ?? Breaker)(async () => 1, { timeout: 100 });
+  held.breaker.on('success', () => {});
+  held.fired = await held.breaker.fire();
+  held.stats = held.breaker.stats;
+  held.multi = await held.pool.query('SELECT 1 AS a; SELECT 2 AS b');
+  held.hookArgs = [];
+  app.decorateRequest('probeUser', null);
+  app.decorateReply('probeMark', function (this: any) { return this; });
+  for (const hook of ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse']) {
+    try {
+      app.addHook(hook, async (...args: any[]) => { held.hookArgs.push([hook, ...args]); return hook === 'preSerialization' || hook === 'onSend' ? args[2] : undefined; });
+    } catch (e) { held.hookArgs.push([hook, e]); }
+  }
+  app.setErrorHandler((...args: any[]) => { held.errorHandlerArgs = args; args[2].code(500).send({ error: 'probe' }); });
+  app.setNotFoundHandler((...args: any[]) => { held.notFoundArgs = args; args[1].code(404).send({}); });
   app.get('/probe', async (req: any, reply: any) => {
     const during: any = { req, reply, waiting: new Promise(() => {}) };
+    during.store = held.als.getStore();
+    during.storeInRun = held.als.run({ r: 1 }, () => held.als.getStore());
+    during.resource = new hooks.AsyncResource('during');
+    during.snapshot = hooks.AsyncLocalStorage.snapshot();
+    during.multi = await held.pool.query('SELECT 1 AS a; SELECT 2 AS b');
     during.waiting.then(() => {});
     during.client = await held.pool.connect();
     during.result = await during.client.query('SELECT 3 AS three');
@@ -148,6 +209,9 @@ export default async function probed(app: any) {
     held.requests.push(during);
     reply.header('x-probe', '1');
     return { ok: true };
+  });
+  app.get('/probe-throw', async () => {
+    throw new Error('probe');
   });
   app.decorate('held', held);
 }
@@ -202,6 +266,22 @@ async function loadProbe(): Promise<Probe> {
   }
   expect(answered).toMatchObject({ status: 200 });
   expect(errors.errors).toEqual([]);
+  // The error handler and the not-found handler get their arguments from a request each.
+  for (const [seq, path, status] of [
+    [2, '/probe-throw', 500],
+    [3, '/nowhere', 404],
+  ] as const) {
+    answered = undefined;
+    const other = { route: `GET ${path}`, seq, dbQueries: 0, calledHosts: undefined };
+    server.handle({ method: 'GET', path } as never, p.kernel.nowMs, other, (reply) => {
+      answered = reply;
+    });
+    while (answered === undefined) {
+      if (p.kernel.hasHostWork) await p.kernel.settleHostWork();
+      if (!p.kernel.step()) break;
+    }
+    expect(answered).toMatchObject({ status });
+  }
   const held = decorated.held as Record<string, unknown>;
   expect(held, 'the probe handed over what it holds').toBeDefined();
   return { held, serviceSources: [compiled.js, ...Object.values(host.librarySources)], testFunctions };
@@ -414,10 +494,32 @@ describe('nothing a service holds leads to the simulator', () => {
       'hash',
       'cache',
       'loader',
+      'emitter',
+      'listeners',
+      'onIterator',
+      'als',
+      'storeInside',
+      'resource',
+      'os',
+      'digest',
+      'rawKey',
+      'bits',
+      'hmacKey',
+      'limit',
+      'lru',
+      'breaker',
+      'stats',
+      'multi',
+      'errorHandlerArgs',
+      'notFoundArgs',
     ]) {
       expect(held[k], k).toBeDefined();
     }
     expect((held.requests as unknown[]).length).toBe(1);
+    expect((held.hookArgs as unknown[][]).map((a) => a[0])).toEqual(
+      expect.arrayContaining(['onRequest', 'preHandler', 'onSend', 'onResponse']),
+    );
+    expect((held.requests as Record<string, unknown>[])[0].storeInRun).toEqual({ r: 1 });
     expect(Object.keys(held.modules as object)).toEqual(expect.arrayContaining(['pg', 'redis', 'dataloader', 'node:crypto']));
   });
 
