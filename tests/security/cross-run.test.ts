@@ -123,7 +123,21 @@ export default async function routes(app: any) {
     promisified: require('node:util').promisify((cb: any) => cb(null, 1)),
     date: new Date(), ownProbe: new OwnProbe(),
   };
-  for (const name of ['pg', 'redis', 'node:crypto', 'node:util', 'node:timers', 'node:timers/promises', 'node:perf_hooks', 'node:buffer']) {
+  // Issue #12's: events, async context, os, crypto.subtle.
+  const events = require('node:events');
+  const hooks = require('node:async_hooks');
+  const emitter = new events.EventEmitter();
+  emitter.on('x', () => {});
+  const als = new hooks.AsyncLocalStorage();
+  const subtle = globalThis.crypto.subtle;
+  Object.assign(objects, {
+    emitter, onceResult: events.once(emitter, 'y'), onIterator: events.on(emitter, 'z'),
+    als, resource: new hooks.AsyncResource('probe'), snapshot: hooks.AsyncLocalStorage.snapshot(),
+    subtle, cryptoKey: await subtle.importKey('raw', new Uint8Array(8), 'PBKDF2', false, ['deriveBits']),
+    digest: await subtle.digest('SHA-256', new Uint8Array(1)), cpus: require('node:os').cpus(),
+  });
+  for (const name of ['pg', 'redis', 'node:crypto', 'node:util', 'node:timers', 'node:timers/promises', 'node:perf_hooks', 'node:buffer',
+    'node:events', 'node:os', 'node:async_hooks']) {
     objects['module ' + name] = require(name);
   }
   for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'fetch', 'Promise', 'Buffer', 'Headers', 'Response',
@@ -256,6 +270,14 @@ describe('a run cannot change the platform for the runs after it', () => {
       'reply',
       'module pg',
       'global Buffer',
+      'emitter',
+      'als',
+      'resource',
+      'cryptoKey',
+      'subtle',
+      'module node:events',
+      'module node:async_hooks',
+      'module node:os',
     ]) {
       expect(names, kind).toContain(kind);
     }
