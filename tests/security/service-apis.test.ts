@@ -7,7 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
+import { loadScenarioFolder } from '../../runner/host-node/scenario-folder.ts';
+import { Database } from '../../runner/runtime/remote/database/database.ts';
+import { openDatabase } from '../../runner/runtime/remote/database/shared-database.ts';
 import type { RunSummary } from '../../runner/summary-schema.ts';
 import { FIXTURES, runFolder } from '../helpers/run-fixture.ts';
 
@@ -105,5 +109,37 @@ describe("a request's queries count on that request, whatever async context send
     const perRequest = (s: RunSummary) => s.routes.find((r) => r.route === 'GET /api/events')?.dbQueriesPerRequest;
     expect(perRequest(plain)).toBeGreaterThan(40);
     expect(perRequest(moved)).toBe(perRequest(plain));
+  });
+});
+
+describe('a query of several statements cannot hide one from the count', () => {
+  /**
+   * Texts a splitter could get wrong: semicolons inside comments, quoted text, dollar quotes
+   * and quoted names, and statements a naive split would glue together. Each statement the
+   * database runs is one `statementsOf` counted (the client notes one query per statement):
+   * a piece that still held two statements would fail as a prepared statement, not run both.
+   */
+  const TEXTS = [
+    'SELECT 1; SELECT 2',
+    "SELECT 1 /* ; */; SELECT ';' AS a; SELECT $$;$$ AS b; SELECT $x$ ; $x$ AS c",
+    'SELECT 1 -- ; SELECT 2\n; SELECT 3',
+    `SELECT 'it''s;' AS a; SELECT E'\\'; SELECT 9; --' AS b; SELECT 1 AS ";"`,
+    'SELECT 1 /* nested /* ; */ still ; */; SELECT 2',
+    'SELECT 1;SELECT 2;SELECT 3;;  ;SELECT 4',
+  ];
+  it.each(TEXTS)('%j', async (text) => {
+    const folder = await loadScenarioFolder(NPLUS1);
+    const db = await openDatabase(folder.definition.platform.database!);
+    const statements = Database.statementsOf(text);
+    const outcomes = await db.executeSimple(statements);
+    expect(
+      outcomes.every((o) => o.ok),
+      JSON.stringify(outcomes.find((o) => !o.ok)),
+    ).toBe(true);
+    expect(outcomes.length).toBe(statements.length);
+    // What Postgres itself makes of the text on the simple protocol: as many results.
+    const pg = await PGlite.create();
+    expect((await pg.exec(text)).length).toBe(statements.length);
+    await pg.close();
   });
 });
