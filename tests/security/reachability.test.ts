@@ -614,6 +614,14 @@ describe('a service that walks to the internals and changes them changes nothing
       'pool, require("pg"), require("redis")',
       'const c = await pool.connect(); hunt([c, req, reply, Promise.resolve(1)], 2_000); c.release();',
     ],
+    'pool-exhaustion: through events, async context, os, crypto.subtle and the bundled libraries': [
+      'pool-exhaustion',
+      'require("node:events"), require("node:async_hooks"), require("node:os"), globalThis.crypto.subtle, require("p-limit"), ' +
+        'require("lru-cache"), require("opossum"), new (require("node:async_hooks").AsyncResource)("hunt")',
+      'const h = require("node:async_hooks"); const als = new h.AsyncLocalStorage(); ' +
+        'await als.run({ r: 1 }, async () => { const e = new (require("node:events").EventEmitter)(); e.on("x", () => {}); ' +
+        'hunt([als, als.getStore(), e, new h.AsyncResource("r"), h.AsyncLocalStorage.snapshot(), req, reply], 2_000); });',
+    ],
     'blocking-event-loop: through crypto, timers and promises': [
       'blocking-event-loop',
       'require("node:crypto"), require("node:util"), setTimeout(() => {}, 1), Buffer.from("x")',
