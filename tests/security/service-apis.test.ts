@@ -62,6 +62,54 @@ export default async function routes(app: any) {
     expect(s.passed).toBe(true);
   });
 
+  it("a thrown value's getters run while the service runs, never when the platform reports it", async () => {
+    // The request's own work runs with the store the onRequest hook set; the platform's, without.
+    const code = `
+import { pbkdf2Sync } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<number>();
+const platformTime = () => {
+  if (als.getStore() !== 1) { console.log('getter ran in the platform'); pbkdf2Sync('pw', 'salt', 1000, 32, 'sha256'); }
+};
+class Sneaky extends Error { get message() { platformTime(); return 'sneaky'; } get stack() { platformTime(); return 'Error: sneaky'; } }
+const plain = { toJSON() { platformTime(); return { plain: true }; } };
+const proxied = new Proxy(new Error('proxied'), { getPrototypeOf(t) { platformTime(); return Reflect.getPrototypeOf(t); } });
+export default async function routes(app: any) {
+  app.addHook('onRequest', (req: any, reply: any, done: () => void) => als.run(1, done));
+  app.get('/health', async () => {
+    throw new Sneaky();
+  });
+  app.post('/work', async (req: any) => {
+    throw req.body.n % 2 ? plain : proxied;
+  });
+  app.addHook('onResponse', async () => {
+    throw plain;
+  });
+}
+`;
+    const s = await runFolder(DIR, code);
+    expect(s.console.filter((line) => line.includes('in the platform'))).toEqual([]);
+    expect(s.errors.map((e) => e.message).sort()).toEqual(['Thrown value: {"plain":true}', 'proxied', 'sneaky']);
+  });
+
+  it('a reported error still names the line that threw it, past its own class constructor', async () => {
+    const code = [
+      'class LabError extends Error {',
+      '  constructor(m: string) {',
+      '    super(m);',
+      '  }',
+      '}',
+      'export default async function routes(app: any) {',
+      "  app.get('/health', async () => ({ ok: true }));",
+      "  app.post('/work', async () => {",
+      "    throw new LabError('lab');",
+      '  });',
+      '}',
+    ].join('\n');
+    const s = await runFolder(DIR, code);
+    expect(s.errors).toMatchObject([{ message: 'lab', line: 9, route: 'POST /work' }]);
+  });
+
   it('a status that is no HTTP status is refused at reply.code, as Fastify does', async () => {
     const code = `
 export default async function routes(app: any) {

@@ -205,7 +205,8 @@ export class Exchange {
     if (this.answered) return;
     this.answered = true;
     const status = replyControl.status(this.reply);
-    const answer: ServerReply = status >= 500 && this.error !== undefined ? { status, json, error: this.error } : { status, json };
+    const answer: ServerReply =
+      status >= 500 && this.error !== undefined ? { status, json, error: detached(this.error) } : { status, json };
     if (!this.hungUp) this.done(answer, this.loop.now());
     // Simplified: Fastify skips onResponse when the client hung up before the write (the
     // response emits neither 'finish' nor 'error'). The lab's clients give up without telling
@@ -214,8 +215,44 @@ export class Exchange {
     this.hooks('onResponse', undefined, (err) => {
       // Fastify only logs an onResponse error; the lab reports it with the request's errors
       // when the hook fails before the client has read the reply.
-      if (err !== undefined && answer.error === undefined) answer.error = err;
+      if (err !== undefined && answer.error === undefined) answer.error = detached(err);
     });
+  }
+}
+
+/**
+ * The thrown value as the error log will read it, read now, while the service's code runs.
+ * The log reads it when the client gets the reply, outside any request: a getter, `toJSON` or
+ * Proxy trap of the service's would run there unaccounted (a pbkdf2Sync in it, free). An
+ * Error becomes a copy of its name, message and stack over a chain that only names its
+ * classes (what source-map.ts `locate` reads); anything else, the text world.ts `describe`
+ * would make of it.
+ */
+function detached(err: unknown): unknown {
+  try {
+    if (!(err instanceof Error)) {
+      if (typeof err === 'string') return err;
+      try {
+        return String(JSON.stringify(err));
+      } catch {
+        return String(err);
+      }
+    }
+    const names: string[] = [];
+    for (let proto = Object.getPrototypeOf(err), depth = 0; proto && depth < 10; proto = Object.getPrototypeOf(proto), depth++) {
+      const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value as { name?: unknown } | undefined;
+      if (typeof ctor?.name === 'string' && ctor.name) names.push(ctor.name);
+    }
+    let chain: object = Error.prototype;
+    for (const name of names.reverse()) chain = Object.create(chain, { constructor: { value: Object.freeze({ name }) } });
+    const text = (v: unknown) => (typeof v === 'string' ? v : String(v));
+    return Object.create(chain, {
+      name: { value: text(err.name) },
+      message: { value: text(err.message) },
+      stack: { value: typeof err.stack === 'string' ? err.stack : undefined },
+    });
+  } catch {
+    return 'a thrown value that could not be read';
   }
 }
 
