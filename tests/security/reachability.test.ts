@@ -184,6 +184,18 @@ export default async function probed(app: any) {
   held.fired = await held.breaker.fire();
   held.stats = held.breaker.stats;
   held.multi = await held.pool.query('SELECT 1 AS a; SELECT 2 AS b');
+  // What node:events hands out about platform emitters: their listeners, the platform's own included.
+  held.platformListeners = [];
+  for (const e of [held.pool, held.client, held.standalone, held.cache, held.breaker]) {
+    for (const n of e.eventNames?.() ?? []) {
+      held.platformListeners.push(n, ...(e.rawListeners?.(n) ?? []));
+      try { held.platformListeners.push(...events.getEventListeners(e, n)); } catch (err) { held.platformListeners.push(err); }
+    }
+  }
+  held.signalListeners = [];
+  for (const signal of [held.signal, held.anySignal]) {
+    try { held.signalListeners.push(...events.getEventListeners(signal, 'abort')); } catch (err) { held.signalListeners.push(err); }
+  }
   held.hookArgs = [];
   app.decorateRequest('probeUser', null);
   app.decorateReply('probeMark', function (this: any) { return this; });
