@@ -182,11 +182,10 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
     if (cache.has(key)) return cache.get(key);
     const make = factories[key];
     if (!make) {
-      throw new ModuleLoadError(
-        refusedModuleMessage(name) ??
-          `Module '${name}' is not available in this lab. The service can import: ${SUPPORTED_MODULES.join(', ')}.`,
-        name,
-      );
+      // What to use instead where there is an obvious alternative, and always what there is.
+      const available = `The service can import: ${SUPPORTED_MODULES.join(', ')}.`;
+      const refused = refusedModuleMessage(name);
+      throw new ModuleLoadError(refused ? `${refused} ${available}` : `Module '${name}' is not available in this lab. ${available}`, name);
     }
     // Frozen like an ES module's namespace: a patched `Pool.prototype` or `crypto.pbkdf2Sync`
     // must not reach the runner or outlive the run. A bundled library is the service's own.
