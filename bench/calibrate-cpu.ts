@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/calibrate-cpu.ts`: calibrates the CPU metering of the service's JavaScript
+ * `npm run bench:cpu`: calibrates the CPU metering of the service's JavaScript
  * (runner/runtime/process/cpu-meter.ts, runner/sandbox/metered-json.ts). Each operation of
  * bench/cpu-operations.ts is timed in real Node on this machine (plain, before the realm is
  * sealed; the fastest of several warm runs), then evaluated as the simulator evaluates a service,
