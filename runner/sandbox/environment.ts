@@ -25,6 +25,7 @@ import { LIBRARY_NAMES } from './libraries.ts';
 import { refusedModuleMessage, withRefusedApis } from './refusals.ts';
 import { contextRoute } from '../world.ts';
 import { createVirtualDate, createPerformance, createProcess } from './virtual-globals.ts';
+import { createMeteredJson } from './metered-json.ts';
 
 export interface ServiceEnvironment {
   /** The compartment the service and its libraries are evaluated in. */
@@ -133,9 +134,10 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
     AbortSignal: abort.AbortSignal,
     Buffer,
     crypto: crypto.webcrypto,
+    JSON: createMeteredJson(p.loop.cpuCounter),
   };
   const random = p.rng.fork('math-random');
-  const realm = new ServiceRealm(globals);
+  const realm = new ServiceRealm(globals, p.loop.cpuCounter);
   // The realm is sealed now: the platform's classes (a Timeout's, the reply's, a pool
   // client's, whose instances the service will hold) are frozen before anything is handed
   // over, and before the globals below, which would freeze some of them without the

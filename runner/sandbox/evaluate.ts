@@ -10,9 +10,15 @@
  * looks free names up through `with` scopes, which V8 cannot resolve statically; as
  * parameters, `Promise`, `Array`, `setTimeout`… are plain lexical bindings, as fast as
  * they were before sealing.
+ *
+ * Everything evaluated here is metered (cpu-instrument.ts): its work is counted on the
+ * thread's CPU counter, which is bound in a closure around the module function under a name
+ * the code does not contain, so the code can neither name it nor find it in `arguments`.
  */
 import { sealRealm } from './seal.ts';
 import { SERVICE_FILE } from './compile.ts';
+import { instrumentCpu } from './cpu-instrument.ts';
+import type { CpuCounter } from '../runtime/process/cpu-meter.ts';
 
 export type ModuleRequire = (name: string) => unknown;
 
@@ -38,9 +44,14 @@ export const MODULE_HEADER_LINES = 2;
 
 export class ServiceRealm {
   readonly #compartment: Compartment;
+  readonly #cpuCounter: CpuCounter;
 
-  /** `globals` maps each simulated global's name to its value. */
-  constructor(globals: Record<string, unknown>) {
+  /**
+   * `globals` maps each simulated global's name to its value; the code's work is counted
+   * on `cpuCounter` (the main thread's, see event-loop.ts).
+   */
+  constructor(globals: Record<string, unknown>, cpuCounter: CpuCounter) {
+    this.#cpuCounter = cpuCounter;
     sealRealm();
     this.#compartment = new Compartment({ globals, __options__: true });
     const global = this.#compartment.globalThis;
@@ -62,15 +73,19 @@ export class ServiceRealm {
     const names = Object.getOwnPropertyNames(global).filter((n) => IDENTIFIER.test(n) && !NOT_PARAMETERS.has(n));
     // Strict, as an ES module is in Node: a stray assignment must not create a global, and
     // `this` in a plain function is undefined. The code starts on the wrapper's third line.
-    const source = `(function (${names.join(', ')}, module, exports, require) {\n'use strict';\n${code}\n})\n//# sourceURL=${sourceName}`;
+    const metered = instrumentCpu(code);
+    const source =
+      `(function (${metered.meterName}) { return function (${names.join(', ')}, module, exports, require) {\n'use strict';\n` +
+      `${metered.code}\n}; })\n//# sourceURL=${sourceName}`;
     // Source text is only ever compiled output, whose `import()` became `require` (see
     // compile.ts); the two tests SES makes of the text would otherwise refuse a string that
     // merely contains `import(` or `<!--`, so they are evaded instead of failing the run.
-    const moduleFunction = this.#compartment.evaluate(source, {
+    const withMeter = this.#compartment.evaluate(source, {
       __evadeHtmlCommentTest__: true,
       __evadeImportExpressionTest__: true,
       __rejectSomeDirectEvalExpressions__: false,
-    }) as (...args: unknown[]) => void;
+    }) as (meter: CpuCounter) => (...args: unknown[]) => void;
+    const moduleFunction = withMeter(this.#cpuCounter);
     const module = { exports: {} as unknown };
     moduleFunction.apply(module.exports, [...names.map((n) => global[n]), module, module.exports, require]);
     return module.exports;

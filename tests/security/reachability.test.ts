@@ -58,6 +58,7 @@ import { Collector } from '../../runner/metrics/collector.ts';
 import { createWorld } from '../../runner/world.ts';
 import { loadService } from '../../runner/sandbox/load-service.ts';
 import { nodeHost } from '../../runner/host-node/node-host.ts';
+import { instrumentCpu } from '../../runner/sandbox/cpu-instrument.ts';
 import { loadScenarioFolder } from '../../runner/host-node/scenario-folder.ts';
 import { PLATFORM_TYPES } from '../../runner/sandbox/platform-types.ts';
 import { SUPPORTED_MODULES } from '../../runner/sandbox/environment.ts';
@@ -296,7 +297,9 @@ async function loadProbe(): Promise<Probe> {
   }
   const held = decorated.held as Record<string, unknown>;
   expect(held, 'the probe handed over what it holds').toBeDefined();
-  return { held, serviceSources: [compiled.js, ...Object.values(host.librarySources)], testFunctions };
+  // The compartment evaluates the code with CPU metering added (cpu-instrument.ts): that text.
+  const sources = [compiled.js, ...Object.values(host.librarySources)];
+  return { held, serviceSources: [...sources, ...sources.map((s) => instrumentCpu(s).code)], testFunctions };
 }
 
 /**

@@ -8,6 +8,7 @@
 import type { Kernel } from '../../sim/kernel.ts';
 import type { JobQueue } from './job-queue.ts';
 import { Fifo } from '../../sim/fifo.ts';
+import { CPU_MS_PER_UNIT, createCpuCounter } from './cpu-meter.ts';
 
 interface Task {
   fn: () => void;
@@ -27,12 +28,18 @@ export class EventLoop {
   /** CPU charged for each macrotask, for libuv's own work per callback: never zero, so a
    * `setImmediate` polling loop lets virtual time move on as it does in Node. */
   taskCostMs = 0.001;
+  /** CPU charged per unit of the service's metered JavaScript (see cpu-meter.ts). */
+  cpuMsPerUnit = CPU_MS_PER_UNIT;
+  /** What the service's instrumented code counts its work on; folded in as CPU of the task. */
+  readonly cpuCounter = createCpuCounter();
   busyUntilMs = 0;
   /** Total main-thread CPU charged, for utilisation. */
   busyTotalMs = 0;
   private inTask = false;
   private taskStartMs = 0;
   private chargedMs = 0;
+  /** The counter's value already charged (or discarded, outside a task). */
+  private cpuUnitsSeen = 0;
   private readonly ready = new Fifo<Task>();
   private runScheduled = false;
   private readonly chargeJob = (): void => {
@@ -48,7 +55,17 @@ export class EventLoop {
 
   /** Virtual now as the running code sees it: inside a task, the task's start plus its CPU. */
   now(): number {
-    return this.inTask ? this.taskStartMs + this.chargedMs : this.kernel.nowMs;
+    if (!this.inTask) return this.kernel.nowMs;
+    this.chargeCpuUnits();
+    return this.taskStartMs + this.chargedMs;
+  }
+
+  /** Folds the units the service's code counted since the last look into the task's CPU. */
+  private chargeCpuUnits(): void {
+    const units = this.cpuCounter.n;
+    if (units === this.cpuUnitsSeen) return;
+    this.chargedMs += (units - this.cpuUnitsSeen) * this.cpuMsPerUnit;
+    this.cpuUnitsSeen = units;
   }
 
   get running(): boolean {
@@ -110,6 +127,7 @@ export class EventLoop {
     this.inTask = true;
     this.taskStartMs = start;
     this.chargedMs = this.taskCostMs;
+    this.cpuUnitsSeen = this.cpuCounter.n;
     const jobs = this.jobs;
     jobs.context = task.context;
     try {
@@ -119,6 +137,7 @@ export class EventLoop {
     }
     if (jobs.pending) jobs.drain(this.onJobError, this.chargeJob);
     this.hooks.afterTask();
+    this.chargeCpuUnits();
     jobs.context = undefined;
     this.inTask = false;
     this.busyUntilMs = start + this.chargedMs;

@@ -1,0 +1,99 @@
+/**
+ * The instrumentation that meters the service's JavaScript: it must not change what the code
+ * does (every shape of loop and function esbuild can emit), must keep every line where it was
+ * (error positions are mapped by line), must give the same text and the same count for the
+ * same code, and must bind its counter to a name the code does not use.
+ */
+import { describe, expect, it } from 'vitest';
+import { CPU_UNIT_WEIGHTS, instrumentCpu } from '../../../runner/sandbox/cpu-instrument.ts';
+
+/** Runs a module body both ways: as written, and instrumented with a fresh counter. */
+function both(source: string): { plain: unknown; metered: unknown; units: number } {
+  const plainModule = { exports: undefined as unknown };
+  new Function('module', source)(plainModule);
+  const { code, meterName } = instrumentCpu(source);
+  const counter = { n: 0 };
+  const meteredModule = { exports: undefined as unknown };
+  new Function(meterName, 'module', code)(counter, meteredModule);
+  return { plain: plainModule.exports, metered: meteredModule.exports, units: counter.n };
+}
+
+const SHAPES: Record<string, string> = {
+  'loops without braces, labels, continue and break': `
+let s = 0;
+outer: for (let i = 0; i < 10; i++) for (let j = 0; j < 10; j++) { if (j > i) continue outer; if (i * j > 40) break outer; s += i * j; }
+let k = 0; while (k < 5) k++;
+do k--; while (k > 2);
+for (const x of [1, 2, 3]) s += x;
+for (const key in { a: 1, b: 2 }) s += key.length;
+if (s > 0) for (;;) break; else s = -1;
+module.exports = [s, k];`,
+  'arrows with expression, object and sequence bodies': `
+const f = (x) => x * 2;
+const g = (x) => ({ x, y: x + 1 });
+const h = (a, b) => (a, b);
+const nested = () => () => (y) => y + 1;
+module.exports = [f(3), g(4), h(1, 2), nested()()(5), [3, 1, 2].sort((a, b) => a - b)];`,
+  'classes, getters, generators, default parameters and closures': `
+class Counter { #n = 0; get value() { return this.#n; } bump(by = 1) { this.#n += by; return this; } static of(n) { return new Counter().bump(n); } }
+function* gen(n) { for (let i = 0; i < n; i++) yield i * i; }
+const adders = [1, 2, 3].map((k) => function (x) { return x + k; });
+module.exports = [Counter.of(4).bump().value, [...gen(4)], adders.map((a) => a(10))];`,
+  'strings, regexes and templates that look like code': `
+const src = "for (;;) { while (x) {} } function f() {}";
+const re = /\\{[^}]*\\}/g;
+const t = \`loop: \${src.match(re).length} { \${(() => 'inner')()} }\`;
+module.exports = [src.length, t, '$cpu'.length];`,
+};
+
+describe('CPU metering instrumentation', () => {
+  for (const [name, source] of Object.entries(SHAPES)) {
+    it(`keeps behaviour: ${name}`, () => {
+      const r = both(source);
+      expect(r.metered).toEqual(r.plain);
+      expect(r.units).toBeGreaterThan(0);
+    });
+  }
+
+  it('keeps every line where it was', () => {
+    for (const source of Object.values(SHAPES)) {
+      const { code } = instrumentCpu(source);
+      const before = source.split('\n');
+      const after = code.split('\n');
+      expect(after.length).toBe(before.length);
+      // Only insertions: without the charges and brackets (a charge may wrap a body in one),
+      // each line is the line it was.
+      const bare = (line: string) => line.replace(/\$cpu\d*\.n\+=\d+[;,]/g, '').replace(/[(){}]/g, '');
+      expect(after.map(bare)).toEqual(before.map(bare));
+    }
+  });
+
+  it('counts work in proportion to iterations, the same for the same code', () => {
+    const loop = (n: number) => `let s = 0; for (let i = 0; i < ${n}; i++) { s += i; } module.exports = s;`;
+    const small = both(loop(1000)).units;
+    const large = both(loop(10_000)).units;
+    expect(both(loop(1000)).units).toBe(small);
+    expect(instrumentCpu(loop(1000)).code).toBe(instrumentCpu(`${loop(1000)}`).code);
+    expect(large / small).toBeGreaterThan(9.9);
+    expect(large / small).toBeLessThan(10.1);
+  });
+
+  it('charges a call, an allocation and a callback more than arithmetic', () => {
+    const arithmetic = both('let s = 0; for (let i = 0; i < 100; i++) { s += i * 2; } module.exports = s;').units;
+    const calls = both('const f = (x) => x * 2; let s = 0; for (let i = 0; i < 100; i++) { s += f(i); } module.exports = s;').units;
+    const allocations = both('let o; for (let i = 0; i < 100; i++) { o = { i }; } module.exports = o;').units;
+    expect(calls - arithmetic).toBeGreaterThanOrEqual(100 * (CPU_UNIT_WEIGHTS.call + CPU_UNIT_WEIGHTS.functionEntry));
+    expect(allocations - arithmetic).toBeGreaterThanOrEqual(100 * CPU_UNIT_WEIGHTS.allocation - 100 * 3);
+  });
+
+  it('binds the counter to a name the code does not contain', () => {
+    expect(instrumentCpu('module.exports = 1;').meterName).toBe('$cpu');
+    const taken = instrumentCpu('const $cpu = { n: -1e12 }; const $cpu0 = 0; module.exports = [$cpu.n, $cpu0];');
+    expect(taken.meterName).toBe('$cpu1');
+    const counter = { n: 0 };
+    const m = { exports: undefined as unknown };
+    new Function(taken.meterName, 'module', taken.code)(counter, m);
+    expect(m.exports).toEqual([-1e12, 0]);
+    expect(counter.n).toBeGreaterThan(0);
+  });
+});
