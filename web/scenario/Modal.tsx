@@ -1,6 +1,14 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 
-/** A native modal dialog: focus is trapped, Escape closes it. */
+/**
+ * A native modal dialog: focus is trapped, Escape closes it.
+ *
+ * Why `close` events are checked: the effect closes the dialog when it unmounts, and the
+ * browser reports that close as an event a task later. React's StrictMode (the dev server)
+ * unmounts and mounts every effect once more at mount, so that event arrives after the dialog
+ * has been opened again; taken at its word, it closed every dialog as it opened. Only a close
+ * that left the dialog closed is the learner's.
+ */
 export function Modal({
   title,
   onClose,
@@ -18,10 +26,20 @@ export function Modal({
   useEffect(() => {
     const d = ref.current!;
     if (!d.open) d.showModal();
-    return () => d.close();
+    return () => {
+      if (d.open) d.close();
+    };
   }, []);
   return (
-    <dialog ref={ref} className={wide ? 'modal modal-wide' : 'modal'} onClose={onClose} aria-label={title} data-testid={testId}>
+    <dialog
+      ref={ref}
+      className={wide ? 'modal modal-wide' : 'modal'}
+      onClose={(e) => {
+        if (!e.currentTarget.open) onClose();
+      }}
+      aria-label={title}
+      data-testid={testId}
+    >
       <header className="modal-head">
         <h2>{title}</h2>
         <button className="notice-close" aria-label="Close" onClick={onClose}>
