@@ -59,7 +59,7 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
 
   const replicaCount = replicaCountOf(def);
   const db = def.platform.database ? await openDatabase(def.platform.database) : undefined;
-  const { kernel, replicas, errors } = createFleet(opts.seed, replicaCount);
+  const { kernel, replicas, errors } = createFleet(opts.seed, replicaCount, def.platform.cpus);
   const p = replicas[0];
   opts.onHeartbeat?.(); // user code runs from here on: a host's watchdog may arm now
   const downstreams = (def.platform.downstreams ?? []).map((d) => new DownstreamService(d, kernel, p.rng));

@@ -10,6 +10,7 @@ import { EventLoop } from './runtime/process/event-loop.ts';
 import { JobQueue } from './runtime/process/job-queue.ts';
 import { createPromiseClass, type RejectionTracker } from './runtime/process/sim-promise.ts';
 import { RunCounters } from './runtime/process/run-counters.ts';
+import { CpuCores } from './runtime/process/cpu-cores.ts';
 import { EPOCH_MS_DEFAULT, type Platform } from './runtime/platform.ts';
 import type { ServiceSourceMap } from './sandbox/source-map.ts';
 
@@ -56,8 +57,8 @@ export interface World {
 }
 
 /** A world of one service instance (see createFleet for several). */
-export function createWorld(seed: number): World {
-  const { replicas, errors } = createFleet(seed, 1);
+export function createWorld(seed: number, cpus?: number): World {
+  const { replicas, errors } = createFleet(seed, 1, cpus);
   return { platform: replicas[0], errors };
 }
 
@@ -73,17 +74,36 @@ export interface Fleet {
  * process (main thread, job queue, Promise class, random streams and counters). Instance 0's
  * random streams are those of a single-instance run, so a fleet of one is that run exactly.
  */
-export function createFleet(seed: number, count: number): Fleet {
+export function createFleet(seed: number, count: number, cpus?: number): Fleet {
   const errors = new ErrorLog();
   const kernel = new Kernel();
   const replicas: Platform[] = [];
-  for (let i = 0; i < count; i++)
-    replicas.push(createProcess(kernel, errors, createPrng(seed, i === 0 ? 'platform' : `platform/replica-${i}`)));
+  for (let i = 0; i < count; i++) {
+    const rng = createPrng(seed, i === 0 ? 'platform' : `platform/replica-${i}`);
+    const cores = new CpuCores(kernel, cpus);
+    replicas.push(createThread(kernel, cores, new RunCounters(), rng, fatalTo(errors)));
+  }
   return { kernel, replicas, errors };
 }
 
-/** One Node process on the shared kernel: its event loop, job queue and Promise class. */
-function createProcess(kernel: Kernel, errors: ErrorLog, rng: Prng): Platform {
+/** What a thread does with an exception nothing caught, and with its route (if any). */
+export type UncaughtHandler = (err: unknown, route: string | undefined, prefix: string) => void;
+
+/** Uncaught errors on a process's main thread: logged, and counted as crashes. */
+export function fatalTo(errors: ErrorLog): UncaughtHandler {
+  return (err, route, prefix) => errors.recordFatal(err, route, prefix);
+}
+
+/**
+ * A worker thread of the process `parent` runs in: its own event loop, job queue and Promise
+ * class (a worker is its own V8 isolate), on the parent's clock and the machine's cores.
+ */
+export function createWorkerThread(parent: Platform, rng: Prng, onUncaught: UncaughtHandler): Platform {
+  return createThread(parent.kernel, parent.cores, parent.counters, rng, onUncaught);
+}
+
+/** One thread on the shared kernel: its event loop, job queue and Promise class. */
+function createThread(kernel: Kernel, cores: CpuCores, counters: RunCounters, rng: Prng, onUncaught: UncaughtHandler): Platform {
   const jobs = new JobQueue();
   const unhandled = new Set<object>();
   const reasons = new WeakMap<object, unknown>();
@@ -97,22 +117,28 @@ function createProcess(kernel: Kernel, errors: ErrorLog, rng: Prng): Platform {
     },
   };
   const SimPromise = createPromiseClass(jobs, tracker);
-  const loop = new EventLoop(kernel, jobs, {
-    onUncaught: (err) => errors.recordFatal(err, contextRoute(jobs.context), 'Uncaught exception: '),
-    afterTask: () => {
-      // Node reports a rejection nobody handled by the end of the microtask drain.
-      if (unhandled.size === 0) return;
-      for (const p of unhandled) errors.recordFatal(reasons.get(p), contextRoute(jobs.context), 'Unhandled promise rejection: ');
-      unhandled.clear();
+  const loop = new EventLoop(
+    kernel,
+    jobs,
+    {
+      onUncaught: (err) => onUncaught(err, contextRoute(jobs.context), 'Uncaught exception: '),
+      afterTask: () => {
+        // Node reports a rejection nobody handled by the end of the microtask drain.
+        if (unhandled.size === 0) return;
+        for (const p of unhandled) onUncaught(reasons.get(p), contextRoute(jobs.context), 'Unhandled promise rejection: ');
+        unhandled.clear();
+      },
     },
-  });
+    cores,
+  );
   return {
     kernel,
     loop,
     jobs,
+    cores,
     Promise: SimPromise,
     rng,
-    counters: new RunCounters(),
+    counters,
     epochMs: EPOCH_MS_DEFAULT,
   };
 }

@@ -7,11 +7,15 @@ import type { Prng } from '../sim/prng.ts';
 import type { EventLoop } from './process/event-loop.ts';
 import type { JobQueue } from './process/job-queue.ts';
 import type { RunCounters } from './process/run-counters.ts';
+import type { CpuCores } from './process/cpu-cores.ts';
 
 export interface Platform {
   kernel: Kernel;
+  /** The thread this code runs on: the main thread, or a worker thread. */
   loop: EventLoop;
   jobs: JobQueue;
+  /** The machine's cores, shared by the process's threads (main, workers, thread pool). */
+  cores: CpuCores;
   /** The Promise class user code sees; every promise handed to user code must be one. */
   Promise: PromiseConstructor;
   /** The platform's random stream; modules fork their own by name. */

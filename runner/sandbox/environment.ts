@@ -167,7 +167,7 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
     'node:perf_hooks': () => ({ performance }),
     'node:buffer': () => ({ Buffer }),
     'node:events': () => createEvents(p, (line) => capture.write('warn', [line])),
-    'node:os': () => createOs(spec.cpus, () => p.loop.now() / 1000),
+    'node:os': () => createOs(p.cores.count, () => p.loop.now() / 1000),
     'node:async_hooks': () => createAsyncHooks(p),
     'dataloader': () => library('dataloader'),
     'p-limit': () => library('p-limit'),

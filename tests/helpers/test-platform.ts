@@ -11,6 +11,10 @@ import { JobQueue } from '../../runner/runtime/process/job-queue.ts';
 import { EPOCH_MS_DEFAULT, type Platform } from '../../runner/runtime/platform.ts';
 import { RunCounters } from '../../runner/runtime/process/run-counters.ts';
 import { createPromiseClass } from '../../runner/runtime/process/sim-promise.ts';
+import { CpuCores } from '../../runner/runtime/process/cpu-cores.ts';
+
+/** Cores enough that no test contends for them unless it asks for fewer (`cpus`). */
+const TEST_CPUS = 1024;
 
 export interface TestPlatform {
   p: Platform;
@@ -20,15 +24,17 @@ export interface TestPlatform {
   task(atMs: number, fn: () => void, context?: object): void;
 }
 
-function assemble(seed: number, onUncaught: (e: unknown) => void): Platform {
+function assemble(seed: number, onUncaught: (e: unknown) => void, cpus = TEST_CPUS): Platform {
   const kernel = new Kernel();
   const jobs = new JobQueue();
-  const loop = new EventLoop(kernel, jobs, { onUncaught, afterTask() {} });
+  const cores = new CpuCores(kernel, cpus);
+  const loop = new EventLoop(kernel, jobs, { onUncaught, afterTask() {} }, cores);
   loop.taskCostMs = 0;
   return {
     kernel,
     loop,
     jobs,
+    cores,
     Promise: createPromiseClass(jobs),
     rng: createPrng(seed),
     counters: new RunCounters(),
@@ -37,9 +43,9 @@ function assemble(seed: number, onUncaught: (e: unknown) => void): Platform {
 }
 
 /** A platform whose user-code exceptions are collected and rethrown by `run`. */
-export function testPlatform(seed = 1): TestPlatform {
+export function testPlatform(seed = 1, cpus?: number): TestPlatform {
   const errors: unknown[] = [];
-  const p = assemble(seed, (e) => errors.push(e));
+  const p = assemble(seed, (e) => errors.push(e), cpus);
   return {
     p,
     run(untilMs = Infinity) {

@@ -3,10 +3,13 @@
  * requests) become ready at a virtual instant and run one at a time, in the order they became
  * ready. A task's synchronous work, and every promise job it causes, is charged to the
  * thread's CPU: while it runs, `now()` advances, and every other ready task waits behind it.
- * That wait is the event-loop delay Node's `monitorEventLoopDelay` reports.
+ * That wait is the event-loop delay Node's `monitorEventLoopDelay` reports. Each task's CPU is
+ * a burst on the machine's cores (cpu-cores.ts): when worker or pool threads oversubscribe
+ * them, the task takes longer than its CPU, and so does every task waiting behind it.
  */
 import type { Kernel } from '../../sim/kernel.ts';
 import type { JobQueue } from './job-queue.ts';
+import type { CpuCores } from './cpu-cores.ts';
 import { Fifo } from '../../sim/fifo.ts';
 import { CPU_MS_PER_UNIT, createCpuCounter } from './cpu-meter.ts';
 
@@ -42,6 +45,10 @@ export class EventLoop {
   private cpuUnitsSeen = 0;
   private readonly ready = new Fifo<Task>();
   private runScheduled = false;
+  /** When the pending `runReady` is due; a wake-up at another instant is stale (its task's finish moved). */
+  private runAtMs = Number.NaN;
+  /** Set when the thread is gone (a terminated worker): nothing more runs on it. */
+  private halted = false;
   private readonly chargeJob = (): void => {
     this.chargedMs += this.jobCostMs;
   };
@@ -51,6 +58,7 @@ export class EventLoop {
     private readonly kernel: Kernel,
     readonly jobs: JobQueue,
     private readonly hooks: EventLoopHooks,
+    private readonly cores: CpuCores,
   ) {}
 
   /** Virtual now as the running code sees it: inside a task, the task's start plus its CPU. */
@@ -97,13 +105,25 @@ export class EventLoop {
     this.runTask({ fn, context: undefined });
   }
 
+  /** Stops the thread: queued and future tasks are dropped (a worker's `terminate()`). */
+  halt(): void {
+    this.halted = true;
+    while (this.ready.shift()) {}
+  }
+
+  get isHalted(): boolean {
+    return this.halted;
+  }
+
   private enqueue(task: Task): void {
+    if (this.halted) return;
     this.ready.push(task);
     const idle = !this.inTask && !this.runScheduled && this.kernel.nowMs >= this.busyUntilMs;
     if (idle) {
       // Fast path: the thread is free, so the task runs at this instant, once the event that
       // made it ready has finished (so that event's own bookkeeping never interleaves with it).
       this.runScheduled = true;
+      this.runAtMs = this.kernel.nowMs;
       this.kernel.defer(this.runReady);
       return;
     }
@@ -113,10 +133,20 @@ export class EventLoop {
   private scheduleRun(): void {
     if (this.runScheduled || this.inTask || this.ready.length === 0) return;
     this.runScheduled = true;
-    this.kernel.at(this.busyUntilMs, this.runReady);
+    this.runAtMs = this.busyUntilMs < this.kernel.nowMs ? this.kernel.nowMs : this.busyUntilMs;
+    this.kernel.at(this.runAtMs, this.runReady);
   }
 
+  /** The running task's burst finishes at another time: its successor's wake-up moves with it. */
+  private readonly onBurstMoved = (finishMs: number): void => {
+    this.busyUntilMs = finishMs;
+    if (!this.runScheduled) return;
+    this.runAtMs = finishMs < this.kernel.nowMs ? this.kernel.nowMs : finishMs;
+    this.kernel.at(this.runAtMs, this.runReady);
+  };
+
   private readonly runReady = (): void => {
+    if (!this.runScheduled || this.kernel.nowMs !== this.runAtMs) return;
     this.runScheduled = false;
     const task = this.ready.shift();
     if (task) this.runTask(task);
@@ -142,6 +172,7 @@ export class EventLoop {
     this.inTask = false;
     this.busyUntilMs = start + this.chargedMs;
     this.busyTotalMs += this.chargedMs;
+    this.cores.run(start, this.chargedMs, undefined, this.onBurstMoved);
     this.scheduleRun();
   }
 }

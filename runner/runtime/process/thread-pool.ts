@@ -3,7 +3,9 @@
  * Async crypto (and, in Node, fs, dns.lookup and zlib) runs here, off the main thread, so a
  * slow `pbkdf2` does not block the event loop; but only `size` items run at once, and the
  * rest wait in the queue. Each item has a virtual duration; when it finishes, its callback
- * becomes a main-thread macrotask, as a libuv work item's "after work" callback does.
+ * becomes a main-thread macrotask, as a libuv work item's "after work" callback does. The
+ * threads run on the machine's cores with the main thread and any worker threads
+ * (cpu-cores.ts), so a pool busier than the cores slows them all.
  */
 import type { Platform } from '../platform.ts';
 import { Fifo } from '../../sim/fifo.ts';
@@ -84,8 +86,7 @@ export class ThreadPool {
 
   private start(item: WorkItem, startMs: number): void {
     this.busyThreads++;
-    const finishMs = startMs + item.durationMs;
-    this.p.kernel.at(finishMs, () => this.finish(item, finishMs));
+    this.p.cores.run(startMs, item.durationMs, (finishMs) => this.finish(item, finishMs));
   }
 
   private finish(item: WorkItem, finishMs: number): void {

@@ -10,8 +10,9 @@
  * account are not meaningful here and `setPriority` is refused by name.
  */
 
-/** Cores of the service's machine when the scenario does not say (a common small instance). */
-export const CPUS_DEFAULT = 4;
+import { CPUS_DEFAULT } from '../../process/cpu-cores.ts';
+
+export { CPUS_DEFAULT };
 /** Memory of the simulated machine: 8 GiB. */
 export const TOTAL_MEMORY_BYTES = 8 * 1024 ** 3;
 
