@@ -27,4 +27,3 @@ export { BadInput, CompileFailed } from './errors.ts';
 export { PLATFORM_TYPES, type TypeFile } from './sandbox/platform-types.ts';
 export { LIBRARY_NAMES } from './sandbox/libraries.ts';
 export { parseScenarioReadme, type ScenarioReadme, type ScenarioMeta } from './catalog/readme.ts';
-export { derivePbkdf2ForSetup } from './runtime/modules/crypto/setup.ts';

@@ -26,6 +26,7 @@ import { buildSummary } from './summary.ts';
 import { createYield } from './sim/yield-to-host.ts';
 import { createPrng } from './sim/prng.ts';
 import { runProvenance } from './provenance.ts';
+import { providePrecomputedPbkdf2 } from './runtime/modules/crypto/known-keys.ts';
 
 export interface RunHost {
   compiler: Compiler;
@@ -60,6 +61,7 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   const replicaCount = replicaCountOf(def);
   const db = def.platform.database ? await openDatabase(def.platform.database) : undefined;
   const { kernel, replicas, errors } = createFleet(opts.seed, replicaCount, def.platform.cpus);
+  providePrecomputedPbkdf2(kernel, def.platform.crypto?.precomputedPbkdf2);
   const p = replicas[0];
   opts.onHeartbeat?.(); // user code runs from here on: a host's watchdog may arm now
   const downstreams = (def.platform.downstreams ?? []).map((d) => new DownstreamService(d, kernel, p.rng));

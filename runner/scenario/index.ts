@@ -6,6 +6,7 @@
  */
 export type * from './types.ts';
 export type { Prng } from '../sim/prng.ts';
+export type { PrecomputedPbkdf2 } from '../runtime/modules/crypto/known-keys.ts';
 export { defineScenario, withDefaults, LOAD_SCALE_DEFAULT } from './define.ts';
 export { loadDefinition, nameScenarioError } from './load-definition.ts';
 export { definitionProblems } from './definition-problems.ts';

@@ -5,6 +5,7 @@
  * of the run.
  */
 import type { Prng } from '../sim/prng.ts';
+import type { PrecomputedPbkdf2 } from '../runtime/modules/crypto/known-keys.ts';
 
 /** A service-time or latency distribution, in virtual milliseconds. */
 export type Distribution =
@@ -110,8 +111,21 @@ export interface CacheSpec {
   rttMs?: number;
 }
 
+/** The service's `node:crypto`. */
+export interface CryptoSpec {
+  /**
+   * Real PBKDF2 keys of the seed data, computed ahead of time (the lab does not run 100 000
+   * iterations per call): for exactly these inputs, `pbkdf2`, `pbkdf2Sync` and
+   * `crypto.subtle.deriveBits` return the real key, at their usual virtual cost, so stored
+   * hashes made from them verify whether the service derives natively or in its own
+   * JavaScript. Any other input gets the lab's stand-in key, which matches no real one.
+   */
+  precomputedPbkdf2?: readonly PrecomputedPbkdf2[];
+}
+
 export interface PlatformSpec {
   database?: DatabaseSpec;
+  crypto?: CryptoSpec;
   downstreams?: DownstreamSpec[];
   cache?: CacheSpec;
   /** libuv thread pool size (UV_THREADPOOL_SIZE); Node's default is 4. */

@@ -1,22 +1,20 @@
 /**
  * A storefront API in one Node process: product lookups (cheap, high volume) and logins
  * (pbkdf2-sha256, 100 000 iterations: ≈ 30 ms of CPU each). The stored password hashes are
- * derived with the lab's own pbkdf2, so a service that changes the parameters (fewer
- * iterations, another digest) stops accepting the right passwords. About one login in
- * twenty sends a wrong password of a kind real traffic has (another user's, a common one,
- * the right one in another case, with a typo, or cut short), so only the stored hash can
- * tell the right password from a wrong one.
+ * the real RFC 8018 keys, precomputed (password-hashes.ts, from users.ts) and declared to the
+ * lab's crypto, so the right password verifies whether the service derives with node:crypto
+ * or in its own JavaScript, and a service that changes the parameters (fewer iterations,
+ * another digest) stops accepting the right passwords. About one login in twenty sends a
+ * wrong password of a kind real traffic has (another user's, a common one, the right one in
+ * another case, with a typo, or cut short), so only the stored hash can tell the right
+ * password from a wrong one.
  */
-import { createPrng, derivePbkdf2ForSetup } from '../../runner/index.ts';
-import { defineScenario, readOnce, whenRead, type Exchange, type Prng } from '../../runner/scenario/index.ts';
+import { defineScenario, readOnce, whenRead, type Exchange, type PrecomputedPbkdf2, type Prng } from '../../runner/scenario/index.ts';
+import { PASSWORD_HASHES } from './password-hashes.ts';
+import { ACTIVE_USERS, activeUserCredentials, credentialsDigest, FIRST, KDF, LAST, USERS, WORDS, type UserCredentials } from './users.ts';
 
-/** Users on file; the first ACTIVE_USERS of them log in during the run. */
-const USERS = 4000;
-const ACTIVE_USERS = 2000;
 /** Catalogue size; views follow a long tail (see the load). */
 const PRODUCTS = 2000;
-/** What the service stores: pbkdf2-sha256, 100 000 iterations, 32-byte key, 16-byte salt. */
-const KDF = { iterations: 100_000, keylen: 32, digest: 'sha256' } as const;
 /** Share of login attempts with a wrong password: they must get 401. */
 const TYPO_RATE = 0.05;
 /**
@@ -38,105 +36,46 @@ const COMMON_PASSWORDS = [
   'abc123',
 ];
 
-const FIRST = [
-  'ana',
-  'ben',
-  'chloe',
-  'dmitri',
-  'elif',
-  'femi',
-  'grace',
-  'hugo',
-  'ines',
-  'jonas',
-  'kaito',
-  'lena',
-  'mateo',
-  'nadia',
-  'omar',
-  'priya',
-];
-const LAST = [
-  'silva',
-  'novak',
-  'okafor',
-  'berg',
-  'moreau',
-  'tanaka',
-  'kowalski',
-  'haddad',
-  'jensen',
-  'rossi',
-  'nguyen',
-  'fischer',
-  'costa',
-  'walsh',
-  'petrov',
-  'lindqvist',
-  'mensah',
-  'ortiz',
-  'sato',
-  'keller',
-];
-const WORDS = [
-  'maple',
-  'orbit',
-  'pepper',
-  'harbor',
-  'lantern',
-  'copper',
-  'meadow',
-  'falcon',
-  'velvet',
-  'summit',
-  'cobalt',
-  'willow',
-  'ember',
-  'quartz',
-  'tundra',
-  'saffron',
-];
-
 const sqlArray = (xs: readonly string[]): string => `(ARRAY[${xs.map((x) => `'${x}'`).join(', ')}])`;
-/** The same address in JS (for the load) and in SQL (for the table). */
-const emailOf = (id: number): string => `${FIRST[id % FIRST.length]}.${LAST[(id * 7) % LAST.length]}${id}@example.com`;
+/** users.ts `emailOf` in SQL (for the table). */
 const EMAIL_SQL = `${sqlArray(FIRST)}[1 + id % ${FIRST.length}] || '.' || ${sqlArray(LAST)}[1 + (id * 7) % ${LAST.length}] || id || '@example.com'`;
 
-const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-
-interface ActiveUser {
-  id: number;
-  email: string;
-  password: string;
-  saltHex: string;
+interface ActiveUser extends UserCredentials {
+  /** The real PBKDF2 key stored for the user (password-hashes.ts). */
   hashHex: string;
 }
 
-/** Passwords, salts and stored hashes of the active users: fixed, whatever the run's seed. */
+/** The active users with their stored hashes; a hash file made from other inputs is refused. */
 function activeUsers(): ActiveUser[] {
-  const rng = createPrng(20_240_611, 'blocking-event-loop/users');
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)];
-  const users: ActiveUser[] = [];
-  for (let id = 1; id <= ACTIVE_USERS; id++) {
-    const password = `${pick(WORDS)}-${pick(WORDS)}-${Math.floor(rng.next() * 9000) + 1000}`;
-    const salt = Uint8Array.from({ length: 16 }, () => Math.floor(rng.next() * 256));
-    const hash = derivePbkdf2ForSetup(password, salt, KDF.iterations, KDF.keylen, KDF.digest);
-    users.push({ id, email: emailOf(id), password, saltHex: hex(salt), hashHex: hex(hash) });
+  const credentials = activeUserCredentials();
+  if (PASSWORD_HASHES.credentialsSha256 !== credentialsDigest(credentials) || PASSWORD_HASHES.keysHex.length !== ACTIVE_USERS) {
+    throw new Error('password-hashes.ts was made from other users: run scenarios/blocking-event-loop/make-password-hashes.ts');
   }
-  return users;
+  return credentials.map((u, i) => ({ ...u, hashHex: PASSWORD_HASHES.keysHex[i] }));
 }
 
 /**
- * The active users, by email, and the setup SQL that stores their hashes: derived on first
- * use (2000 hashes), so that merely loading the scenario, as the lab does for all of them,
- * stays cheap.
+ * The active users, by email, the setup SQL that stores their hashes and the same hashes as
+ * the lab's crypto is told of them: built on first use (2000 users), so that merely loading
+ * the scenario, as the lab does for all of them, stays cheap.
  */
-let derived: { active: ActiveUser[]; byEmail: Map<string, ActiveUser>; setupSql: string } | undefined;
+let derived: { active: ActiveUser[]; byEmail: Map<string, ActiveUser>; setupSql: string; precomputed: PrecomputedPbkdf2[] } | undefined;
 
 function users(): NonNullable<typeof derived> {
   if (!derived) {
     const active = activeUsers();
-    derived = { active, byEmail: new Map(active.map((u) => [u.email, u])), setupSql: setupSqlFor(active) };
+    derived = {
+      active,
+      byEmail: new Map(active.map((u) => [u.email, u])),
+      setupSql: setupSqlFor(active),
+      precomputed: active.map((u) => ({
+        password: u.password,
+        saltHex: u.saltHex,
+        iterations: KDF.iterations,
+        digest: KDF.digest,
+        keyHex: u.hashHex,
+      })),
+    };
   }
   return derived;
 }
@@ -275,6 +214,11 @@ export default defineScenario({
     database: {
       get setupSql() {
         return users().setupSql;
+      },
+    },
+    crypto: {
+      get precomputedPbkdf2() {
+        return users().precomputed;
       },
     },
   },

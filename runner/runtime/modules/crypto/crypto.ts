@@ -10,6 +10,8 @@
  * in pure JS would cost ~100 ms of wall time per login. They are a cheap deterministic
  * function of every input (see kdf.ts), so the same inputs give the same key and
  * changing the iterations, salt, digest or key length changes it, as it does in Node.
+ * The exception is the scenario's seed data, whose real PBKDF2 keys are precomputed
+ * (known-keys.ts): for those inputs pbkdf2 returns the real key, at the same virtual cost.
  *
  * Virtual costs (one core): pbkdf2-sha256 100 000 iterations ≈ 30 ms per output block (a
  * block is the digest's length, 32 bytes for sha256; sha512 1.5×, sha1 0.7× per iteration); scrypt N=16384 r=8 p=1 ≈ 50 ms, ∝ N·r·p;
@@ -19,6 +21,7 @@ import { Buffer, type BufferEncoding } from '../buffer/buffer.ts';
 import { createHash, createHmac, DIGESTS, type Hash, hashCostMs, type Hmac, inputBytes } from './hash.ts';
 import { checkPbkdf2, checkScrypt, pbkdf2CostMs, scryptCostMs, StandInKdf } from './kdf.ts';
 import { createSubtle, type Subtle } from './subtle.ts';
+import { type KnownPbkdf2Keys, precomputedPbkdf2Of } from './known-keys.ts';
 import { fillRandom, RANDOM_INT_RANGE_MAX, randomIntIn, uuidV4 } from './random.ts';
 import { codedError, invalidArgType, outOfRange, validateFunction } from '../node-errors.ts';
 import type { Platform } from '../../platform.ts';
@@ -41,6 +44,8 @@ const GET_RANDOM_VALUES_BYTES_MAX = 65_536;
 export interface CryptoOptions {
   /** Stand-in derived keys memoized (LRU): hot users log in again and again. */
   kdfMemoEntriesMax?: number;
+  /** Real PBKDF2 keys to return for their inputs; by default the run's (known-keys.ts). */
+  knownKeys?: KnownPbkdf2Keys;
 }
 
 type KeyCallback = (err: Error | null, derivedKey: Buffer) => void;
@@ -92,7 +97,7 @@ export interface CryptoApi {
 
 export function createCrypto(p: Platform, threadPool: ThreadPool, options: CryptoOptions = {}): CryptoApi {
   const rng = p.rng.fork('crypto');
-  const kdf = new StandInKdf(options.kdfMemoEntriesMax);
+  const kdf = new StandInKdf(options.kdfMemoEntriesMax, options.knownKeys ?? precomputedPbkdf2Of(p.kernel));
   const charge = (ms: number): void => p.loop.charge(ms);
   const randomCostMs = (bytes: number): number => RANDOM_CALL_MS + bytes / RANDOM_BYTES_PER_MS;
 

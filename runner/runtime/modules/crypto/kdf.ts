@@ -16,12 +16,17 @@
  * input, so the behaviour a service can observe is Node's: the same inputs give the same key,
  * and lowering the iteration count, changing the salt or the digest changes the key, so
  * stored hashes stop verifying, exactly as they would in production.
+ *
+ * Except for the inputs of a scenario's seed data: their real keys are precomputed
+ * (known-keys.ts), so the hashes a scenario stores are the RFC 8018 values, which a correct
+ * PBKDF2 written in plain JavaScript derives too, and pbkdf2 returns those.
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Buffer } from '../buffer/buffer.ts';
 import { canonicalDigest, DIGESTS, inputBytes } from './hash.ts';
 import { codedError, invalidArgType, nodeError, validateInt32 } from '../node-errors.ts';
+import type { KnownPbkdf2Keys } from './known-keys.ts';
 
 /** Virtual CPU per PBKDF2 iteration of one output block, by digest (sha256: 30 ms per 100 000). */
 export const PBKDF2_ITERATION_MS: Readonly<Record<string, number>> = {
@@ -132,17 +137,29 @@ const encoder = new TextEncoder();
 
 /**
  * Derives stand-in keys (see the module comment), memoized in a bounded LRU map because
- * the same users log in again and again.
+ * the same users log in again and again, and returns the real key where it is precomputed.
  */
 export class StandInKdf {
   private readonly memo = new Map<string, Uint8Array>();
   hits = 0;
 
-  /** `entriesMax` bounds the memo; the least recently used entry goes first. */
-  constructor(readonly entriesMax = 10_000) {}
+  /**
+   * `entriesMax` bounds the memo; the least recently used entry goes first. `known`: the
+   * run's precomputed real keys (known-keys.ts).
+   */
+  constructor(
+    readonly entriesMax = 10_000,
+    private readonly known?: KnownPbkdf2Keys,
+  ) {}
 
   pbkdf2(q: Pbkdf2Params): Buffer {
-    return this.derive(['pbkdf2', q.digest, q.iterations, q.keylen, q.password, q.salt], q.keylen);
+    // A real key's first bytes do not depend on keylen (RFC 8018): a prefix of it, or all of
+    // it followed by stand-in bytes.
+    const real = this.known?.get(q);
+    if (real && real.length >= q.keylen) return Buffer.from(real.subarray(0, q.keylen));
+    const key = this.derive(['pbkdf2', q.digest, q.iterations, q.keylen, q.password, q.salt], q.keylen);
+    if (real) key.set(real);
+    return key;
   }
 
   scrypt(q: ScryptParams): Buffer {

@@ -8,8 +8,9 @@
  * As in Node, every operation is a crypto job on the libuv thread pool: the promise settles
  * from the pool's completion callback, so a burst of `deriveBits` queues for the pool's
  * threads exactly like async `crypto.pbkdf2`, at the same cost (kdf.ts), and derives the same
- * stand-in key: `deriveBits({ name: 'PBKDF2', hash: 'SHA-256', ... }, key, 256)` equals
- * `pbkdf2Sync(password, salt, iterations, 32, 'sha256')`, as it does in real Node.
+ * stand-in key (or the precomputed real one, known-keys.ts): `deriveBits({ name: 'PBKDF2',
+ * hash: 'SHA-256', ... }, key, 256)` equals `pbkdf2Sync(password, salt, iterations, 32,
+ * 'sha256')`, as it does in real Node.
  */
 import type { Platform } from '../../platform.ts';
 import type { ThreadPool } from '../../process/thread-pool.ts';
