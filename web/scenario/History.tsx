@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../storage/history.ts';
+import { type HistoryEntry, targetsMissed } from '../storage/history.ts';
 import { ms, pct, perSec } from '../run/format.ts';
 
 /** The last runs of this scenario with their numbers; a run's code can be loaded back. */
@@ -9,9 +9,7 @@ export function History({ entries, onLoadCode }: { entries: HistoryEntry[]; onLo
       {entries.map((e) => (
         <li key={e.at} className={e.passed ? 'pass' : 'fail'}>
           <div className="history-head">
-            <span className={e.passed ? 'verdict verdict-pass' : 'verdict verdict-fail'}>
-              {e.status === 'aborted' ? 'stopped' : e.passed ? '✓ all met' : `✗ ${e.slos.filter((s) => !s.pass).length} missed`}
-            </span>
+            <span className={e.passed ? 'verdict verdict-pass' : 'verdict verdict-fail'}>{verdictOf(e)}</span>
             <time className="muted small">{new Date(e.at).toLocaleString()}</time>
           </div>
           <div className="history-numbers small">
@@ -32,4 +30,12 @@ export function History({ entries, onLoadCode }: { entries: HistoryEntry[]; onLo
       ))}
     </ol>
   );
+}
+
+/** The same count as the run's own verdict: missed SLOs and failed functional checks, of all targets. */
+function verdictOf(e: HistoryEntry): string {
+  if (e.status === 'aborted') return 'stopped';
+  if (e.passed) return '✓ all met';
+  const { missed, total } = targetsMissed(e);
+  return `✗ ${missed} of ${total} missed`;
 }

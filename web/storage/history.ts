@@ -20,6 +20,8 @@ export interface HistoryEntry {
   throughputPerSec: number;
   errorRate: number;
   slos: SloResult[];
+  /** Functional checks: how many there were and how many failed (absent in entries saved before). */
+  checks?: { total: number; failed: number };
   code?: string;
 }
 
@@ -34,8 +36,15 @@ function isHistoryEntry(value: unknown): value is HistoryEntry {
     typeof value.passed === 'boolean' &&
     Array.isArray(value.slos) &&
     value.slos.every((s) => isRecord(s) && typeof s.pass === 'boolean') &&
-    (value.code === undefined || typeof value.code === 'string')
+    (value.code === undefined || typeof value.code === 'string') &&
+    (value.checks === undefined || (isRecord(value.checks) && Number.isFinite(value.checks.total) && Number.isFinite(value.checks.failed)))
   );
+}
+
+/** Targets of the run (SLOs and functional checks) and how many of them were missed. */
+export function targetsMissed(entry: HistoryEntry): { missed: number; total: number } {
+  const checks = entry.checks ?? { total: 0, failed: 0 };
+  return { missed: entry.slos.filter((s) => !s.pass).length + checks.failed, total: entry.slos.length + checks.total };
 }
 
 export function loadHistory(scenarioId: string): HistoryEntry[] {
@@ -55,6 +64,7 @@ export function recordRun(scenarioId: string, summary: RunSummary, code: string)
     throughputPerSec: r.throughputPerSec,
     errorRate: r.arrivals ? (r.errors + r.timeouts) / r.arrivals : 0,
     slos: summary.slos,
+    checks: { total: summary.checks.length, failed: summary.checks.filter((c) => !c.pass).length },
     code: code.length <= CODE_LIMIT_CHARS ? code : undefined,
   };
   const next = [entry, ...loadHistory(scenarioId)].slice(0, HISTORY_LIMIT);

@@ -14,6 +14,7 @@ function summary(seed: number, arrivals = 100): RunSummary {
     status: 'completed',
     passed: seed % 2 === 0,
     slos: [{ pass: true }],
+    checks: [{ pass: false }],
     requests: { latency: { p50Ms: 10, p99Ms: 90 }, throughputPerSec: 50, arrivals, errors: 3, timeouts: 2 },
   } as unknown as RunSummary;
 }
@@ -44,6 +45,7 @@ describe('history', () => {
         throughputPerSec: 50,
         errorRate: 0.05,
         slos: [{ pass: true }],
+        checks: { total: 1, failed: 1 },
         code: 'the code',
       },
     ]);
