@@ -1,7 +1,9 @@
 /**
  * Everything about the current run: status and progress, the verdict with the SLO checklist,
- * charts (filling in live), the before/after table, exceptions and console output.
+ * the exceptions (the most useful clue, so before anything long), charts (filling in live),
+ * the before/after table and console output. A stopped run is shown for the part that ran.
  */
+import type { ReactNode } from 'react';
 import type { RunSnapshot } from './runState.ts';
 import { runStateOf } from './runState.ts';
 import { RunCharts } from './charts/RunCharts.tsx';
@@ -9,30 +11,44 @@ import { SloChecklist } from './SloChecklist.tsx';
 import { CompareTable } from './CompareTable.tsx';
 import { ReplicaTable } from './ReplicaTable.tsx';
 import { CompileErrors, ConsoleOutput, DiagnosticList, HandlerErrors } from './ProblemLists.tsx';
+import { partThatRan, ranForMs } from './stoppedRun.ts';
+import { SEED_EXPLAINED } from './seed.ts';
+import type { RunSummary } from '../../runner/index.ts';
 
-export function RunPanel({ snapshot, durationMs }: { snapshot: RunSnapshot; durationMs: number }) {
+export interface RunPanelProps {
+  snapshot: RunSnapshot;
+  durationMs: number;
+  /** Said beside the results: that the code changed since the run, what to do after a pass. */
+  notes?: ReactNode;
+}
+
+export function RunPanel({ snapshot, durationMs, notes }: RunPanelProps) {
   const state = runStateOf(snapshot);
   const ctx = snapshot.context;
-  const summary = ctx.summary;
+  const stopped = state === 'stopped';
+  const summary = ctx.summary && stopped ? partThatRan(ctx.summary) : ctx.summary;
   const totalMs = ctx.durationMs || durationMs;
-  const showCharts = state === 'simulating' || state === 'comparing' || ((state === 'done' || state === 'stopped') && summary);
+  const hasResults = summary !== null && (state === 'done' || state === 'comparing' || stopped);
+  const showCharts = state === 'simulating' || state === 'comparing' || hasResults;
+  const comparing = state === 'comparing';
 
   return (
     <section className="run-panel" aria-live="polite" data-testid="run-panel" data-state={state}>
       <RunStatus snapshot={snapshot} totalMs={totalMs} />
       {state === 'compileFailed' && <CompileErrors diagnostics={ctx.diagnostics} />}
-      {summary && (state === 'done' || state === 'comparing' || state === 'stopped') && (
+      {hasResults && notes}
+      {hasResults && summary && (
         <div className="results">
-          <SloChecklist summary={summary} baseline={ctx.baseline} />
+          <SloChecklist summary={summary} baseline={ctx.baseline} comparing={comparing} judged={!stopped} />
           {ctx.baselineMessage && <p className="muted small">{ctx.baselineMessage}</p>}
+          <HandlerErrors errors={summary.errors} />
         </div>
       )}
-      {showCharts && <RunCharts buckets={ctx.buckets} baseline={ctx.baselineBuckets} durationMs={totalMs} />}
-      {summary && (state === 'done' || state === 'comparing' || state === 'stopped') && (
+      {showCharts && <RunCharts buckets={summary?.series ?? ctx.buckets} baseline={ctx.baselineBuckets} durationMs={totalMs} />}
+      {hasResults && summary && (
         <>
-          <CompareTable summary={summary} baseline={ctx.baseline} />
+          <CompareTable summary={summary} baseline={ctx.baseline} comparing={comparing} />
           <ReplicaTable summary={summary} />
-          <HandlerErrors errors={summary.errors} />
           <ConsoleOutput lines={summary.console} />
         </>
       )}
@@ -48,12 +64,15 @@ function RunStatus({ snapshot, totalMs }: { snapshot: RunSnapshot; totalMs: numb
       return (
         <p className="run-status muted" data-testid="run-status">
           Press <strong>Run</strong> (<kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd>) to put {Math.round(totalMs / 1000)} seconds of
-          simulated traffic through your code.
+          simulated traffic through your code. {SEED_EXPLAINED}
         </p>
       );
     case 'compiling':
       return <Progress label="Compiling…" fraction={0} />;
     case 'simulating':
+      // Between compiling and the first simulated second the worker may still be creating the
+      // database or finishing an earlier run: nothing is simulated yet, and a stop says so.
+      if (ctx.buckets.length === 0 && ctx.virtualMs === 0) return <Progress label="Getting the simulator ready…" fraction={0} />;
       return (
         <Progress
           label={`Simulating: ${(ctx.virtualMs / 1000).toFixed(0)} s of ${(totalMs / 1000).toFixed(0)} s (virtual time)`}
@@ -82,12 +101,20 @@ function RunStatus({ snapshot, totalMs }: { snapshot: RunSnapshot; totalMs: numb
       return (
         <div className={`panel ${state === 'stopped' ? '' : 'panel-error'}`} role="alert" data-testid="run-message">
           {state === 'hung' && <h3>Stopped: your code stopped answering</h3>}
-          <p>{ctx.message}</p>
+          <p>{state === 'stopped' && ctx.summary ? stoppedText(ctx.summary, totalMs) : ctx.message}</p>
         </div>
       );
     case 'compileFailed':
       return null;
   }
+}
+
+function stoppedText(summary: RunSummary, totalMs: number): string {
+  const ranSec = Math.round(ranForMs(summary) / 1000);
+  return (
+    `Run stopped after ${ranSec} s of ${Math.round(totalMs / 1000)} s of simulated traffic. The numbers below cover that part, ` +
+    'rates included; the targets are judged on whole runs only.'
+  );
 }
 
 const FAILURE_TITLES: Record<NonNullable<RunSnapshot['context']['failureReason']> | 'none', string> = {

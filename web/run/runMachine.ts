@@ -132,7 +132,10 @@ export const runMachine = setup({
       const e = event as Extract<RunEvent, { type: 'run.done' }>;
       return { summary: e.summary, buckets: e.summary.series, message: 'Run stopped. The numbers cover the part that ran.' };
     }),
-    noteCancelled: assign({ message: 'Run stopped before the simulation started.' }),
+    // The worker had not begun simulating (it was creating the database, or finishing a run).
+    noteCancelled: assign({
+      message: 'Run stopped while the simulator was getting ready: no traffic was simulated, so there are no numbers.',
+    }),
     forwardStop: sendTo('worker', { type: 'stop' }),
   },
   guards: {

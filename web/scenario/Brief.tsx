@@ -3,6 +3,7 @@ import type { CatalogEntry } from '../catalog/scenarios.ts';
 import type { ScenarioInfo } from '../lab/protocol.ts';
 import { renderMarkdown } from '../markdown/renderMarkdown.ts';
 import { useUi } from '../store/uiStore.ts';
+import { sloTarget } from '../run/format.ts';
 
 /** The scenario's story, goals, SLO targets, hints (one at a time) and follow-up questions. */
 export function Brief({ entry, info }: { entry: CatalogEntry; info: ScenarioInfo | undefined }) {
@@ -56,7 +57,9 @@ function SloTargets({ info }: { info: ScenarioInfo | undefined }) {
         {info.slos.map((s) => (
           <li key={`${s.metric} ${s.threshold}`}>
             <span>{s.label}</span>
-            <code title={s.metric}>{s.threshold}</code>
+            <span className="slo-target" title={`${s.metric} ${s.threshold}`}>
+              {sloTarget(s.metric, s.threshold)}
+            </span>
           </li>
         ))}
       </ul>

@@ -21,8 +21,8 @@ export function ShareDialog({
   return (
     <Modal title="Share this code" onClose={onClose} testId="share-dialog">
       <p>
-        The link carries the scenario, your code, seed {seed} and load ×{loadScale}, compressed into the part after
-        <code>#</code>, which browsers never send to a server. Opening it loads the code without running it.
+        The link carries the scenario, your code, seed {seed} and load ×{loadScale}, compressed into the part after <code>#</code>, which
+        browsers never send to a server. Opening it loads the code without running it.
       </p>
       <div className="share-row">
         <input

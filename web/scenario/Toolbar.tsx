@@ -1,5 +1,6 @@
 import type { ScenarioInfo } from '../lab/protocol.ts';
 import { useUi } from '../store/uiStore.ts';
+import { SEED_EXPLAINED } from '../run/seed.ts';
 
 export interface ToolbarProps {
   busy: boolean;
@@ -28,7 +29,7 @@ export function Toolbar({ busy, info, onRunOrStop }: ToolbarProps) {
       >
         {busy ? '■ Stop' : '▶ Run'}
       </button>
-      <label className="control">
+      <label className="control" title={SEED_EXPLAINED}>
         Seed
         <input
           type="number"
