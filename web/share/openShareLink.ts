@@ -3,7 +3,8 @@
  * one-click restore), its seed and load scale go to the controls. Nothing runs.
  */
 import { findScenario } from '../catalog/scenarios.ts';
-import { loadDraft, saveDraft, stashDraft } from '../storage/drafts.ts';
+import { loadDraft, loadStash, saveDraft, stashDraft } from '../storage/drafts.ts';
+import { draftHistory } from '../storage/draftHistory.ts';
 import { useUi } from '../store/uiStore.ts';
 import { decodeShare, ShareLinkError } from './shareLink.ts';
 
@@ -27,15 +28,20 @@ export function openShareLink(payload: string): string | null {
     return null;
   }
   const previous = loadDraft(scenario.id);
-  const replacesWork = previous !== undefined && previous.code !== shared.code && previous.code !== scenario.starter;
+  // Only the learner's own work is stashed: a link's untouched code (opened before this one)
+  // would otherwise replace their work in the stash.
+  const replacesWork =
+    previous !== undefined && previous.from !== 'share' && previous.code !== shared.code && previous.code !== scenario.starter;
   if (replacesWork) stashDraft(scenario.id, previous);
-  saveDraft(scenario.id, shared.code);
+  if (previous && previous.code !== shared.code) void draftHistory.keep(scenario.id, previous.code, 'replaced');
+  saveDraft(scenario.id, shared.code, 'share');
+  const stashed = loadStash(scenario.id) !== undefined;
   ui.setSeed(shared.seed);
   ui.setLoadScale(shared.loadScale);
   ui.setNotice({
     kind: 'info',
     text: `Loaded shared code (seed ${shared.seed}). It has not been run: read it, then press Run.`,
-    restoreStash: replacesWork,
+    restoreStash: stashed,
   });
   return scenario.id;
 }

@@ -7,22 +7,32 @@ import { isRecord, readJson, removeKey, writeJson } from './local.ts';
 export interface Draft {
   code: string;
   savedAt: number;
+  /**
+   * 'share' while the draft is a share link's code, untouched: not the learner's work, so a
+   * second link does not stash it over the learner's own. An edit makes it theirs.
+   */
+  from?: 'share';
 }
 
-function isDraft(value: unknown): value is Draft {
+/** The storage key of a scenario's draft, for tabs that watch each other's writes. */
+export function draftKey(scenarioId: string): string {
+  return `draft:${scenarioId}`;
+}
+
+export function isDraft(value: unknown): value is Draft {
   return isRecord(value) && typeof value.code === 'string' && typeof value.savedAt === 'number';
 }
 
 export function loadDraft(scenarioId: string): Draft | undefined {
-  return readJson(`draft:${scenarioId}`, isDraft);
+  return readJson(draftKey(scenarioId), isDraft);
 }
 
-export function saveDraft(scenarioId: string, code: string): void {
-  writeJson(`draft:${scenarioId}`, { code, savedAt: Date.now() } satisfies Draft);
+export function saveDraft(scenarioId: string, code: string, from?: Draft['from']): void {
+  writeJson(draftKey(scenarioId), { code, savedAt: Date.now(), ...(from ? { from } : {}) } satisfies Draft);
 }
 
 export function clearDraft(scenarioId: string): void {
-  removeKey(`draft:${scenarioId}`);
+  removeKey(draftKey(scenarioId));
 }
 
 /** Keeps the draft a shared link is about to replace. */

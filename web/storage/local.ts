@@ -7,6 +7,11 @@
  */
 const PREFIX = 'tailspin:v1:';
 
+/** The key under which `key` is stored, as a `storage` event in another tab names it. */
+export function storageKey(key: string): string {
+  return PREFIX + key;
+}
+
 /** The stored value under `key` when it parses and `accept` takes it; otherwise undefined. */
 export function readJson<T>(key: string, accept: (value: unknown) => value is T): T | undefined {
   try {

@@ -40,6 +40,23 @@ describe('openShareLink', () => {
     expect(useUi.getState().notice?.restoreStash).toBe(true);
   });
 
+  it("keeps the learner's own code through several share links: restoring gives back their work, not a link's", () => {
+    saveDraft('demo', 'my work');
+    openShareLink(linkTo('demo', 'link one'));
+    openShareLink(linkTo('demo', 'link two'));
+    expect(loadDraft('demo')?.code).toBe('link two');
+    expect(loadStash('demo')?.code).toBe('my work');
+    expect(useUi.getState().notice?.restoreStash).toBe(true);
+  });
+
+  it("stashes a link's code once the learner has edited it: it is their work now", () => {
+    saveDraft('demo', 'my work');
+    openShareLink(linkTo('demo', 'link one'));
+    saveDraft('demo', 'link one, edited');
+    openShareLink(linkTo('demo', 'link two'));
+    expect(loadStash('demo')?.code).toBe('link one, edited');
+  });
+
   it('stashes nothing when the draft was only the starter', () => {
     saveDraft('demo', STARTER);
     openShareLink(linkTo('demo', 'shared code'));
