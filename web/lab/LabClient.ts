@@ -31,7 +31,9 @@ import {
   type RunRequest,
   type ScenarioInfo,
   type WorkerMessage,
+  HUNG_AFTER_MS_MAX,
 } from './protocol.ts';
+import { measureThreadSlowdown } from './threadSlowdown.ts';
 
 /** How often the page checks that a running worker is alive. */
 const WATCHDOG_TICK_MS = 250;
@@ -69,6 +71,10 @@ interface ActiveRun {
   lastHeardAt: number;
   /** The worker said user code is running: silence now means the service is stuck. */
   userCode: boolean;
+  /** The silence (by when it began) the machine's slowdown was last measured for. */
+  slowdownAskedAt: number;
+  /** How long that silence may last, given the machine's slowdown. */
+  allowedMs: number;
 }
 
 export class LabClient {
@@ -88,9 +94,14 @@ export class LabClient {
   /** Told of the worker's start-up milestones (for the speed measurements). */
   onMilestone: ((name: WorkerMilestone, epochMs: number) => void) | null = null;
 
+  /**
+   * @param measureSlowdown how many times slower than alone a thread runs on this machine now
+   *   (injected so tests decide how busy the machine is).
+   */
   constructor(
     private readonly createWorker: () => Worker,
     private readonly heartbeatTimeoutMs = HEARTBEAT_TIMEOUT_MS,
+    private readonly measureSlowdown: () => number = measureThreadSlowdown,
   ) {}
 
   /** Starts the worker once; a failed start is retried by the next call. */
@@ -161,7 +172,7 @@ export class LabClient {
   run(request: RunRequest, handlers: RunHandlers): RunHandle {
     if (this.active) this.stop();
     const runId = this.nextRunId++;
-    const active: ActiveRun = { runId, handlers, lastHeardAt: performance.now(), userCode: false };
+    const active: ActiveRun = { runId, handlers, lastHeardAt: performance.now(), userCode: false, slowdownAskedAt: -1, allowedMs: 0 };
     this.active = active;
     this.init().then(
       () => {
@@ -246,6 +257,14 @@ export class LabClient {
     this.wakeIdleWaiters();
   }
 
+  /**
+   * Every tick: a worker silent for longer than its limit is asked about before it is ended.
+   * The question is put to the machine, which the page can measure, rather than to the worker,
+   * which cannot answer while it works: how much slower does a thread run here now? A silence
+   * that long a slowdown explains is given that much longer (up to HUNG_AFTER_MS_MAX); the
+   * machine is asked again when the longer limit passes too, and any word from the worker
+   * meanwhile ends the question.
+   */
   private startWatchdog(): void {
     this.stopWatchdog();
     let lastTick = performance.now();
@@ -256,14 +275,25 @@ export class LabClient {
       // may be waiting behind it: judge the worker only on time the page was listening.
       if (active && now - lastTick > WATCHDOG_TICK_MS * 4) active.lastHeardAt = Math.max(active.lastHeardAt, now);
       lastTick = now;
-      const limitMs = active?.userCode ? this.heartbeatTimeoutMs : SETUP_TIMEOUT_MS;
-      if (active && performance.now() - active.lastHeardAt > limitMs) {
-        this.stopWatchdog();
-        this.replaceWorker();
-        // Warm the replacement now so the next run starts as fast as the first.
-        this.init().catch(() => undefined);
-        this.finish(active, (h) => h.onHung());
+      if (!active) return;
+      const silentMs = performance.now() - active.lastHeardAt;
+      const baseMs = active.userCode ? this.heartbeatTimeoutMs : SETUP_TIMEOUT_MS;
+      if (silentMs <= baseMs) return;
+      const allowance = () => Math.min(HUNG_AFTER_MS_MAX, baseMs * Math.max(1, this.measureSlowdown()));
+      if (active.slowdownAskedAt !== active.lastHeardAt) {
+        // A new silence: ask the machine.
+        active.slowdownAskedAt = active.lastHeardAt;
+        active.allowedMs = allowance();
+      } else if (silentMs > active.allowedMs && active.allowedMs < HUNG_AFTER_MS_MAX) {
+        // Its allowance has run out: ask again, in case the machine has become busier.
+        active.allowedMs = Math.max(active.allowedMs, allowance());
       }
+      if (silentMs <= active.allowedMs) return;
+      this.stopWatchdog();
+      this.replaceWorker();
+      // Warm the replacement now so the next run starts as fast as the first.
+      this.init().catch(() => undefined);
+      this.finish(active, (h) => h.onHung());
     }, WATCHDOG_TICK_MS);
   }
 

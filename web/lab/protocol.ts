@@ -92,11 +92,17 @@ export type WorkerMilestone = 'workerStartedMs' | 'compilerWarmMs' | 'databaseRe
 export type RunMessage = Extract<WorkerMessage, { runId: number }>;
 
 /**
- * How long a worker running user code may stay silent before the page declares it stuck: the
- * CLI's watchdog too. On a two-core machine busy with other work, 3 s once stopped a service
- * that was only slow.
+ * How long a worker running user code may stay silent, on a machine where it has a core to
+ * itself, before the page declares it stuck: the CLI's watchdog too. On a busy machine the page
+ * allows this times how much slower a thread runs there (see LabClient, threadSlowdown.ts).
  */
 export const HEARTBEAT_TIMEOUT_MS = 5000;
+/**
+ * The longest silence allowed however busy the machine: a learner waits at most this long
+ * to hear that a loop never yields. At load 16 on two cores a thread runs about 8 times
+ * slower, which this covers.
+ */
+export const HUNG_AFTER_MS_MAX = 60_000;
 /**
  * The same before user code runs: starting the compiler and creating the database are long
  * wasm calls that still let heartbeats through (measured gaps under 0.5 s), so this only

@@ -7,7 +7,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunSummary } from '../../../runner/index.ts';
 import { LabClient, type RunHandlers } from '../../../web/lab/LabClient.ts';
-import { HEARTBEAT_INTERVAL_MS, MEMORY_MESSAGE, SETUP_TIMEOUT_MS, type RunRequest, type WorkerMessage } from '../../../web/lab/protocol.ts';
+import {
+  HEARTBEAT_INTERVAL_MS,
+  HUNG_AFTER_MS_MAX,
+  MEMORY_MESSAGE,
+  SETUP_TIMEOUT_MS,
+  type RunRequest,
+  type WorkerMessage,
+} from '../../../web/lab/protocol.ts';
 import { type FakeWorker, fakeWorkers } from './fakeWorker.ts';
 
 const HEARTBEAT_TIMEOUT_MS = 5000;
@@ -326,6 +333,59 @@ describe('a worker that stops answering', () => {
     expect(calls).toEqual([['hung']]);
     expect(at[0] - heardAt).toBe(HEARTBEAT_TIMEOUT_MS + 250);
     expect(workers.latest()).not.toBe(worker);
+  });
+});
+
+/**
+ * A slow machine is not a stuck service: on a laptop shared with other work (two cores at load
+ * 11–16), a worker running a legitimate simulation gets a fraction of a core and can be silent
+ * for longer than the heartbeat timeout. Before calling a worker stuck, the page measures how
+ * much CPU a thread gets on this machine now, and gives the worker that much longer.
+ */
+describe('a silent worker on a busy machine', () => {
+  /** A client whose measure of the machine says each thread runs `slowdown` times slower than alone. */
+  async function startOnMachine(slowdown: () => number) {
+    client.dispose();
+    client = new LabClient(workers.create, HEARTBEAT_TIMEOUT_MS, slowdown);
+    return startRun();
+  }
+
+  it('is not reported while a machine four times slower could explain its silence, and its run goes on', async () => {
+    let measured = 0;
+    const { runId, worker, calls } = await startOnMachine(() => (measured++, 4));
+    worker.say({ type: 'heartbeat', runId, userCode: true });
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_TIMEOUT_MS * 3);
+    expect(calls).toEqual([]);
+    expect(worker.terminated).toBe(false);
+    expect(measured).toBeGreaterThan(0);
+    worker.say({ type: 'heartbeat', runId, userCode: true });
+    worker.say({ type: 'run.done', runId, summary: SUMMARY, simulateMs: 1 });
+    expect(calls.map((c) => c[0])).toEqual(['done']);
+    expect(workers.all).toHaveLength(1);
+  });
+
+  it('is reported once its silence is longer than even that machine explains', async () => {
+    const { runId, worker, calls } = await startOnMachine(() => 3);
+    worker.say({ type: 'heartbeat', runId, userCode: true });
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_TIMEOUT_MS * 3 - 500);
+    expect(calls).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls).toEqual([['hung']]);
+    expect(worker.terminated).toBe(true);
+  });
+
+  it('is reported at the heartbeat timeout when the machine is idle', async () => {
+    const { runId, worker, calls } = await startOnMachine(() => 1);
+    worker.say({ type: 'heartbeat', runId, userCode: true });
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_TIMEOUT_MS + 500);
+    expect(calls).toEqual([['hung']]);
+  });
+
+  it(`is reported after at most ${HUNG_AFTER_MS_MAX / 1000} s of silence, however slow the machine says it is`, async () => {
+    const { runId, worker, calls } = await startOnMachine(() => 1000);
+    worker.say({ type: 'heartbeat', runId, userCode: true });
+    await vi.advanceTimersByTimeAsync(HUNG_AFTER_MS_MAX + 500);
+    expect(calls).toEqual([['hung']]);
   });
 });
 
