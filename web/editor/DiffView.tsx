@@ -14,6 +14,13 @@ export default function DiffView({ starter, code }: { starter: string; code: str
         // The models outlive the widget: disposing them first makes Monaco throw on unmount.
         keepCurrentOriginalModel
         keepCurrentModifiedModel
+        // Kept models also keep their text: a diff opened again (after Reveal, or on another
+        // scenario's page) would show the texts of the first time. Each opening shows its own.
+        onMount={(editor) => {
+          const models = editor.getModel();
+          if (models?.original.getValue() !== starter) models?.original.setValue(starter);
+          if (models?.modified.getValue() !== code) models?.modified.setValue(code);
+        }}
         options={{
           readOnly: true,
           renderSideBySide: true,
