@@ -13,6 +13,17 @@ export function NoticeBar() {
           Restore my previous code
         </button>
       )}
+      {notice.action && (
+        <button
+          className="link-button"
+          onClick={() => {
+            notice.action!.run();
+            setNotice(null);
+          }}
+        >
+          {notice.action.label}
+        </button>
+      )}
       <button className="notice-close" aria-label="Dismiss" onClick={() => setNotice(null)}>
         ×
       </button>

@@ -1,10 +1,15 @@
 /**
- * A scenario: the brief on the side; the editor, its controls and the run on the main side.
+ * A scenario: the brief, past runs and drafts on the side; the editor, its controls and the
+ * run on the main side.
  */
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { type KeyboardEvent, lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { findScenario, type CatalogEntry } from '../catalog/scenarios.ts';
 import { RunPanel } from '../run/RunPanel.tsx';
-import { useUi } from '../store/uiStore.ts';
+import { type SideTab, useUi } from '../store/uiStore.ts';
+import { leaveEditorOnEscapeTab } from '../editor/leaveEditor.ts';
+import { runStateOf } from '../run/runState.ts';
+import { Drafts } from './Drafts.tsx';
+import { NextSteps, ResultsStale } from './RunNotes.tsx';
 import { warmWhenEditorReady } from '../app/lab.ts';
 import { Brief } from './Brief.tsx';
 import { History } from './History.tsx';
@@ -34,10 +39,11 @@ function Workspace({ entry }: { entry: CatalogEntry }) {
   const info = useUi((s) => s.scenarioInfo?.[entry.id]);
   const labError = useUi((s) => s.labError);
   const sideTab = useUi((s) => s.sideTab);
-  const setSideTab = useUi((s) => s.setSideTab);
   const code = useScenarioCode(entry);
   const { snapshot, busy, history, runOrStop } = useScenarioRun(entry.id, entry.starter, code.currentCode);
   const [pendingCode, setPendingCode] = useState<string | null>(null);
+  const editorBox = useRef<HTMLDivElement>(null);
+  const runPanel = useRef<HTMLDivElement>(null);
 
   // The load scale stays within what this scenario allows.
   useEffect(() => {
@@ -46,7 +52,10 @@ function Workspace({ entry }: { entry: CatalogEntry }) {
 
   useEffect(() => () => useUi.getState().openDialog(null), []);
   useEffect(() => warmWhenEditorReady(entry.id), [entry.id]);
+  useEffect(() => leaveEditorOnEscapeTab(editorBox.current!, () => runPanel.current), []);
 
+  const runCode = snapshot.context.request?.code;
+  const passed = runStateOf(snapshot) === 'done' && snapshot.context.summary?.passed === true;
   const title = entry.readme?.meta.title ?? entry.id;
   return (
     <main className="workspace" data-testid="scenario-page" data-scenario={entry.id}>
@@ -56,21 +65,16 @@ function Workspace({ entry }: { entry: CatalogEntry }) {
             <a href="#/">← All scenarios</a>
           </nav>
           <h1>{title}</h1>
-          <div className="tabs" role="tablist">
-            <button role="tab" aria-selected={sideTab === 'brief'} className="tab" onClick={() => setSideTab('brief')}>
-              Brief
-            </button>
-            <button
-              role="tab"
-              aria-selected={sideTab === 'history'}
-              className="tab"
-              onClick={() => setSideTab('history')}
-              data-testid="history-tab"
-            >
-              Runs {history.length > 0 && <span className="count">{history.length}</span>}
-            </button>
+          <SideTabs runs={history.length} />
+          <div role="tabpanel" id={`side-panel-${sideTab}`} aria-labelledby={`side-tab-${sideTab}`}>
+            {sideTab === 'brief' ? (
+              <Brief entry={entry} info={info} />
+            ) : sideTab === 'history' ? (
+              <History entries={history} onLoadCode={setPendingCode} />
+            ) : (
+              <Drafts scenarioId={entry.id} starter={entry.starter} onRestore={code.replaceCode} />
+            )}
           </div>
-          {sideTab === 'brief' ? <Brief entry={entry} info={info} /> : <History entries={history} onLoadCode={setPendingCode} />}
         </div>
       </aside>
       <section className="main">
@@ -80,14 +84,72 @@ function Workspace({ entry }: { entry: CatalogEntry }) {
             {labError}
           </div>
         )}
-        <div className="editor-box" data-testid="editor">
+        <div className="editor-box" data-testid="editor" ref={editorBox}>
           <Suspense fallback={<div className="editor-loading">Loading editor…</div>}>
             <CodeEditor scenarioId={entry.id} initialCode={code.initialCode} onChange={code.onEdit} onRunShortcut={runOrStop} />
           </Suspense>
         </div>
-        <RunPanel snapshot={snapshot} durationMs={info?.durationMs ?? 60_000} />
+        <p className="editor-keys muted small" data-testid="editor-keys">
+          In the editor, Tab indents. To leave it from the keyboard: <kbd>Esc</kbd>, then <kbd>Tab</kbd> (or <kbd>Shift</kbd>+<kbd>Tab</kbd>
+          ).
+        </p>
+        <div ref={runPanel} tabIndex={-1} className="run-panel-box">
+          <RunPanel
+            snapshot={snapshot}
+            durationMs={info?.durationMs ?? 60_000}
+            notes={
+              <>
+                {runCode !== undefined && <ResultsStale code={code} runCode={runCode} />}
+                {passed && <NextSteps entry={entry} info={info} />}
+              </>
+            }
+          />
+        </div>
       </section>
       <ScenarioDialogs entry={entry} code={code} pendingCode={pendingCode} clearPendingCode={() => setPendingCode(null)} />
     </main>
+  );
+}
+
+const SIDE_TABS: { id: SideTab; label: string }[] = [
+  { id: 'brief', label: 'Brief' },
+  { id: 'history', label: 'Runs' },
+  { id: 'drafts', label: 'Drafts' },
+];
+
+/** The side column's tabs, with the keys of the WAI-ARIA tabs pattern (arrows, Home, End). */
+function SideTabs({ runs }: { runs: number }) {
+  const sideTab = useUi((s) => s.sideTab);
+  const setSideTab = useUi((s) => s.setSideTab);
+  const select = (index: number) => {
+    const tab = SIDE_TABS[(index + SIDE_TABS.length) % SIDE_TABS.length];
+    setSideTab(tab.id);
+    document.getElementById(`side-tab-${tab.id}`)?.focus();
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const at = SIDE_TABS.findIndex((t) => t.id === sideTab);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: SIDE_TABS.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    select(to);
+  };
+  return (
+    <div className="tabs" role="tablist" aria-label="About this scenario" onKeyDown={onKeyDown}>
+      {SIDE_TABS.map((t) => (
+        <button
+          key={t.id}
+          id={`side-tab-${t.id}`}
+          role="tab"
+          aria-selected={sideTab === t.id}
+          aria-controls={`side-panel-${t.id}`}
+          tabIndex={sideTab === t.id ? 0 : -1}
+          className="tab"
+          onClick={() => setSideTab(t.id)}
+          data-testid={`${t.id}-tab`}
+        >
+          {t.label} {t.id === 'history' && runs > 0 && <span className="count">{runs}</span>}
+        </button>
+      ))}
+    </div>
   );
 }

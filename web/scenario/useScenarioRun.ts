@@ -12,6 +12,7 @@ import { runMachine } from '../run/runMachine.ts';
 import { isBusy, runStateOf, type RunSnapshot } from '../run/runState.ts';
 import { loadHistory, recordRun, type HistoryEntry } from '../storage/history.ts';
 import { updateProgress } from '../storage/progress.ts';
+import { draftHistory } from '../storage/draftHistory.ts';
 import { markRunEnded, markRunStarted } from '../storage/runInFlight.ts';
 import { useUi } from '../store/uiStore.ts';
 import { bindRun, noteTiming } from '../testHook.ts';
@@ -52,9 +53,12 @@ export function useScenarioRun(scenarioId: string, starter: string, currentCode:
     const { seed, loadScale, scenarioInfo } = useUi.getState();
     const bounds = scenarioInfo?.[scenarioId]?.loadScale ?? { min: 1, max: 1 };
     getEditorHandle()?.showDiagnostics([]);
+    const code = currentCode();
+    // Each run's code is a version worth finding again in the Drafts tab.
+    void draftHistory.keep(scenarioId, code, 'run');
     actor.send({
       type: 'run.start',
-      request: { scenarioId, code: currentCode(), seed, loadScale: clampScale(loadScale, bounds) },
+      request: { scenarioId, code, seed, loadScale: clampScale(loadScale, bounds) },
     });
   }, [actor, scenarioId, currentCode]);
 

@@ -37,6 +37,7 @@ export interface DraftVersionStore {
 export class DraftHistory {
   /** Writes of one page go one after another, so "no repeat" compares with the last one kept. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly store: DraftVersionStore,
@@ -52,6 +53,7 @@ export class DraftHistory {
         await this.store.add({ scenarioId, code, savedAt: this.now(), reason });
         const beyond = versions.slice(VERSIONS_KEPT - 1).flatMap((v) => (v.id === undefined ? [] : [v.id]));
         if (beyond.length) await this.store.remove(beyond);
+        for (const listener of this.listeners.get(scenarioId) ?? []) listener();
         return true;
       } catch {
         return false;
@@ -59,6 +61,14 @@ export class DraftHistory {
     });
     this.queue = write;
     return write;
+  }
+
+  /** Calls `listener` after each version this page keeps of the scenario. */
+  subscribe(scenarioId: string, listener: () => void): () => void {
+    const set = this.listeners.get(scenarioId) ?? new Set();
+    set.add(listener);
+    this.listeners.set(scenarioId, set);
+    return () => set.delete(listener);
   }
 
   /** A scenario's versions, newest first; none when the store cannot be read. */

@@ -8,13 +8,15 @@ import type { ScenarioInfo } from '../lab/protocol.ts';
 import { loadProgress, type ScenarioProgress } from '../storage/progress.ts';
 
 export type Dialog = null | 'diff' | 'confirm-reset' | 'confirm-solution' | 'share';
-export type SideTab = 'brief' | 'history';
+export type SideTab = 'brief' | 'history' | 'drafts';
 
 export interface Notice {
   kind: 'info' | 'error';
   text: string;
   /** Offers to restore the draft a shared link replaced. */
   restoreStash?: boolean;
+  /** One button that acts on the notice (it is dismissed after). */
+  action?: { label: string; run(): void };
 }
 
 interface UiState {
