@@ -29,6 +29,11 @@ export interface RunOptions {
   shouldStop?: () => boolean;
   /** Called every few wall milliseconds while the simulation runs, for a host's watchdog. */
   onHeartbeat?: () => void;
+  /**
+   * false: never end before the load does, even once the verdict is settled (run.ts
+   * `SETTLE_EARLY_SERVICE_CPU_MS`); for tests that compare with the full run.
+   */
+  settleEarly?: boolean;
 }
 
 export interface RunProgress {

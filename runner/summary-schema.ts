@@ -91,6 +91,34 @@ export interface RecoveryMeasure {
   resolutionMs: number;
 }
 
+/**
+ * A run that ended as soon as its verdict was settled (runner/slo/settled.ts): one SLO could
+ * no longer be met whatever the rest of the run did. Only a run whose service spends more
+ * than `serviceCpuMsBudget` of CPU in its own JavaScript may end so (such a run cannot
+ * simulate faster than real time); every other run goes to its end. The verdict is the
+ * full run's; measurements, rates and charts cover the run up to `atMs` only.
+ */
+export interface EarlyStop {
+  /** Virtual time of the stop. */
+  atMs: number;
+  /** The SLO that could no longer be met, as the scenario states it. */
+  slo: { label: string; metric: string; threshold: string };
+  /** Samples (or failed requests) so far that fail the threshold; for `avg`, the sum of the samples. */
+  observed: number;
+  /** The most samples (or finished requests) the whole run could have had. */
+  countMax: number;
+  /** The value the SLO's measure could no longer go below, which fails the threshold. */
+  valueMin: number;
+  /** The evidence in words. */
+  reason: string;
+  /** Requests still in flight at the stop; they end there, counted as timeouts. */
+  inFlight: number;
+  /** CPU the service's own JavaScript had used by the stop, virtual ms. */
+  serviceCpuMs: number;
+  /** Past this much CPU in its own JavaScript, a run may end once settled. */
+  serviceCpuMsBudget: number;
+}
+
 /** One instance of the service over the run. */
 export interface ReplicaStats {
   /** 1-based, as the console prefixes say. */
@@ -144,6 +172,8 @@ export interface RunSummary {
   slos: SloResult[];
   checks: CheckResult[];
   passed: boolean;
+  /** Present when the run ended early because its verdict was settled. */
+  earlyStop?: EarlyStop;
   /** Present when the scenario scripts downstream faults: how recovery from them was judged. */
   recovery?: RecoveryMeasure;
   /** Present when the service runs as several instances: each one's share and gauges. */

@@ -2,7 +2,7 @@
  * Turns a finished run's measurements into the versioned summary: totals, per-route stats,
  * the metric values SLOs are judged on, SLO and check results, errors, console and series.
  */
-import type { CheckResult, RecoveryMeasure, RunProvenance, RunStatus, RunSummary } from './summary-schema.ts';
+import type { CheckResult, EarlyStop, RecoveryMeasure, RunProvenance, RunStatus, RunSummary } from './summary-schema.ts';
 import type { ScenarioDefinition } from './scenario/types.ts';
 import type { Collector } from './metrics/collector.ts';
 import type { CounterReadings } from './metrics/fleet-counters.ts';
@@ -36,6 +36,8 @@ export interface SummaryInput {
   checks: CheckResult[];
   leakedClients: number;
   downstreams: () => DownstreamTally[];
+  /** Set when the run ended as soon as its verdict was settled. */
+  earlyStop?: EarlyStop;
 }
 
 export function buildSummary(input: SummaryInput): RunSummary {
@@ -51,7 +53,10 @@ export function buildSummary(input: SummaryInput): RunSummary {
     return v;
   };
   const slos = evaluateSlos(def.slos, measureAndRecord, known);
-  const passed = input.status === 'completed' && slos.every((s) => s.pass) && input.checks.every((k) => k.pass);
+  // The settled SLO fails whatever was measured by the stop: that is what the stop proved.
+  const early = input.earlyStop;
+  if (early) for (const s of slos) if (s.label === early.slo.label && s.metric === early.slo.metric) s.pass = false;
+  const passed = input.status === 'completed' && !early && slos.every((s) => s.pass) && input.checks.every((k) => k.pass);
   const recoveryMeasure = recovery(input);
   return {
     version: 1,
@@ -81,6 +86,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     slos,
     checks: input.checks,
     passed,
+    ...(early ? { earlyStop: early } : {}),
     ...(recoveryMeasure ? { recovery: recoveryMeasure } : {}),
     errors: input.errors.errors,
     console: input.console,

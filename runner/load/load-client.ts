@@ -35,11 +35,12 @@ export class LoadClient {
   private readonly next: (afterMs: number) => number;
   private readonly totalWeight: number;
   private readonly expectedByRoute = new Map<string, number[]>();
+  private arrivalsTotalCounted: number | undefined;
 
   constructor(
     private readonly kernel: Kernel,
     private readonly spec: LoadSpec,
-    scale: number,
+    private readonly scale: number,
     private readonly rng: Prng,
     private readonly server: RequestHandler,
     private readonly events: LoadClientEvents,
@@ -47,6 +48,22 @@ export class LoadClient {
     this.next = arrivalSchedule(spec.arrivals, spec.process ?? 'poisson', spec.durationMs, scale, rng.fork('arrivals'));
     this.totalWeight = spec.mix.reduce((s, m) => s + m.weight, 0);
     for (const m of spec.mix) if (m.expectedStatuses) this.expectedByRoute.set(m.route, m.expectedStatuses);
+  }
+
+  /**
+   * Logical requests the whole run sends: the arrival schedule replayed on a stream of its
+   * own (a fork is independent of its parent's position), so the count is exact and the
+   * run's own arrivals are untouched. Open loop: nothing the service does changes it.
+   */
+  arrivalsTotal(): number {
+    if (this.arrivalsTotalCounted === undefined) {
+      const spec = this.spec;
+      const next = arrivalSchedule(spec.arrivals, spec.process ?? 'poisson', spec.durationMs, this.scale, this.rng.fork('arrivals'));
+      let n = 0;
+      for (let t = next(0); t !== Infinity; t = next(t)) n++;
+      this.arrivalsTotalCounted = n;
+    }
+    return this.arrivalsTotalCounted;
   }
 
   /** Logical requests not yet finished. */

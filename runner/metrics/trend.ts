@@ -77,6 +77,13 @@ export class Trend {
     return this.sampleCount === 0 ? NaN : this.maxValue;
   }
 
+  /** How many samples pass `test` (one pass over the samples, no sorting). */
+  countWhere(test: (sample: number) => boolean): number {
+    let n = 0;
+    for (let i = 0; i < this.sampleCount; i++) if (test(this.samples[i])) n++;
+    return n;
+  }
+
   /** The p-th percentile, p in [0, 100], by linear interpolation between closest ranks; NaN when empty. */
   percentile(p: number): number {
     if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be in [0, 100], got ${p}`);

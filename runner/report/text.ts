@@ -15,6 +15,7 @@ const ERRORS_SHOWN_MAX = 5;
 export function renderSummaryText(summary: RunSummary): string {
   const sections = [
     [renderHeader(summary)],
+    renderEarlyStop(summary),
     renderSlos(summary),
     renderChecks(summary),
     renderKeyMetrics(summary),
@@ -36,6 +37,38 @@ function renderHeader(s: RunSummary): string {
     `virtual ${formatDuration(s.durationMs)}`,
     status,
   ].join(' | ');
+}
+
+/** Why a settled run ended before its load did, and what its numbers then cover. */
+function renderEarlyStop(s: RunSummary): string[] {
+  const e = s.earlyStop;
+  if (!e) return [];
+  const text =
+    `Stopped at ${formatDuration(e.atMs)} of ${formatDuration(s.durationMs)}, once the verdict was settled: ` +
+    `"${e.slo.label}" (${e.slo.threshold}) can no longer be met. ${capitalize(e.reason)}. ` +
+    `The service's own JavaScript had used ${formatDuration(e.serviceCpuMs)} of CPU (past ` +
+    `${formatDuration(e.serviceCpuMsBudget)} of it, a run ends as soon as its verdict is settled: it cannot simulate faster ` +
+    `than real time). Numbers below cover the run until the stop` +
+    (e.inFlight > 0 ? `; the ${e.inFlight} requests still in flight then count as timeouts.` : '.');
+  return ['Early stop', ...wrap(text, REPORT_WIDTH_MAX - 2).map((line) => `  ${line}`)];
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Words into lines of at most `width` characters (a longer word gets a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 function renderSlos(s: RunSummary): string[] {
@@ -161,6 +194,7 @@ function renderVerdict(s: RunSummary): string {
   if (slosMissed > 0) reasons.push(`${slosMissed} of ${s.slos.length} SLOs missed`);
   if (checksFailed > 0) reasons.push(`${checksFailed} of ${s.checks.length} functional checks failed`);
   if (s.status !== 'completed') reasons.push(`run ${s.status === 'aborted' ? 'aborted' : 'stopped at a limit'}`);
+  if (s.earlyStop) reasons.push(`settled at ${formatDuration(s.earlyStop.atMs)}`);
   if (reasons.length === 0 && s.passed) return 'PASS — every SLO met';
   // The runner said no for a reason this report does not know; do not contradict it.
   if (reasons.length === 0) reasons.push('the runner did not pass this run');

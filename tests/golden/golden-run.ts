@@ -23,6 +23,8 @@ export interface GoldenRun {
   /** `actual` exactly as the summary has it, not the rounded value in `metrics`. */
   slos: { label: string; threshold: string; actual: number | null; pass: boolean }[];
   checks: { name: string; checked: number; failed: number }[];
+  /** When the run ended as soon as its verdict was settled: when, and on which SLO. */
+  earlyStop?: { atMs: number; slo: string };
 }
 
 export function goldenRunOf(s: RunSummary): GoldenRun {
@@ -33,5 +35,6 @@ export function goldenRunOf(s: RunSummary): GoldenRun {
     requests: { arrivals, completed, errors, timeouts },
     slos: s.slos.map(({ label, threshold, actual, pass }) => ({ label, threshold, actual, pass })),
     checks: s.checks.map(({ name, checked, failed }) => ({ name, checked, failed })),
+    ...(s.earlyStop ? { earlyStop: { atMs: s.earlyStop.atMs, slo: s.earlyStop.slo.label } } : {}),
   };
 }

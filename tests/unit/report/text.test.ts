@@ -154,6 +154,43 @@ describe('renderSummaryText', () => {
     expect(stopped.trimEnd().split('\n').at(-1)).toBe('FAIL — run stopped at a limit');
   });
 
+  it('says when and why a settled run ended early, and fails it, within 100 columns', () => {
+    const slos = summary().slos;
+    const text = renderSummaryText(
+      summary({
+        slos: slos.map((slo, i) => ({ ...slo, pass: i !== 0 })),
+        passed: false,
+        earlyStop: {
+          atMs: 2199.69,
+          slo: { label: slos[0].label, metric: slos[0].metric, threshold: slos[0].threshold },
+          observed: 109,
+          countMax: 10_118,
+          valueMin: 25,
+          reason: '109 requests so far took 25 ms or more, and the run can record at most 10118',
+          inFlight: 238,
+          serviceCpuMs: 2232.785,
+          serviceCpuMsBudget: 250,
+        },
+      }),
+    );
+    const section = text.split('\n\n').find((part) => part.startsWith('Early stop\n'));
+    expect(section, text).toBeDefined();
+    const prose = section!
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim())
+      .join(' ');
+    expect(prose).toBe(
+      `Stopped at 2.2 s of 60.0 s, once the verdict was settled: "${slos[0].label}" (${slos[0].threshold}) can no longer be met. ` +
+        '109 requests so far took 25 ms or more, and the run can record at most 10118. ' +
+        "The service's own JavaScript had used 2.2 s of CPU (past 250 ms of it, a run ends as soon as its verdict is settled: " +
+        'it cannot simulate faster than real time). Numbers below cover the run until the stop; the 238 requests still in ' +
+        'flight then count as timeouts.',
+    );
+    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+    expect(text.trimEnd().split('\n').at(-1)).toBe(`FAIL — 1 of ${slos.length} SLOs missed, settled at 2.2 s`);
+  });
+
   it('stays within 100 columns, plain ASCII apart from the verdict dash, even with long cells', () => {
     const long = 'x'.repeat(150);
     const wide = renderSummaryText(
