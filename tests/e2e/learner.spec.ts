@@ -16,7 +16,9 @@ async function scenarioIds(lab: LabPage): Promise<string[]> {
 async function diffSide(page: Page, side: 'original' | 'modified'): Promise<string> {
   const lines = page.getByTestId('diff-view').locator(`.editor.${side} .view-lines`);
   await expect(lines).toBeVisible();
-  return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  // Each line is a block of its own: a newline between them keeps lines apart.
+  const text = await lines.evaluate((el) => [...el.children].map((line) => line.textContent).join('\n'));
+  return text.replace(/\u00a0/g, ' ');
 }
 
 async function openDiff(page: Page): Promise<void> {

@@ -97,22 +97,27 @@ export function useScenarioCode(entry: CatalogEntry): ScenarioCode {
   }, [entry.id, replaceCode]);
 
   // Another tab saved this scenario's draft: this tab keeps its own code, both are kept as
-  // versions, and the notice offers the other tab's.
-  useEffect(
-    () =>
-      watchDraftsOfOtherTabs(entry.id, (code) => {
-        if (code === currentCode()) return;
-        void draftHistory.keep(entry.id, code, 'other-tab');
-        useUi.getState().setNotice({
-          kind: 'info',
-          text:
-            'This scenario is open in another tab, which just changed its code. This tab keeps its own code until you ' +
-            'choose; both versions are kept under Drafts.',
-          action: { label: "Load the other tab's code", run: () => replaceCode(code) },
-        });
-      }),
-    [entry.id, currentCode, replaceCode],
-  );
+  // versions (the other tab's once its typing pauses, not one per keystroke), and the notice
+  // offers the other tab's.
+  useEffect(() => {
+    let otherPause: ReturnType<typeof setTimeout> | undefined;
+    const stop = watchDraftsOfOtherTabs(entry.id, (code) => {
+      if (code === currentCode()) return;
+      clearTimeout(otherPause);
+      otherPause = setTimeout(() => void draftHistory.keep(entry.id, code, 'other-tab'), EDIT_PAUSE_MS);
+      useUi.getState().setNotice({
+        kind: 'info',
+        text:
+          'This scenario is open in another tab, which just changed its code. This tab keeps its own code until you ' +
+          'choose; both versions are kept under Drafts.',
+        action: { label: "Load the other tab's code", run: () => replaceCode(code) },
+      });
+    });
+    return () => {
+      stop();
+      clearTimeout(otherPause);
+    };
+  }, [entry.id, currentCode, replaceCode]);
 
   return { initialCode, currentCode, onEdit, replaceCode, subscribe };
 }
