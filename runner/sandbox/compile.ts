@@ -5,6 +5,7 @@
  * continuation of user code runs inside the event-loop model (see DESIGN.md §3).
  */
 import type { CompileResult, Diagnostic } from '../run-types.ts';
+import { SERVICE_PATH, SERVICE_URL } from '../runtime/modules/worker-threads/worker-threads.ts';
 
 /** The subset of the esbuild API the compiler needs (esbuild-wasm in Node and browsers). */
 export type EsbuildApi = Pick<typeof import('esbuild-wasm'), 'transform'>;
@@ -25,6 +26,13 @@ export const COMPILE_OPTIONS = {
   // `import()` becomes `require`, so a dynamic import reaches the sandbox's module list
   // (and its clear refusal) instead of the host's module loader.
   supported: { 'async-await': false, 'async-generator': false, 'for-await': false, 'dynamic-import': false },
+  // The service's one file, as `new Worker(new URL(import.meta.url))` names it (see
+  // runtime/modules/worker-threads); CommonJS output has no import.meta of its own.
+  define: {
+    'import.meta.url': JSON.stringify(SERVICE_URL),
+    'import.meta.filename': JSON.stringify(SERVICE_PATH),
+    'import.meta.dirname': JSON.stringify(SERVICE_PATH.slice(0, SERVICE_PATH.lastIndexOf('/'))),
+  },
   sourcemap: 'external',
   sourcefile: SERVICE_FILE,
   logLevel: 'silent',

@@ -8,7 +8,7 @@ import type { DownstreamTally } from '../summary.ts';
 import { ConsoleCapture } from '../runtime/modules/console.ts';
 import { createTimers } from '../runtime/process/timers.ts';
 import { createAbort } from '../runtime/modules/abort.ts';
-import { ThreadPool } from '../runtime/process/thread-pool.ts';
+import type { ThreadPool } from '../runtime/process/thread-pool.ts';
 import { createCrypto } from '../runtime/modules/crypto/crypto.ts';
 import { createUtil } from '../runtime/modules/util/util.ts';
 import { Buffer } from '../runtime/modules/buffer/buffer.ts';
@@ -18,6 +18,9 @@ import { createPgModule } from '../runtime/modules/pg/pg-module.ts';
 import { createEvents } from '../runtime/modules/events/events.ts';
 import { createOs } from '../runtime/modules/os/os.ts';
 import { createAsyncHooks } from '../runtime/modules/async-hooks/async-hooks.ts';
+import { createWorkerThreads, SERVICE_PATH, type ThreadHost, type ThreadSelf } from '../runtime/modules/worker-threads/worker-threads.ts';
+import { createPiscina } from '../runtime/modules/worker-threads/piscina.ts';
+import type { EventEmitterClass } from '../runtime/modules/events/event-emitter.ts';
 import { DbServer } from '../runtime/remote/db-server.ts';
 import { hardenPlatform, hardenPlatformPending } from '../runtime/harden-platform.ts';
 import { ServiceRealm, ModuleLoadError } from './evaluate.ts';
@@ -26,6 +29,18 @@ import { refusedModuleMessage, withRefusedApis } from './refusals.ts';
 import { contextRoute } from '../world.ts';
 import { createVirtualDate, createPerformance, createProcess } from './virtual-globals.ts';
 import { createMeteredJson } from './metered-json.ts';
+
+/** Which thread of the process an environment is for, and what the process's threads share. */
+export interface ThreadSetup {
+  /** libuv's pool: one per process, shared by its threads. */
+  threadPool: ThreadPool;
+  /** Starts worker threads of this process. */
+  host: ThreadHost;
+  /** This thread (id 0: the main thread). */
+  self: ThreadSelf;
+  /** The main thread's console, which a worker thread's writes to (one stdout per process). */
+  mainConsole?: ConsoleCapture;
+}
 
 export interface ServiceEnvironment {
   /** The compartment the service and its libraries are evaluated in. */
@@ -54,6 +69,8 @@ export const SUPPORTED_MODULES = [
   'node:events',
   'node:os',
   'node:async_hooks',
+  'node:worker_threads',
+  'piscina',
 ] as const;
 
 /**
@@ -81,12 +98,12 @@ const SERVICE_OWNED_GLOBALS = new Set(['process', 'console']);
 // `require` throws it at the service, which can catch it and reach its prototype.
 hardenPlatform(ModuleLoadError);
 
-export function createServiceEnvironment(input: LoadServiceInput): ServiceEnvironment {
+export function createServiceEnvironment(input: LoadServiceInput, thread: ThreadSetup): ServiceEnvironment {
   const { p, def, db, librarySources } = input;
   const spec = def.platform;
   const timers = createTimers(p);
   const abort = createAbort(p);
-  const threadPool = new ThreadPool(p, { size: spec.threadPoolSize });
+  const threadPool = thread.threadPool;
   const crypto = createCrypto(p, threadPool);
   const util = createUtil(p, {
     customPromisify: new Map<unknown, unknown>([
@@ -94,10 +111,14 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
       [timers.setImmediate, timers.promises.setImmediate],
     ]),
   });
-  const capture = new ConsoleCapture(p.loop, (args) => {
-    const text = util.format(...args);
-    return input.errors.sourceMap ? input.errors.sourceMap.stacksForLearner(text) : text;
-  });
+  const capture = new ConsoleCapture(
+    p.loop,
+    (args) => {
+      const text = util.format(...args);
+      return input.errors.sourceMap ? input.errors.sourceMap.stacksForLearner(text) : text;
+    },
+    thread.mainConsole,
+  );
   const services = input.downstreams;
   const http = createFetch(p, services, abort, {
     onUnknownHost: (host) =>
@@ -135,6 +156,10 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
     Buffer,
     crypto: crypto.webcrypto,
     JSON: createMeteredJson(p.loop.cpuCounter),
+    // The service's one file, where a CommonJS module would find it (import.meta.url is set
+    // by the compiler, compile.ts).
+    __filename: SERVICE_PATH,
+    __dirname: SERVICE_PATH.slice(0, SERVICE_PATH.lastIndexOf('/')),
   };
   const random = p.rng.fork('math-random');
   const realm = new ServiceRealm(globals, p.loop.cpuCounter);
@@ -169,6 +194,8 @@ export function createServiceEnvironment(input: LoadServiceInput): ServiceEnviro
     'node:events': () => createEvents(p, (line) => capture.write('warn', [line])),
     'node:os': () => createOs(p.cores.count, () => p.loop.now() / 1000),
     'node:async_hooks': () => createAsyncHooks(p),
+    'node:worker_threads': () => createWorkerThreads(p, require('node:events') as EventEmitterClass, thread.host, thread.self),
+    'piscina': () => createPiscina(p, require('node:events') as EventEmitterClass, thread.host, thread.self),
     'dataloader': () => library('dataloader'),
     'p-limit': () => library('p-limit'),
     'lru-cache': () => library('lru-cache'),

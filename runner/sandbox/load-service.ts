@@ -17,7 +17,9 @@ import { BadInput } from '../errors.ts';
 import type { ConsoleCapture } from '../runtime/modules/console.ts';
 import { ModuleLoadError } from './evaluate.ts';
 import { ServiceSourceMap } from './source-map.ts';
-import { createServiceEnvironment } from './environment.ts';
+import { createServiceEnvironment, type ServiceEnvironment } from './environment.ts';
+import { createThreadHost } from './service-threads.ts';
+import { ThreadPool } from '../runtime/process/thread-pool.ts';
 import type { DownstreamTally } from '../summary.ts';
 
 export interface LoadedService {
@@ -45,7 +47,7 @@ export async function loadService(input: LoadServiceInput): Promise<LoadedServic
   const { p, server, errors, compiled } = input;
   const sourceMap = new ServiceSourceMap(compiled.sourceMap);
   errors.sourceMap = sourceMap;
-  const env = createServiceEnvironment(input);
+  const env = createMainEnvironment(input);
   const fail = (kind: 'load' | 'routes', err: unknown, fallback?: Diagnostic): never => {
     const pos = sourceMap.locate(err);
     const message = describe(err);
@@ -114,6 +116,15 @@ export async function loadService(input: LoadServiceInput): Promise<LoadedServic
     releasesInTransaction: env.releasesInTransaction,
     downstreams: env.downstreams,
   };
+}
+
+/** The environment of the process's main thread, with the libuv pool and worker threads it owns. */
+export function createMainEnvironment(input: LoadServiceInput): ServiceEnvironment {
+  const threadPool = new ThreadPool(input.p, { size: input.def.platform.threadPoolSize });
+  let env: ServiceEnvironment | undefined;
+  const host = createThreadHost(input, threadPool, () => (env as ServiceEnvironment).console);
+  env = createServiceEnvironment(input, { threadPool, host, self: { threadId: 0, workerData: undefined, port: undefined } });
+  return env;
 }
 
 /** The line of the learner's `import ... from '<name>'`, from the compiled module's source map. */

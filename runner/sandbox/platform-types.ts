@@ -440,6 +440,10 @@ declare module 'node:timers' {
 }
 declare module 'node:perf_hooks' { export const performance: { now(): number; timeOrigin: number } }
 declare module 'node:buffer' { const B: typeof Buffer; export { B as Buffer } }
+/** The service's one file (also a worker's code: new Worker(__filename)). */
+declare var __filename: string;
+declare var __dirname: string;
+interface ImportMeta { readonly url: string; readonly filename: string; readonly dirname: string }
 `;
 
 const events = `
@@ -543,6 +547,94 @@ declare module 'node:async_hooks' {
 declare module 'async_hooks' { export * from 'node:async_hooks' }
 `;
 
+const workerThreads = `
+declare module 'node:worker_threads' {
+  import EventEmitter = require('node:events');
+  /** False in a worker: the service's file runs there too, and branches on this. */
+  export const isMainThread: boolean;
+  /** 0 on the main thread; 1, 2, … for workers, in the order they were created. */
+  export const threadId: number;
+  /** In a worker: a copy of the workerData its parent passed (null on the main thread). */
+  export const workerData: any;
+  /** In a worker: its link to the parent (null on the main thread). */
+  export const parentPort: MessagePort | null;
+  export class MessagePort extends EventEmitter {
+    /** Sends a structured-clone copy; both threads pay for the copy by its size. */
+    postMessage(value: any, transferList?: readonly ArrayBuffer[]): void;
+    close(): void;
+    start(): void;
+    ref(): this;
+    unref(): this;
+    on(event: 'message', listener: (value: any) => void): this;
+    on(event: 'close', listener: () => void): this;
+    once(event: 'message', listener: (value: any) => void): this;
+  }
+  export interface WorkerOptions {
+    /** Copied (structured clone) into the worker's workerData. */
+    workerData?: any;
+    transferList?: readonly ArrayBuffer[];
+    name?: string;
+  }
+  /** A thread running this service's file: new Worker(new URL(import.meta.url)) or new Worker(__filename). */
+  export class Worker extends EventEmitter {
+    constructor(filename: string | URL, options?: WorkerOptions);
+    readonly threadId: number;
+    postMessage(value: any, transferList?: readonly ArrayBuffer[]): void;
+    /** Stops the thread at once; resolves with its exit code. */
+    terminate(): Promise<number>;
+    ref(): this;
+    unref(): this;
+    on(event: 'online', listener: () => void): this;
+    on(event: 'message', listener: (value: any) => void): this;
+    on(event: 'error', listener: (err: Error) => void): this;
+    on(event: 'exit', listener: (exitCode: number) => void): this;
+    once(event: 'online', listener: () => void): this;
+    once(event: 'message', listener: (value: any) => void): this;
+    once(event: 'error', listener: (err: Error) => void): this;
+    once(event: 'exit', listener: (exitCode: number) => void): this;
+  }
+  export const resourceLimits: {};
+  export const SHARE_ENV: unique symbol;
+}
+declare module 'worker_threads' { export * from 'node:worker_threads' }
+`;
+
+const piscina = `
+declare module 'piscina' {
+  import EventEmitter = require('node:events');
+  interface Options {
+    /** This service's file: new URL(import.meta.url).href (its exports are the task functions). */
+    filename: string | URL;
+    /** The exported function a task runs (default 'default'). */
+    name?: string;
+    minThreads?: number;
+    maxThreads?: number;
+    /** Tasks that may wait for a worker; 'auto' is maxThreads squared (default Infinity). */
+    maxQueue?: number | 'auto';
+    /** Milliseconds a worker above minThreads stays when idle (default 0). */
+    idleTimeout?: number;
+    concurrentTasksPerWorker?: number;
+    workerData?: any;
+  }
+  interface RunOptions { name?: string; signal?: AbortSignal; transferList?: readonly ArrayBuffer[] }
+  class Piscina extends EventEmitter {
+    constructor(options: Options);
+    run(task: any, options?: RunOptions): Promise<any>;
+    destroy(): Promise<void>;
+    close(): Promise<void>;
+    readonly queueSize: number;
+    readonly completed: number;
+    readonly threads: ReadonlyArray<{ readonly threadId: number }>;
+    /** True when this file is running as one of a pool's workers. */
+    static readonly isWorkerThread: boolean;
+    static readonly workerData: any;
+    static readonly version: string;
+    static readonly Piscina: typeof Piscina;
+  }
+  export = Piscina;
+}
+`;
+
 export const PLATFORM_TYPES: TypeFile[] = [
   { path: 'file:///node_modules/@types/tailspin-platform/globals.d.ts', content: globals },
   { path: 'file:///node_modules/@types/tailspin-platform/fastify.d.ts', content: fastify },
@@ -558,4 +650,6 @@ export const PLATFORM_TYPES: TypeFile[] = [
   { path: 'file:///node_modules/@types/tailspin-platform/events.d.ts', content: events },
   { path: 'file:///node_modules/@types/tailspin-platform/os.d.ts', content: os },
   { path: 'file:///node_modules/@types/tailspin-platform/async-hooks.d.ts', content: asyncHooks },
+  { path: 'file:///node_modules/@types/tailspin-platform/worker-threads.d.ts', content: workerThreads },
+  { path: 'file:///node_modules/@types/tailspin-platform/piscina.d.ts', content: piscina },
 ];

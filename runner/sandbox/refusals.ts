@@ -9,9 +9,6 @@
 
 const NO_FS = 'the lab has no file system; keep data in the database or in memory';
 const USE_FETCH = "call other services with the global fetch (the scenario's downstream hosts)";
-const NO_THREADS =
-  'the lab has no worker threads; run CPU-heavy crypto asynchronously (crypto.pbkdf2, crypto.scrypt, crypto.subtle), ' +
-  'which uses the libuv thread pool';
 const ROUTES = 'the service exports a function that registers its routes on the app the lab passes in (Fastify style)';
 
 /** Modules refused at import (names without `node:`), with what to use instead. */
@@ -26,9 +23,9 @@ export const REFUSED_MODULES: Readonly<Record<string, string>> = {
   tls: USE_FETCH,
   dgram: USE_FETCH,
   dns: 'fetch resolves host names itself',
-  child_process: 'the lab runs one process per instance; the scenario sets the number of instances (platform.replicas)',
+  child_process:
+    'the lab runs one process per instance; move CPU work to node:worker_threads (or piscina), and the scenario sets the number of instances (platform.replicas)',
   cluster: 'the scenario sets the number of instances (platform.replicas)',
-  worker_threads: NO_THREADS,
   zlib: 'the lab has no compression; send bodies as they are',
   stream: 'read whole bodies with response.text() or response.json()',
   'stream/promises': 'read whole bodies with response.text() or response.json()',
@@ -52,11 +49,11 @@ export const REFUSED_MODULES: Readonly<Record<string, string>> = {
   ioredis: "use the 'redis' module (node-redis v4 API)",
   'pg-pool': "use Pool from 'pg'",
   bluebird: 'use the global Promise',
-  piscina: NO_THREADS,
 };
 
 const NO_CIPHERS =
   'the lab has no ciphers or key pairs; hash with createHash or createHmac, and derive keys with pbkdf2, scrypt or crypto.subtle';
+const NO_CHANNELS = 'a worker and its parent talk through worker.postMessage and parentPort here; the lab has no other message channels';
 const LOOP_DELAY = "the lab measures the event loop's delay itself (the run's event-loop delay chart)";
 
 /** Members of supported modules the lab leaves out, refused at first call, by module. */
@@ -99,6 +96,18 @@ export const REFUSED_APIS: Readonly<Record<string, Readonly<Record<string, strin
     monitorEventLoopDelay: LOOP_DELAY,
     PerformanceObserver: LOOP_DELAY,
     createHistogram: 'keep the numbers in an array; the run report has latency percentiles',
+  },
+  'node:worker_threads': {
+    MessageChannel: NO_CHANNELS,
+    MessagePort: NO_CHANNELS,
+    BroadcastChannel: NO_CHANNELS,
+    receiveMessageOnPort: NO_CHANNELS,
+    moveMessagePortToContext: NO_CHANNELS,
+    postMessageToThread: NO_CHANNELS,
+    markAsUntransferable: 'messages are always copied here; nothing is transferred but ArrayBuffers in a transfer list',
+    isMarkedAsUntransferable: 'messages are always copied here; nothing is transferred but ArrayBuffers in a transfer list',
+    getEnvironmentData: 'pass data to a worker in workerData',
+    setEnvironmentData: 'pass data to a worker in workerData',
   },
   'node:buffer': {
     Blob: 'use Buffer',

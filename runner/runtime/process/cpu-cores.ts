@@ -7,10 +7,11 @@
  * sharing): k bursts on c cores each run at c/k speed, and every finish moves later until
  * some burst is done.
  *
- * Simplified: a burst that started at full speed and is slowed down later is stretched as a
- * whole, but the code inside it read the clock as if it ran at full speed (the event loop
- * runs a task's code at once and learns its CPU afterwards). Threads have no priorities, no
- * affinity and no context-switch cost.
+ * Simplified: the event loop runs a task's code at once and learns its CPU afterwards, so the
+ * code reads the clock at the speed the cores gave when the task started (speedOfNewBurst);
+ * if more threads start running meanwhile, the task's burst is stretched and the thread's next
+ * task waits for it, but what the task already did (a reply sent, a timer set) keeps the
+ * times it read. Threads have no priorities, no affinity and no context-switch cost.
  */
 import type { Kernel } from '../../sim/kernel.ts';
 
@@ -47,6 +48,20 @@ export class CpuCores {
     if (!Number.isInteger(count) || count < 1 || count > 1024) {
       throw new RangeError(`platform.cpus must be an integer from 1 to 1024, got ${count}`);
     }
+  }
+
+  /**
+   * The speed a burst starting now would run at, as things stand: 1 while a core is free.
+   * The event loop runs a task's code at this speed (its clock advances by CPU / speed), the
+   * best a thread can know at the start of its work of what the others will do meanwhile.
+   */
+  speedOfNewBurst(): number {
+    const running = this.running;
+    if (running.length < this.count) return 1;
+    const t = this.kernel.nowMs;
+    let n = 0;
+    for (let i = 0; i < running.length; i++) if (running[i].finishMs > t) n++;
+    return n < this.count ? 1 : this.count / (n + 1);
   }
 
   /**

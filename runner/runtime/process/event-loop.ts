@@ -41,6 +41,8 @@ export class EventLoop {
   private inTask = false;
   private taskStartMs = 0;
   private chargedMs = 0;
+  /** The running task's speed on the cores (1 unless they are oversubscribed). */
+  private taskSpeed = 1;
   /** The counter's value already charged (or discarded, outside a task). */
   private cpuUnitsSeen = 0;
   private readonly ready = new Fifo<Task>();
@@ -65,7 +67,7 @@ export class EventLoop {
   now(): number {
     if (!this.inTask) return this.kernel.nowMs;
     this.chargeCpuUnits();
-    return this.taskStartMs + this.chargedMs;
+    return this.taskSpeed === 1 ? this.taskStartMs + this.chargedMs : this.taskStartMs + this.chargedMs / this.taskSpeed;
   }
 
   /** Folds the units the service's code counted since the last look into the task's CPU. */
@@ -156,6 +158,7 @@ export class EventLoop {
     const start = this.kernel.nowMs > this.busyUntilMs ? this.kernel.nowMs : this.busyUntilMs;
     this.inTask = true;
     this.taskStartMs = start;
+    this.taskSpeed = this.cores.speedOfNewBurst();
     this.chargedMs = this.taskCostMs;
     this.cpuUnitsSeen = this.cpuCounter.n;
     const jobs = this.jobs;
@@ -170,9 +173,8 @@ export class EventLoop {
     this.chargeCpuUnits();
     jobs.context = undefined;
     this.inTask = false;
-    this.busyUntilMs = start + this.chargedMs;
     this.busyTotalMs += this.chargedMs;
-    this.cores.run(start, this.chargedMs, undefined, this.onBurstMoved);
+    this.busyUntilMs = this.cores.run(start, this.chargedMs, undefined, this.onBurstMoved).finishMs;
     this.scheduleRun();
   }
 }

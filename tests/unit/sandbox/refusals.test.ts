@@ -5,7 +5,8 @@
  * module are listed here one by one.
  */
 import { describe, expect, it } from 'vitest';
-import { createServiceEnvironment, SUPPORTED_MODULES } from '../../../runner/sandbox/environment.ts';
+import { SUPPORTED_MODULES } from '../../../runner/sandbox/environment.ts';
+import { createMainEnvironment } from '../../../runner/sandbox/load-service.ts';
 import { REFUSED_APIS, REFUSED_MODULES } from '../../../runner/sandbox/refusals.ts';
 import { sealRealm } from '../../../runner/sandbox/seal.ts';
 import { createWorld } from '../../../runner/world.ts';
@@ -36,7 +37,7 @@ function make() {
     compiled: undefined,
     librarySources: {},
   } as unknown as LoadServiceInput;
-  return { p, env: createServiceEnvironment(input) };
+  return { p, env: createMainEnvironment(input) };
 }
 
 /** The error `fn` throws, or the reason its promise rejects with, after the loop has run. */
@@ -55,7 +56,7 @@ function failureOf(p: ReturnType<typeof environment>['p'], fn: () => unknown): E
 
 describe('refused modules', () => {
   const builtins = Object.keys(REFUSED_MODULES).filter(
-    (n) => !/^(express|koa|axios|node-fetch|undici|got|ioredis|pg-pool|bluebird|piscina)$/.test(n),
+    (n) => !/^(express|koa|axios|node-fetch|undici|got|ioredis|pg-pool|bluebird)$/.test(n),
   );
 
   it.each(Object.entries(REFUSED_MODULES))("'%s' fails at import, naming it and what to use instead", (name, instead) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ThreadPool } from '../../../../runner/runtime/process/thread-pool.ts';
-import { makePlatform, runAll } from '../../../helpers/test-platform.ts';
+import { makePlatform, runAll, testPlatform } from '../../../helpers/test-platform.ts';
 
 describe('ThreadPool', () => {
   it('runs the completion callback as a main-thread task when the work is done', () => {
@@ -131,5 +131,25 @@ describe('ThreadPool', () => {
     runAll(p);
     expect(order).toEqual(Array.from({ length: 5000 }, (_, i) => i));
     expect(p.kernel.nowMs).toBe(2500);
+  });
+
+  it("shares the machine's cores with the main thread: on one core, a pool item and a main-thread task each take twice as long", () => {
+    const { p, run } = testPlatform(1, 1);
+    const pool = new ThreadPool(p, { size: 4 });
+    let poolDoneAt = -1;
+    let nextTaskAt = -1;
+    p.loop.runNow(() => {
+      pool.submit(10, () => {
+        poolDoneAt = p.loop.now();
+      });
+      p.loop.charge(10); // the main thread is busy too, from the same instant
+      p.loop.postNow(() => {
+        nextTaskAt = p.loop.now();
+      });
+    });
+    run();
+    // Both bursts start together and share the core: each ends at 20 ms.
+    expect(nextTaskAt).toBe(20);
+    expect(poolDoneAt).toBe(20);
   });
 });
