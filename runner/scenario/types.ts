@@ -130,7 +130,10 @@ export interface PlatformSpec {
   cache?: CacheSpec;
   /** libuv thread pool size (UV_THREADPOOL_SIZE); Node's default is 4. */
   threadPoolSize?: number;
-  /** Cores of each service instance's machine, as `os.cpus().length` and `os.availableParallelism()` report them (default 4). */
+  /**
+   * Cores of each service instance's machine (default 4): the main thread, worker threads and
+   * libuv's pool share them, and `os.cpus().length` and `os.availableParallelism()` report them.
+   */
   cpus?: number;
   /** Main-thread CPU to accept, parse and answer one HTTP request, before the handler. */
   requestOverheadMs?: number;
