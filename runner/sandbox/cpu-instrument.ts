@@ -12,8 +12,8 @@
  * source map and the learner's error positions rely on, stay as they were.
  *
  * Simplified: a region's weight counts syntax nodes, not V8's machine instructions, and a
- * branch not taken costs as much as one taken. Code made at run time with `Function` or the
- * compartment's `eval` is not metered.
+ * branch not taken costs as much as one taken. Code made at run time with `Function` is
+ * metered the same way (metered-function.ts); `eval` is refused.
  */
 import { parse } from 'acorn';
 

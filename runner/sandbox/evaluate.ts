@@ -18,6 +18,7 @@
 import { sealRealm } from './seal.ts';
 import { SERVICE_FILE } from './compile.ts';
 import { instrumentCpu } from './cpu-instrument.ts';
+import { createMeteredFunction, refusedEval } from './metered-function.ts';
 import type { CpuCounter } from '../runtime/process/cpu-meter.ts';
 
 export type ModuleRequire = (name: string) => unknown;
@@ -31,6 +32,19 @@ export class ModuleLoadError extends Error {
     this.name = 'ModuleLoadError';
   }
 }
+
+/**
+ * Source text is only ever compiled output, whose `import()` became `require` (see
+ * compile.ts), or a metered `Function`; the two tests SES makes of the text would otherwise
+ * refuse a string that merely contains `import(` or `<!--`, so they are evaded instead of
+ * failing the run. A direct `eval(...)` call is allowed through: it reaches the service's
+ * `eval`, which refuses with a message.
+ */
+const EVALUATE_OPTIONS = {
+  __evadeHtmlCommentTest__: true,
+  __evadeImportExpressionTest__: true,
+  __rejectSomeDirectEvalExpressions__: false,
+};
 
 /** Names a global can have that cannot be a parameter of a strict function. */
 const NOT_PARAMETERS = new Set(['eval', 'arguments']);
@@ -56,6 +70,14 @@ export class ServiceRealm {
     this.#compartment = new Compartment({ globals, __options__: true });
     const global = this.#compartment.globalThis;
     Object.defineProperty(global, 'global', { value: global, writable: true, configurable: true, enumerable: false });
+    // Code made from strings is metered too (metered-function.ts); eval is refused.
+    const evaluate = (source: string): unknown => this.#compartment.evaluate(source, EVALUATE_OPTIONS);
+    for (const [name, value] of [
+      ['Function', harden(createMeteredFunction(evaluate, cpuCounter))],
+      ['eval', harden(refusedEval)],
+    ] as const) {
+      Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
+    }
   }
 
   /** The service's `globalThis`. */
@@ -77,14 +99,7 @@ export class ServiceRealm {
     const source =
       `(function (${metered.meterName}) { return function (${names.join(', ')}, module, exports, require) {\n'use strict';\n` +
       `${metered.code}\n}; })\n//# sourceURL=${sourceName}`;
-    // Source text is only ever compiled output, whose `import()` became `require` (see
-    // compile.ts); the two tests SES makes of the text would otherwise refuse a string that
-    // merely contains `import(` or `<!--`, so they are evaded instead of failing the run.
-    const withMeter = this.#compartment.evaluate(source, {
-      __evadeHtmlCommentTest__: true,
-      __evadeImportExpressionTest__: true,
-      __rejectSomeDirectEvalExpressions__: false,
-    }) as (meter: CpuCounter) => (...args: unknown[]) => void;
+    const withMeter = this.#compartment.evaluate(source, EVALUATE_OPTIONS) as (meter: CpuCounter) => (...args: unknown[]) => void;
     const moduleFunction = withMeter(this.#cpuCounter);
     const module = { exports: {} as unknown };
     moduleFunction.apply(module.exports, [...names.map((n) => global[n]), module, module.exports, require]);
