@@ -21,8 +21,7 @@ import { DatabaseHost } from './runtime/remote/database/database-host.ts';
 import { LoadBalancer } from './load/balancer.ts';
 import { countersOf } from './metrics/fleet-counters.ts';
 import { FleetGauges } from './metrics/fleet-gauges.ts';
-import type { DownstreamTally } from './summary.ts';
-import { buildSummary } from './summary.ts';
+import { buildSummary, sumDownstreamTallies } from './summary.ts';
 import { createYield } from './sim/yield-to-host.ts';
 import { createPrng } from './sim/prng.ts';
 import { runProvenance } from './provenance.ts';
@@ -30,6 +29,8 @@ import { providePrecomputedPbkdf2 } from './runtime/modules/crypto/known-keys.ts
 import { VerdictSettler } from './slo/settled.ts';
 import { CPU_MS_PER_UNIT } from './runtime/process/cpu-meter.ts';
 import { round3 } from './metrics/collector.ts';
+import { SignalRecorder } from './diagnosis/signals.ts';
+import { diagnose } from './diagnosis/diagnose.ts';
 
 export interface RunHost {
   compiler: Compiler;
@@ -89,6 +90,7 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
     servers.push(server);
   }
   const server = servers[0];
+  const signals = new SignalRecorder(replicas, errors);
 
   const missing = [...new Set(def.load.mix.map((m) => m.route))].filter((r) => !server.hasRoute(r));
   if (missing.length) {
@@ -218,9 +220,10 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
     console: consoleOf(services),
     checks: [...checks.results(), ...(await checks.audit()), ...platformChecks(errors, services, Boolean(db))],
     leakedClients: sumOf(services, (s) => s.leakedClients()),
-    downstreams: () => downstreamTallies(services),
+    downstreams: () => sumDownstreamTallies(services.map((s) => s.downstreams())),
     earlyStop,
   });
+  summary.findings = diagnose(summary, signals.signals(services, downstreams));
   if (balancer) {
     summary.replicas = fleet.stats(balancer, services);
     if (databaseHost)
@@ -345,20 +348,3 @@ function consoleOf(services: LoadedService[]): string[] {
   return lines.sort((a, b) => a.atSec - b.atSec).map((l) => l.text);
 }
 
-/** Calls and attempts per downstream host, summed over the instances. */
-function downstreamTallies(services: LoadedService[]): DownstreamTally[] {
-  if (services.length === 1) return services[0].downstreams();
-  const byHost = new Map<string, DownstreamTally>();
-  for (const s of services) {
-    for (const t of s.downstreams()) {
-      const sum = byHost.get(t.host);
-      if (sum) {
-        sum.attempts += t.attempts;
-        sum.calls += t.calls;
-      } else {
-        byHost.set(t.host, { ...t });
-      }
-    }
-  }
-  return [...byHost.values()];
-}

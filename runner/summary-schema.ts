@@ -119,6 +119,26 @@ export interface EarlyStop {
   serviceCpuMsBudget: number;
 }
 
+/** What a finding points at: a chart and the seconds where it shows, a line, a statement. */
+export type FindingEvidence =
+  | { kind: 'chart'; series: string; fromMs: number; toMs: number; peak: number; note: string }
+  | { kind: 'line'; line: number; note: string }
+  | { kind: 'statement'; route: string; sql: string; perRequest: number };
+
+/**
+ * A mechanism the run's diagnosis found (runner/diagnosis/diagnose.ts), with its evidence and
+ * the failed SLOs it explains. It says what happened, never the code of a fix.
+ */
+export interface Finding {
+  /** The rule: event-loop-blocked, n-plus-one, pool-saturated, clients-leaked, retry-amplification, downstream-queue-full. */
+  rule: string;
+  title: string;
+  detail: string;
+  /** Labels of the failed SLOs this finding explains (empty when all were met). */
+  explains: string[];
+  evidence: FindingEvidence[];
+}
+
 /** One instance of the service over the run. */
 export interface ReplicaStats {
   /** 1-based, as the console prefixes say. */
@@ -174,6 +194,8 @@ export interface RunSummary {
   passed: boolean;
   /** Present when the run ended early because its verdict was settled. */
   earlyStop?: EarlyStop;
+  /** Mechanisms the diagnosis found, in the order of its rules. */
+  findings: Finding[];
   /** Present when the scenario scripts downstream faults: how recovery from them was judged. */
   recovery?: RecoveryMeasure;
   /** Present when the service runs as several instances: each one's share and gauges. */

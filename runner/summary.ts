@@ -21,6 +21,22 @@ export interface DownstreamTally {
   calls: number;
 }
 
+/** Calls and attempts per downstream host, summed over several tallies (threads, instances). */
+export function sumDownstreamTallies(lists: DownstreamTally[][]): DownstreamTally[] {
+  if (lists.length === 1) return lists[0];
+  const byHost = new Map<string, DownstreamTally>();
+  for (const t of lists.flat()) {
+    const sum = byHost.get(t.host);
+    if (sum) {
+      sum.attempts += t.attempts;
+      sum.calls += t.calls;
+    } else {
+      byHost.set(t.host, { ...t });
+    }
+  }
+  return [...byHost.values()];
+}
+
 export interface SummaryInput {
   def: ScenarioDefinition;
   provenance: RunProvenance;
@@ -88,6 +104,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
     passed,
     ...(early ? { earlyStop: early } : {}),
     ...(recoveryMeasure ? { recovery: recoveryMeasure } : {}),
+    // Filled in by the run's diagnosis (runner/diagnosis), which reads this summary.
+    findings: [],
     errors: input.errors.errors,
     console: input.console,
     series: c.series,

@@ -48,6 +48,7 @@ export interface ServiceEnvironment {
   require: (name: string) => unknown;
   console: ConsoleCapture;
   leakedClients: () => number;
+  leakSites: () => Array<Error | undefined>;
   releasesInTransaction: () => number;
   downstreams: () => DownstreamTally[];
 }
@@ -228,6 +229,7 @@ export function createServiceEnvironment(input: LoadServiceInput, thread: Thread
     require,
     console: capture,
     leakedClients: pg.leakedClients,
+    leakSites: pg.leakSites,
     releasesInTransaction: pg.releasesInTransaction,
     downstreams: () => http.stats().hosts,
   };

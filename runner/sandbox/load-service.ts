@@ -20,11 +20,13 @@ import { ServiceSourceMap } from './source-map.ts';
 import { createServiceEnvironment, type ServiceEnvironment } from './environment.ts';
 import { createThreadHost } from './service-threads.ts';
 import { ThreadPool } from '../runtime/process/thread-pool.ts';
-import type { DownstreamTally } from '../summary.ts';
+import { type DownstreamTally, sumDownstreamTallies } from '../summary.ts';
 
 export interface LoadedService {
   console: ConsoleCapture;
   leakedClients: () => number;
+  /** For each leaked client, the stack of the connect() that took it, where known. */
+  leakSites: () => Array<Error | undefined>;
   releasesInTransaction: () => number;
   downstreams: () => DownstreamTally[];
 }
@@ -110,21 +112,33 @@ export async function loadService(input: LoadServiceInput): Promise<LoadedServic
   if (server.routeKeys().length === 0) {
     throw new BadInput('routes', [{ message: 'The route registration function registered no routes (call app.get/app.post/...).' }]);
   }
+  // What the instance's threads tally, the main one's and every worker's it started.
+  const all = (): ServiceEnvironment[] => [env, ...env.workers];
   return {
     console: env.console,
-    leakedClients: env.leakedClients,
-    releasesInTransaction: env.releasesInTransaction,
-    downstreams: env.downstreams,
+    leakedClients: () => all().reduce((n, e) => n + e.leakedClients(), 0),
+    leakSites: () => all().flatMap((e) => e.leakSites()),
+    releasesInTransaction: () => all().reduce((n, e) => n + e.releasesInTransaction(), 0),
+    downstreams: () => sumDownstreamTallies(all().map((e) => e.downstreams())),
   };
 }
 
-/** The environment of the process's main thread, with the libuv pool and worker threads it owns. */
-export function createMainEnvironment(input: LoadServiceInput): ServiceEnvironment {
+/**
+ * The environment of the process's main thread, with the libuv pool and worker threads it owns;
+ * `workers` are the environments of the threads started so far.
+ */
+export function createMainEnvironment(input: LoadServiceInput): ServiceEnvironment & { workers: readonly ServiceEnvironment[] } {
   const threadPool = new ThreadPool(input.p, { size: input.def.platform.threadPoolSize });
+  const workers: ServiceEnvironment[] = [];
   let env: ServiceEnvironment | undefined;
-  const host = createThreadHost(input, threadPool, () => (env as ServiceEnvironment).console);
+  const host = createThreadHost(
+    input,
+    threadPool,
+    () => (env as ServiceEnvironment).console,
+    (e) => workers.push(e),
+  );
   env = createServiceEnvironment(input, { threadPool, host, self: { threadId: 0, workerData: undefined, port: undefined } });
-  return env;
+  return { ...env, workers };
 }
 
 /** The line of the learner's `import ... from '<name>'`, from the compiled module's source map. */

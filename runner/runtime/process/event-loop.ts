@@ -13,6 +13,9 @@ import type { CpuCores } from './cpu-cores.ts';
 import { Fifo } from '../../sim/fifo.ts';
 import { CPU_MS_PER_UNIT, createCpuCounter } from './cpu-meter.ts';
 
+/** A platform charge this long, in one call, is worth knowing the caller of (see onHeavyCharge). */
+export const HEAVY_CHARGE_MS = 1;
+
 interface Task {
   fn: () => void;
   context: unknown;
@@ -33,6 +36,11 @@ export class EventLoop {
   taskCostMs = 0.001;
   /** CPU charged per unit of the service's metered JavaScript (see cpu-meter.ts). */
   cpuMsPerUnit = CPU_MS_PER_UNIT;
+  /**
+   * Told of each platform charge of at least HEAVY_CHARGE_MS (a pbkdf2Sync, say), while the
+   * calling code is still on the stack: the run's diagnosis finds the service's line so.
+   */
+  onHeavyCharge: ((ms: number) => void) | undefined = undefined;
   /** What the service's instrumented code counts its work on; folded in as CPU of the task. */
   readonly cpuCounter = createCpuCounter();
   busyUntilMs = 0;
@@ -84,7 +92,9 @@ export class EventLoop {
 
   /** Charges synchronous CPU work to the main thread. Outside a task it costs nothing. */
   charge(ms: number): void {
-    if (this.inTask) this.chargedMs += ms;
+    if (!this.inTask) return;
+    this.chargedMs += ms;
+    if (ms >= HEAVY_CHARGE_MS && this.onHeavyCharge) this.onHeavyCharge(ms);
   }
 
   /** Queues `fn` as a macrotask that becomes ready at `atMs` (>= now). */

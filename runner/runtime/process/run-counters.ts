@@ -27,10 +27,20 @@ export class RunCounters {
     if (queued > this.threadPoolQueueMax) this.threadPoolQueueMax = queued;
   }
 
+  /**
+   * Statements sent per route, by SQL text: what an N+1 looks like from the database (one
+   * text, once per item). Kept for the run's diagnosis.
+   */
+  readonly statementsByRoute = new Map<string, Map<string, number>>();
+
   /** One query sent, attributed to the request whose code sent it. */
-  noteQuery(context: unknown): void {
+  noteQuery(context: unknown, sql: string): void {
     this.dbQueries++;
-    if (isRequestContext(context)) context.dbQueries++;
+    if (!isRequestContext(context)) return;
+    context.dbQueries++;
+    let texts = this.statementsByRoute.get(context.route);
+    if (!texts) this.statementsByRoute.set(context.route, (texts = new Map()));
+    texts.set(sql, (texts.get(sql) ?? 0) + 1);
   }
 
   /** Resets the per-bucket maxima to the current values at the start of a bucket. */

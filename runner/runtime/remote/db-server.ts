@@ -65,7 +65,7 @@ export class DbServer {
    */
   query(sql: string, params: unknown[], done: (outcome: QueryOutcome) => void): void {
     const { kernel, loop, jobs } = this.p;
-    this.p.counters.noteQuery(jobs.context);
+    this.p.counters.noteQuery(jobs.context, sql);
     const context = jobs.context;
     const statement: ServerStatement = {
       outcome: undefined,
@@ -91,7 +91,7 @@ export class DbServer {
   simpleQuery(statements: readonly string[], done: (outcomes: QueryOutcome[]) => void): void {
     const { kernel, loop, jobs } = this.p;
     const context = jobs.context;
-    for (let i = 0; i < statements.length; i++) this.p.counters.noteQuery(context);
+    for (let i = 0; i < statements.length; i++) this.p.counters.noteQuery(context, statements[i]);
     let outcomes: QueryOutcome[] = [];
     const statement: ServerStatement = {
       outcome: undefined,

@@ -19,6 +19,7 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
     seed: 42,
     loadScale: 1.5,
     status: 'completed',
+    findings: [],
     durationMs: 60_000,
     windowMs: 65_000,
     requests: {

@@ -33,7 +33,7 @@ export function bucket(tMs: number, fields: Partial<SeriesBucket> = {}): SeriesB
 }
 
 export function fakeSummary(over: FakeSummary = {}): RunSummary {
-  const { requests, ...rest } = over;
+  const { requests, findings = [], ...rest } = over;
   return {
     version: 1,
     provenance: { engine: 'tailspin test', codeSha256: '0', scenarioSha256: null },
@@ -61,6 +61,7 @@ export function fakeSummary(over: FakeSummary = {}): RunSummary {
     checks: [],
     passed: true,
     errors: [],
+    findings,
     console: [],
     series: Array.from({ length: 10 }, (_, i) => bucket((i + 1) * 1000)),
     ...rest,

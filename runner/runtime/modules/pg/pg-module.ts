@@ -12,6 +12,8 @@ export interface PgModule {
   exports: Record<string, unknown>;
   /** Clients checked out of any pool that nothing will give back (see Pool.leakedCount). */
   leakedClients(): number;
+  /** For each leaked client, the stack of the connect() that took it, where known. */
+  leakSites(): Array<Error | undefined>;
   /** Times a client went back to a pool inside an open transaction. */
   releasesInTransaction(): number;
 }
@@ -57,6 +59,7 @@ export function createPgModule(p: Platform, server: DbServer | undefined): PgMod
   return {
     exports,
     leakedClients: () => registry.pools.reduce((n, pool) => n + pool.leakedCount, 0),
+    leakSites: () => registry.pools.flatMap((pool) => pool.leakSites()),
     releasesInTransaction: () => inTransaction,
   };
 }

@@ -32,6 +32,8 @@ interface Waiter {
   timedOut: boolean;
   /** The async context (request) that called connect(). */
   context: unknown;
+  /** Where the service asked for the client: its stack, for the diagnosis of a leak. */
+  site: Error;
 }
 
 /** The pool's bookkeeping of one client, out of the service's reach (see PoolClient). */
@@ -42,6 +44,8 @@ interface Lease {
   checkedOut: boolean;
   /** While checked out: the async context (e.g. a request) that called connect(). */
   holder: unknown;
+  /** While checked out: the stack of that connect() call. */
+  site?: Error;
 }
 
 let leaseOf: (client: PoolClient) => Lease;
@@ -122,12 +126,17 @@ export class Pool extends Emitter {
    * still at work (waiting for a query or a remote call) is busy, not leaked.
    */
   get leakedCount(): number {
-    let n = 0;
+    return this.leakSites().length;
+  }
+
+  /** For each leaked client, the stack of the connect() that took it (see leakedCount). */
+  leakSites(): Array<Error | undefined> {
+    const sites: Array<Error | undefined> = [];
     for (const c of this.#clients) {
-      const { checkedOut, holder } = leaseOf(c);
-      if (checkedOut && (!isRequestContext(holder) || holder.answered)) n++;
+      const { checkedOut, holder, site } = leaseOf(c);
+      if (checkedOut && (!isRequestContext(holder) || holder.answered)) sites.push(site);
     }
-    return n;
+    return sites;
   }
 
   connect(cb?: (err: Error | null, client?: PoolClient, done?: (err?: Error) => void) => void): Promise<PoolClient> | void {
@@ -140,7 +149,7 @@ export class Pool extends Emitter {
         reject(new Error(`More than ${WAITERS_MAX} callers waiting for a client.`));
         return;
       }
-      const waiter: Waiter = { resolve, reject, timedOut: false, context: this.#p.jobs.context };
+      const waiter: Waiter = { resolve, reject, timedOut: false, context: this.#p.jobs.context, site: new Error('pool.connect') };
       this.#waiting.push(waiter);
       const timeoutMs = this.options.connectionTimeoutMillis;
       if (timeoutMs > 0) {
@@ -235,6 +244,7 @@ export class Pool extends Emitter {
     lease.released = false;
     lease.checkedOut = true;
     lease.holder = waiter.context;
+    lease.site = waiter.site;
     client.release = (err?: Error | boolean) => this.#release(client, err);
     this.emit('acquire', client);
     this.#changed();
@@ -247,6 +257,7 @@ export class Pool extends Emitter {
     lease.released = true;
     lease.checkedOut = false;
     lease.holder = undefined;
+    lease.site = undefined;
     if (client.txStatus !== 'I') this.#registry.releasedInTransaction?.(client);
     this.emit('release', err, client);
     if (err || this.ending || client.ended) {

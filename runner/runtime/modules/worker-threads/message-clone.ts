@@ -17,8 +17,6 @@ export const MESSAGE_HOP_MS = 0.01;
 export const CLONE_MS_PER_BYTE = 0.000_013;
 /** Binary data (ArrayBuffer, typed arrays, Buffer) is copied as a block: a tenth of the rate. */
 export const BINARY_BYTE_WEIGHT = 0.1;
-/** Nodes measured at most; a larger message is charged as if it ended there. */
-const MEASURE_NODES_MAX = 1_000_000;
 
 export interface ClonedMessage {
   value: unknown;
@@ -32,15 +30,17 @@ export function cloneMessage(value: unknown, transfer?: readonly unknown[]): Clo
   return { value: copy, costMs: MESSAGE_COST_MS + messageBytes(copy) * CLONE_MS_PER_BYTE };
 }
 
-/** The size of plain data (a clone) in bytes, as JSON would count it (binary at a tenth). */
+/**
+ * The size of plain data (a clone) in bytes, as JSON would count it (binary at a tenth). All of
+ * it is measured: the clone has already cost the host as much as the walk, and a message
+ * charged only up to some size would make the rest free.
+ */
 export function messageBytes(value: unknown): number {
   let bytes = 0;
-  let nodes = 0;
   const seen = new Set<object>();
   const stack: unknown[] = [value];
-  while (stack.length > 0 && nodes < MEASURE_NODES_MAX) {
+  while (stack.length > 0) {
     const v = stack.pop();
-    nodes++;
     switch (typeof v) {
       case 'string':
         bytes += v.length + 2;

@@ -12,13 +12,17 @@
  * Atomics, which the lab's threads do not have. Simplified: no custom load balancer, no
  * `atomics`/`niceIncrement`/`resourceLimits`, no 'drain'/'needsDrain' events, histograms or
  * `Piscina.move`; a worker's uncaught error rejects the tasks it was running and the worker is
- * replaced.
+ * replaced (unless it failed while starting, when piscina stops replacing them). A pool's
+ * threads count towards the instance's limit (WORKER_THREADS_MAX). A task carries the async
+ * context it was run in, so what its handler does (queries, downstream calls) counts for the
+ * request that ran it.
  */
 import type { Platform } from '../../platform.ts';
 import type { EventEmitterClass } from '../events/event-emitter.ts';
 import { invalidArgType } from '../node-errors.ts';
 import { cloneMessage, MESSAGE_HOP_MS } from './message-clone.ts';
-import { checkFilename, copyError, type ThreadHost, type ThreadSelf } from './worker-threads.ts';
+import { checkFilename, copyError, threadLimitError, type ThreadHost, type ThreadSelf, WORKER_THREADS_MAX } from './worker-threads.ts';
+import { hardenPlatform } from '../../harden-platform.ts';
 
 interface Task {
   value: unknown;
@@ -28,6 +32,8 @@ interface Task {
   reject: (reason: unknown) => void;
   worker: PoolWorker | undefined;
   settled: boolean;
+  /** The async context `run` was called in (the request, if any). */
+  context: unknown;
 }
 
 interface PoolWorker {
@@ -76,6 +82,8 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
     #completed = 0;
     #destroyed = false;
     #closing: (() => void) | undefined;
+    /** Set once a worker failed before it was ready: piscina then stops replacing workers. */
+    #bootFailed = false;
 
     constructor(options: Record<string, unknown> = {}) {
       super();
@@ -118,6 +126,7 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
         concurrentTasksPerWorker: (perWorker as number | undefined) ?? 1,
         workerData: options.workerData,
       };
+      if (host.alive + minThreads > WORKER_THREADS_MAX) throw threadLimitError();
       while (this.#workers.length < minThreads) this.#spawn();
     }
 
@@ -129,7 +138,16 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
           return;
         }
         const name = options.name ?? this.#o.name;
-        const t: Task = { value: task, transfer: options.transferList, name, resolve, reject, worker: undefined, settled: false };
+        const t: Task = {
+          value: task,
+          transfer: options.transferList,
+          name,
+          resolve,
+          reject,
+          worker: undefined,
+          settled: false,
+          context: p.jobs.context,
+        };
         const signal = options.signal as
           | { aborted: boolean; addEventListener(type: string, fn: () => void, o?: { once: boolean }): void }
           | undefined;
@@ -147,7 +165,7 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
             return;
           }
           this.#queue.push(t);
-          if (this.#workers.length < this.#o.maxThreads) this.#spawn();
+          this.#grow();
           return;
         }
         const w = this.#pick();
@@ -155,7 +173,12 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
           this.#dispatch(w, t);
           return;
         }
-        if (this.#workers.length < this.#o.maxThreads) this.#spawn();
+        this.#grow();
+        if (this.#workers.length === 0) {
+          // No worker, and none can start: every thread the instance may have is taken.
+          reject(threadLimitError());
+          return;
+        }
         if (this.#o.maxQueue <= 0 && booting === 0 && this.#workers.every((x) => x.ready)) {
           reject(new Error('No task queue available and all Workers are busy'));
           return;
@@ -227,9 +250,19 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
       return best;
     }
 
+    /** One worker more, if the pool may grow and the instance has a thread to spare. */
+    #grow(): void {
+      if (this.#workers.length < this.#o.maxThreads && host.alive < WORKER_THREADS_MAX) this.#spawn();
+    }
+
+    /** Workers up to minThreads again, as far as the instance's limit allows. */
+    #refill(): void {
+      while (this.#workers.length < this.#o.minThreads && host.alive < WORKER_THREADS_MAX) this.#spawn();
+    }
+
     #spawn(): void {
       const threadId = host.nextThreadId();
-      const thread = host.create(threadId);
+      const thread = host.create(threadId, p);
       const w: PoolWorker = { threadId, thread, exports: undefined, ready: false, running: new Set(), idleGen: 0 };
       this.#workers.push(w);
       host.boot(thread, {
@@ -262,9 +295,11 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
       if (i < 0) return;
       this.#workers.splice(i, 1);
       this.#stop(w, err);
-      if (this.#destroyed) return;
-      while (this.#workers.length < this.#o.minThreads) this.#spawn();
-      if (this.#queue.length > 0 && this.#workers.length < this.#o.maxThreads) this.#spawn();
+      // A worker that fails before it is ready would fail again: piscina stops replacing them.
+      if (!w.ready) this.#bootFailed = true;
+      if (this.#destroyed || this.#bootFailed) return;
+      this.#refill();
+      if (this.#queue.length > 0) this.#grow();
       this.#drain();
     }
 
@@ -290,12 +325,29 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
       this.#failed(w, abortError());
     }
 
+    /**
+     * Sends `t` to `w`. A task that cannot be copied (a function in it, a getter that throws)
+     * is rejected with that error, as piscina's postTask does, and takes no room on the worker.
+     */
     #dispatch(w: PoolWorker, t: Task): void {
+      let copy: unknown;
+      let costMs: number;
+      try {
+        ({ value: copy, costMs } = cloneMessage(t.value, t.transfer === undefined ? undefined : transferList(t.transfer)));
+      } catch (err) {
+        this.#settle(t, false, err);
+        return;
+      }
+      p.loop.charge(costMs);
+      // The copy ran the task's getters, which may have ended the pool or this worker meanwhile.
+      if (t.settled || !this.#workers.includes(w)) {
+        if (this.#destroyed) this.#settle(t, false, new Error('Terminating worker thread'));
+        else if (!t.settled) this.#queue.unshift(t);
+        return;
+      }
       t.worker = w;
       w.running.add(t);
       w.idleGen++;
-      const { value: copy, costMs } = cloneMessage(t.value, t.transfer);
-      p.loop.charge(costMs);
       const thread = w.thread;
       thread.loop.post(
         p.loop.now() + MESSAGE_HOP_MS,
@@ -303,7 +355,7 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
           thread.loop.charge(costMs);
           this.#runOnWorker(w, t, copy);
         },
-        undefined,
+        t.context,
       );
     }
 
@@ -332,7 +384,7 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
             this.#drain();
             this.#maybeRetire(w);
           },
-          undefined,
+          t.context,
         );
       };
       const handler = handlerOf(w.exports, t.name);
@@ -397,7 +449,13 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
   }
 
   Object.defineProperty(Piscina, 'Piscina', { value: Piscina, enumerable: true });
-  return Piscina;
+  return hardenPlatform(Piscina);
+}
+
+/** A run's transferList: an Array, or piscina refuses it. */
+function transferList(list: unknown): unknown[] {
+  if (!Array.isArray(list)) throw new TypeError('transferList argument must be an Array');
+  return list;
 }
 
 /** piscina's lookup: the export `name`, or the module itself when it is the function. */

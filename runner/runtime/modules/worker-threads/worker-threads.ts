@@ -12,6 +12,10 @@
  * apart with `isMainThread`. In a worker the module's top level runs, its route registration
  * does not (no server listens there).
  *
+ * A message carries the sender's async context (its request, if any), as libuv's pool work
+ * does: what a worker does for a request (queries, downstream calls) counts for that request,
+ * wherever it runs; the worker's AsyncLocalStorage stores stay its own.
+ *
  * Simplified: no MessageChannel or BroadcastChannel, and the service has no SharedArrayBuffer
  * (one real thread runs every simulated one, so Atomics.wait would block them all); `ref`/`unref` change nothing (a
  * run ends at its duration, not when its loops empty); an error thrown in a worker is copied
@@ -55,13 +59,16 @@ export interface ThreadSpec extends ThreadSelf {
 export interface ThreadHost {
   /** A fresh thread id: 1, 2, … per instance, as in Node. */
   nextThreadId(): number;
-  /** A new thread, not yet running anything. */
-  create(threadId: number): Platform;
+  /** A new thread started by `parent`, not yet running anything. */
+  create(threadId: number, parent: Platform): Platform;
   /** Boots `thread` as a task on its own loop, now, then runs the module in it. */
   boot(thread: Platform, spec: ThreadSpec): void;
   /** Threads alive now, besides the main one. */
   readonly alive: number;
-  /** A thread has ended (terminated, or failed): no longer counted. */
+  /**
+   * A thread has ended (terminated, or failed): it runs nothing more and is no longer counted,
+   * and neither are the threads it started (Node stops a worker's own workers with it).
+   */
   ended(threadId: number): void;
 }
 
@@ -73,7 +80,8 @@ export interface ThreadHost {
 export class PortEnd {
   peer: PortEnd | undefined;
   #listener: ((value: unknown) => void) | undefined;
-  #inbox: unknown[] = [];
+  /** Messages that arrived before anyone listened, each with the context it was sent in. */
+  #inbox: Array<{ copy: unknown; context: unknown }> = [];
   #closed = false;
 
   constructor(readonly p: Platform) {}
@@ -96,27 +104,28 @@ export class PortEnd {
     const list = transferList(transfer);
     const { value: copy, costMs } = cloneMessage(value, list);
     this.p.loop.charge(costMs);
+    const context = this.p.jobs.context;
     peer.p.loop.post(
       this.p.loop.now() + MESSAGE_HOP_MS,
       () => {
         peer.p.loop.charge(costMs);
-        peer.#arrive(copy);
+        peer.#arrive(copy, context);
       },
-      undefined,
+      context,
     );
   }
 
-  #arrive(copy: unknown): void {
+  #arrive(copy: unknown, context: unknown): void {
     if (this.#closed) return;
     if (this.#listener) this.#listener(copy);
-    else this.#inbox.push(copy);
+    else this.#inbox.push({ copy, context });
   }
 
   /** Starts delivery; messages that waited are delivered now, each as a task of its own. */
   listen(listener: (value: unknown) => void): void {
     if (this.#listener) return;
     this.#listener = listener;
-    for (const m of this.#inbox.splice(0)) this.p.loop.postNow(() => listener(m), undefined);
+    for (const m of this.#inbox.splice(0)) this.p.loop.postNow(() => listener(m.copy), m.context);
   }
 
   close(): void {
@@ -145,6 +154,15 @@ const REFUSED_OPTIONS: Readonly<Record<string, string>> = {
   trackUnmanagedFds: 'the lab has no file descriptors',
   env: 'workers share the service\u2019s process.env here',
 };
+
+/** What a service that wants one thread more than the lab's limit is told. */
+export function threadLimitError(): Error {
+  return new Error(
+    `This instance already runs ${WORKER_THREADS_MAX} worker threads, the lab's limit: create a fixed pool ` +
+      '(one worker per core, os.availableParallelism()) and reuse it, instead of a worker per task. ' +
+      'A file that is its own worker starts its pool only on the main thread (isMainThread, Piscina.isWorkerThread).',
+  );
+}
 
 /** The file a Worker is asked to run, if it is the service's own; else a clear refusal. */
 export function checkFilename(filename: unknown): void {
@@ -185,18 +203,13 @@ export function createWorkerThreads(p: Platform, EventEmitter: EventEmitterClass
           throw new Error(`Worker option '${key}' is not available in this lab: ${why}.`);
       }
       checkFilename(filename);
-      if (host.alive >= WORKER_THREADS_MAX) {
-        throw new Error(
-          `This instance already runs ${WORKER_THREADS_MAX} worker threads, the lab's limit: create a fixed pool ` +
-            '(one worker per core, os.availableParallelism()) and reuse it, instead of a worker per task.',
-        );
-      }
+      if (host.alive >= WORKER_THREADS_MAX) throw threadLimitError();
       const { value: workerData, costMs } = cloneMessage(options.workerData, transferList(options.transferList));
       p.loop.charge(costMs);
       const threadId = host.nextThreadId();
       this.#threadId = threadId;
       const name = typeof options.name === 'string' ? options.name : '';
-      const thread = host.create(threadId);
+      const thread = host.create(threadId, p);
       this.#thread = thread;
       // The parent's end of the link: its messages become this Worker's 'message' events.
       const [parentEnd, workerEnd] = PortEnd.pair(p, thread);
@@ -275,6 +288,8 @@ export function createWorkerThreads(p: Platform, EventEmitter: EventEmitterClass
     }
   }
 
+  hardenPlatform(Worker);
+
   /** A worker's `parentPort`: its messages come from the parent's `worker.postMessage`. */
   class MessagePort extends Base {
     readonly #end: PortEnd;
@@ -323,6 +338,7 @@ export function createWorkerThreads(p: Platform, EventEmitter: EventEmitterClass
       return this;
     }
   }
+  hardenPlatform(MessagePort);
 
   const isMainThread = self.threadId === 0;
   const workerData = isMainThread ? null : self.workerData;
@@ -340,18 +356,27 @@ export function createWorkerThreads(p: Platform, EventEmitter: EventEmitterClass
     },
     resourceLimits: {},
     SHARE_ENV: Symbol.for('nodejs.worker_threads.SHARE_ENV'),
-    Worker: hardenPlatform(Worker),
+    Worker,
   };
 }
 
 /**
  * An error as Node hands a worker's uncaught error to its parent: a copy, with its name,
- * message and stack (and `code`, if it had one).
+ * message and stack (and `code`, if it had one). Plain data, whatever was thrown: a value that
+ * cannot be copied (a function, a Proxy, an object whose getters throw) becomes an Error that
+ * says so. It runs the thrown value's getters, so it is called while the thread that threw
+ * runs, and never throws itself.
  */
 export function copyError(err: unknown): unknown {
   try {
     return structuredClone(err);
   } catch {
-    return err instanceof Error ? new Error(err.message) : err;
+    // Not cloneable: keep what can be read of it.
   }
+  try {
+    if (err instanceof Error) return new Error(String(err.message));
+  } catch {
+    // A Proxy or a throwing getter: nothing can be read.
+  }
+  return new Error(`A value that could not be copied was thrown (${typeof err})`);
 }

@@ -1,0 +1,222 @@
+/**
+ * A diagnosis of the run, in the spirit of Clinic.js Doctor but tied to this platform: rules
+ * that read what the run measured (the per-second series, per-route statements, where clients
+ * were taken and never given back, the downstreams' own counts) and name a mechanism, with
+ * its evidence: the chart and the seconds where it shows, the service's line, the statement.
+ * Each finding says which failed SLOs it explains, so the lab and the CLI can put it beside
+ * them. A finding describes what happened, never the code that would fix it.
+ *
+ * The thresholds are properties of the mechanisms, not of the scenarios: a loop stalled for
+ * 10 ms or more is stalled (libuv's own timers are that coarse), a statement sent five or
+ * more times by one request is sent per item, a second in which requests waited for a pool
+ * client is a saturated pool, and a call that became two or more attempts is amplified.
+ */
+import type { Finding, FindingEvidence, RunSummary, SeriesBucket, SloResult } from '../summary-schema.ts';
+
+/** What the run saw besides its summary (collected in run.ts). */
+export interface DiagnosisSignals {
+  /** Per route: statements sent, by SQL text, over the run. */
+  statementsByRoute: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** The service's lines that made heavy platform calls on a main thread (pbkdf2Sync, say). */
+  heavyLines: ReadonlyArray<{ line: number; ms: number; calls: number }>;
+  /** Where each client that was never given back was taken (undefined: the line is unknown). */
+  leakLines: ReadonlyArray<number | undefined>;
+  /** Busy time of each instance's main thread, ms. */
+  mainThreadBusyMs: readonly number[];
+  /** The downstream services, as they counted what reached them. */
+  downstreams: ReadonlyArray<{ host: string; received: number; rejected: number; refused: number; faultErrors: number }>;
+}
+
+/** A stall of the event loop this long or longer is one (libuv's timers are this coarse). */
+export const LOOP_STALL_MS = 10;
+/** A statement sent this many times per request, on average, is sent once per item. */
+export const STATEMENT_REPEATS_PER_REQUEST = 5;
+/** Attempts per logical downstream call from which the calls are amplified. */
+export const RETRY_AMPLIFICATION = 2;
+/** Seconds a condition must hold to be more than a blip. */
+export const SUSTAINED_SECONDS = 3;
+
+export function diagnose(summary: RunSummary, signals: DiagnosisSignals): Finding[] {
+  const failed = summary.slos.filter((s) => !s.pass);
+  const findings: Array<Finding | undefined> = [
+    loopBlocked(summary, signals, failed),
+    ...nPlusOne(summary, signals, failed),
+    poolSaturated(summary, failed),
+    clientsLeaked(summary, signals, failed),
+    retryAmplification(summary, failed),
+    ...downstreamQueueFull(summary, signals, failed),
+  ];
+  return findings.filter((f): f is Finding => f !== undefined);
+}
+
+/** The seconds of the run where `pick` is at least `min`: their span, count and peak. */
+function seconds(series: readonly SeriesBucket[], pick: (b: SeriesBucket) => number, min: number) {
+  let fromMs = Infinity;
+  let toMs = -Infinity;
+  let count = 0;
+  let peak = 0;
+  for (const b of series) {
+    const v = pick(b);
+    if (v > peak) peak = v;
+    if (!(v >= min)) continue;
+    count++;
+    if (b.tMs < fromMs) fromMs = b.tMs;
+    if (b.tMs + 1000 > toMs) toMs = b.tMs + 1000;
+  }
+  return { count, peak, fromMs, toMs };
+}
+
+const chart = (series: string, w: { fromMs: number; toMs: number; peak: number }, note: string): FindingEvidence => ({
+  kind: 'chart',
+  series,
+  fromMs: w.fromMs,
+  toMs: w.toMs,
+  peak: round(w.peak),
+  note,
+});
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+const sec = (ms: number): string => `${(ms / 1000).toFixed(0)} s`;
+
+/** Failed SLOs whose metric is one of `families` (and, if given, of `route` or of no route). */
+function explained(failed: readonly SloResult[], families: readonly string[], route?: string): string[] {
+  return failed
+    .filter((s) => families.some((f) => s.metric === f || s.metric.startsWith(`${f}{`)))
+    .filter((s) => !route || !s.metric.includes('route:') || s.metric.includes(`route:${route}}`))
+    .map((s) => s.label);
+}
+
+const LATENCY = ['http_req_duration'];
+const FAILURES = ['http_req_failed', 'recovery_time'];
+const THROUGHPUT = ['http_reqs'];
+const LOOP = ['eventloop_delay'];
+
+function loopBlocked(summary: RunSummary, signals: DiagnosisSignals, failed: readonly SloResult[]): Finding | undefined {
+  const w = seconds(summary.series, (b) => b.eventLoopDelayMaxMs, LOOP_STALL_MS);
+  if (w.count < SUSTAINED_SECONDS) return undefined;
+  const busy = signals.mainThreadBusyMs.length ? Math.max(...signals.mainThreadBusyMs) / summary.windowMs : 0;
+  const evidence: FindingEvidence[] = [chart('eventLoopDelayMaxMs', w, `the longest stall in each second, up to ${round(w.peak)} ms`)];
+  let detail =
+    `The event loop stalled for ${LOOP_STALL_MS} ms or more in ${w.count} seconds of the run (up to ${round(w.peak)} ms at once), ` +
+    `and the main thread was busy ${Math.round(busy * 100)}% of the time: while one callback runs, every other request waits.`;
+  const top = [...signals.heavyLines].sort((a, b) => b.ms - a.ms)[0];
+  if (top && top.ms >= 0.25 * busy * summary.windowMs) {
+    detail += ` Most of that time went into one synchronous call on line ${top.line}: ${top.calls} calls, ${round(top.ms / top.calls)} ms each.`;
+    evidence.push({ kind: 'line', line: top.line, note: `${top.calls} calls of ${round(top.ms / top.calls)} ms on the main thread` });
+  }
+  return {
+    rule: 'event-loop-blocked',
+    title: 'The event loop is blocked',
+    detail,
+    explains: explained(failed, [...LOOP, ...LATENCY, ...THROUGHPUT, ...FAILURES]),
+    evidence,
+  };
+}
+
+/** SQL with its literals taken out, so `WHERE id = 7` and `WHERE id = 8` are one statement. */
+export function statementShape(sql: string): string {
+  return sql
+    .replace(/'(?:[^']|'')*'/g, '?')
+    .replace(/\b\d+(?:\.\d+)?\b/g, '?')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function nPlusOne(summary: RunSummary, signals: DiagnosisSignals, failed: readonly SloResult[]): Finding[] {
+  const out: Finding[] = [];
+  for (const r of summary.routes) {
+    const texts = signals.statementsByRoute.get(r.route);
+    if (!texts || r.requests === 0) continue;
+    const shapes = new Map<string, number>();
+    for (const [sql, n] of texts) {
+      const shape = statementShape(sql);
+      shapes.set(shape, (shapes.get(shape) ?? 0) + n);
+    }
+    let worst: [string, number] | undefined;
+    for (const entry of shapes) if (!worst || entry[1] > worst[1]) worst = entry;
+    if (!worst) continue;
+    const perRequest = worst[1] / r.requests;
+    if (perRequest < STATEMENT_REPEATS_PER_REQUEST) continue;
+    const sql = worst[0].length > 160 ? `${worst[0].slice(0, 157)}…` : worst[0];
+    const w = seconds(summary.series, (b) => b.dbQueries, 1);
+    out.push({
+      rule: 'n-plus-one',
+      title: `${r.route} sends one statement per item (N+1)`,
+      detail:
+        `Each ${r.route} request sent the same statement ${round(perRequest)} times on average, with different values: ` +
+        `${round(r.dbQueriesPerRequest)} statements per request in all. Every one is a round trip and a turn on the database's cores.`,
+      explains: explained(failed, [...LATENCY, ...THROUGHPUT, ...FAILURES], r.route),
+      evidence: [
+        { kind: 'statement', route: r.route, sql, perRequest: round(perRequest) },
+        chart('dbQueries', w, `statements per second, up to ${round(w.peak)}`),
+      ],
+    });
+  }
+  return out;
+}
+
+function poolSaturated(summary: RunSummary, failed: readonly SloResult[]): Finding | undefined {
+  const w = seconds(summary.series, (b) => b.poolWaitingMax, 1);
+  if (w.count < SUSTAINED_SECONDS) return undefined;
+  const inUse = seconds(summary.series, (b) => b.poolInUseMax, 1);
+  return {
+    rule: 'pool-saturated',
+    title: 'Requests wait for a database client',
+    detail:
+      `In ${w.count} seconds of the run every pooled client was taken and requests queued for one (up to ${w.peak} waiting, ` +
+      `${inUse.peak} in use). Time spent waiting for a client is part of each request's latency.`,
+    explains: explained(failed, [...LATENCY, ...FAILURES, ...THROUGHPUT]),
+    evidence: [chart('poolWaitingMax', w, `requests waiting for a client, up to ${w.peak}`), chart('poolInUseMax', inUse, `clients in use, up to ${inUse.peak}`)],
+  };
+}
+
+function clientsLeaked(summary: RunSummary, signals: DiagnosisSignals, failed: readonly SloResult[]): Finding | undefined {
+  if (signals.leakLines.length === 0) return undefined;
+  const byLine = new Map<number | undefined, number>();
+  for (const line of signals.leakLines) byLine.set(line, (byLine.get(line) ?? 0) + 1);
+  const lines = [...byLine].sort((a, b) => b[1] - a[1]);
+  const known = lines.filter(([line]) => line !== undefined) as Array<[number, number]>;
+  const where = known.length ? ` They were taken on line${known.length > 1 ? 's' : ''} ${known.map(([l]) => l).join(', ')}.` : '';
+  const inUse = seconds(summary.series, (b) => b.poolInUseMax, 1);
+  return {
+    rule: 'clients-leaked',
+    title: 'Database clients are never given back',
+    detail:
+      `${signals.leakLines.length} pooled client${signals.leakLines.length > 1 ? 's were' : ' was'} still checked out at the end, held by requests ` +
+      `that had already been answered: nothing will release them, and the pool has that many fewer to lend.${where}`,
+    explains: [...explained(failed, [...LATENCY, ...FAILURES, ...THROUGHPUT]), ...explained(failed, ['pg_pool_clients_leaked'])],
+    evidence: [
+      ...known.map(([line, n]): FindingEvidence => ({ kind: 'line', line, note: `${n} client${n > 1 ? 's' : ''} taken here and never released` })),
+      chart('poolInUseMax', inUse, `clients in use, up to ${inUse.peak}`),
+    ],
+  };
+}
+
+function retryAmplification(summary: RunSummary, failed: readonly SloResult[]): Finding | undefined {
+  const ratio = (b: SeriesBucket): number => (b.downstreamCalls >= 5 ? b.downstreamAttempts / b.downstreamCalls : 0);
+  const w = seconds(summary.series, ratio, RETRY_AMPLIFICATION);
+  if (w.count < SUSTAINED_SECONDS) return undefined;
+  return {
+    rule: 'retry-amplification',
+    title: 'Retries multiply the load on a downstream',
+    detail:
+      `In ${w.count} seconds of the run each call to a downstream became ${RETRY_AMPLIFICATION} or more attempts (up to ${round(w.peak)}): ` +
+      'every failed attempt was sent again, so a struggling service received more work exactly when it could do least.',
+    explains: explained(failed, [...FAILURES, ...LATENCY, ...THROUGHPUT]),
+    evidence: [chart('downstreamAttempts', w, `attempts per logical call, up to ${round(w.peak)}`)],
+  };
+}
+
+function downstreamQueueFull(summary: RunSummary, signals: DiagnosisSignals, failed: readonly SloResult[]): Finding[] {
+  return signals.downstreams
+    .filter((d) => d.received > 0 && d.rejected / d.received >= 0.01)
+    .map((d) => ({
+      rule: 'downstream-queue-full',
+      title: `${d.host} turns requests away`,
+      detail:
+        `${d.host} answered ${d.rejected} of the ${d.received} requests it received with 503 at once: all its workers were busy ` +
+        'and its queue was full. Those answers come back fast but as failures.',
+      explains: explained(failed, [...FAILURES, ...LATENCY]),
+      evidence: [chart('downstreamAttempts', seconds(summary.series, (b) => b.downstreamAttempts, 1), 'attempts sent per second')],
+    }));
+}
