@@ -223,7 +223,6 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
     downstreams: () => sumDownstreamTallies(services.map((s) => s.downstreams())),
     earlyStop,
   });
-  summary.findings = diagnose(summary, signals.signals(services, downstreams));
   if (balancer) {
     summary.replicas = fleet.stats(balancer, services);
     if (databaseHost)
@@ -233,6 +232,7 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
         refused: databaseHost.refused,
       };
   }
+  summary.findings = diagnose(summary, signals.signals(services, downstreams));
   return summary;
 }
 

@@ -121,7 +121,8 @@ type Measure = (input: SummaryInput, tags: Record<string, string>, aggregation: 
  * A route tag narrows to that route's tally.
  */
 const MEASURES: Record<MetricName, Measure> = {
-  http_req_duration: (input, tags, aggregation) => trendValue(routeTally(input, tags)?.latency ?? input.collector.overall, aggregation),
+  http_req_duration: (input, tags, aggregation) =>
+    trendValue(routeTally(input, tags)?.answered ?? input.collector.overallAnswered, aggregation),
   http_req_failed: (input, tags) => {
     const c = input.collector;
     const route = routeTally(input, tags);

@@ -17,12 +17,22 @@ import type { Finding, FindingEvidence, RunSummary, SeriesBucket, SloResult } fr
 export interface DiagnosisSignals {
   /** Per route: statements sent, by SQL text, over the run. */
   statementsByRoute: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** Per host, the service's lines that sent a request's second and later attempts. */
+  retryLines: ReadonlyArray<{ host: string; lines: readonly number[] }>;
+  /** The service's lines that asked for these statement texts on `route` (first few found). */
+  statementLines(route: string, texts: readonly string[]): number[];
   /** The service's lines that made heavy platform calls on a main thread (pbkdf2Sync, say). */
   heavyLines: ReadonlyArray<{ line: number; ms: number; calls: number }>;
   /** Where each client that was never given back was taken (undefined: the line is unknown). */
   leakLines: ReadonlyArray<number | undefined>;
   /** Busy time of each instance's main thread, ms. */
   mainThreadBusyMs: readonly number[];
+  /**
+   * Per host, the downstream calls sent with nothing to cut them short (no signal): how many
+   * settled, the slowest of those, the age of those still waiting at the end, and the
+   * service's lines that made them.
+   */
+  unboundedCalls: ReadonlyArray<{ host: string; settled: number; slowestMs: number; pendingAgesMs: readonly number[]; lines: readonly number[] }>;
   /** The downstream services, as they counted what reached them. */
   downstreams: ReadonlyArray<{ host: string; received: number; rejected: number; refused: number; faultErrors: number }>;
 }
@@ -33,17 +43,25 @@ export const LOOP_STALL_MS = 10;
 export const STATEMENT_REPEATS_PER_REQUEST = 5;
 /** Attempts per logical downstream call from which the calls are amplified. */
 export const RETRY_AMPLIFICATION = 2;
-/** Seconds a condition must hold to be more than a blip. */
+/** Seconds a condition must hold to be more than a blip (or all of a shorter run). */
 export const SUSTAINED_SECONDS = 3;
+/**
+ * A downstream call with no timeout that waited this long has shown the timeout is missing: no
+ * caller of an API waits a second for one dependency, and every request behind it waits too.
+ */
+export const UNBOUNDED_WAIT_MS = 1000;
 
 export function diagnose(summary: RunSummary, signals: DiagnosisSignals): Finding[] {
   const failed = summary.slos.filter((s) => !s.pass);
   const findings: Array<Finding | undefined> = [
+    // Causes first, then what they lead to (a saturated pool, a downstream turning work away).
     loopBlocked(summary, signals, failed),
     ...nPlusOne(summary, signals, failed),
-    poolSaturated(summary, failed),
     clientsLeaked(summary, signals, failed),
-    retryAmplification(summary, failed),
+    ...missingTimeout(signals, failed),
+    retryAmplification(summary, signals, failed),
+    connectionsRefused(summary, failed),
+    poolSaturated(summary, failed),
     ...downstreamQueueFull(summary, signals, failed),
   ];
   return findings.filter((f): f is Finding => f !== undefined);
@@ -65,6 +83,10 @@ function seconds(series: readonly SeriesBucket[], pick: (b: SeriesBucket) => num
   }
   return { count, peak, fromMs, toMs };
 }
+
+/** Whether a condition held long enough: SUSTAINED_SECONDS, or every second of a shorter run. */
+const sustained = (summary: RunSummary, w: { count: number }): boolean =>
+  w.count > 0 && w.count >= Math.min(SUSTAINED_SECONDS, Math.ceil(summary.windowMs / 1000));
 
 const chart = (series: string, w: { fromMs: number; toMs: number; peak: number }, note: string): FindingEvidence => ({
   kind: 'chart',
@@ -93,7 +115,7 @@ const LOOP = ['eventloop_delay'];
 
 function loopBlocked(summary: RunSummary, signals: DiagnosisSignals, failed: readonly SloResult[]): Finding | undefined {
   const w = seconds(summary.series, (b) => b.eventLoopDelayMaxMs, LOOP_STALL_MS);
-  if (w.count < SUSTAINED_SECONDS) return undefined;
+  if (!sustained(summary, w)) return undefined;
   const busy = signals.mainThreadBusyMs.length ? Math.max(...signals.mainThreadBusyMs) / summary.windowMs : 0;
   const evidence: FindingEvidence[] = [chart('eventLoopDelayMaxMs', w, `the longest stall in each second, up to ${round(w.peak)} ms`)];
   let detail =
@@ -117,7 +139,7 @@ function loopBlocked(summary: RunSummary, signals: DiagnosisSignals, failed: rea
 export function statementShape(sql: string): string {
   return sql
     .replace(/'(?:[^']|'')*'/g, '?')
-    .replace(/\b\d+(?:\.\d+)?\b/g, '?')
+    .replace(/(?<![$\w])\d+(?:\.\d+)?\b/g, '?') // numbers, not $1 placeholders
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -127,16 +149,21 @@ function nPlusOne(summary: RunSummary, signals: DiagnosisSignals, failed: readon
   for (const r of summary.routes) {
     const texts = signals.statementsByRoute.get(r.route);
     if (!texts || r.requests === 0) continue;
-    const shapes = new Map<string, number>();
+    const shapes = new Map<string, { n: number; texts: string[] }>();
     for (const [sql, n] of texts) {
       const shape = statementShape(sql);
-      shapes.set(shape, (shapes.get(shape) ?? 0) + n);
+      const s = shapes.get(shape);
+      if (s) {
+        s.n += n;
+        if (s.texts.length < 16) s.texts.push(sql);
+      } else shapes.set(shape, { n, texts: [sql] });
     }
-    let worst: [string, number] | undefined;
-    for (const entry of shapes) if (!worst || entry[1] > worst[1]) worst = entry;
+    let worst: [string, { n: number; texts: string[] }] | undefined;
+    for (const entry of shapes) if (!worst || entry[1].n > worst[1].n) worst = entry;
     if (!worst) continue;
-    const perRequest = worst[1] / r.requests;
+    const perRequest = worst[1].n / r.requests;
     if (perRequest < STATEMENT_REPEATS_PER_REQUEST) continue;
+    const lines = signals.statementLines(r.route, worst[1].texts);
     const sql = worst[0].length > 160 ? `${worst[0].slice(0, 157)}…` : worst[0];
     const w = seconds(summary.series, (b) => b.dbQueries, 1);
     out.push({
@@ -148,6 +175,7 @@ function nPlusOne(summary: RunSummary, signals: DiagnosisSignals, failed: readon
       explains: explained(failed, [...LATENCY, ...THROUGHPUT, ...FAILURES], r.route),
       evidence: [
         { kind: 'statement', route: r.route, sql, perRequest: round(perRequest) },
+        ...lines.map((line): FindingEvidence => ({ kind: 'line', line, note: `sends it, ${round(perRequest)} times per request` })),
         chart('dbQueries', w, `statements per second, up to ${round(w.peak)}`),
       ],
     });
@@ -157,7 +185,7 @@ function nPlusOne(summary: RunSummary, signals: DiagnosisSignals, failed: readon
 
 function poolSaturated(summary: RunSummary, failed: readonly SloResult[]): Finding | undefined {
   const w = seconds(summary.series, (b) => b.poolWaitingMax, 1);
-  if (w.count < SUSTAINED_SECONDS) return undefined;
+  if (!sustained(summary, w)) return undefined;
   const inUse = seconds(summary.series, (b) => b.poolInUseMax, 1);
   return {
     rule: 'pool-saturated',
@@ -192,18 +220,28 @@ function clientsLeaked(summary: RunSummary, signals: DiagnosisSignals, failed: r
   };
 }
 
-function retryAmplification(summary: RunSummary, failed: readonly SloResult[]): Finding | undefined {
+function retryAmplification(summary: RunSummary, signals: DiagnosisSignals, failed: readonly SloResult[]): Finding | undefined {
   const ratio = (b: SeriesBucket): number => (b.downstreamCalls >= 5 ? b.downstreamAttempts / b.downstreamCalls : 0);
   const w = seconds(summary.series, ratio, RETRY_AMPLIFICATION);
-  if (w.count < SUSTAINED_SECONDS) return undefined;
+  if (!sustained(summary, w)) return undefined;
+  // The cause, as the downstreams saw it: turned away at the door, or failing once in.
+  const causes = signals.downstreams
+    .filter((d) => d.rejected + d.faultErrors > 0)
+    .map((d) => `${d.host} answered ${d.rejected} with 503 because its queue was full and failed ${d.faultErrors} itself`);
   return {
     rule: 'retry-amplification',
     title: 'Retries multiply the load on a downstream',
     detail:
       `In ${w.count} seconds of the run each call to a downstream became ${RETRY_AMPLIFICATION} or more attempts (up to ${round(w.peak)}): ` +
-      'every failed attempt was sent again, so a struggling service received more work exactly when it could do least.',
-    explains: explained(failed, [...FAILURES, ...LATENCY, ...THROUGHPUT]),
-    evidence: [chart('downstreamAttempts', w, `attempts per logical call, up to ${round(w.peak)}`)],
+      'every failed attempt was sent again, so a struggling service received more work exactly when it could do least.' +
+      (causes.length ? ` What failed them: ${causes.join('; ')}.` : ''),
+    explains: explained(failed, [...FAILURES, ...LATENCY, ...THROUGHPUT, 'downstream_retry_amplification']),
+    evidence: [
+      chart('downstreamAttempts', w, `attempts per logical call, up to ${round(w.peak)}`),
+      ...signals.retryLines.flatMap((r) =>
+        r.lines.map((line): FindingEvidence => ({ kind: 'line', line, note: `sends a request's call to ${r.host} again` })),
+      ),
+    ],
   };
 }
 
@@ -219,4 +257,41 @@ function downstreamQueueFull(summary: RunSummary, signals: DiagnosisSignals, fai
       explains: explained(failed, [...FAILURES, ...LATENCY]),
       evidence: [chart('downstreamAttempts', seconds(summary.series, (b) => b.downstreamAttempts, 1), 'attempts sent per second')],
     }));
+}
+
+function missingTimeout(signals: DiagnosisSignals, failed: readonly SloResult[]): Finding[] {
+  const out: Finding[] = [];
+  for (const u of signals.unboundedCalls) {
+    const stuck = u.pendingAgesMs.filter((ms) => ms >= UNBOUNDED_WAIT_MS).length;
+    const longestMs = Math.max(u.slowestMs, ...u.pendingAgesMs);
+    if (longestMs < UNBOUNDED_WAIT_MS) continue;
+    out.push({
+      rule: 'missing-timeout',
+      title: `Calls to ${u.host} have no timeout`,
+      detail:
+        `Calls to ${u.host} were sent with nothing to cut them short (no timeout, no abort signal), and one waited ` +
+        `${(longestMs / 1000).toFixed(1)} s` +
+        (stuck ? `; ${stuck} ${stuck === 1 ? 'was' : 'were'} still waiting when the run ended` : '') +
+        '. Whatever the request holds meanwhile (a pooled client, a slot, the user) is held as long as that host takes.',
+      explains: explained(failed, [...LATENCY, ...FAILURES, 'pg_pool_clients_leaked']),
+      evidence: u.lines.slice(0, 3).map((line): FindingEvidence => ({ kind: 'line', line, note: `a call to ${u.host} with no timeout` })),
+    });
+  }
+  return out;
+}
+
+function connectionsRefused(summary: RunSummary, failed: readonly SloResult[]): Finding | undefined {
+  const c = summary.databaseConnections;
+  if (!c || c.refused === 0) return undefined;
+  const instances = summary.replicas?.length ?? 1;
+  return {
+    rule: 'db-connections-refused',
+    title: 'The database refuses connections',
+    detail:
+      `The database allows ${c.maxConnections} connections and the ${instances} instances opened up to ${c.peak} together; ` +
+      `${c.refused} more were refused ("sorry, too many clients already"). Each instance's pool counts against the ` +
+      'same limit, so the pools together must fit in it.',
+    explains: explained(failed, [...FAILURES, ...LATENCY]),
+    evidence: [chart('errors', seconds(summary.series, (b) => b.errors, 1), 'failed requests per second')],
+  };
 }

@@ -41,8 +41,58 @@ export class SignalRecorder {
         for (const [sql, n] of texts) into.set(sql, (into.get(sql) ?? 0) + n);
       }
     }
+    const unbounded = new Map<string, { settled: number; slowestMs: number; pendingAgesMs: number[]; sites: Error[] }>();
+    for (const p of this.replicas) {
+      const nowMs = p.kernel.nowMs;
+      for (const [host, u] of p.counters.unboundedCalls) {
+        let into = unbounded.get(host);
+        if (!into) unbounded.set(host, (into = { settled: 0, slowestMs: 0, pendingAgesMs: [], sites: [] }));
+        into.settled += u.settled;
+        into.slowestMs = Math.max(into.slowestMs, u.slowestMs);
+        for (const call of u.pending) {
+          into.pendingAgesMs.push(nowMs - call.sentMs);
+          if (call.site) into.sites.push(call.site);
+        }
+        into.sites.push(...u.sites);
+      }
+    }
+    const lineOf = (site: Error): number | undefined => this.errors.sourceMap?.locate(site)?.line;
+    const statementLines = (route: string, texts: readonly string[]): number[] => {
+      const lines: number[] = [];
+      for (const p of this.replicas) {
+        const sites = p.counters.statementSites.get(route);
+        if (!sites) continue;
+        for (const text of texts) {
+          const site = sites.get(text);
+          const line = site && lineOf(site);
+          if (line !== undefined && !lines.includes(line)) lines.push(line);
+          if (lines.length >= 3) return lines;
+        }
+      }
+      return lines;
+    };
+    const retryLines = new Map<string, number[]>();
+    for (const p of this.replicas) {
+      for (const [host, sites] of p.counters.retrySites) {
+        const lines = retryLines.get(host) ?? [];
+        for (const site of sites) {
+          const line = lineOf(site);
+          if (line !== undefined && !lines.includes(line)) lines.push(line);
+        }
+        retryLines.set(host, lines);
+      }
+    }
     return {
       statementsByRoute,
+      statementLines,
+      retryLines: [...retryLines].map(([host, lines]) => ({ host, lines: lines.slice(0, 3) })),
+      unboundedCalls: [...unbounded].map(([host, u]) => ({
+        host,
+        settled: u.settled,
+        slowestMs: u.slowestMs,
+        pendingAgesMs: u.pendingAgesMs,
+        lines: [...new Set(u.sites.slice(0, 64).map(lineOf).filter((l): l is number => l !== undefined))],
+      })),
       heavyLines: [...this.#heavy].map(([line, h]) => ({ line, ms: h.ms, calls: h.calls })),
       leakLines: services.flatMap((s) => s.leakSites().map((site) => (site ? this.errors.sourceMap?.locate(site)?.line : undefined))),
       mainThreadBusyMs: this.replicas.map((p) => p.loop.busyTotalMs),

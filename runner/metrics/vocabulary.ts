@@ -50,7 +50,10 @@ export const METRICS = [
     unit: 'ms',
     tags: ['route'],
     aggregations: TREND_AGGREGATIONS,
-    measured: 'from the scheduled arrival (no coordinated omission) to the response, or to the client giving up; failures included',
+    measured:
+      'from the scheduled arrival (no coordinated omission) to the response, or to the client giving up; ' +
+      'responses with an unexpected status and failed connections are left out (http_req_failed counts them), ' +
+      'so failing fast cannot make a route look quick, and a route that never answered has no data',
   },
   {
     name: 'http_req_failed',

@@ -5,7 +5,7 @@
  */
 import type { RunSummary } from '../summary-schema.ts';
 import { formatDuration, formatMs, formatNumber, formatPerSec, formatSloActual } from './format.ts';
-import { cleanCell, renderTable } from './table.ts';
+import { cleanCell, renderTable, truncate } from './table.ts';
 
 /** Widest line the report aims for, so it reads in a 100-column terminal. */
 const REPORT_WIDTH_MAX = 100;
@@ -17,6 +17,7 @@ export function renderSummaryText(summary: RunSummary): string {
     [renderHeader(summary)],
     renderEarlyStop(summary),
     renderSlos(summary),
+    renderFindings(summary),
     renderChecks(summary),
     renderKeyMetrics(summary),
     renderRoutes(summary),
@@ -73,19 +74,52 @@ function wrap(text: string, width: number): string[] {
 
 function renderSlos(s: RunSummary): string[] {
   if (s.slos.length === 0) return ['SLOs: none'];
+  // Beside a missed SLO, the numbers of the findings below that explain it.
+  const explainedBy = (label: string): string =>
+    s.findings
+      .map((f, i) => (f.explains.includes(label) ? `#${i + 1}` : ''))
+      .filter(Boolean)
+      .join(' ');
+  const withFindings = s.findings.some((f) => f.explains.length > 0);
   const rows = s.slos.map((slo) => [
     slo.label,
     slo.threshold,
     formatSloActual(slo.metric, slo.threshold, slo.actual),
     slo.pass ? 'PASS' : 'FAIL',
+    ...(withFindings ? [explainedBy(slo.label)] : []),
   ]);
   const columns = [
     { header: 'SLO', flex: true },
     { header: 'target', flex: true },
     { header: 'actual', align: 'right' as const },
     { header: 'result' },
+    ...(withFindings ? [{ header: 'why' }] : []),
   ];
   return ['SLOs', ...renderTable(columns, rows, { widthMax: REPORT_WIDTH_MAX })];
+}
+
+/** The diagnosis: each finding, numbered as the SLO table cites it, with its evidence. */
+function renderFindings(s: RunSummary): string[] {
+  if (s.findings.length === 0) return [];
+  const lines = ['Diagnosis'];
+  // Wrapped to the report's width; a word longer than a line (a statement, say) is cut.
+  const wrapped = (text: string, indent: number): string[] =>
+    wrap(cleanCell(text), REPORT_WIDTH_MAX - indent).map((line) => truncate(line, REPORT_WIDTH_MAX - indent));
+  s.findings.forEach((f, i) => {
+    lines.push(truncate(`  #${i + 1} ${cleanCell(f.title)}`, REPORT_WIDTH_MAX));
+    for (const line of wrapped(f.detail, 5)) lines.push(`     ${line}`);
+    for (const e of f.evidence) {
+      const where =
+        e.kind === 'line'
+          ? `line ${e.line}: ${e.note}`
+          : e.kind === 'statement'
+            ? `${e.route}, ${formatNumber(e.perRequest)} per request: ${e.sql}`
+            : `chart ${e.series}, ${formatDuration(e.fromMs)} to ${formatDuration(e.toMs)}: ${e.note}`;
+      const [first, ...rest] = wrapped(where, 9);
+      lines.push(`     - ${first}`, ...rest.map((line) => `       ${line}`));
+    }
+  });
+  return lines;
 }
 
 function renderChecks(s: RunSummary): string[] {

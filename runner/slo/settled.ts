@@ -128,7 +128,7 @@ function settleable(slo: SloSpec, collector: Collector, bounds: RunBounds): Sett
     measure = () => {
       const countMax = routeCountMax();
       if (countMax === undefined) return undefined;
-      const trend = route === undefined ? collector.overall : collector.routes.get(route)!.latency;
+      const trend = route === undefined ? collector.overallAnswered : collector.routes.get(route)!.answered;
       return { trend, countMax };
     };
   } else if (name === 'eventloop_delay') {

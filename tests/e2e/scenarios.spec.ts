@@ -32,6 +32,14 @@ for (const id of ids) {
       await expect(page.getByTestId('verdict')).toHaveAttribute('data-passed', 'false');
       const failing = page.locator('[data-testid="slo-row"][data-pass="false"], [data-testid="check-row"][data-pass="false"]');
       expect(await failing.count()).toBeGreaterThan(0);
+      // The diagnosis names the mechanism beside a missed SLO, and the starter's line behind it.
+      await expect(page.getByTestId('slo-explained-by').first()).toBeVisible();
+      await expect(page.getByTestId('finding').first()).toBeVisible();
+      const line = page.getByTestId('finding-line').first();
+      await expect(line).toBeVisible();
+      await line.click();
+      const shown = Number((await line.textContent())!.replace(/\D/g, ''));
+      await expect.poll(() => page.evaluate(() => window.__tailspin?.cursor()?.line)).toBe(shown);
       await lab.screenshot(`run-${id}-starter`);
     });
 
@@ -48,6 +56,7 @@ for (const id of ids) {
       expect(missed, 'missed SLOs').toEqual([]);
       await expect(page.getByTestId('verdict')).toHaveAttribute('data-passed', 'true');
       await expect(page.locator('[data-testid="slo-row"][data-pass="false"]')).toHaveCount(0);
+      await expect(page.getByTestId('findings')).toHaveCount(0);
       await lab.screenshot(`run-${id}`);
     });
 

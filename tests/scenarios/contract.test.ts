@@ -2,7 +2,8 @@
  * The scenario contract (DESIGN.md §4), for every folder in scenarios/ and every seed below:
  * the starter misses an SLO by a wide margin; the solution and every alt fix meet every SLO
  * and check; every wrong fix misses something; the fix that skips the work and every cheat
- * fail a functional check on a response, naming the request. Adding a scenario means adding
+ * fail a functional check on a response, naming the request. The run's diagnosis explains a
+ * missed SLO of the starter, and finds nothing in the solution or an alt fix. Adding a scenario means adding
  * a folder: this file finds it, with the layout rule every host uses (runner/scenario/layout.ts).
  *
  * Set SCENARIO=<id> to walk one scenario only while writing it.
@@ -84,11 +85,13 @@ for (const id of ids) {
         expect(s.passed).toBe(false);
         const worst = Math.max(...s.slos.filter((x) => !x.pass).map(missFactor));
         expect(worst, describeFailures(s)).toBeGreaterThanOrEqual(2);
+        expect(s.findings.some((f) => f.explains.length > 0), 'a finding that explains a missed SLO').toBe(true);
       });
 
       it(`seed ${seed}: solution meets every SLO and check`, async () => {
         const s = await run(folder, folder.solution ?? '', seed);
         expect(s.passed, describeFailures(s)).toBe(true);
+        expect(s.findings.map((f) => f.title)).toEqual([]);
       });
 
       for (const fix of folder.fixes) {
@@ -96,6 +99,7 @@ for (const id of ids) {
           it(`seed ${seed}: ${fix.name} meets every SLO and check`, async () => {
             const s = await run(folder, fix.code, seed);
             expect(s.passed, describeFailures(s)).toBe(true);
+            expect(s.findings.map((f) => f.title)).toEqual([]);
           });
         } else if (fix.kind === 'cheat' || fix.name === SKIPS_WORK_FIX) {
           it(`seed ${seed}: ${fix.name} fails a functional check naming the request`, async () => {

@@ -1,6 +1,6 @@
 /**
  * Everything about the current run: status and progress, the verdict with the SLO checklist,
- * the exceptions (the most useful clue, so before anything long), charts (filling in live),
+ * what the run shows (its diagnosis), the exceptions (the most useful clue, so before anything long), charts (filling in live),
  * the before/after table and console output. A stopped run is shown for the part that ran.
  */
 import type { ReactNode } from 'react';
@@ -8,6 +8,7 @@ import type { RunSnapshot } from './runState.ts';
 import { runStateOf } from './runState.ts';
 import { RunCharts } from './charts/RunCharts.tsx';
 import { SloChecklist } from './SloChecklist.tsx';
+import { Findings } from './Findings.tsx';
 import { CompareTable } from './CompareTable.tsx';
 import { ReplicaTable } from './ReplicaTable.tsx';
 import { CompileErrors, ConsoleOutput, DiagnosticList, HandlerErrors } from './ProblemLists.tsx';
@@ -41,6 +42,7 @@ export function RunPanel({ snapshot, durationMs, notes }: RunPanelProps) {
         <div className="results">
           <SloChecklist summary={summary} baseline={ctx.baseline} comparing={comparing} judged={!stopped} />
           {ctx.baselineMessage && <p className="muted small">{ctx.baselineMessage}</p>}
+          <Findings findings={summary.findings ?? []} />
           <HandlerErrors errors={summary.errors} />
         </div>
       )}

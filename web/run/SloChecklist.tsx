@@ -1,5 +1,6 @@
 import type { RunSummary } from '../../runner/index.ts';
 import { sloTarget, sloValue } from './format.ts';
+import { findingAnchor } from './Findings.tsx';
 
 export interface SloChecklistProps {
   summary: RunSummary;
@@ -14,6 +15,7 @@ export interface SloChecklistProps {
 export function SloChecklist({ summary, baseline, comparing = false, judged = true }: SloChecklistProps) {
   const baseBy = new Map(baseline?.slos.map((s) => [`${s.metric} ${s.threshold}`, s]));
   const noStarter = comparing ? '…' : '–';
+  const findings = summary.findings ?? [];
   const notJudged = <span className="verdict muted">not judged</span>;
   return (
     <div className="table-scroll">
@@ -40,6 +42,7 @@ export function SloChecklist({ summary, baseline, comparing = false, judged = tr
                 <td>
                   {s.label}
                   <div className="metric-key">{s.metric}</div>
+                  {judged && !s.pass && <ExplainedBy label={s.label} findings={findings} />}
                 </td>
                 <td title={s.threshold}>{sloTarget(s.metric, s.threshold)}</td>
                 <td className="num">{b ? sloValue(b.metric, b.threshold, b.actual) : noStarter}</td>
@@ -88,6 +91,23 @@ export function SloChecklist({ summary, baseline, comparing = false, judged = tr
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/** Beside a missed SLO: the findings of the diagnosis that explain it, each a link to it. */
+function ExplainedBy({ label, findings }: { label: string; findings: RunSummary['findings'] }) {
+  const why = findings.map((f, i) => ({ f, i })).filter(({ f }) => f.explains.includes(label));
+  if (why.length === 0) return null;
+  return (
+    <div className="explained-by" data-testid="slo-explained-by">
+      Why:{' '}
+      {why.map(({ f, i }, n) => (
+        <span key={i}>
+          {n > 0 && '; '}
+          <a href={`#${findingAnchor(i)}`}>{f.title}</a>
+        </span>
+      ))}
     </div>
   );
 }

@@ -33,6 +33,30 @@ export class RunCounters {
    */
   readonly statementsByRoute = new Map<string, Map<string, number>>();
 
+  /**
+   * Per route, where in the service each statement text was first asked for (the stack of
+   * that call), for the diagnosis to name the line of a repeated statement.
+   */
+  readonly statementSites = new Map<string, Map<string, Error>>();
+
+  /** The service asks for `sql` now (its code is on the stack): keep where, the first time. */
+  noteStatementSite(context: unknown, sql: unknown): void {
+    if (!isRequestContext(context) || typeof sql !== 'string') return;
+    let sites = this.statementSites.get(context.route);
+    if (!sites) this.statementSites.set(context.route, (sites = new Map()));
+    if (sites.size < STATEMENT_SITES_MAX && !sites.has(sql)) sites.set(sql, new Error('query'));
+  }
+
+  /** Per host, where the service sent a request's second and later attempts (the first few). */
+  readonly retrySites = new Map<string, Error[]>();
+
+  /** A request called `host` again (its code is on the stack): keep where, the first few times. */
+  noteRetrySite(host: string): void {
+    let sites = this.retrySites.get(host);
+    if (!sites) this.retrySites.set(host, (sites = []));
+    if (sites.length < RETRY_SITES_MAX) sites.push(new Error('retry'));
+  }
+
   /** One query sent, attributed to the request whose code sent it. */
   noteQuery(context: unknown, sql: string): void {
     this.dbQueries++;
@@ -43,10 +67,61 @@ export class RunCounters {
     texts.set(sql, (texts.get(sql) ?? 0) + 1);
   }
 
+  /**
+   * Downstream calls sent with no signal to bound them (no timeout, no abort), per host:
+   * those that have not settled, and the slowest that did. Kept for the run's diagnosis.
+   */
+  readonly unboundedCalls = new Map<string, UnboundedCalls>();
+
+  /** An unbounded call to `host` was sent; `site` is where (its stack), if it was taken. */
+  unboundedCallSent(host: string, sentMs: number, site: Error | undefined): UnboundedCall {
+    let u = this.unboundedCalls.get(host);
+    if (!u) this.unboundedCalls.set(host, (u = { pending: new Set(), settled: 0, slowestMs: 0, sites: [] }));
+    const call: UnboundedCall = { host, sentMs, site };
+    u.pending.add(call);
+    return call;
+  }
+
+  /** That call settled after `ms`. */
+  unboundedCallSettled(call: UnboundedCall, ms: number): void {
+    const u = this.unboundedCalls.get(call.host);
+    if (!u || !u.pending.delete(call)) return;
+    u.settled++;
+    if (ms > u.slowestMs) {
+      u.slowestMs = ms;
+      if (call.site) u.sites.unshift(call.site);
+      if (u.sites.length > UNBOUNDED_SITES_KEPT) u.sites.length = UNBOUNDED_SITES_KEPT;
+    }
+  }
+
   /** Resets the per-bucket maxima to the current values at the start of a bucket. */
   resetMaxima(): void {
     this.poolInUseMax = this.poolInUse;
     this.poolWaitingMax = this.poolWaiting;
     this.threadPoolQueueMax = this.threadPoolQueued;
   }
+}
+
+/** Retry sites kept per host. */
+const RETRY_SITES_MAX = 16;
+
+/** Statement texts per route whose call site is kept (an N+1 shows in its first ones). */
+const STATEMENT_SITES_MAX = 256;
+
+/** Sites kept per host for the diagnosis: the slowest calls' (and those still waiting). */
+const UNBOUNDED_SITES_KEPT = 8;
+
+export interface UnboundedCall {
+  host: string;
+  sentMs: number;
+  site: Error | undefined;
+}
+
+export interface UnboundedCalls {
+  /** Sent and not settled yet. */
+  pending: Set<UnboundedCall>;
+  settled: number;
+  slowestMs: number;
+  /** Where the slowest settled calls were made, slowest first. */
+  sites: Error[];
 }

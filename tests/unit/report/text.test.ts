@@ -209,4 +209,36 @@ describe('renderSummaryText', () => {
     // Only the first line of a message, so its stack or a second line cannot crowd the table.
     expect(rowOf(wide, '1x')[3]).toBe('Error:');
   });
+
+  it('shows the diagnosis beside the SLOs it explains, with its evidence, within 100 columns', () => {
+    const base = summary();
+    const missed = base.slos.filter((x) => !x.pass).map((x) => x.label);
+    const withFindings = renderSummaryText(
+      summary({
+        findings: [
+          {
+            rule: 'n-plus-one',
+            title: 'GET /posts/:id sends one statement per item (N+1)',
+            detail: 'Each GET /posts/:id request sent the same statement 50 times on average, with different values.',
+            explains: [missed[0]],
+            evidence: [
+              { kind: 'statement', route: 'GET /posts/:id', sql: `SELECT * FROM tags WHERE ${'x'.repeat(120)} = ?`, perRequest: 50 },
+              { kind: 'chart', series: 'dbQueries', fromMs: 2000, toMs: 60_000, peak: 2500, note: 'statements per second, up to 2500' },
+            ],
+          },
+          { rule: 'clients-leaked', title: 'Database clients are never given back', detail: 'Ten.', explains: [], evidence: [{ kind: 'line', line: 36, note: '10 clients taken here' }] },
+        ],
+      }),
+    );
+    expect(rowOf(withFindings, missed[0]).at(-1)).toBe('#1');
+    const section = withFindings.split('\n\n').find((part) => part.startsWith('Diagnosis\n'))!;
+    expect(section).toContain('#1 GET /posts/:id sends one statement per item (N+1)');
+    expect(section).toContain('- GET /posts/:id, 50 per request: SELECT * FROM tags WHERE');
+    expect(section).toContain('- chart dbQueries, 2.0 s to 60.0 s: statements per second, up to 2500');
+    expect(section).toContain('#2 Database clients are never given back');
+    expect(section).toContain('- line 36: 10 clients taken here');
+    for (const line of withFindings.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+    // Without findings there is no section and no column.
+    expect(renderSummaryText(base)).not.toContain('Diagnosis');
+  });
 });

@@ -44,6 +44,42 @@ function finishedRun(summary: RunSummary, baseline: RunSummary = fakeSummary()) 
 }
 
 describe('the run panel', () => {
+  it('shows what the run found beside the SLOs it explains, before the charts, with its evidence', () => {
+    const slo = { label: 'Logins: p99 under 120 ms', metric: 'http_req_duration{route:POST /login}', threshold: 'p(99)<120', actual: 900, pass: false };
+    const summary = fakeSummary({
+      passed: false,
+      slos: [slo],
+      findings: [
+        {
+          rule: 'event-loop-blocked',
+          title: 'The event loop is blocked',
+          detail: 'The event loop stalled for 10 ms or more in 20 seconds of the run.',
+          explains: [slo.label],
+          evidence: [
+            { kind: 'chart', series: 'eventLoopDelayMaxMs', fromMs: 2000, toMs: 22_000, peak: 180, note: 'the longest stall in each second, up to 180 ms' },
+            { kind: 'line', line: 26, note: '100 calls of 85 ms on the main thread' },
+          ],
+        },
+      ],
+    });
+    const html = finishedRun(summary).html();
+    const findings = html.indexOf('data-testid="findings"');
+    expect(findings).toBeGreaterThan(0);
+    expect(findings).toBeLessThan(html.indexOf('data-testid="chart-latency"'));
+    const text = textOf(html);
+    expect(text).toContain('Why: The event loop is blocked');
+    expect(html).toContain('href="#finding-1"');
+    expect(html).toContain('id="finding-1"');
+    expect(text).toContain('Event-loop delay chart, 2 s–22 s: the longest stall in each second, up to 180 ms');
+    expect(text).toContain('line 26 100 calls of 85 ms on the main thread');
+  });
+
+  it('shows no diagnosis for a run without findings, nor for a saved run from before there were any', () => {
+    expect(finishedRun(fakeSummary()).html()).not.toContain('data-testid="findings"');
+    const old = { ...fakeSummary({ passed: false }), findings: undefined } as unknown as RunSummary;
+    expect(finishedRun(old).html()).not.toContain('data-testid="findings"');
+  });
+
   it("puts the exceptions of the service's handlers before the charts and tables", () => {
     const summary = fakeSummary({ passed: false, errors: [{ message: 'boom', route: 'GET /a', line: 3, count: 5 }] });
     const html = finishedRun(summary).html();

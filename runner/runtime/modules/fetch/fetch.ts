@@ -15,6 +15,7 @@ import type { DownstreamResponse } from '../../../scenario/types.ts';
 import type { AbortApi } from '../abort.ts';
 import type { DownstreamService, DownstreamStats } from '../../remote/downstream.ts';
 import { isRequestContext, type Platform } from '../../platform.ts';
+import type { UnboundedCall } from '../../process/run-counters.ts';
 import { ConnectionPool, type ConnectionStats } from './connections.ts';
 import { SimHeaders } from './headers.ts';
 import { parseUrl, SimRequest, toDownstreamRequest, type RequestInitLike } from './request.ts';
@@ -100,7 +101,7 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
     if (first) {
       p.counters.downstreamCalls++;
       if (tally) tally.calls++;
-    }
+    } else p.counters.noteRetrySite(host);
   }
 
   /** A failure found before anything is sent still settles in a later task, as a DNS lookup does. */
@@ -130,10 +131,13 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
       options.onUnknownHost?.(host);
       return rejectSoon(notFound(host, knownHosts));
     }
-    return send(service, req, url);
+    // A call nothing can cut short waits as long as the other side takes: the diagnosis
+    // wants to know where such calls are made (the service's code is on this stack).
+    const unbounded = req.signal ? undefined : p.counters.unboundedCallSent(host, p.loop.now(), new Error('fetch'));
+    return send(service, req, url, unbounded);
   }
 
-  function send(service: DownstreamService, req: SimRequest, url: URL): Promise<SimResponse> {
+  function send(service: DownstreamService, req: SimRequest, url: URL, unbounded: UnboundedCall | undefined): Promise<SimResponse> {
     const ctx = p.jobs.context;
     const signal = req.signal;
     const sentMs = p.loop.now();
@@ -166,6 +170,7 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
               // An aborted request's answer still crosses the network, to a destroyed socket.
               if (pending.settled) return;
               pending.settled = true;
+              if (unbounded) p.counters.unboundedCallSettled(unbounded, p.loop.now() - sentMs);
               if (signal && pending.onAbort) signal.removeEventListener('abort', pending.onAbort);
               if ('refused' in reply) {
                 conn.destroy();

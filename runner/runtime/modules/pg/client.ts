@@ -102,6 +102,7 @@ export class PgClient extends Emitter {
 
   query(config: string | QueryConfig, values?: unknown[] | Callback, cb?: Callback): Promise<QueryResult | QueryResult[]> | void {
     const text = typeof config === 'string' ? config : config?.text;
+    this.#p.counters.noteStatementSite(this.#p.jobs.context, text);
     let params = typeof config === 'object' && config?.values ? config.values : [];
     let callback = cb;
     if (typeof values === 'function') callback = values;

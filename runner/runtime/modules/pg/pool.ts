@@ -178,6 +178,8 @@ export class Pool extends Emitter {
   ): Promise<QueryResult | QueryResult[]> | void {
     const callback = typeof values === 'function' ? values : cb;
     const params = typeof values === 'function' ? undefined : values;
+    // Where the service asked, before the wait for a client loses its stack.
+    this.#p.counters.noteStatementSite(this.#p.jobs.context, typeof config === 'string' ? config : config?.text);
     const promise = (this.connect() as Promise<PoolClient>).then((client) =>
       (client.query(config, params) as Promise<QueryResult | QueryResult[]>).then(
         (res) => {
