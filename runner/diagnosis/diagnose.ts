@@ -172,7 +172,7 @@ function nPlusOne(summary: RunSummary, signals: DiagnosisSignals, failed: readon
       detail:
         `Each ${r.route} request sent the same statement ${round(perRequest)} times on average, with different values: ` +
         `${round(r.dbQueriesPerRequest)} statements per request in all. Every one is a round trip and a turn on the database's cores.`,
-      explains: explained(failed, [...LATENCY, ...THROUGHPUT, ...FAILURES], r.route),
+      explains: explained(failed, ['db_queries_per_request', ...LATENCY, ...THROUGHPUT, ...FAILURES], r.route),
       evidence: [
         { kind: 'statement', route: r.route, sql, perRequest: round(perRequest) },
         ...lines.map((line): FindingEvidence => ({ kind: 'line', line, note: `sends it, ${round(perRequest)} times per request` })),

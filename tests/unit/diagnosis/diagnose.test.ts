@@ -63,7 +63,9 @@ describe('each rule, on a summary made for it', () => {
       ['SELECT * FROM pages LIMIT 50', 100],
       ...Array.from({ length: 50 }, (_, i): [string, number] => [`SELECT * FROM tags WHERE event_id = ${i + 1}`, 100]),
     ]);
-    const f = diagnose(fakeSummary({ routes: [route], slos: [latencySlo] }), {
+    const perRequest = { label: 'under 5 per request', metric: 'db_queries_per_request{route:GET /a}', threshold: 'avg<5', actual: 51, pass: false };
+    const other = { ...latencySlo, label: 'other route', metric: 'http_req_duration{route:GET /b}' };
+    const f = diagnose(fakeSummary({ routes: [route], slos: [latencySlo, perRequest, other] }), {
       ...NO_SIGNALS,
       statementsByRoute: new Map([['GET /a', perItem]]),
       statementLines: (r, texts) => (r === 'GET /a' && texts.every((t) => t.includes('FROM tags')) ? [40] : []),
@@ -71,6 +73,7 @@ describe('each rule, on a summary made for it', () => {
     expect(rules(f)).toEqual(['n-plus-one']);
     expect(f[0].evidence[0]).toEqual({ kind: 'statement', route: 'GET /a', sql: 'SELECT * FROM tags WHERE event_id = ?', perRequest: 50 });
     expect(f[0].evidence[1]).toEqual({ kind: 'line', line: 40, note: 'sends it, 50 times per request' });
+    expect(f[0].explains).toEqual(['p99 under 100 ms', 'under 5 per request']);
     const few = new Map([
       ['SELECT 1', 300],
       ['SELECT 2', 100],
