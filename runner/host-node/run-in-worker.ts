@@ -19,14 +19,29 @@
  * obeyed within TERMINATE_GRACE_MS, the run is reported as stopped in one huge allocation, and
  * a host that must exit promptly runs this in a process it can kill (see run-in-child.ts).
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Diagnostic } from '../run-types.ts';
 import type { RunSummary } from '../summary-schema.ts';
 import { BadInput } from '../errors.ts';
 import { plainText } from './terminal-text.ts';
 
-/** A run that sends no heartbeat for this long is stopped. */
+/** A run that sends no heartbeat for this long, on a machine with a core to spare, is stopped. */
 export const WATCHDOG_MS = 5000;
+
+/**
+ * A busy machine (a workshop laptop, a CI box running other jobs) runs the worker slower, and
+ * its heartbeats come later: the watchdog waits longer by how many runnable threads each core
+ * has (the load average per core), up to this many times as long. A loop that never yields
+ * still stops, a little later.
+ */
+export const WATCHDOG_BUSY_FACTOR_MAX = 12;
+
+/** How much longer the watchdog waits on this machine now: 1 when a core is free. */
+export function watchdogBusyFactor(load = loadavg()[0], cores = availableParallelism()): number {
+  const perCore = load / Math.max(1, cores);
+  return Number.isFinite(perCore) ? Math.min(WATCHDOG_BUSY_FACTOR_MAX, Math.max(1, perCore)) : 1;
+}
 
 /**
  * The worker's V8 old-generation cap. A run of a bundled scenario's starter or solution uses
@@ -98,7 +113,7 @@ export class MemoryLimitExceeded extends BadInput {
 const MB = 1024 * 1024;
 const overMemoryLimit = (): boolean => process.memoryUsage.rss() > MEMORY_LIMIT_MB * MB;
 
-export function runInWorker(req: WorkerRequest, watchdogMs = WATCHDOG_MS): Promise<RunSummary> {
+export function runInWorker(req: WorkerRequest, watchdogMs = WATCHDOG_MS, busyFactor = watchdogBusyFactor): Promise<RunSummary> {
   const { port1: replies, port2: workerPort } = new MessageChannel();
   const data: WorkerData = { request: req, port: workerPort };
   const worker = new Worker(new URL('./run-worker-boot.mjs', import.meta.url), {
@@ -131,8 +146,17 @@ export function runInWorker(req: WorkerRequest, watchdogMs = WATCHDOG_MS): Promi
     const poll = setInterval(() => {
       if (overMemoryLimit()) stopForMemory();
     }, MEMORY_POLL_MS);
+    let lastHeartbeatAt = performance.now();
     const onWatchdog = (): void => {
       if (overMemoryLimit() || heapNearlyFull()) return stopForMemory();
+      // Silent for the watchdog's time, but the machine is busy: its silence may be the
+      // machine's. Wait out the longer time the load explains before calling it stuck.
+      const allowedMs = watchdogMs * busyFactor();
+      const silentMs = performance.now() - lastHeartbeatAt;
+      if (silentMs < allowedMs) {
+        watchdog = setTimeout(onWatchdog, allowedMs - silentMs);
+        return;
+      }
       // A loop in the service's own code stops at once; a built-in call grinding through a
       // huge allocation does not, and the exit handler below never runs in time.
       clearInterval(poll);
@@ -148,6 +172,7 @@ export function runInWorker(req: WorkerRequest, watchdogMs = WATCHDOG_MS): Promi
       switch (m?.type) {
         case 'heartbeat':
           heapAtHeartbeat = typeof m.heapUsedBytes === 'number' ? m.heapUsedBytes : 0;
+          lastHeartbeatAt = performance.now();
           arm();
           break;
         case 'done':

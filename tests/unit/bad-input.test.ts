@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BadInput } from '../../runner/errors.ts';
-import { runInWorker, WATCHDOG_MESSAGE } from '../../runner/host-node/run-in-worker.ts';
+import { runInWorker, WATCHDOG_BUSY_FACTOR_MAX, WATCHDOG_MESSAGE, watchdogBusyFactor } from '../../runner/host-node/run-in-worker.ts';
 import { FIXTURES, route, runFolder } from '../helpers/run-fixture.ts';
 
 const dir = `${FIXTURES}two-routes`;
@@ -134,6 +134,21 @@ describe('bad input gets a clear, specific message', () => {
     expect(err).toBeInstanceOf(BadInput);
     expect((err as BadInput).kind).toBe('watchdog');
     expect((err as BadInput).message).toBe(WATCHDOG_MESSAGE);
+  });
+
+  it('on a busy machine the watchdog waits longer before it calls a silent run stuck', async () => {
+    expect(watchdogBusyFactor(0.5, 2)).toBe(1);
+    expect(watchdogBusyFactor(16, 2)).toBe(8);
+    expect(watchdogBusyFactor(500, 2)).toBe(WATCHDOG_BUSY_FACTOR_MAX);
+    expect(watchdogBusyFactor(Number.NaN, 2)).toBe(1);
+    // A watchdog of 1 ms would stop any run between two heartbeats; a machine busy enough
+    // to explain a long silence keeps it going to the end.
+    const s = await runInWorker(
+      { scenario: dir, code: "export default async function routes(app: any) { app.get('/health', async () => ({ ok: 1 })); app.post('/work', async () => ({ ok: 2 })); }", seed: 1 },
+      1,
+      () => 60_000,
+    );
+    expect(s.passed).toBe(true);
   });
 
   it('after a watchdog stop the next run works', async () => {
