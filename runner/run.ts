@@ -347,4 +347,3 @@ function consoleOf(services: LoadedService[]): string[] {
   );
   return lines.sort((a, b) => a.atSec - b.atSec).map((l) => l.text);
 }
-

@@ -32,7 +32,13 @@ export interface DiagnosisSignals {
    * settled, the slowest of those, the age of those still waiting at the end, and the
    * service's lines that made them.
    */
-  unboundedCalls: ReadonlyArray<{ host: string; settled: number; slowestMs: number; pendingAgesMs: readonly number[]; lines: readonly number[] }>;
+  unboundedCalls: ReadonlyArray<{
+    host: string;
+    settled: number;
+    slowestMs: number;
+    pendingAgesMs: readonly number[];
+    lines: readonly number[];
+  }>;
   /** The downstream services, as they counted what reached them. */
   downstreams: ReadonlyArray<{ host: string; received: number; rejected: number; refused: number; faultErrors: number }>;
 }
@@ -98,7 +104,6 @@ const chart = (series: string, w: { fromMs: number; toMs: number; peak: number }
 });
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
-const sec = (ms: number): string => `${(ms / 1000).toFixed(0)} s`;
 
 /** Failed SLOs whose metric is one of `families` (and, if given, of `route` or of no route). */
 function explained(failed: readonly SloResult[], families: readonly string[], route?: string): string[] {
@@ -194,7 +199,10 @@ function poolSaturated(summary: RunSummary, failed: readonly SloResult[]): Findi
       `In ${w.count} seconds of the run every pooled client was taken and requests queued for one (up to ${w.peak} waiting, ` +
       `${inUse.peak} in use). Time spent waiting for a client is part of each request's latency.`,
     explains: explained(failed, [...LATENCY, ...FAILURES, ...THROUGHPUT]),
-    evidence: [chart('poolWaitingMax', w, `requests waiting for a client, up to ${w.peak}`), chart('poolInUseMax', inUse, `clients in use, up to ${inUse.peak}`)],
+    evidence: [
+      chart('poolWaitingMax', w, `requests waiting for a client, up to ${w.peak}`),
+      chart('poolInUseMax', inUse, `clients in use, up to ${inUse.peak}`),
+    ],
   };
 }
 
@@ -214,7 +222,9 @@ function clientsLeaked(summary: RunSummary, signals: DiagnosisSignals, failed: r
       `that had already been answered: nothing will release them, and the pool has that many fewer to lend.${where}`,
     explains: [...explained(failed, [...LATENCY, ...FAILURES, ...THROUGHPUT]), ...explained(failed, ['pg_pool_clients_leaked'])],
     evidence: [
-      ...known.map(([line, n]): FindingEvidence => ({ kind: 'line', line, note: `${n} client${n > 1 ? 's' : ''} taken here and never released` })),
+      ...known.map(
+        ([line, n]): FindingEvidence => ({ kind: 'line', line, note: `${n} client${n > 1 ? 's' : ''} taken here and never released` }),
+      ),
       chart('poolInUseMax', inUse, `clients in use, up to ${inUse.peak}`),
     ],
   };
@@ -255,7 +265,13 @@ function downstreamQueueFull(summary: RunSummary, signals: DiagnosisSignals, fai
         `${d.host} answered ${d.rejected} of the ${d.received} requests it received with 503 at once: all its workers were busy ` +
         'and its queue was full. Those answers come back fast but as failures.',
       explains: explained(failed, [...FAILURES, ...LATENCY]),
-      evidence: [chart('downstreamAttempts', seconds(summary.series, (b) => b.downstreamAttempts, 1), 'attempts sent per second')],
+      evidence: [
+        chart(
+          'downstreamAttempts',
+          seconds(summary.series, (b) => b.downstreamAttempts, 1),
+          'attempts sent per second',
+        ),
+      ],
     }));
 }
 
@@ -292,6 +308,12 @@ function connectionsRefused(summary: RunSummary, failed: readonly SloResult[]): 
       `${c.refused} more were refused ("sorry, too many clients already"). Each instance's pool counts against the ` +
       'same limit, so the pools together must fit in it.',
     explains: explained(failed, [...FAILURES, ...LATENCY]),
-    evidence: [chart('errors', seconds(summary.series, (b) => b.errors, 1), 'failed requests per second')],
+    evidence: [
+      chart(
+        'errors',
+        seconds(summary.series, (b) => b.errors, 1),
+        'failed requests per second',
+      ),
+    ],
   };
 }

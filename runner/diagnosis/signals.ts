@@ -91,7 +91,14 @@ export class SignalRecorder {
         settled: u.settled,
         slowestMs: u.slowestMs,
         pendingAgesMs: u.pendingAgesMs,
-        lines: [...new Set(u.sites.slice(0, 64).map(lineOf).filter((l): l is number => l !== undefined))],
+        lines: [
+          ...new Set(
+            u.sites
+              .slice(0, 64)
+              .map(lineOf)
+              .filter((l): l is number => l !== undefined),
+          ),
+        ],
       })),
       heavyLines: [...this.#heavy].map(([line, h]) => ({ line, ms: h.ms, calls: h.calls })),
       leakLines: services.flatMap((s) => s.leakSites().map((site) => (site ? this.errors.sourceMap?.locate(site)?.line : undefined))),

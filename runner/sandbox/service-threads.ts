@@ -17,12 +17,7 @@
 import type { Platform } from '../runtime/platform.ts';
 import type { ThreadPool } from '../runtime/process/thread-pool.ts';
 import type { ConsoleCapture } from '../runtime/modules/console.ts';
-import {
-  copyError,
-  type ThreadHost,
-  type ThreadSpec,
-  WORKER_BOOT_CPU_MS,
-} from '../runtime/modules/worker-threads/worker-threads.ts';
+import { copyError, type ThreadHost, type ThreadSpec, WORKER_BOOT_CPU_MS } from '../runtime/modules/worker-threads/worker-threads.ts';
 import { createWorkerThread } from '../world.ts';
 import { createServiceEnvironment, type ServiceEnvironment } from './environment.ts';
 import type { LoadServiceInput } from './load-service.ts';

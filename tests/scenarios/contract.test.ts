@@ -85,7 +85,10 @@ for (const id of ids) {
         expect(s.passed).toBe(false);
         const worst = Math.max(...s.slos.filter((x) => !x.pass).map(missFactor));
         expect(worst, describeFailures(s)).toBeGreaterThanOrEqual(2);
-        expect(s.findings.some((f) => f.explains.length > 0), 'a finding that explains a missed SLO').toBe(true);
+        expect(
+          s.findings.some((f) => f.explains.length > 0),
+          'a finding that explains a missed SLO',
+        ).toBe(true);
       });
 
       it(`seed ${seed}: solution meets every SLO and check`, async () => {

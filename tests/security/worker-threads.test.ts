@@ -65,11 +65,14 @@ if (!isMainThread) {
     });
   });
 }
-${ROUTES.replace('app.get', `const w = new Worker(new URL(import.meta.url));
+${ROUTES.replace(
+  'app.get',
+  `const w = new Worker(new URL(import.meta.url));
   w.on('message', (m) => console.log(m));
   w.postMessage('digest');
   w.postMessage('loop');
-  app.get`)}`;
+  app.get`,
+)}`;
     const s = await runFolder(TWO_ROUTES, code, 1, machine(2, 500));
     expect(s.errors).toEqual([]);
     expect(consoleLines(s).sort()).toEqual(['digest 32', 'loop took time']);

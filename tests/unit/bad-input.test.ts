@@ -144,7 +144,11 @@ describe('bad input gets a clear, specific message', () => {
     // A watchdog of 1 ms would stop any run between two heartbeats; a machine busy enough
     // to explain a long silence keeps it going to the end.
     const s = await runInWorker(
-      { scenario: dir, code: "export default async function routes(app: any) { app.get('/health', async () => ({ ok: 1 })); app.post('/work', async () => ({ ok: 2 })); }", seed: 1 },
+      {
+        scenario: dir,
+        code: "export default async function routes(app: any) { app.get('/health', async () => ({ ok: 1 })); app.post('/work', async () => ({ ok: 2 })); }",
+        seed: 1,
+      },
       1,
       () => 60_000,
     );

@@ -85,7 +85,7 @@ export class RunCounters {
   /** That call settled after `ms`. */
   unboundedCallSettled(call: UnboundedCall, ms: number): void {
     const u = this.unboundedCalls.get(call.host);
-    if (!u || !u.pending.delete(call)) return;
+    if (!u?.pending.delete(call)) return;
     u.settled++;
     if (ms > u.slowestMs) {
       u.slowestMs = ms;

@@ -5,13 +5,7 @@
  * alternative fix are free of findings.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  diagnose,
-  type DiagnosisSignals,
-  LOOP_STALL_MS,
-  statementShape,
-  UNBOUNDED_WAIT_MS,
-} from '../../../runner/diagnosis/diagnose.ts';
+import { diagnose, type DiagnosisSignals, LOOP_STALL_MS, statementShape, UNBOUNDED_WAIT_MS } from '../../../runner/diagnosis/diagnose.ts';
 import { loadScenarioFolder, type ScenarioFolder } from '../../../runner/host-node/scenario-folder.ts';
 import { runScenario } from '../../../runner/run.ts';
 import { nodeHost } from '../../../runner/host-node/node-host.ts';
@@ -34,7 +28,13 @@ function series(fields: Partial<SeriesBucket>, from = 0): SeriesBucket[] {
   return Array.from({ length: 10 }, (_, i) => bucket((i + 1) * 1000, i >= from ? fields : {}));
 }
 
-const latencySlo = { label: 'p99 under 100 ms', metric: 'http_req_duration{route:GET /a}', threshold: 'p(99)<100', actual: 900, pass: false };
+const latencySlo = {
+  label: 'p99 under 100 ms',
+  metric: 'http_req_duration{route:GET /a}',
+  threshold: 'p(99)<100',
+  actual: 900,
+  pass: false,
+};
 const rules = (f: Finding[]): string[] => f.map((x) => x.rule);
 
 describe('each rule, on a summary made for it', () => {
@@ -53,7 +53,10 @@ describe('each rule, on a summary made for it', () => {
   });
 
   it('a run cut short counts every one of its seconds', () => {
-    const summary = fakeSummary({ windowMs: 1300, series: [bucket(1000, { eventLoopDelayMaxMs: 270 }), bucket(2000, { eventLoopDelayMaxMs: 270 })] });
+    const summary = fakeSummary({
+      windowMs: 1300,
+      series: [bucket(1000, { eventLoopDelayMaxMs: 270 }), bucket(2000, { eventLoopDelayMaxMs: 270 })],
+    });
     expect(rules(diagnose(summary, NO_SIGNALS))).toEqual(['event-loop-blocked']);
   });
 
@@ -63,7 +66,13 @@ describe('each rule, on a summary made for it', () => {
       ['SELECT * FROM pages LIMIT 50', 100],
       ...Array.from({ length: 50 }, (_, i): [string, number] => [`SELECT * FROM tags WHERE event_id = ${i + 1}`, 100]),
     ]);
-    const perRequest = { label: 'under 5 per request', metric: 'db_queries_per_request{route:GET /a}', threshold: 'avg<5', actual: 51, pass: false };
+    const perRequest = {
+      label: 'under 5 per request',
+      metric: 'db_queries_per_request{route:GET /a}',
+      threshold: 'avg<5',
+      actual: 51,
+      pass: false,
+    };
     const other = { ...latencySlo, label: 'other route', metric: 'http_req_duration{route:GET /b}' };
     const f = diagnose(fakeSummary({ routes: [route], slos: [latencySlo, perRequest, other] }), {
       ...NO_SIGNALS,
@@ -122,7 +131,10 @@ describe('each rule, on a summary made for it', () => {
 
   it('connections the database refused are reported with its limit', () => {
     const summary = fakeSummary({ databaseConnections: { maxConnections: 50, peak: 50, refused: 7 }, replicas: [] });
-    expect(diagnose(summary, NO_SIGNALS)[0]).toMatchObject({ rule: 'db-connections-refused', detail: expect.stringContaining('7 more were refused') });
+    expect(diagnose(summary, NO_SIGNALS)[0]).toMatchObject({
+      rule: 'db-connections-refused',
+      detail: expect.stringContaining('7 more were refused'),
+    });
   });
 
   it('a healthy run has no findings', () => {
@@ -149,11 +161,25 @@ const MECHANISMS: Record<string, { rule: string; line?: (starter: string) => num
   'blocking-event-loop': {
     rule: 'event-loop-blocked',
     line: (s) => lineOf(s, 'pbkdf2Sync(password'),
-    wrong: ['wrong-promise-wrap.ts', 'wrong-set-immediate.ts', 'wrong-async-function.ts', 'wrong-bigger-pool.ts', 'wrong-pure-js-pbkdf2.ts'],
+    wrong: [
+      'wrong-promise-wrap.ts',
+      'wrong-set-immediate.ts',
+      'wrong-async-function.ts',
+      'wrong-bigger-pool.ts',
+      'wrong-pure-js-pbkdf2.ts',
+    ],
   },
   'n-plus-one': { rule: 'n-plus-one', line: (s) => perItemQueryLine(s), wrong: ['wrong-promise-all.ts', 'wrong-bigger-pool.ts'] },
-  'pool-exhaustion': { rule: 'clients-leaked', line: (s) => lineOf(s, 'await pool.connect()'), wrong: ['wrong-bigger-pool.ts', 'wrong-connection-timeout.ts'] },
-  'retry-storm': { rule: 'retry-amplification', line: (s) => lineOf(s, 'await fetch('), wrong: ['wrong-more-retries.ts', 'wrong-longer-timeout.ts', 'wrong-backoff-no-jitter.ts'] },
+  'pool-exhaustion': {
+    rule: 'clients-leaked',
+    line: (s) => lineOf(s, 'await pool.connect()'),
+    wrong: ['wrong-bigger-pool.ts', 'wrong-connection-timeout.ts'],
+  },
+  'retry-storm': {
+    rule: 'retry-amplification',
+    line: (s) => lineOf(s, 'await fetch('),
+    wrong: ['wrong-more-retries.ts', 'wrong-longer-timeout.ts', 'wrong-backoff-no-jitter.ts'],
+  },
 };
 
 async function run(folder: ScenarioFolder, code: string): Promise<RunSummary> {
@@ -178,7 +204,10 @@ for (const [id, m] of Object.entries(MECHANISMS)) {
     it('the solution and every alternative fix have no findings', async () => {
       for (const fix of [{ name: 'solution.ts', code: folder.solution ?? '' }, ...folder.fixes.filter((x) => x.kind === 'alt')]) {
         const s = await run(folder, fix.code);
-        expect(s.findings.map((x) => x.rule), fix.name).toEqual([]);
+        expect(
+          s.findings.map((x) => x.rule),
+          fix.name,
+        ).toEqual([]);
       }
     });
 

@@ -226,7 +226,13 @@ describe('renderSummaryText', () => {
               { kind: 'chart', series: 'dbQueries', fromMs: 2000, toMs: 60_000, peak: 2500, note: 'statements per second, up to 2500' },
             ],
           },
-          { rule: 'clients-leaked', title: 'Database clients are never given back', detail: 'Ten.', explains: [], evidence: [{ kind: 'line', line: 36, note: '10 clients taken here' }] },
+          {
+            rule: 'clients-leaked',
+            title: 'Database clients are never given back',
+            detail: 'Ten.',
+            explains: [],
+            evidence: [{ kind: 'line', line: 36, note: '10 clients taken here' }],
+          },
         ],
       }),
     );

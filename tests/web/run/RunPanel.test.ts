@@ -45,7 +45,13 @@ function finishedRun(summary: RunSummary, baseline: RunSummary = fakeSummary()) 
 
 describe('the run panel', () => {
   it('shows what the run found beside the SLOs it explains, before the charts, with its evidence', () => {
-    const slo = { label: 'Logins: p99 under 120 ms', metric: 'http_req_duration{route:POST /login}', threshold: 'p(99)<120', actual: 900, pass: false };
+    const slo = {
+      label: 'Logins: p99 under 120 ms',
+      metric: 'http_req_duration{route:POST /login}',
+      threshold: 'p(99)<120',
+      actual: 900,
+      pass: false,
+    };
     const summary = fakeSummary({
       passed: false,
       slos: [slo],
@@ -56,7 +62,14 @@ describe('the run panel', () => {
           detail: 'The event loop stalled for 10 ms or more in 20 seconds of the run.',
           explains: [slo.label],
           evidence: [
-            { kind: 'chart', series: 'eventLoopDelayMaxMs', fromMs: 2000, toMs: 22_000, peak: 180, note: 'the longest stall in each second, up to 180 ms' },
+            {
+              kind: 'chart',
+              series: 'eventLoopDelayMaxMs',
+              fromMs: 2000,
+              toMs: 22_000,
+              peak: 180,
+              note: 'the longest stall in each second, up to 180 ms',
+            },
             { kind: 'line', line: 26, note: '100 calls of 85 ms on the main thread' },
           ],
         },
