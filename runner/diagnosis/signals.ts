@@ -10,6 +10,11 @@ import type { LoadedService } from '../sandbox/load-service.ts';
 import type { DownstreamService } from '../runtime/remote/downstream.ts';
 import type { DiagnosisSignals } from './diagnose.ts';
 
+/** Heavy charges of a loop whose caller is looked up every time, before sampling starts. */
+const HEAVY_CALLERS_ALL = 32;
+/** After those, one heavy charge in this many has its caller looked up (a stack costs microseconds). */
+const HEAVY_CALLER_EVERY = 16;
+
 export class SignalRecorder {
   /** Heavy platform charges by the service's line: total ms and calls. */
   readonly #heavy = new Map<number, { ms: number; calls: number }>();
@@ -19,15 +24,27 @@ export class SignalRecorder {
     private readonly errors: ErrorLog,
   ) {
     for (const p of replicas) {
-      // The service's code is on the stack: its first frame in the service is the caller.
-      p.loop.onHeavyCharge = (ms) => {
+      // The service's code is on the stack: its first frame in the service is the caller. It
+      // is looked up for the first charges and then for one in HEAVY_CALLER_EVERY, which is
+      // credited with the charges since the last lookup: totals stay exact, the split is sampled.
+      let seen = 0;
+      let ms = 0;
+      let calls = 0;
+      p.loop.onHeavyCharge = (chargeMs) => {
+        seen++;
+        ms += chargeMs;
+        calls++;
+        if (seen > HEAVY_CALLERS_ALL && seen % HEAVY_CALLER_EVERY !== 0) return;
         const line = this.errors.sourceMap?.locate(new Error('charge'))?.line;
-        if (line === undefined) return;
-        const h = this.#heavy.get(line);
-        if (h) {
-          h.ms += ms;
-          h.calls++;
-        } else this.#heavy.set(line, { ms, calls: 1 });
+        if (line !== undefined) {
+          const h = this.#heavy.get(line);
+          if (h) {
+            h.ms += ms;
+            h.calls += calls;
+          } else this.#heavy.set(line, { ms, calls });
+        }
+        ms = 0;
+        calls = 0;
       };
     }
   }
@@ -49,10 +66,7 @@ export class SignalRecorder {
         if (!into) unbounded.set(host, (into = { settled: 0, slowestMs: 0, pendingAgesMs: [], sites: [] }));
         into.settled += u.settled;
         into.slowestMs = Math.max(into.slowestMs, u.slowestMs);
-        for (const call of u.pending) {
-          into.pendingAgesMs.push(nowMs - call.sentMs);
-          if (call.site) into.sites.push(call.site);
-        }
+        for (const call of u.pending) into.pendingAgesMs.push(nowMs - call.sentMs);
         into.sites.push(...u.sites);
       }
     }

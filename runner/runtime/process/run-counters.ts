@@ -73,11 +73,16 @@ export class RunCounters {
    */
   readonly unboundedCalls = new Map<string, UnboundedCalls>();
 
-  /** An unbounded call to `host` was sent; `site` is where (its stack), if it was taken. */
-  unboundedCallSent(host: string, sentMs: number, site: Error | undefined): UnboundedCall {
+  /**
+   * An unbounded call to `host` was sent. Where it was made is taken (a stack costs microseconds)
+   * only for the first UNBOUNDED_SITES_KEPT calls to each host: those show the lines that make
+   * such calls; the rest are counted.
+   */
+  unboundedCallSent(host: string, sentMs: number): UnboundedCall {
     let u = this.unboundedCalls.get(host);
     if (!u) this.unboundedCalls.set(host, (u = { pending: new Set(), settled: 0, slowestMs: 0, sites: [] }));
-    const call: UnboundedCall = { host, sentMs, site };
+    if (u.sites.length < UNBOUNDED_SITES_KEPT) u.sites.push(new Error('fetch'));
+    const call: UnboundedCall = { host, sentMs };
     u.pending.add(call);
     return call;
   }
@@ -87,11 +92,7 @@ export class RunCounters {
     const u = this.unboundedCalls.get(call.host);
     if (!u?.pending.delete(call)) return;
     u.settled++;
-    if (ms > u.slowestMs) {
-      u.slowestMs = ms;
-      if (call.site) u.sites.unshift(call.site);
-      if (u.sites.length > UNBOUNDED_SITES_KEPT) u.sites.length = UNBOUNDED_SITES_KEPT;
-    }
+    if (ms > u.slowestMs) u.slowestMs = ms;
   }
 
   /** Resets the per-bucket maxima to the current values at the start of a bucket. */
@@ -108,13 +109,12 @@ const RETRY_SITES_MAX = 16;
 /** Statement texts per route whose call site is kept (an N+1 shows in its first ones). */
 const STATEMENT_SITES_MAX = 256;
 
-/** Sites kept per host for the diagnosis: the slowest calls' (and those still waiting). */
+/** Sites kept per host for the diagnosis: the first calls'. */
 const UNBOUNDED_SITES_KEPT = 8;
 
 export interface UnboundedCall {
   host: string;
   sentMs: number;
-  site: Error | undefined;
 }
 
 export interface UnboundedCalls {
@@ -122,6 +122,6 @@ export interface UnboundedCalls {
   pending: Set<UnboundedCall>;
   settled: number;
   slowestMs: number;
-  /** Where the slowest settled calls were made, slowest first. */
+  /** Where the first calls were made. */
   sites: Error[];
 }

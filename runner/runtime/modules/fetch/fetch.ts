@@ -133,7 +133,7 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
     }
     // A call nothing can cut short waits as long as the other side takes: the diagnosis
     // wants to know where such calls are made (the service's code is on this stack).
-    const unbounded = req.signal ? undefined : p.counters.unboundedCallSent(host, p.loop.now(), new Error('fetch'));
+    const unbounded = req.signal ? undefined : p.counters.unboundedCallSent(host, p.loop.now());
     return send(service, req, url, unbounded);
   }
 
