@@ -199,9 +199,12 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
   client.abandonAll(kernel.nowMs);
   // A run that ended settled is observed up to its stop: rates over the time it ran.
   const windowMs = earlyStop ? Math.max(earlyStop.atMs, collector.lastCompletionMs) : Math.max(durationMs, collector.lastCompletionMs);
-  if (collector.series.length === 0 || collector.series[collector.series.length - 1].tMs + 1000 <= windowMs) {
-    const last = collector.closeBucket(windowMs);
-    opts.onProgress?.({ virtualMs: windowMs, durationMs, buckets: [last] });
+  // The series ends where the run did: at the window's end, or at a stop before it. A bucket
+  // is closed only over time not yet bucketed, so no empty bucket of no length ends the series.
+  const seriesEndMs = Math.min(windowMs, kernel.nowMs);
+  if (collector.series.length === 0 || collector.bucketStartMs < seriesEndMs) {
+    const last = collector.closeBucket(seriesEndMs);
+    opts.onProgress?.({ virtualMs: seriesEndMs, durationMs, buckets: [last] });
   }
   await kernel.settleHostWork();
   fleet.notePeaks();

@@ -22,6 +22,23 @@ export interface RouteStats {
   dbQueriesPerRequest: number;
 }
 
+/**
+ * One route's share of a virtual second: what its SLOs are judged on, second by second.
+ * Latencies are 0 when the route completed nothing in that second.
+ */
+export interface RouteSecond {
+  route: string;
+  completed: number;
+  errors: number;
+  timeouts: number;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  latencyP99Ms: number;
+  latencyMeanMs: number;
+  /** Database statements of the requests that completed in this second. */
+  dbQueries: number;
+}
+
 /** One virtual second of the run. */
 export interface SeriesBucket {
   tMs: number;
@@ -40,6 +57,41 @@ export interface SeriesBucket {
   downstreamCalls: number;
   downstreamAttempts: number;
   inFlightMax: number;
+  /**
+   * Present only on a last bucket shorter than a second (the run's window ended inside it):
+   * the virtual milliseconds it covers, so its counts are not read as a whole second's.
+   */
+  spanMs?: number;
+  /** Per route of the load mix, in the mix's order. Added within version 1: older summaries lack it. */
+  routes?: RouteSecond[];
+}
+
+/** A stretch of the load profile at one arrival rate, or ramping linearly between two. */
+export interface LoadPhase {
+  fromMs: number;
+  toMs: number;
+  /** Arrivals per second at `fromMs` and just before `toMs`, load scale applied; equal unless the phase ramps. */
+  ratePerSecFrom: number;
+  ratePerSecTo: number;
+}
+
+/** A scripted fault of a downstream service, active in [fromMs, toMs). */
+export interface FaultPeriod {
+  host: string;
+  kind: 'slowdown' | 'errors' | 'outage';
+  fromMs: number;
+  toMs: number;
+  /** `slowdown`: how many times slower the downstream serves. */
+  factor?: number;
+  /** `errors`: the fraction of requests answered with an error, and its status. */
+  rate?: number;
+  status?: number;
+}
+
+/** What the scenario scripted over time, for charts to mark: load phases and downstream faults. */
+export interface RunTimeline {
+  load: LoadPhase[];
+  faults: FaultPeriod[];
 }
 
 export interface SloResult {
@@ -205,4 +257,6 @@ export interface RunSummary {
   errors: ReportedError[];
   console: string[];
   series: SeriesBucket[];
+  /** The load phases and downstream faults the scenario scripts. Added within version 1: older summaries lack it. */
+  timeline?: RunTimeline;
 }

@@ -14,6 +14,7 @@ import { parseMetricKey } from './slo/metric-key.ts';
 import { aggregationPercentile } from './slo/threshold.ts';
 import { measureRecovery } from './slo/recovery.ts';
 import type { MetricName } from './metrics/vocabulary.ts';
+import { runTimeline } from './load/timeline.ts';
 
 export interface DownstreamTally {
   host: string;
@@ -109,6 +110,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     errors: input.errors.errors,
     console: input.console,
     series: c.series,
+    timeline: runTimeline(def.load.arrivals, def.load.durationMs, input.loadScale, def.platform.downstreams),
   };
 }
 

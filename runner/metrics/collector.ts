@@ -3,7 +3,7 @@
  * requests in flight integrated over time (for Little's law), event-loop delay samples, and
  * one SeriesBucket per virtual second built from the platform's counters.
  */
-import type { LatencyStats, RouteStats, SeriesBucket } from '../summary-schema.ts';
+import type { LatencyStats, RouteSecond, RouteStats, SeriesBucket } from '../summary-schema.ts';
 import type { CounterReadings } from './fleet-counters.ts';
 import { TimeWeighted } from './time-weighted.ts';
 import { Trend } from './trend.ts';
@@ -20,7 +20,32 @@ class RouteTally {
   errors = 0;
   timeouts = 0;
   dbQueries = 0;
+  /** This second's completions, reset as each bucket closes (one more add per request, no more). */
+  readonly second = new Trend();
+  secondErrors = 0;
+  secondTimeouts = 0;
+  secondDbQueries = 0;
   constructor(readonly route: string) {}
+
+  /** Closes this route's share of the current second. */
+  closeSecond(): RouteSecond {
+    const b = this.second;
+    const has = b.count > 0;
+    const out: RouteSecond = {
+      route: this.route,
+      completed: b.count,
+      errors: this.secondErrors,
+      timeouts: this.secondTimeouts,
+      latencyP50Ms: has ? round3(b.percentile(50)) : 0,
+      latencyP95Ms: has ? round3(b.percentile(95)) : 0,
+      latencyP99Ms: has ? round3(b.percentile(99)) : 0,
+      latencyMeanMs: has ? round3(b.mean) : 0,
+      dbQueries: this.secondDbQueries,
+    };
+    b.reset();
+    this.secondErrors = this.secondTimeouts = this.secondDbQueries = 0;
+    return out;
+  }
 }
 
 export class Collector {
@@ -39,7 +64,8 @@ export class Collector {
   timeouts = 0;
   lastCompletionMs = 0;
   private bucket = new Trend();
-  private bucketStartMs = 0;
+  /** Where the open bucket starts: the end of the last one closed. */
+  bucketStartMs = 0;
   private bucketArrivals = 0;
   private bucketCompleted = 0;
   private bucketErrors = 0;
@@ -75,6 +101,8 @@ export class Collector {
     this.overall.add(latencyMs);
     t.latency.add(latencyMs);
     t.dbQueries += dbQueries;
+    t.second.add(latencyMs);
+    t.secondDbQueries += dbQueries;
     this.bucket.add(latencyMs);
     this.bucketCompleted++;
     this.completed++;
@@ -90,10 +118,12 @@ export class Collector {
     if (outcome === 'ok') t.ok++;
     else if (outcome === 'error') {
       t.errors++;
+      t.secondErrors++;
       this.errors++;
       this.bucketErrors++;
     } else {
       t.timeouts++;
+      t.secondTimeouts++;
       this.timeouts++;
       this.bucketTimeouts++;
     }
@@ -104,7 +134,10 @@ export class Collector {
     if (delayMs > this.bucketLoopDelayMaxMs) this.bucketLoopDelayMaxMs = delayMs;
   }
 
-  /** Closes the current one-second bucket at `endMs` and returns it. */
+  /**
+   * Closes the current bucket at `endMs` and returns it. Buckets are a second long except the
+   * last, closed where the run's window ends, which says how long it is (`spanMs`).
+   */
   closeBucket(endMs: number): SeriesBucket {
     const c = this.counters;
     const b = this.bucket;
@@ -126,6 +159,8 @@ export class Collector {
       downstreamCalls: c.downstreamCalls - this.lastCalls,
       downstreamAttempts: c.downstreamAttempts - this.lastAttempts,
       inFlightMax: this.bucketInFlightMax,
+      ...(endMs - this.bucketStartMs < 1000 ? { spanMs: round3(endMs - this.bucketStartMs) } : {}),
+      routes: [...this.routes.values()].map((t) => t.closeSecond()),
     };
     this.series.push(bucket);
     this.lastQueries = c.dbQueries;
