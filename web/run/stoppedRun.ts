@@ -1,23 +1,27 @@
 /**
  * A stopped run, shown for the part that ran. The runner's summary of a stopped run divides
  * its rates by the whole planned duration (a run stopped halfway "served 79/s" where it served
- * twice that), and it closes its last per-second bucket at the planned end, so the page
- * measures the part that ran from the series and gives rates over that. Its SLOs are not
- * judged: a part of a run neither meets nor misses a target set for the whole.
+ * twice that), so the page measures the part that ran from the series and gives rates over
+ * that. Its SLOs are not judged: a part of a run neither meets nor misses a target set for
+ * the whole.
  */
 import type { RunSummary } from '../../runner/index.ts';
 // The metric vocabulary is light (no simulator), so the page may import it.
 import { findMetric } from '../../runner/scenario/index.ts';
 
 /**
- * Virtual milliseconds the run covered: the runner closes a bucket every simulated second
- * until the stop, then one more at the end of its window holding the last partial second.
+ * Virtual milliseconds the run covered. The runner closes a bucket every simulated second until
+ * the stop, then one more holding the last part of a second, which says how long it is
+ * (`spanMs`). Summaries from before that closed the last bucket at the planned end instead.
  */
 export function ranForMs(summary: RunSummary): number {
-  const closed = summary.series.filter((b) => b.tMs < summary.windowMs);
-  const last = closed.length ? closed[closed.length - 1].tMs : 0;
-  const hasPartial = summary.series.length > closed.length;
-  return Math.min(summary.windowMs, hasPartial ? last + 1000 : last || summary.windowMs);
+  const series = summary.series;
+  const last = series[series.length - 1];
+  if (last && last.tMs < summary.windowMs) return Math.min(summary.windowMs, last.tMs + (last.spanMs ?? 1000));
+  const closed = series.filter((b) => b.tMs < summary.windowMs);
+  const lastStart = closed.length ? closed[closed.length - 1].tMs : 0;
+  const hasPartial = series.length > closed.length;
+  return Math.min(summary.windowMs, hasPartial ? lastStart + 1000 : lastStart || summary.windowMs);
 }
 
 /** A per-second rate of the metric key's SLO (not a count, not a fraction). */
