@@ -23,18 +23,19 @@ export interface RouteStats {
 }
 
 /**
- * One route's share of a virtual second: what its SLOs are judged on, second by second.
- * Latencies are 0 when the route completed nothing in that second.
+ * One route's share of a virtual second: what its SLOs are judged on, second by second. The
+ * latencies are those of answered requests (failures left out, as the latency SLOs do), 0 when
+ * the route answered none in that second.
  */
 export interface RouteSecond {
   route: string;
+  /** Requests that ended in this second: answered, failed, or given up on by their client. */
   completed: number;
   errors: number;
   timeouts: number;
   latencyP50Ms: number;
   latencyP95Ms: number;
   latencyP99Ms: number;
-  latencyMeanMs: number;
   /** Database statements of the requests that completed in this second. */
   dbQueries: number;
 }

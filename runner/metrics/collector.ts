@@ -20,8 +20,9 @@ class RouteTally {
   errors = 0;
   timeouts = 0;
   dbQueries = 0;
-  /** This second's completions, reset as each bucket closes (one more add per request, no more). */
+  /** This second's answered latencies (not failures, as the latency SLOs), reset as each bucket closes. */
   readonly second = new Trend();
+  secondCompleted = 0;
   secondErrors = 0;
   secondTimeouts = 0;
   secondDbQueries = 0;
@@ -33,17 +34,16 @@ class RouteTally {
     const has = b.count > 0;
     const out: RouteSecond = {
       route: this.route,
-      completed: b.count,
+      completed: this.secondCompleted,
       errors: this.secondErrors,
       timeouts: this.secondTimeouts,
       latencyP50Ms: has ? round3(b.percentile(50)) : 0,
       latencyP95Ms: has ? round3(b.percentile(95)) : 0,
       latencyP99Ms: has ? round3(b.percentile(99)) : 0,
-      latencyMeanMs: has ? round3(b.mean) : 0,
       dbQueries: this.secondDbQueries,
     };
     b.reset();
-    this.secondErrors = this.secondTimeouts = this.secondDbQueries = 0;
+    this.secondCompleted = this.secondErrors = this.secondTimeouts = this.secondDbQueries = 0;
     return out;
   }
 }
@@ -101,7 +101,7 @@ export class Collector {
     this.overall.add(latencyMs);
     t.latency.add(latencyMs);
     t.dbQueries += dbQueries;
-    t.second.add(latencyMs);
+    t.secondCompleted++;
     t.secondDbQueries += dbQueries;
     this.bucket.add(latencyMs);
     this.bucketCompleted++;
@@ -114,6 +114,7 @@ export class Collector {
     if (outcome !== 'error') {
       this.overallAnswered.add(latencyMs);
       t.answered.add(latencyMs);
+      t.second.add(latencyMs);
     }
     if (outcome === 'ok') t.ok++;
     else if (outcome === 'error') {

@@ -3,7 +3,7 @@
  * member with a `type`; messages about a run carry its `runId`, and the page drops any whose
  * `runId` is not the run it is waiting for (a stopped or superseded run can still be talking).
  */
-import type { Diagnostic, RunProgress, RunSummary, SloSpec, TypeFile } from '../../runner/index.ts';
+import type { Diagnostic, RunProgress, RunSummary, RunTimeline, SloSpec, TypeFile } from '../../runner/index.ts';
 
 /** What the page needs to know about a scenario that only its `scenario.ts` says. */
 export interface ScenarioInfo {
@@ -14,6 +14,8 @@ export interface ScenarioInfo {
   /** Bounds of the load-scale control; `{ min: 1, max: 1 }` when the scenario allows none. */
   loadScale: { min: number; max: number };
   routes: string[];
+  /** Load phases (at load scale 1) and downstream fault windows, for the charts to mark while a run fills in. */
+  timeline?: RunTimeline;
 }
 
 export interface RunRequest {

@@ -7,6 +7,7 @@
  * off the page's main thread.
  */
 import { findScenarioFolders, loadDefinition, SCENARIOS_GLOB_ROOT, type ScenarioDefinition } from '../../runner/scenario/index.ts';
+import { runTimeline } from '../../runner/load/timeline.ts';
 import type { ScenarioInfo } from '../lab/protocol.ts';
 
 const modules = import.meta.glob<unknown>('/scenarios/*/scenario.ts', { eager: true, import: 'default' });
@@ -35,5 +36,6 @@ export function describeScenario(id: string, def: ScenarioDefinition): ScenarioI
     clientTimeoutMs: def.load.clientTimeoutMs,
     loadScale: def.load.loadScale ?? { min: 1, max: 1 },
     routes: def.load.mix.map((m) => m.route),
+    timeline: runTimeline(def.load.arrivals, def.load.durationMs, 1, def.platform.downstreams),
   };
 }
