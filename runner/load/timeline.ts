@@ -40,9 +40,11 @@ export function loadPhases(profile: ArrivalProfile, durationMs: number, scale: n
     case 'spike': {
       const fromMs = Math.max(0, Math.min(profile.fromMs, durationMs));
       const toMs = Math.max(fromMs, Math.min(profile.toMs, durationMs));
-      return [flat(0, fromMs, profile.basePerSec), flat(fromMs, toMs, profile.peakPerSec), flat(toMs, durationMs, profile.basePerSec)].filter(
-        (p) => p.toMs > p.fromMs,
-      );
+      return [
+        flat(0, fromMs, profile.basePerSec),
+        flat(fromMs, toMs, profile.peakPerSec),
+        flat(toMs, durationMs, profile.basePerSec),
+      ].filter((p) => p.toMs > p.fromMs);
     }
   }
 }

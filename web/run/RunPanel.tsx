@@ -15,15 +15,19 @@ import { CompileErrors, ConsoleOutput, DiagnosticList, HandlerErrors } from './P
 import { partThatRan, ranForMs } from './stoppedRun.ts';
 import { SEED_EXPLAINED } from './seed.ts';
 import type { RunSummary } from '../../runner/index.ts';
+import type { ScenarioInfo } from '../lab/protocol.ts';
+import { scaleTimeline } from './charts/timelineMarks.ts';
 
 export interface RunPanelProps {
   snapshot: RunSnapshot;
   durationMs: number;
   /** Said beside the results: that the code changed since the run, what to do after a pass. */
   notes?: ReactNode;
+  /** The scenario's SLOs, routes and timeline, for the charts' lines and marks while a run fills in. */
+  scenario?: Pick<ScenarioInfo, 'slos' | 'routes' | 'timeline'>;
 }
 
-export function RunPanel({ snapshot, durationMs, notes }: RunPanelProps) {
+export function RunPanel({ snapshot, durationMs, notes, scenario }: RunPanelProps) {
   const state = runStateOf(snapshot);
   const ctx = snapshot.context;
   const stopped = state === 'stopped';
@@ -32,6 +36,8 @@ export function RunPanel({ snapshot, durationMs, notes }: RunPanelProps) {
   const hasResults = summary !== null && (state === 'done' || state === 'comparing' || stopped);
   const showCharts = state === 'simulating' || state === 'comparing' || hasResults;
   const comparing = state === 'comparing';
+  // The starter's own run is its own baseline: a dashed copy under every line would say nothing.
+  const ownStarterRun = ctx.request !== null && ctx.request.code === ctx.starter;
 
   return (
     <section className="run-panel" aria-live="polite" data-testid="run-panel" data-state={state}>
@@ -46,7 +52,17 @@ export function RunPanel({ snapshot, durationMs, notes }: RunPanelProps) {
           <HandlerErrors errors={summary.errors} />
         </div>
       )}
-      {showCharts && <RunCharts buckets={summary?.series ?? ctx.buckets} baseline={ctx.baselineBuckets} durationMs={totalMs} />}
+      {showCharts && (
+        <RunCharts
+          buckets={summary?.series ?? ctx.buckets}
+          baseline={ownStarterRun ? [] : ctx.baselineBuckets}
+          ownStarterRun={ownStarterRun}
+          durationMs={totalMs}
+          slos={summary?.slos ?? scenario?.slos}
+          routes={summary?.routes.map((r) => r.route) ?? scenario?.routes}
+          timeline={summary?.timeline ?? (scenario?.timeline && scaleTimeline(scenario.timeline, ctx.request?.loadScale ?? 1))}
+        />
+      )}
       {hasResults && summary && (
         <>
           <CompareTable summary={summary} baseline={ctx.baseline} comparing={comparing} />

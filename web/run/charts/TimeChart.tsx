@@ -1,81 +1,92 @@
 /**
- * A uPlot time-series chart over virtual seconds. The plot is created once per series layout
+ * One panel over virtual seconds, drawn by uPlot: its lines (a right-hand axis for those of
+ * another scale), its SLO thresholds as dashed red lines, and the scenario's load phases and
+ * fault windows as shaded bands. The legend is the page's own, so every value shows without
+ * hovering (the last second's, or the hovered second's), and a table of each line's minimum,
+ * maximum and last value is the chart's text alternative. The plot is created once per layout
  * and fed new data as buckets arrive, so a live run costs one `setData` per update.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-
-export interface ChartSeries {
-  label: string;
-  color: string;
-  /** Baseline (starter) series are dashed and thinner. */
-  dashed?: boolean;
-  values: (number | null)[];
-}
+import type { ChartLine, ChartPanel } from './panels.ts';
+import type { ChartMark } from './timelineMarks.ts';
+import { ChartLegend, ChartTable, describeChart } from './ChartText.tsx';
 
 export interface TimeChartProps {
-  title: string;
-  unit: string;
+  panel: ChartPanel;
+  /** x of every value, in virtual seconds (the end of each bucket). */
+  x: number[];
   /** Length of the run in virtual seconds: the x axis spans it from the start. */
   durationSec: number;
-  series: ChartSeries[];
-  log?: boolean;
-  testId?: string;
+  marks: ChartMark[];
 }
 
-const HEIGHT_PX = 170;
+const HEIGHT_PX = 190;
+const THRESHOLD_COLOR = '#dc2626';
+const BAND_COLORS = { load: 'rgba(59, 130, 246, 0.10)', fault: 'rgba(217, 119, 6, 0.16)' };
+const BAND_TEXT = { load: '#1e40af', fault: '#92400e' };
 
-export function TimeChart({ title, unit, durationSec, series, log = false, testId }: TimeChartProps) {
+export function TimeChart({ panel, x, durationSec, marks }: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const duration = useRef(durationSec);
   duration.current = durationSec;
-  const layout = series.map((s) => `${s.label}:${s.color}:${s.dashed ?? false}`).join('|') + `:${log}`;
-  const data = toAligned(series);
+  const [hoverIdx, setHoverIdx] = useState<number | null>(null);
+  const hasRight = panel.lines.some((l) => l.right);
+  const layout = JSON.stringify([panel.lines.map((l) => [l.label, l.color, l.dashed, l.right]), panel.thresholds, marks, panel.log]);
+  const data: uPlot.AlignedData = [x, ...panel.lines.map((l) => l.values)];
 
   useEffect(() => {
     const el = box.current!;
+    const left = panel.thresholds.filter((t) => !t.right).map((t) => t.value);
+    const right = panel.thresholds.filter((t) => t.right).map((t) => t.value);
+    const axisStyle = { stroke: '#4b5563', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#d7dbe0' } };
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height: HEIGHT_PX,
-      legend: { live: true },
+      legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
       scales: {
         x: { time: false, range: (_u, min, max) => [0, Math.max(duration.current, max ?? 0, min ?? 0, 1)] },
-        y: log
-          ? { distr: 3 as uPlot.Scale.Distr, range: (_u, min, max) => [decadeBelow(min ?? 1), decadeAbove(Math.max(max ?? 10, 10))] }
-          : { range: (_u, _min, max) => [0, Math.max(1, (max ?? 1) * 1.1)] },
+        y: panel.log ? { distr: 3 as uPlot.Scale.Distr, range: logRange(left) } : { range: linearRange(left) },
+        ...(hasRight ? { y2: { range: linearRange(right) } } : {}),
       },
       axes: [
-        {
-          stroke: '#4b5563',
-          grid: { stroke: '#eef0f3' },
-          ticks: { stroke: '#d7dbe0' },
-          values: (_u, v) => v.map((x) => (x == null ? '' : `${x}s`)),
-        },
-        {
-          stroke: '#4b5563',
-          grid: { stroke: '#eef0f3' },
-          ticks: { stroke: '#d7dbe0' },
-          size: 56,
-          values: (_u, v) => v.map((x) => (x == null ? '' : formatTick(x))),
-        },
+        { ...axisStyle, values: (_u, v) => v.map((s) => (s == null ? '' : `${s}s`)) },
+        { ...axisStyle, size: 52, values: (_u, v) => v.map((s) => (s == null ? '' : formatTick(s))) },
+        ...(hasRight
+          ? [
+              {
+                ...axisStyle,
+                scale: 'y2',
+                side: 1 as uPlot.Axis.Side,
+                grid: { show: false },
+                size: 46,
+                values: (_u: uPlot, v: number[]) => v.map((s) => (s == null ? '' : formatTick(s))),
+              },
+            ]
+          : []),
       ],
       series: [
-        { label: 'virtual time', value: (_u, v) => (v == null ? '–' : `${v}s`) },
-        ...series.map(
-          (s): uPlot.Series => ({
-            label: s.label,
-            stroke: s.color,
-            width: s.dashed ? 1.5 : 2,
-            dash: s.dashed ? [6, 4] : undefined,
+        {},
+        ...panel.lines.map(
+          (l): uPlot.Series => ({
+            label: l.label,
+            stroke: l.color,
+            width: l.dashed ? 1.5 : 2,
+            dash: l.dashed ? [6, 4] : undefined,
+            scale: l.right ? 'y2' : 'y',
             spanGaps: false,
             points: { show: false },
-            value: (_u, v) => (v == null ? '–' : `${formatValue(v)} ${unit}`),
           }),
         ),
       ],
+      hooks: {
+        drawClear: [(u) => drawMarks(u, marks)],
+        draw: [(u) => drawThresholds(u, panel)],
+        setCursor: [(u) => setHoverIdx(u.cursor.idx ?? null)],
+      },
     };
     const u = new uPlot(opts, data, el);
     plot.current = u;
@@ -86,7 +97,7 @@ export function TimeChart({ title, unit, durationSec, series, log = false, testI
       u.destroy();
       plot.current = null;
     };
-    // The plot is rebuilt only when the set of series changes; data flows through setData below.
+    // The plot is rebuilt only when its layout changes; data flows through setData below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [layout]);
 
@@ -94,20 +105,77 @@ export function TimeChart({ title, unit, durationSec, series, log = false, testI
     plot.current?.setData(data);
   });
 
+  const thresholdIds = panel.thresholds.map((t) => t.value).join(' ');
   return (
-    <figure className="chart" data-testid={testId}>
+    <figure className="chart" data-testid={`chart-${panel.id}`} data-thresholds={thresholdIds || undefined}>
       <figcaption>
-        {title} <span className="muted">({unit})</span>
+        {panel.title}{' '}
+        <span className="muted">
+          ({panel.unit}
+          {panel.rightUnit ? `; right axis: ${panel.rightUnit}` : ''})
+        </span>
       </figcaption>
-      <div ref={box} className="chart-canvas" />
+      <ChartLegend panel={panel} x={x} hoverIdx={hoverIdx} />
+      <div ref={box} className="chart-canvas" role="img" aria-label={describeChart(panel)} />
+      <ChartTable panel={panel} />
     </figure>
   );
 }
 
-function toAligned(series: ChartSeries[]): uPlot.AlignedData {
-  const n = Math.max(0, ...series.map((s) => s.values.length));
-  const x = Array.from({ length: n }, (_, i) => i + 1);
-  return [x, ...series.map((s) => Array.from({ length: n }, (_, i) => s.values[i] ?? null))];
+/** A linear axis from zero that always reaches its thresholds, with a little headroom. */
+function linearRange(thresholds: number[]): uPlot.Range.Function {
+  return (_u, _min, max) => [0, Math.max(1, ...thresholds.map((t) => t * 1.15), (max ?? 1) * 1.1)];
+}
+
+/** A log axis between powers of ten that always shows its thresholds. */
+function logRange(thresholds: number[]): uPlot.Range.Function {
+  return (_u, min, max) => [
+    decadeBelow(Math.min(min ?? 1, ...thresholds)),
+    decadeAbove(Math.max(max ?? 10, 10, ...thresholds.map((t) => t * 1.5))),
+  ];
+}
+
+function drawThresholds(u: uPlot, panel: ChartPanel): void {
+  const { ctx, bbox } = u;
+  const px = devicePixelRatio;
+  ctx.save();
+  ctx.strokeStyle = THRESHOLD_COLOR;
+  ctx.fillStyle = THRESHOLD_COLOR;
+  ctx.lineWidth = 1.5 * px;
+  ctx.setLineDash([6 * px, 4 * px]);
+  ctx.font = `${11 * px}px system-ui, sans-serif`;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'bottom';
+  for (const t of panel.thresholds) {
+    const y = Math.round(u.valToPos(t.value, t.right ? 'y2' : 'y', true));
+    if (y < bbox.top || y > bbox.top + bbox.height) continue;
+    ctx.beginPath();
+    ctx.moveTo(bbox.left, y);
+    ctx.lineTo(bbox.left + bbox.width, y);
+    ctx.stroke();
+    ctx.fillText(t.label, bbox.left + bbox.width - 4 * px, y - 2 * px);
+  }
+  ctx.restore();
+}
+
+function drawMarks(u: uPlot, marks: ChartMark[]): void {
+  const { ctx, bbox } = u;
+  const px = devicePixelRatio;
+  ctx.save();
+  ctx.font = `${10.5 * px}px system-ui, sans-serif`;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'top';
+  marks.forEach((m, i) => {
+    const from = Math.max(bbox.left, u.valToPos(m.fromSec, 'x', true));
+    const to = Math.min(bbox.left + bbox.width, u.valToPos(m.toSec, 'x', true));
+    if (!(to > from)) return;
+    ctx.fillStyle = BAND_COLORS[m.kind];
+    ctx.fillRect(from, bbox.top, Math.max(to - from, 2 * px), bbox.height);
+    ctx.fillStyle = BAND_TEXT[m.kind];
+    // Labels of several bands step down so they do not overwrite each other.
+    ctx.fillText(m.label, from + 3 * px, bbox.top + (2 + 13 * (i % 3)) * px);
+  });
+  ctx.restore();
 }
 
 /** Log axes read best between powers of ten. */
@@ -121,9 +189,4 @@ function formatTick(v: number): string {
   return String(+v.toPrecision(3));
 }
 
-export function formatValue(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
-  if (Math.abs(v) >= 10) return v.toFixed(1);
-  return +v.toFixed(2) + '';
-}
+export type { ChartLine };
