@@ -17,6 +17,7 @@ export {
 export type * from './run-types.ts';
 export type * from './summary-schema.ts';
 export { createPrng, type Prng } from './sim/prng.ts';
+export { runTimeline } from './load/timeline.ts';
 export { createCompiler, COMPILE_OPTIONS, type Compiler, type EsbuildApi } from './sandbox/compile.ts';
 export { runScenario, type RunHost } from './run.ts';
 export { ENGINE_VERSION, sha256Hex } from './provenance.ts';

@@ -7,7 +7,7 @@
  * off the page's main thread.
  */
 import { findScenarioFolders, loadDefinition, SCENARIOS_GLOB_ROOT, type ScenarioDefinition } from '../../runner/scenario/index.ts';
-import { runTimeline } from '../../runner/load/timeline.ts';
+import { runTimeline } from '../../runner/index.ts';
 import type { ScenarioInfo } from '../lab/protocol.ts';
 
 const modules = import.meta.glob<unknown>('/scenarios/*/scenario.ts', { eager: true, import: 'default' });
