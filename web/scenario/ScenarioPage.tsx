@@ -84,19 +84,24 @@ function Workspace({ entry }: { entry: CatalogEntry }) {
             {labError}
           </div>
         )}
-        <div className="editor-box" data-testid="editor" ref={editorBox}>
-          <Suspense fallback={<div className="editor-loading">Loading editor…</div>}>
-            <CodeEditor scenarioId={entry.id} initialCode={code.initialCode} onChange={code.onEdit} onRunShortcut={runOrStop} />
-          </Suspense>
+        {/* From 1280 px wide the editor and the results sit side by side (app.css). */}
+        <div className="editor-column">
+          <div className="editor-box" data-testid="editor" ref={editorBox}>
+            <Suspense fallback={<div className="editor-loading">Loading editor…</div>}>
+              <CodeEditor scenarioId={entry.id} initialCode={code.initialCode} onChange={code.onEdit} onRunShortcut={runOrStop} />
+            </Suspense>
+          </div>
+          <p className="editor-keys muted small" data-testid="editor-keys">
+            In the editor, Tab indents. To leave it from the keyboard: <kbd>Esc</kbd>, then <kbd>Tab</kbd> (or <kbd>Shift</kbd>+
+            <kbd>Tab</kbd>
+            ).
+          </p>
         </div>
-        <p className="editor-keys muted small" data-testid="editor-keys">
-          In the editor, Tab indents. To leave it from the keyboard: <kbd>Esc</kbd>, then <kbd>Tab</kbd> (or <kbd>Shift</kbd>+<kbd>Tab</kbd>
-          ).
-        </p>
         <div ref={runPanel} tabIndex={-1} className="run-panel-box">
           <RunPanel
             snapshot={snapshot}
             durationMs={info?.durationMs ?? 60_000}
+            scenario={info}
             notes={
               <>
                 {runCode !== undefined && <ResultsStale code={code} runCode={runCode} />}

@@ -11,6 +11,7 @@ import type { LabClient } from '../../../web/lab/LabClient.ts';
 import type { RunRequest } from '../../../web/lab/protocol.ts';
 import { RunCharts, type RunChartsProps } from '../../../web/run/charts/RunCharts.tsx';
 import { buildCharts, type ChartPanel } from '../../../web/run/charts/panels.ts';
+import { marksOf } from '../../../web/run/charts/timelineMarks.ts';
 import { RunPanel } from '../../../web/run/RunPanel.tsx';
 import { type RunEvent, runMachine } from '../../../web/run/runMachine.ts';
 import { renderHtml, rowsOf, textOf } from '../renderText.ts';
@@ -59,7 +60,7 @@ describe('the run charts', () => {
     expect(panel(panels, 'latency-get-api-products-id').thresholds).toEqual([{ value: 25, label: 'SLO p99 under 25 ms' }]);
     expect(panel(panels, 'latency-post-api-login').thresholds).toEqual([{ value: 120, label: 'SLO p99 under 120 ms' }]);
     // The failure rate is a share, on the failures chart's right-hand axis, in percent.
-    expect(panel(panels, 'errors').thresholds).toEqual([{ value: 1, label: 'SLO under 1%', right: true }]);
+    expect(panel(panels, 'errors').thresholds).toEqual([{ value: 1, label: 'SLO under 1% (right axis)', right: true }]);
 
     const html = charts({});
     const latencyA = html.slice(html.indexOf('data-testid="chart-latency-get-api-products-id"'));
@@ -118,7 +119,7 @@ describe('the run charts', () => {
     const text = textOf(charts({}));
     expect(text).toContain('p99 100 ms');
     expect(text).toContain('p99 300 ms');
-    expect(text).toContain('(last)');
+    expect(text).toContain('last values');
   });
 
   it('give every chart a text alternative: min, max and last of each line, and its SLO', () => {
@@ -152,6 +153,12 @@ describe('the run charts', () => {
     const text = textOf(charts({ timeline }));
     expect(text).toContain('Load: 6/s, then 380/s from 3 s, then 6/s from 5 s.');
     expect(text).toContain('Fault: pricing.internal 3× slower from 2 s to 4 s.');
+    // Bands for the spike and the fault; and, past the planned end, one saying why rates fall.
+    expect(marksOf(timeline, 10_000, 11).marks).toEqual([
+      { kind: 'load', fromSec: 3, toSec: 5, label: 'load 380/s' },
+      { kind: 'fault', fromSec: 2, toSec: 4, label: 'pricing.internal 3× slower' },
+      { kind: 'after', fromSec: 10, toSec: 11, label: 'load ended' },
+    ]);
   });
 });
 

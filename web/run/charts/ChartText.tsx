@@ -34,8 +34,7 @@ function shown(line: ChartLine, hoverIdx: number | null): string {
   return e ? line.format(e.last) : '–';
 }
 
-export function ChartLegend({ panel, x, hoverIdx }: { panel: ChartPanel; x: readonly number[]; hoverIdx: number | null }) {
-  const at = hoverIdx !== null && x[hoverIdx] !== undefined ? `at ${x[hoverIdx]} s` : 'last';
+export function ChartLegend({ panel, hoverIdx }: { panel: ChartPanel; hoverIdx: number | null }) {
   return (
     <ul className="chart-legend" data-testid="chart-legend" aria-hidden="true">
       {panel.lines.map((l) => (
@@ -51,7 +50,6 @@ export function ChartLegend({ panel, x, hoverIdx }: { panel: ChartPanel; x: read
           {t.label}
         </li>
       ))}
-      {panel.lines.length > 0 && <li className="legend-at muted">({at})</li>}
     </ul>
   );
 }

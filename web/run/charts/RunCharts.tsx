@@ -24,14 +24,15 @@ export interface RunChartsProps {
 export function RunCharts({ buckets, baseline, durationMs, slos = [], routes = [], timeline, ownStarterRun = false }: RunChartsProps) {
   const durationSec = Math.ceil(durationMs / 1000);
   const charts = useMemo(() => buildCharts({ buckets, baseline, slos, routes }), [buckets, baseline, slos, routes]);
-  const { marks, sentences } = useMemo(() => marksOf(timeline, durationMs), [timeline, durationMs]);
+  const seriesEndSec = charts.x.length ? charts.x[charts.x.length - 1] : 0;
+  const { marks, sentences } = useMemo(() => marksOf(timeline, durationMs, seriesEndSec), [timeline, durationMs, seriesEndSec]);
 
   return (
     <div className="charts" data-testid="charts">
       {(sentences.length > 0 || ownStarterRun) && (
         <p className="chart-notes muted small" data-testid="chart-notes">
           {sentences.join(' ')}
-          {marks.length > 0 ? ' Shaded on the charts.' : ''}
+          {marks.some((m) => m.kind !== 'after') ? ' Shaded on the charts.' : ''}
           {ownStarterRun ? ' This run is of the starter code, so there is no dashed starter line to compare with.' : ''}
         </p>
       )}

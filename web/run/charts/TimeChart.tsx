@@ -24,8 +24,8 @@ export interface TimeChartProps {
 
 const HEIGHT_PX = 190;
 const THRESHOLD_COLOR = '#dc2626';
-const BAND_COLORS = { load: 'rgba(59, 130, 246, 0.10)', fault: 'rgba(217, 119, 6, 0.16)' };
-const BAND_TEXT = { load: '#1e40af', fault: '#92400e' };
+const BAND_COLORS = { load: 'rgba(59, 130, 246, 0.10)', fault: 'rgba(217, 119, 6, 0.16)', after: 'rgba(107, 114, 128, 0.10)' };
+const BAND_TEXT = { load: '#1e40af', fault: '#92400e', after: '#4b5563' };
 
 export function TimeChart({ panel, x, durationSec, marks }: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
@@ -54,7 +54,13 @@ export function TimeChart({ panel, x, durationSec, marks }: TimeChartProps) {
       },
       axes: [
         { ...axisStyle, values: (_u, v) => v.map((s) => (s == null ? '' : `${s}s`)) },
-        { ...axisStyle, size: 52, values: (_u, v) => v.map((s) => (s == null ? '' : formatTick(s))) },
+        {
+          ...axisStyle,
+          size: 52,
+          // A log axis gridded at powers of ten only: uPlot's default adds 2…9 of each decade.
+          ...(panel.log ? { splits: (_u: uPlot, _i: number, min: number, max: number) => decadesBetween(min, max) } : {}),
+          values: (_u, v) => v.map((s) => (s == null ? '' : formatTick(s))),
+        },
         ...(hasRight
           ? [
               {
@@ -109,13 +115,18 @@ export function TimeChart({ panel, x, durationSec, marks }: TimeChartProps) {
   return (
     <figure className="chart" data-testid={`chart-${panel.id}`} data-thresholds={thresholdIds || undefined}>
       <figcaption>
-        {panel.title}{' '}
-        <span className="muted">
-          ({panel.unit}
-          {panel.rightUnit ? `; right axis: ${panel.rightUnit}` : ''})
+        <span>
+          {panel.title}{' '}
+          <span className="muted">
+            ({panel.unit}
+            {panel.rightUnit ? `; right axis: ${panel.rightUnit}` : ''})
+          </span>
+        </span>
+        <span className="legend-at muted">
+          {hoverIdx !== null && x[hoverIdx] !== undefined ? `values at ${x[hoverIdx]} s` : 'last values'}
         </span>
       </figcaption>
-      <ChartLegend panel={panel} x={x} hoverIdx={hoverIdx} />
+      <ChartLegend panel={panel} hoverIdx={hoverIdx} />
       <div ref={box} className="chart-canvas" role="img" aria-label={describeChart(panel)} />
       <ChartTable panel={panel} />
     </figure>
@@ -153,7 +164,13 @@ function drawThresholds(u: uPlot, panel: ChartPanel): void {
     ctx.moveTo(bbox.left, y);
     ctx.lineTo(bbox.left + bbox.width, y);
     ctx.stroke();
-    ctx.fillText(t.label, bbox.left + bbox.width - 4 * px, y - 2 * px);
+    // The label on a light box, so a line running along the threshold does not cross it out.
+    const textRight = bbox.left + bbox.width - 4 * px;
+    const textWidth = ctx.measureText(t.label).width;
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+    ctx.fillRect(textRight - textWidth - 3 * px, y - 15 * px, textWidth + 6 * px, 13 * px);
+    ctx.fillStyle = THRESHOLD_COLOR;
+    ctx.fillText(t.label, textRight, y - 2 * px);
   }
   ctx.restore();
 }
@@ -178,6 +195,12 @@ function drawMarks(u: uPlot, marks: ChartMark[]): void {
   ctx.restore();
 }
 
+function decadesBetween(min: number, max: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(Math.max(min, 1e-3))); 10 ** e <= max * 1.0001; e++) if (10 ** e >= min * 0.9999) out.push(10 ** e);
+  return out;
+}
+
 /** Log axes read best between powers of ten. */
 const decadeBelow = (v: number) => 10 ** Math.floor(Math.log10(Math.max(v, 0.001)));
 const decadeAbove = (v: number) => 10 ** Math.ceil(Math.log10(Math.max(v, 0.001)));
@@ -185,7 +208,7 @@ const decadeAbove = (v: number) => 10 ** Math.ceil(Math.log10(Math.max(v, 0.001)
 function formatTick(v: number): string {
   if (v >= 1_000_000) return `${v / 1_000_000}M`;
   if (v >= 10_000) return `${v / 1000}k`;
-  if (v > 0 && v < 1) return String(+v.toPrecision(1));
+  if (v > 0 && v < 1) return String(+v.toPrecision(2));
   return String(+v.toPrecision(3));
 }
 

@@ -158,7 +158,7 @@ export function buildCharts(input: ChartsInput): Charts {
     ],
     thresholds: linesFor(slo, 'http_req_failed').map((l) => ({
       value: l.target * 100,
-      label: `SLO${routeSuffix(l, routes)} ${l.words}`,
+      label: `SLO${routeSuffix(l, routes)} ${l.words} (right axis)`,
       right: true,
     })),
   });
@@ -216,7 +216,7 @@ function mechanismPanels(
         ],
         thresholds: linesFor(slo, 'db_queries_per_request')
           .filter((l) => l.route && perRequestRoutes.includes(l.route))
-          .map((l) => ({ value: l.target, label: `SLO ${l.words}`, right: true })),
+          .map((l) => ({ value: l.target, label: `SLO ${l.route} ${l.words} (right axis)`, right: true })),
       },
     },
     {
@@ -262,7 +262,7 @@ function mechanismPanels(
         ],
         thresholds: linesFor(slo, 'downstream_retry_amplification').map((l) => ({
           value: l.target,
-          label: `SLO ${l.host ? `${l.host} ` : ''}${l.words}`,
+          label: `SLO ${l.host ? `${l.host} ` : ''}${l.words} (right axis)`,
           right: true,
         })),
       },

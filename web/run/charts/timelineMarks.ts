@@ -8,7 +8,8 @@ import type { FaultPeriod, LoadPhase, RunTimeline } from '../../../runner/index.
 import { pct } from '../format.ts';
 
 export interface ChartMark {
-  kind: 'load' | 'fault';
+  /** `after`: the load has ended; requests still in flight finish (or time out) without new ones. */
+  kind: 'load' | 'fault' | 'after';
   fromSec: number;
   toSec: number;
   /** Short, drawn at the band's top left: "load 380/s", "pricing.internal 3× slower". */
@@ -27,8 +28,14 @@ export function scaleTimeline(t: RunTimeline, scale: number): RunTimeline {
   return { ...t, load: t.load.map((p) => ({ ...p, ratePerSecFrom: p.ratePerSecFrom * scale, ratePerSecTo: p.ratePerSecTo * scale })) };
 }
 
-export function marksOf(timeline: RunTimeline | undefined, durationMs: number): TimelineMarks {
-  if (!timeline) return { marks: [], sentences: [] };
+/**
+ * The marks of a run of `durationMs` whose series reaches `seriesEndSec`: past the planned
+ * duration, no request arrives, so its rates fall for a reason the band names.
+ */
+export function marksOf(timeline: RunTimeline | undefined, durationMs: number, seriesEndSec = 0): TimelineMarks {
+  const after: ChartMark[] =
+    seriesEndSec > durationMs / 1000 ? [{ kind: 'after', fromSec: durationMs / 1000, toSec: seriesEndSec, label: 'load ended' }] : [];
+  if (!timeline) return { marks: after, sentences: [] };
   const marks: ChartMark[] = [];
   const sentences: string[] = [];
   const load = timeline.load;
@@ -45,7 +52,7 @@ export function marksOf(timeline: RunTimeline | undefined, durationMs: number): 
     if (!whole) marks.push({ kind: 'fault', fromSec: f.fromMs / 1000, toSec: Math.min(f.toMs, durationMs) / 1000, label: faultLabel(f) });
     sentences.push(`Fault: ${faultLabel(f)} ${whole ? 'for the whole run' : `from ${sec(f.fromMs)} to ${sec(f.toMs)}`}.`);
   }
-  return { marks, sentences };
+  return { marks: marks.concat(after), sentences };
 }
 
 function rateOf(p: LoadPhase): string {
