@@ -67,3 +67,15 @@ test("a fault window is shaded on the charts, and the starter's own run has no s
   await expect(charts.locator('.legend-starter')).toHaveCount(0);
   await charts.screenshot({ path: 'tests/e2e/screenshots/charts-retry-storm-starter.png' });
 });
+
+test('database statements per second, with statements per request against their SLO, and the spike shaded', async ({ lab, page }) => {
+  await lab.openScenario('n-plus-one');
+  await lab.setSeed(1);
+  await lab.run();
+  expect(await lab.waitForRunEnd()).toBe('done');
+  const db = page.getByTestId('chart-db');
+  await expect(db.getByTestId('legend-threshold')).toHaveText('SLO GET /api/events average under 5/req (right axis)');
+  await expect(db.getByTestId('chart-legend')).toContainText(/statements [\d,.]+\/s/);
+  await expect(page.getByTestId('chart-notes')).toContainText('380/s from 30 s');
+  await page.getByTestId('charts').screenshot({ path: 'tests/e2e/screenshots/charts-n-plus-one-starter.png' });
+});

@@ -26,13 +26,15 @@ export function RunCharts({ buckets, baseline, durationMs, slos = [], routes = [
   const charts = useMemo(() => buildCharts({ buckets, baseline, slos, routes }), [buckets, baseline, slos, routes]);
   const seriesEndSec = charts.x.length ? charts.x[charts.x.length - 1] : 0;
   const { marks, sentences } = useMemo(() => marksOf(timeline, durationMs, seriesEndSec), [timeline, durationMs, seriesEndSec]);
+  const after = marks.find((m) => m.kind === 'after');
 
   return (
     <div className="charts" data-testid="charts">
-      {(sentences.length > 0 || ownStarterRun) && (
+      {(sentences.length > 0 || after || ownStarterRun) && (
         <p className="chart-notes muted small" data-testid="chart-notes">
           {sentences.join(' ')}
           {marks.some((m) => m.kind !== 'after') ? ' Shaded on the charts.' : ''}
+          {after ? ` After ${after.fromSec} s (grey) no request arrives: those in flight finish or time out.` : ''}
           {ownStarterRun ? ' This run is of the starter code, so there is no dashed starter line to compare with.' : ''}
         </p>
       )}

@@ -84,7 +84,8 @@ export function TimeChart({ panel, x, durationSec, marks }: TimeChartProps) {
             dash: l.dashed ? [6, 4] : undefined,
             scale: l.right ? 'y2' : 'y',
             spanGaps: false,
-            points: { show: false },
+            // A second with data between two without is a dot: no line would show it.
+            points: { show: true, size: 5, fill: l.color, filter: (u, i) => isolatedPoints(u.data[i]) },
           }),
         ),
       ],
@@ -188,11 +189,20 @@ function drawMarks(u: uPlot, marks: ChartMark[]): void {
     if (!(to > from)) return;
     ctx.fillStyle = BAND_COLORS[m.kind];
     ctx.fillRect(from, bbox.top, Math.max(to - from, 2 * px), bbox.height);
+    // A label that does not fit its band is left to the words above the charts.
+    if (m.kind === 'after' && ctx.measureText(m.label).width + 6 * px > to - from) return;
     ctx.fillStyle = BAND_TEXT[m.kind];
     // Labels of several bands step down so they do not overwrite each other.
     ctx.fillText(m.label, from + 3 * px, bbox.top + (2 + 13 * (i % 3)) * px);
   });
   ctx.restore();
+}
+
+function isolatedPoints(values: uPlot.AlignedData[number]): number[] {
+  const out: number[] = [];
+  const has = (i: number) => values[i] != null;
+  for (let i = 0; i < values.length; i++) if (has(i) && !has(i - 1) && !has(i + 1)) out.push(i);
+  return out;
 }
 
 function decadesBetween(min: number, max: number): number[] {
