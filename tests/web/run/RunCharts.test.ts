@@ -75,6 +75,11 @@ describe('the run charts', () => {
     expect(line(panel(panels, 'latency-post-api-login'), 'p99').values).toEqual(Array(10).fill(300));
     // Requests served, per route: a rate SLO is about one route.
     expect(panel(panels, 'throughput').lines.map((l) => l.label)).toEqual([A, B]);
+    // The starter's, beside them, for the route whose rate has an SLO.
+    const served: SloSpec = { metric: `http_reqs{route:${A}}`, threshold: 'rate>140', label: 'Served' };
+    const withStarter = buildCharts({ buckets: tenSeconds(), baseline: tenSeconds(), slos: [...SLOS, served], routes: [A, B] });
+    expect(panel(withStarter.panels, 'throughput').lines.map((l) => l.label)).toEqual([`starter ${A}`, A, B]);
+    expect(panel(withStarter.panels, 'throughput').thresholds).toEqual([{ value: 140, label: `SLO ${A} over 140/s` }]);
   });
 
   it('show the overall latency of a saved run from before there were per-route seconds', () => {

@@ -137,11 +137,26 @@ export function buildCharts(input: ChartsInput): Charts {
           ),
         )
       : [line('served', COLORS.ok, (b, k) => okOf(b) * k, perSec)];
+  // The starter's served requests, like the learner's: per route (those with a rate SLO, or all).
+  const rateRoutes = linesFor(slo, 'http_reqs').flatMap((l) => (l.route && routes.includes(l.route) ? [l.route] : []));
+  const starterServed =
+    routes.length > 1
+      ? (rateRoutes.length ? rateRoutes : routes).flatMap((r) =>
+          starter(
+            r,
+            (b, k) => {
+              const s = routeOf(b, r);
+              return s ? okOf(s) * k : null;
+            },
+            perSec,
+          ),
+        )
+      : starter('served', (b, k) => okOf(b) * k, perSec);
   panels.push({
     id: 'throughput',
     title: 'Requests served',
     unit: 'req/s',
-    lines: [...starter('served', (b, k) => okOf(b) * k, perSec), ...served],
+    lines: [...starterServed, ...served],
     thresholds: linesFor(slo, 'http_reqs').map((l) => ({ value: l.target, label: `SLO${routeSuffix(l, routes)} ${l.words}` })),
   });
 
