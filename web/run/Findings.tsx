@@ -13,8 +13,8 @@ const CHART_NAMES: Record<string, string> = {
   poolWaitingMax: 'Database pool: waiting',
   poolInUseMax: 'Database pool: in use',
   dbQueries: 'Database statements',
-  downstreamAttempts: 'Downstream attempts',
-  errors: 'Errors',
+  downstreamAttempts: 'Downstream calls and attempts: attempts',
+  errors: 'Failures: errors',
 };
 
 export const findingAnchor = (i: number): string => `finding-${i + 1}`;
