@@ -5,10 +5,12 @@
  * scale (pool clients in use vs callers waiting) get separate axes. The starter's run for the
  * same seed is drawn dashed behind the learner's, except on the starter's own run.
  */
-import type { RouteSecond, SeriesBucket, SloSpec } from '../../../runner/index.ts';
-import { ms, pct } from '../format.ts';
+import type { SeriesBucket, SloSpec } from '../../../runner/index.ts';
+import { ms } from '../format.ts';
+import { COLORS, failedShare, latency, pctOf100, perSec, ROUTE_COLORS, servedOf } from './chartParts.ts';
+import { mechanismPanels } from './mechanismPanels.ts';
 import { linesFor, type SloLine, sloLines } from './sloLines.ts';
-import { gridOf, type Pick, type Point, pointsOf, valuesOn } from './timeGrid.ts';
+import { gridOf, type Pick, pointsOf, valuesOn } from './timeGrid.ts';
 
 export interface ChartLine {
   label: string;
@@ -54,37 +56,6 @@ export interface Charts {
   idle: string[];
 }
 
-export const COLORS = {
-  p50: '#93c5fd',
-  p95: '#3b82f6',
-  p99: '#1e3a8a',
-  ok: '#15803d',
-  bad: '#dc2626',
-  warn: '#d97706',
-  base: '#6b7280',
-  purple: '#7c3aed',
-  teal: '#0e7490',
-};
-const ROUTE_COLORS = [COLORS.ok, COLORS.teal, COLORS.purple, '#b45309', '#be185d'];
-
-const perSec = (v: number) => `${v >= 100 ? Math.round(v).toLocaleString('en-US') : +v.toFixed(1)}/s`;
-const count = (v: number) => String(Math.round(v));
-const ratio = (v: number) => `${v.toFixed(2)}×`;
-const perReq = (v: number) => `${+v.toFixed(1)}/req`;
-
-const routeOf = (b: SeriesBucket, route: string): RouteSecond | undefined => b.routes?.find((r) => r.route === route);
-const okOf = (c: { completed: number; errors: number; timeouts: number }) => Math.max(0, c.completed - c.errors - c.timeouts);
-
-/** A latency of a second that answered nothing is not zero, it is unknown. */
-const latency =
-  (key: 'latencyP50Ms' | 'latencyP95Ms' | 'latencyP99Ms', route?: string): Pick =>
-  (b) => {
-    const r = route === undefined ? b : routeOf(b, route);
-    return r && r.completed > 0 && r[key] > 0 ? r[key] : null;
-  };
-
-const failedShare: Pick = (b) => (b.completed > 0 ? (100 * (b.errors + b.timeouts)) / b.completed : null);
-
 export function buildCharts(input: ChartsInput): Charts {
   const run = pointsOf(input.buckets);
   const base = pointsOf(input.baseline);
@@ -125,33 +96,14 @@ export function buildCharts(input: ChartsInput): Charts {
   // Served requests, per route when there are several (a rate SLO is per route).
   const served: ChartLine[] =
     routes.length > 1
-      ? routes.map((r, i) =>
-          line(
-            r,
-            ROUTE_COLORS[i % ROUTE_COLORS.length],
-            (b, k) => {
-              const s = routeOf(b, r);
-              return s ? okOf(s) * k : null;
-            },
-            perSec,
-          ),
-        )
-      : [line('served', COLORS.ok, (b, k) => okOf(b) * k, perSec)];
+      ? routes.map((r, i) => line(r, ROUTE_COLORS[i % ROUTE_COLORS.length], servedOf(r), perSec))
+      : [line('served', COLORS.ok, servedOf(), perSec)];
   // The starter's served requests, like the learner's: per route (those with a rate SLO, or all).
   const rateRoutes = linesFor(slo, 'http_reqs').flatMap((l) => (l.route && routes.includes(l.route) ? [l.route] : []));
   const starterServed =
     routes.length > 1
-      ? (rateRoutes.length ? rateRoutes : routes).flatMap((r) =>
-          starter(
-            r,
-            (b, k) => {
-              const s = routeOf(b, r);
-              return s ? okOf(s) * k : null;
-            },
-            perSec,
-          ),
-        )
-      : starter('served', (b, k) => okOf(b) * k, perSec);
+      ? (rateRoutes.length ? rateRoutes : routes).flatMap((r) => starter(r, servedOf(r), perSec))
+      : starter('served', servedOf(), perSec);
   panels.push({
     id: 'throughput',
     title: 'Requests served',
@@ -183,110 +135,6 @@ export function buildCharts(input: ChartsInput): Charts {
   return { x, panels: panels.concat(active.map((m) => m.panel)), idle: mechanisms.filter((m) => !m.active).map((m) => m.panel.title) };
 }
 
-type LineOf = (label: string, color: string, pick: Pick, format: ChartLine['format'], right?: boolean) => ChartLine;
-type StarterOf = (label: string, pick: Pick, format: ChartLine['format'], right?: boolean) => ChartLine[];
-
-/** The gauges of what a scenario exercises; a panel nothing in either run touched is left out. */
-function mechanismPanels(
-  run: Point[],
-  base: Point[],
-  slo: SloLine[],
-  routes: readonly string[],
-  line: LineOf,
-  starter: StarterOf,
-): { panel: ChartPanel; active: boolean }[] {
-  const used = (pick: (b: SeriesBucket) => number) => run.concat(base).some((p) => pick(p.bucket) > 0);
-  const perRequest =
-    (route: string): Pick =>
-    (b) => {
-      const r = routeOf(b, route);
-      return r && r.completed > 0 ? r.dbQueries / r.completed : null;
-    };
-  const sloRoutes = [...new Set(linesFor(slo, 'db_queries_per_request').map((l) => l.route))];
-  const perRequestRoutes = sloRoutes.filter((r): r is string => r !== undefined && routes.includes(r));
-  return [
-    {
-      active: used((b) => b.eventLoopDelayMaxMs),
-      panel: {
-        id: 'event-loop',
-        title: 'Event-loop delay, worst in each second',
-        unit: 'ms',
-        lines: [...starter('delay', (b) => b.eventLoopDelayMaxMs, ms), line('delay', COLORS.warn, (b) => b.eventLoopDelayMaxMs, ms)],
-        thresholds: linesFor(slo, 'eventloop_delay').map((l) => ({ value: l.target, label: `SLO ${l.words} (over the run)` })),
-      },
-    },
-    {
-      active: used((b) => b.dbQueries),
-      panel: {
-        id: 'db',
-        title: 'Database statements',
-        unit: 'statements/s',
-        rightUnit: perRequestRoutes.length ? 'per request' : undefined,
-        lines: [
-          ...starter('statements', (b, k) => b.dbQueries * k, perSec),
-          line('statements', COLORS.p95, (b, k) => b.dbQueries * k, perSec),
-          ...perRequestRoutes.map((r, i) =>
-            line(`per request, ${r}`, ROUTE_COLORS[(i + 2) % ROUTE_COLORS.length], perRequest(r), perReq, true),
-          ),
-        ],
-        thresholds: linesFor(slo, 'db_queries_per_request')
-          .filter((l) => l.route && perRequestRoutes.includes(l.route))
-          .map((l) => ({ value: l.target, label: `SLO ${l.route} ${l.words} (right axis)`, right: true })),
-      },
-    },
-    {
-      active: used((b) => b.poolInUseMax + b.poolWaitingMax),
-      panel: {
-        id: 'pool',
-        title: 'Database pool',
-        unit: 'clients in use',
-        rightUnit: 'callers waiting',
-        lines: [
-          line('in use', COLORS.p95, (b) => b.poolInUseMax, count),
-          ...starter('waiting', (b) => b.poolWaitingMax, count, true),
-          line('waiting', COLORS.bad, (b) => b.poolWaitingMax, count, true),
-        ],
-        thresholds: [],
-      },
-    },
-    {
-      active: used((b) => b.threadPoolQueueMax),
-      panel: {
-        id: 'thread-pool',
-        title: 'Thread-pool queue',
-        unit: 'tasks',
-        lines: [
-          ...starter('queued', (b) => b.threadPoolQueueMax, count),
-          line('queued', COLORS.purple, (b) => b.threadPoolQueueMax, count),
-        ],
-        thresholds: [],
-      },
-    },
-    {
-      active: used((b) => b.downstreamAttempts),
-      panel: {
-        id: 'downstream',
-        title: 'Downstream calls and attempts',
-        unit: 'per second',
-        rightUnit: 'attempts per call',
-        lines: [
-          line('calls', COLORS.ok, (b, k) => b.downstreamCalls * k, perSec),
-          line('attempts', COLORS.bad, (b, k) => b.downstreamAttempts * k, perSec),
-          ...starter('attempts per call', amplification, ratio, true),
-          line('attempts per call', '#7f1d1d', amplification, ratio, true),
-        ],
-        thresholds: linesFor(slo, 'downstream_retry_amplification').map((l) => ({
-          value: l.target,
-          label: `SLO ${l.host ? `${l.host} ` : ''}${l.words} (right axis)`,
-          right: true,
-        })),
-      },
-    },
-  ];
-}
-
-const amplification: Pick = (b) => (b.downstreamCalls > 0 ? b.downstreamAttempts / b.downstreamCalls : null);
-const pctOf100 = (v: number) => pct(v / 100);
 const routeSuffix = (l: SloLine, routes: readonly string[]) => (l.route && routes.length > 1 ? ` ${l.route}` : '');
 
 /** A test id from a route: `GET /api/products/:id` → `get-api-products-id`. */
