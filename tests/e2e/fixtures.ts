@@ -46,7 +46,10 @@ export class LabPage {
   async focusEditor(): Promise<void> {
     // Into the first line's text: the middle of the text layer can lie past the editor's right
     // edge when the editor is half the page wide and a line is long.
-    await this.page.getByTestId('editor').locator('.view-lines').click({ position: { x: 8, y: 8 } });
+    await this.page
+      .getByTestId('editor')
+      .locator('.view-lines')
+      .click({ position: { x: 8, y: 8 } });
     await expect(this.page.getByRole('textbox', { name: 'Editor content' })).toBeFocused();
   }
 
