@@ -160,6 +160,56 @@ export interface DatabaseConnectionStats {
   refused: number;
 }
 
+/** One line of the service in a CPU profile. */
+export interface ProfileLine {
+  /** 1-based line of the learner's TypeScript. */
+  line: number;
+  /** The line's text, trimmed (at most 120 characters). */
+  text: string;
+  /** The function the line is in, as the profile names it. */
+  functionName: string;
+  /** CPU the line used itself (its JavaScript and the platform calls it made), ms. */
+  selfMs: number;
+  /** Of which: its own JavaScript, metered. */
+  javascriptMs: number;
+  /** Of which: platform work it called (pbkdf2Sync, console.log, a reply's serialisation), sampled. */
+  platformMs: number;
+}
+
+/** One function of the service in a CPU profile. */
+export interface ProfileFunction {
+  name: string;
+  /** The line the function starts on. */
+  line: number;
+  /** CPU of the function's own lines (not of the functions it calls), ms. */
+  selfMs: number;
+}
+
+/** Main-thread work that is not one of the service's lines. */
+export interface ProfileBucket {
+  /** What it is, in words: `promise jobs`, `library dataloader`, … */
+  label: string;
+  ms: number;
+}
+
+/**
+ * Where the main thread's CPU went (runner/sandbox/profile-summary.ts): by the service's
+ * lines and functions, and the platform's own work in buckets. With several instances, their
+ * main threads together; worker threads are not included. Lines, functions and buckets add
+ * up to `busyMs` (up to the unsampled rest of small platform charges, under 1 ms a thread).
+ */
+export interface CpuProfile {
+  version: 1;
+  /** CPU the main thread used over the run, ms. */
+  busyMs: number;
+  /** The lines that used the most CPU, most first. */
+  lines: ProfileLine[];
+  /** The functions that used the most CPU themselves, most first. */
+  functions: ProfileFunction[];
+  /** The rest, most first. */
+  platform: ProfileBucket[];
+}
+
 export interface RunSummary {
   version: 1;
   provenance: RunProvenance;
@@ -205,4 +255,6 @@ export interface RunSummary {
   errors: ReportedError[];
   console: string[];
   series: SeriesBucket[];
+  /** Where the main thread's CPU went, by line and function of the service. */
+  profile?: CpuProfile;
 }

@@ -46,6 +46,12 @@ export class EventLoop {
   busyUntilMs = 0;
   /** Total main-thread CPU charged, for utilisation. */
   busyTotalMs = 0;
+  /** Tasks run, promise jobs run, and metered units charged in tasks: what a CPU profile splits busy time by. */
+  tasksRun = 0;
+  jobsRun = 0;
+  unitsCharged = 0;
+  /** Told of each explicit charge inside a task while a CPU profile is taken (sandbox/cpu-profile.ts). */
+  chargeObserver: ((ms: number) => void) | undefined = undefined;
   private inTask = false;
   private taskStartMs = 0;
   private chargedMs = 0;
@@ -60,6 +66,7 @@ export class EventLoop {
   /** Set when the thread is gone (a terminated worker): nothing more runs on it. */
   private halted = false;
   private readonly chargeJob = (): void => {
+    this.jobsRun++;
     this.chargedMs += this.jobCostMs;
   };
   private readonly onJobError = (err: unknown): void => this.hooks.onUncaught(err);
@@ -83,6 +90,7 @@ export class EventLoop {
     const units = this.cpuCounter.n;
     if (units === this.cpuUnitsSeen) return;
     this.chargedMs += (units - this.cpuUnitsSeen) * this.cpuMsPerUnit;
+    this.unitsCharged += units - this.cpuUnitsSeen;
     this.cpuUnitsSeen = units;
   }
 
@@ -95,6 +103,7 @@ export class EventLoop {
     if (!this.inTask) return;
     this.chargedMs += ms;
     if (ms >= HEAVY_CHARGE_MS && this.onHeavyCharge) this.onHeavyCharge(ms);
+    if (this.chargeObserver) this.chargeObserver(ms);
   }
 
   /** Queues `fn` as a macrotask that becomes ready at `atMs` (>= now). */
@@ -170,6 +179,7 @@ export class EventLoop {
     this.taskStartMs = start;
     this.taskSpeed = this.cores.speedOfNewBurst();
     this.chargedMs = this.taskCostMs;
+    this.tasksRun++;
     this.cpuUnitsSeen = this.cpuCounter.n;
     const jobs = this.jobs;
     jobs.context = task.context;
