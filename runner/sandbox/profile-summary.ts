@@ -11,25 +11,29 @@
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import type { CpuProfile, ProfileBucket, ProfileFunction, ProfileLine } from '../summary-schema.ts';
 import type { MeteredRegion } from './cpu-instrument.ts';
-import type { ProfiledModule, ThreadProfile } from './cpu-profile.ts';
+import type { CallSite, ThreadProfile } from './cpu-profile.ts';
 import { MODULE_HEADER_LINES } from './evaluate.ts';
 import { SERVICE_FILE } from './compile.ts';
 import { round3 } from '../metrics/collector.ts';
 
 /** Lines and functions kept in the summary. */
-export const PROFILE_LINES_MAX = 10;
+export const PROFILE_LINES_MAX = 20;
 export const PROFILE_FUNCTIONS_MAX = 10;
 const LINE_TEXT_CHARS_MAX = 120;
 const SERVICE_MODULE = `${SERVICE_FILE}.js`;
 
-/** Bucket labels, as the report and the lab show them. */
+/** Bucket labels, as the report and the lab show them; platform work is `(platform: crypto)`. */
 export const PROFILE_BUCKETS = {
-  tasks: 'event loop: callbacks (timers, I/O, requests)',
-  jobs: 'promise jobs (await, then)',
-  helpers: 'compiled async/await helpers',
-  unattributed: 'JSON and code made with Function',
-  outside: 'platform work not called from the service (request parsing, sockets)',
+  tasks: '(platform: event loop callbacks)',
+  jobs: '(platform: promise jobs)',
+  helpers: '(compiled async/await helpers)',
+  madeWithFunction: '(code made with new Function)',
 } as const;
+
+/** The bucket of platform work of one kind that no line of the service called. */
+export function platformBucket(work: string): string {
+  return `(platform: ${work})`;
+}
 
 interface CompiledService {
   js: string;
@@ -38,7 +42,8 @@ interface CompiledService {
 
 interface LineTally {
   line: number;
-  functionName: string;
+  /** The line's CPU by the function it ran in: a one-line callback shares its line with its caller. */
+  byFunction: Map<string, number>;
   javascriptMs: number;
   platformMs: number;
 }
@@ -56,20 +61,19 @@ export function summarizeProfile(threads: readonly ThreadProfile[], compiled: Co
   const functions = new Map<number, ProfileFunction>();
   const buckets = new Map<string, number>();
   const bucket = (label: string, ms: number): void => {
-    if (ms > 0) buckets.set(label, (buckets.get(label) ?? 0) + ms);
+    buckets.set(label, (buckets.get(label) ?? 0) + ms);
   };
-  const onLine = (offset: number, region: MeteredRegion, ms: number, kind: 'javascriptMs' | 'platformMs'): void => {
+  const onLine = (offset: number, region: MeteredRegion, ms: number, kind: 'javascriptMs' | 'platformMs'): boolean => {
     const line = tsLineAt(offset);
-    if (line === null) {
-      bucket(PROFILE_BUCKETS.helpers, ms);
-      return;
-    }
-    const tally = lines.get(line) ?? { line, functionName: region.functionName, javascriptMs: 0, platformMs: 0 };
+    if (line === null) return false;
+    const tally = lines.get(line) ?? { line, byFunction: new Map(), javascriptMs: 0, platformMs: 0 };
     tally[kind] += ms;
+    tally.byFunction.set(region.functionName, (tally.byFunction.get(region.functionName) ?? 0) + ms);
     lines.set(line, tally);
     const fn = functions.get(region.functionStart) ?? { name: region.functionName, line: tsLineAt(region.functionStart) ?? line, selfMs: 0 };
     fn.selfMs += ms;
     functions.set(region.functionStart, fn);
+    return true;
   };
 
   let busyMs = 0;
@@ -80,7 +84,7 @@ export function summarizeProfile(threads: readonly ThreadProfile[], compiled: Co
     bucket(PROFILE_BUCKETS.jobs, loop.jobsRun * loop.jobCostMs);
     let regionsMs = 0;
     for (const module of thread.modules) {
-      const library = module.name === SERVICE_MODULE ? undefined : `library ${module.name.replace(/\.js$/, '')}`;
+      const library = module.name === SERVICE_MODULE ? undefined : `(library ${module.name.replace(/\.js$/, '')})`;
       module.tally.forEach((entries, id) => {
         if (entries === 0) return;
         const region = module.regions[id];
@@ -88,38 +92,39 @@ export function summarizeProfile(threads: readonly ThreadProfile[], compiled: Co
           const ms = entries * region.weights[i + 1] * loop.cpuMsPerUnit;
           regionsMs += ms;
           if (library) bucket(library, ms);
-          else onLine(region.weights[i], region, ms, 'javascriptMs');
+          else if (!onLine(region.weights[i], region, ms, 'javascriptMs')) bucket(PROFILE_BUCKETS.helpers, ms);
         }
       });
     }
-    // Metered units no region counted: JSON by size, code made with Function.
-    bucket(PROFILE_BUCKETS.unattributed, loop.unitsCharged * loop.cpuMsPerUnit - regionsMs);
+    // Metered units no region counted and JSON did not charge: code made with new Function.
+    bucket(PROFILE_BUCKETS.madeWithFunction, loop.unitsCharged * loop.cpuMsPerUnit - regionsMs - thread.jsonMs);
     const service = thread.modules.find((m) => m.name === SERVICE_MODULE);
-    let sampledMs = 0;
-    for (const [site, ms] of thread.callSiteMs) {
-      const offset = service ? originalOffset(site, service, lineStarts) : undefined;
+    const calledMs = new Map<string, number>();
+    for (const site of thread.callSites) {
+      const offset = service ? originalOffset(site, service.insertions, lineStarts) : undefined;
       const region = offset === undefined || !service ? undefined : innermostRegion(service.regions, offset);
-      if (offset === undefined || !region) continue;
-      sampledMs += ms;
-      onLine(offset, region, ms, 'platformMs');
+      if (offset === undefined || !region || !onLine(offset, region, site.ms, 'platformMs')) continue;
+      calledMs.set(site.work, (calledMs.get(site.work) ?? 0) + site.ms);
     }
-    bucket(PROFILE_BUCKETS.outside, thread.chargedMs - sampledMs);
+    for (const [work, ms] of thread.workMs) bucket(platformBucket(work), ms - (calledMs.get(work) ?? 0));
   }
 
   const profileLines: ProfileLine[] = [...lines.values()]
     .map((t) => ({
       line: t.line,
       text: (sourceLines[t.line - 1] ?? '').trim().slice(0, LINE_TEXT_CHARS_MAX),
-      functionName: t.functionName,
+      functionName: mostOf(t.byFunction),
       selfMs: round3(t.javascriptMs + t.platformMs),
       javascriptMs: round3(t.javascriptMs),
       platformMs: round3(t.platformMs),
     }))
+    .filter((l) => l.selfMs > 0)
     .sort((a, b) => b.selfMs - a.selfMs || a.line - b.line)
     .slice(0, PROFILE_LINES_MAX);
   const profileFunctions = [...functions.values()]
     .map((f) => ({ ...f, selfMs: round3(f.selfMs) }))
-    .sort((a, b) => b.selfMs - a.selfMs || a.line - b.line || (a.name < b.name ? -1 : 1))
+    .filter((f) => f.selfMs > 0)
+    .sort((a, b) => b.selfMs - a.selfMs || a.line - b.line || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .slice(0, PROFILE_FUNCTIONS_MAX);
   const platform: ProfileBucket[] = [...buckets.entries()]
     .map(([label, ms]) => ({ label, ms: round3(ms) }))
@@ -128,15 +133,27 @@ export function summarizeProfile(threads: readonly ThreadProfile[], compiled: Co
   return { version: 1, busyMs: round3(busyMs), lines: profileLines, functions: profileFunctions, platform };
 }
 
+/** The key with the largest value; the first of equals, so the order of the record decides. */
+function mostOf(ms: ReadonlyMap<string, number>): string {
+  let best = '';
+  let bestMs = Number.NEGATIVE_INFINITY;
+  for (const [key, value] of ms) {
+    if (value > bestMs) {
+      best = key;
+      bestMs = value;
+    }
+  }
+  return best;
+}
+
 /**
  * The offset in the compiled code of a stack position (`line:column` in the evaluated,
  * instrumented code), undoing the module header and the text instrumentation inserted.
  */
-function originalOffset(site: string, module: ProfiledModule, lineStarts: number[]): number | undefined {
-  const [line, column] = site.split(':').map(Number);
+function originalOffset(site: CallSite, inserted: readonly number[], lineStarts: number[]): number | undefined {
+  const { line, column } = site;
   const line0 = line - 1 - MODULE_HEADER_LINES;
   if (line0 < 0 || line0 >= lineStarts.length) return undefined;
-  const inserted = module.insertions;
   const lineStart = lineStarts[line0];
   const lineEnd = line0 + 1 < lineStarts.length ? lineStarts[line0 + 1] - 1 : Number.POSITIVE_INFINITY;
   // Walk the line, counting inserted text before each original character.

@@ -16,6 +16,19 @@ import { CPU_MS_PER_UNIT, createCpuCounter } from './cpu-meter.ts';
 /** A platform charge this long, in one call, is worth knowing the caller of (see onHeavyCharge). */
 export const HEAVY_CHARGE_MS = 1;
 
+/** What a platform charge pays for, as the CPU profile names its bucket: `(platform: crypto)`. */
+export type PlatformWork =
+  | 'HTTP parsing'
+  | 'reply serialisation'
+  | 'crypto'
+  | 'console'
+  | 'clock reads'
+  | 'fetch'
+  | 'cache client'
+  | 'worker messages'
+  | 'JSON'
+  | 'other';
+
 interface Task {
   fn: () => void;
   context: unknown;
@@ -50,8 +63,11 @@ export class EventLoop {
   tasksRun = 0;
   jobsRun = 0;
   unitsCharged = 0;
-  /** Told of each explicit charge inside a task while a CPU profile is taken (sandbox/cpu-profile.ts). */
-  chargeObserver: ((ms: number) => void) | undefined = undefined;
+  /**
+   * Told of each platform charge inside a task, with what the platform was doing, while a CPU
+   * profile is taken (sandbox/cpu-profile.ts).
+   */
+  chargeObserver: ((ms: number, work: PlatformWork) => void) | undefined = undefined;
   private inTask = false;
   private taskStartMs = 0;
   private chargedMs = 0;
@@ -98,12 +114,15 @@ export class EventLoop {
     return this.inTask;
   }
 
-  /** Charges synchronous CPU work to the main thread. Outside a task it costs nothing. */
-  charge(ms: number): void {
+  /**
+   * Charges synchronous CPU work to the main thread. Outside a task it costs nothing. `work`
+   * names it for the CPU profile, where no line of the service called it.
+   */
+  charge(ms: number, work: PlatformWork = 'other'): void {
     if (!this.inTask) return;
     this.chargedMs += ms;
     if (ms >= HEAVY_CHARGE_MS && this.onHeavyCharge) this.onHeavyCharge(ms);
-    if (this.chargeObserver) this.chargeObserver(ms);
+    if (this.chargeObserver) this.chargeObserver(ms, work);
   }
 
   /** Queues `fn` as a macrotask that becomes ready at `atMs` (>= now). */
