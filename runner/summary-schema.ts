@@ -172,7 +172,10 @@ export interface ProfileLine {
   selfMs: number;
   /** Of which: its own JavaScript, metered. */
   javascriptMs: number;
-  /** Of which: platform work it called (pbkdf2Sync, console.log, a reply's serialisation), sampled. */
+  /**
+   * Of which: platform work it called (pbkdf2Sync, JSON by size, console.log, reply.send's
+   * serialisation), sampled once per millisecond of each kind of work (sandbox/cpu-profile.ts).
+   */
   platformMs: number;
 }
 
@@ -187,7 +190,11 @@ export interface ProfileFunction {
 
 /** Main-thread work that is not one of the service's lines. */
 export interface ProfileBucket {
-  /** What it is, in words: `promise jobs`, `library dataloader`, … */
+  /**
+   * What it is, in parentheses: `(platform: HTTP parsing)`, `(platform: crypto)` (called from
+   * no line of the service), `(platform: promise jobs)`, `(library dataloader)`, `(compiled
+   * async/await helpers)`, `(code made with new Function)`. Idle time is not CPU, so not here.
+   */
   label: string;
   ms: number;
 }
@@ -195,8 +202,9 @@ export interface ProfileBucket {
 /**
  * Where the main thread's CPU went (runner/sandbox/profile-summary.ts): by the service's
  * lines and functions, and the platform's own work in buckets. With several instances, their
- * main threads together; worker threads are not included. Lines, functions and buckets add
- * up to `busyMs` (up to the unsampled rest of small platform charges, under 1 ms a thread).
+ * main threads together; worker threads are not included. All lines and buckets add up to
+ * `busyMs`; the summary keeps the top 20 lines and top 10 functions. Deterministic: the same
+ * code and seed give the same bytes.
  */
 export interface CpuProfile {
   version: 1;
