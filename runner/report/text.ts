@@ -191,7 +191,9 @@ function renderProfile(s: RunSummary): string[] {
   if (!p || p.busyMs <= 0) return [];
   const share = (ms: number): string => formatPercent(ms / p.busyMs);
   const rows = [
-    ...p.lines.slice(0, PROFILE_LINES_SHOWN_MAX).map((l) => [String(l.line), l.functionName, formatDuration(l.selfMs), share(l.selfMs), l.text]),
+    ...p.lines
+      .slice(0, PROFILE_LINES_SHOWN_MAX)
+      .map((l) => [String(l.line), l.functionName, formatDuration(l.selfMs), share(l.selfMs), l.text]),
     ...p.platform.slice(0, PROFILE_BUCKETS_SHOWN_MAX).map((b) => ['-', b.label, formatDuration(b.ms), share(b.ms), '']),
   ];
   const columns = [

@@ -70,7 +70,11 @@ export function summarizeProfile(threads: readonly ThreadProfile[], compiled: Co
     tally[kind] += ms;
     tally.byFunction.set(region.functionName, (tally.byFunction.get(region.functionName) ?? 0) + ms);
     lines.set(line, tally);
-    const fn = functions.get(region.functionStart) ?? { name: region.functionName, line: tsLineAt(region.functionStart) ?? line, selfMs: 0 };
+    const fn = functions.get(region.functionStart) ?? {
+      name: region.functionName,
+      line: tsLineAt(region.functionStart) ?? line,
+      selfMs: 0,
+    };
     fn.selfMs += ms;
     functions.set(region.functionStart, fn);
     return true;
