@@ -79,6 +79,8 @@ export class ThreadProfile {
 
   #charged(ms: number, work: PlatformWork): void {
     this.workMs.set(work, (this.workMs.get(work) ?? 0) + ms);
+    // A request is parsed before any of the service's code runs: no stack would find a line.
+    if (work === 'HTTP parsing') return;
     if (ms >= CHARGE_SAMPLE_MS) {
       this.#sample(ms, work);
       return;
