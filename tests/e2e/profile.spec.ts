@@ -3,9 +3,9 @@
  * went" lists its pbkdf2Sync line first, the editor's gutter marks that line hot, and a click
  * on the row puts the cursor there.
  */
-import { expect, test } from './fixtures.ts';
+import { expect, SCREENSHOT_DIR, test } from './fixtures.ts';
 
-test('the starter\'s pbkdf2Sync line is the hottest in the profile table and marked in the gutter; a click reveals it', async ({
+test("the starter's pbkdf2Sync line is the hottest in the profile table and marked in the gutter; a click reveals it", async ({
   lab,
   page,
 }) => {
@@ -41,4 +41,7 @@ test('the starter\'s pbkdf2Sync line is the hottest in the profile table and mar
 
   await profile.scrollIntoViewIfNeeded();
   await lab.screenshot('profile-blocking-event-loop-starter');
+  // Close up: the table, and the editor with the hot line's gutter mark.
+  await profile.screenshot({ path: `${SCREENSHOT_DIR}/profile-table.png` });
+  await page.getByTestId('editor').screenshot({ path: `${SCREENSHOT_DIR}/profile-gutter.png` });
 });
