@@ -8,22 +8,23 @@
  *   so the hot path keeps no stack and does no lookups.
  * - Platform work (`loop.charge`: pbkdf2Sync's 30 ms, console, a reply's serialisation; and
  *   JSON, metered by size) is attributed to the service line that called it, from a stack
- *   taken at the charge. A stack costs 20 to 40 µs in the sealed realm (its Error constructor
+ *   taken at the charge. A stack costs 30 to 70 µs in the sealed realm (its Error constructor
  *   and stack formatting are JavaScript), so charges are sampled deterministically by their
- *   CPU, per kind of work: every charge of `CHARGE_SAMPLE_MS` or more is taken whole; smaller
- *   ones add up, and the one that crosses each `CHARGE_SAMPLE_MS` is taken for that much. The
- *   same code and seed give the same charges, so the same samples.
+ *   CPU, per kind of work: a stack is taken at the charge that completes a period of the
+ *   kind's charges, and its line is credited with the whole periods. The period is 1 ms at first and
+ *   grows with the kind's total (a 64th of it), so a kind takes about 64 × ln(total / 64 ms)
+ *   stacks: a few hundred in a run of 160 000 fetches, instead of one per fetch, while no
+ *   line's share moves by more than a 64th of its kind's. The same code and seed give the
+ *   same charges, so the same samples.
  */
 import type { EventLoop, PlatformWork } from '../runtime/process/event-loop.ts';
 import type { InstrumentedCode, MeteredRegion } from './cpu-instrument.ts';
 import { SERVICE_FILE } from './compile.ts';
 
-/**
- * Platform charges are sampled once per this much of their CPU, virtual ms: a line whose calls
- * used less may show none of it (its work stays in its kind's bucket). At 1 ms, a run of
- * 160 000 fetches took 8 000 stacks and 10% longer; at 5 ms, well under 2%.
- */
-export const CHARGE_SAMPLE_MS = 5;
+/** The shortest sampling period of a kind of platform work, virtual ms. */
+export const CHARGE_SAMPLE_MS_MIN = 1;
+/** A kind's period is at least its total so far over this. */
+export const CHARGE_SAMPLES_PER_TOTAL = 64;
 /** Distinct call sites kept per thread; further ones count as platform work outside the service. */
 const CALL_SITES_MAX = 1000;
 const SERVICE_FRAME = new RegExp(`${SERVICE_FILE.replace('.', '\\.')}\\.js:(\\d+):(\\d+)`);
@@ -47,14 +48,18 @@ export interface CallSite {
   ms: number;
 }
 
+/** One kind of platform work on a thread: all of it, and what its next sample will be credited with. */
+interface WorkTally {
+  totalMs: number;
+  pendingMs: number;
+}
+
 export class ThreadProfile {
   readonly modules: ProfiledModule[] = [];
-  /** Platform work by kind, all of it, ms; JSON's included (it is metered units, see below). */
-  readonly workMs = new Map<PlatformWork, number>();
   /** JSON's metered work, ms: part of the thread's metered units, but no region's. */
   jsonMs = 0;
   readonly #sites = new Map<string, CallSite>();
-  readonly #pendingMs = new Map<PlatformWork, number>();
+  readonly #work = new Map<PlatformWork, WorkTally>();
 
   constructor(readonly loop: EventLoop) {
     // Bound, not wrapped: one frame fewer between the charge and the service's caller.
@@ -77,26 +82,31 @@ export class ThreadProfile {
     this.#charged(ms, 'JSON');
   }
 
+  /** Platform work by kind, all of it, ms; JSON's included (it is metered units). */
+  get workMs(): Iterable<[PlatformWork, number]> {
+    return [...this.#work].map(([work, t]): [PlatformWork, number] => [work, t.totalMs]);
+  }
+
   /** Sampled platform work by the service frame that called it, in the order first seen. */
   get callSites(): Iterable<CallSite> {
     return this.#sites.values();
   }
 
   #charged(ms: number, work: PlatformWork): void {
-    this.workMs.set(work, (this.workMs.get(work) ?? 0) + ms);
+    let t = this.#work.get(work);
+    if (!t) this.#work.set(work, (t = { totalMs: 0, pendingMs: 0 }));
+    t.totalMs += ms;
     // A request is parsed before any of the service's code runs: no stack would find a line.
     if (work === 'HTTP parsing') return;
-    if (ms >= CHARGE_SAMPLE_MS) {
-      this.#sample(ms, work);
-      return;
-    }
-    const pending = (this.#pendingMs.get(work) ?? 0) + ms;
-    if (pending < CHARGE_SAMPLE_MS) {
-      this.#pendingMs.set(work, pending);
-      return;
-    }
-    this.#pendingMs.set(work, pending - CHARGE_SAMPLE_MS);
-    this.#sample(CHARGE_SAMPLE_MS, work);
+    t.pendingMs += ms;
+    const total = t.totalMs / CHARGE_SAMPLES_PER_TOTAL;
+    const periodMs = total > CHARGE_SAMPLE_MS_MIN ? total : CHARGE_SAMPLE_MS_MIN;
+    if (t.pendingMs < periodMs) return;
+    // Whole periods to the charge that completed them: a charge is picked in proportion to
+    // its size, so a tiny call after a big one is not handed the big one's time.
+    const creditMs = Math.floor(t.pendingMs / periodMs) * periodMs;
+    t.pendingMs -= creditMs;
+    this.#sample(creditMs, work);
   }
 
   #sample(ms: number, work: PlatformWork): void {
