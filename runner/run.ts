@@ -31,6 +31,7 @@ import { CPU_MS_PER_UNIT } from './runtime/process/cpu-meter.ts';
 import { round3 } from './metrics/collector.ts';
 import { SignalRecorder } from './diagnosis/signals.ts';
 import { diagnose } from './diagnosis/diagnose.ts';
+import { summarizeProfile } from './sandbox/profile-summary.ts';
 
 export interface RunHost {
   compiler: Compiler;
@@ -236,6 +237,10 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
       };
   }
   summary.findings = diagnose(summary, signals.signals(services, downstreams));
+  summary.profile = summarizeProfile(
+    services.map((s) => s.profile),
+    compiled,
+  );
   return summary;
 }
 

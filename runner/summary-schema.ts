@@ -213,6 +213,64 @@ export interface DatabaseConnectionStats {
   refused: number;
 }
 
+/** One line of the service in a CPU profile. */
+export interface ProfileLine {
+  /** 1-based line of the learner's TypeScript. */
+  line: number;
+  /** The line's text, trimmed (at most 120 characters). */
+  text: string;
+  /** The function the line is in, as the profile names it. */
+  functionName: string;
+  /** CPU the line used itself (its JavaScript and the platform calls it made), ms. */
+  selfMs: number;
+  /** Of which: its own JavaScript, metered. */
+  javascriptMs: number;
+  /**
+   * Of which: platform work it called (pbkdf2Sync, JSON by size, console.log, reply.send's
+   * serialisation), sampled once per millisecond of each kind of work (sandbox/cpu-profile.ts).
+   */
+  platformMs: number;
+}
+
+/** One function of the service in a CPU profile. */
+export interface ProfileFunction {
+  name: string;
+  /** The line the function starts on. */
+  line: number;
+  /** CPU of the function's own lines (not of the functions it calls), ms. */
+  selfMs: number;
+}
+
+/** Main-thread work that is not one of the service's lines. */
+export interface ProfileBucket {
+  /**
+   * What it is, in parentheses: `(platform: HTTP parsing)`, `(platform: crypto)` (called from
+   * no line of the service), `(platform: promise jobs)`, `(library dataloader)`, `(compiled
+   * async/await helpers)`, `(code made with new Function)`. Idle time is not CPU, so not here.
+   */
+  label: string;
+  ms: number;
+}
+
+/**
+ * Where the main thread's CPU went (runner/sandbox/profile-summary.ts): by the service's
+ * lines and functions, and the platform's own work in buckets. With several instances, their
+ * main threads together; worker threads are not included. All lines and buckets add up to
+ * `busyMs`; the summary keeps the top 20 lines and top 10 functions. Deterministic: the same
+ * code and seed give the same bytes.
+ */
+export interface CpuProfile {
+  version: 1;
+  /** CPU the main thread used over the run, ms. */
+  busyMs: number;
+  /** The lines that used the most CPU, most first. */
+  lines: ProfileLine[];
+  /** The functions that used the most CPU themselves, most first. */
+  functions: ProfileFunction[];
+  /** The rest, most first. */
+  platform: ProfileBucket[];
+}
+
 export interface RunSummary {
   version: 1;
   provenance: RunProvenance;
@@ -260,4 +318,6 @@ export interface RunSummary {
   series: SeriesBucket[];
   /** The load phases and downstream faults the scenario scripts. Added within version 1: older summaries lack it. */
   timeline?: RunTimeline;
+  /** Where the main thread's CPU went, by line and function of the service. */
+  profile?: CpuProfile;
 }

@@ -28,6 +28,8 @@ export interface TailspinTestHook {
   plainTyping(): void;
   /** The editor's cursor, 1-based (null before the editor loads). */
   cursor(): { line: number; column: number } | null;
+  /** Lines marked hot in the editor's gutter by the last run's CPU profile, with their level. */
+  heat(): { line: number; level: number }[];
   /** Editor markers (compile errors and TypeScript diagnostics), 1-based lines. */
   markers(): { message: string; line: number; owner: string }[];
   /** The run state of the open scenario page, or 'none'. */
@@ -71,6 +73,7 @@ export function installTestHook(): void {
     setCode: (code) => getEditorHandle()?.setCode(code),
     plainTyping: () => getEditorHandle()?.plainTyping(),
     cursor: () => getEditorHandle()?.cursor() ?? null,
+    heat: () => (getEditorHandle()?.heat() ?? []).map((m) => ({ line: m.line, level: m.level })),
     markers: () => (getEditorHandle()?.markers() ?? []).map((m) => ({ message: m.message, line: m.startLineNumber, owner: m.owner })),
     runState: () => binding?.state() ?? 'none',
     run: () => binding?.run(),

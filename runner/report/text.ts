@@ -4,11 +4,14 @@
  * last, where a terminal leaves the eye.
  */
 import type { RunSummary } from '../summary-schema.ts';
-import { formatDuration, formatMs, formatNumber, formatPerSec, formatSloActual } from './format.ts';
+import { formatDuration, formatMs, formatNumber, formatPercent, formatPerSec, formatSloActual } from './format.ts';
 import { cleanCell, renderTable, truncate } from './table.ts';
 
 /** Widest line the report aims for, so it reads in a 100-column terminal. */
 const REPORT_WIDTH_MAX = 100;
+/** Lines and platform buckets of the CPU profile the report lists; the JSON has more. */
+const PROFILE_LINES_SHOWN_MAX = 5;
+const PROFILE_BUCKETS_SHOWN_MAX = 3;
 /** Errors beyond this many kinds are counted, not listed: the first ones are what to fix. */
 const ERRORS_SHOWN_MAX = 5;
 
@@ -21,6 +24,7 @@ export function renderSummaryText(summary: RunSummary): string {
     renderChecks(summary),
     renderKeyMetrics(summary),
     renderRoutes(summary),
+    renderProfile(summary),
     renderReplicas(summary),
     renderErrors(summary),
     [renderVerdict(summary)],
@@ -176,6 +180,31 @@ function renderRoutes(s: RunSummary): string[] {
     ...['requests', 'ok', 'errors', 'timeouts', 'p50 ms', 'p99 ms', 'db q/req'].map(numeric),
   ];
   return ['Routes', ...renderTable(columns, rows, { widthMax: REPORT_WIDTH_MAX })];
+}
+
+/**
+ * Where the main thread's CPU went: the service's hottest lines, with the platform calls they
+ * made, then the platform's own work no line called.
+ */
+function renderProfile(s: RunSummary): string[] {
+  const p = s.profile;
+  if (!p || p.busyMs <= 0) return [];
+  const share = (ms: number): string => formatPercent(ms / p.busyMs);
+  const rows = [
+    ...p.lines
+      .slice(0, PROFILE_LINES_SHOWN_MAX)
+      .map((l) => [String(l.line), l.functionName, formatDuration(l.selfMs), share(l.selfMs), l.text]),
+    ...p.platform.slice(0, PROFILE_BUCKETS_SHOWN_MAX).map((b) => ['-', b.label, formatDuration(b.ms), share(b.ms), '']),
+  ];
+  const columns = [
+    { header: 'line', align: 'right' as const },
+    { header: 'function or work', flex: true },
+    { header: 'self', align: 'right' as const },
+    { header: '%', align: 'right' as const },
+    { header: 'code', flex: true },
+  ];
+  const title = `Where the CPU went (main thread busy ${formatDuration(p.busyMs)})`;
+  return [title, ...renderTable(columns, rows, { widthMax: REPORT_WIDTH_MAX })];
 }
 
 /** With several instances: each one's share and gauges, and the database connections they opened. */

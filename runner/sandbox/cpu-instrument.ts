@@ -21,6 +21,27 @@ import { parse } from 'acorn';
 export interface InstrumentedCode {
   code: string;
   meterName: string;
+  /**
+   * With profiling (see cpu-profile.ts): each region entry also counts one on
+   * `tallyName[regionId]`, a Float64Array of `regions.length` bound beside the counter.
+   */
+  tallyName?: string;
+  regions?: MeteredRegion[];
+  /** Pairs of [offset in the code as given, length of the text inserted there], in order: to map a stack's column back. */
+  insertions?: number[];
+}
+
+/** One region (a function body, a loop body, or the module's top level) of the original code. */
+export interface MeteredRegion {
+  /** Offsets of the function or loop in the code as given, before instrumentation. */
+  start: number;
+  end: number;
+  /** The function this region's work is part of (a loop's is its enclosing function's). */
+  functionStart: number;
+  /** That function's name, as a profile shows it: `verifyPassword`, `(anonymous)`. */
+  functionName: string;
+  /** Where the region's weight sits: pairs of [offset of a node, units], one per source line touched. */
+  weights: number[];
 }
 
 interface AstNode {
@@ -50,18 +71,26 @@ const LEAF_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'value
 const cache = new Map<string, InstrumentedCode>();
 const CACHE_ENTRIES_MAX = 32;
 
-/** Adds the metering charges to `js` (a CommonJS module body, as esbuild emits it). */
-export function instrumentCpu(js: string): InstrumentedCode {
-  const hit = cache.get(js);
+/**
+ * Adds the metering charges to `js` (a CommonJS module body, as esbuild emits it). With
+ * `profile`, each region also counts its entries, so a profile can say where the units went.
+ */
+export function instrumentCpu(js: string, profile = false): InstrumentedCode {
+  const key = profile ? `\u0000profile\u0000${js}` : js;
+  const hit = cache.get(key);
   if (hit) return hit;
-  const result = instrumentOnce(js);
+  const result = instrumentOnce(js, profile);
   if (cache.size >= CACHE_ENTRIES_MAX) cache.delete(cache.keys().next().value as string);
-  cache.set(js, result);
+  cache.set(key, result);
   return result;
 }
 
-function instrumentOnce(js: string): InstrumentedCode {
+function instrumentOnce(js: string, profile: boolean): InstrumentedCode {
   const meterName = freshName(js);
+  // `meterName` occurs nowhere in `js`, so neither does any name that contains it.
+  const tallyName = `${meterName}r`;
+  const regions: MeteredRegion[] = [];
+  const lineOf = profile ? lineIndex(js) : undefined;
   const program = parse(js, {
     ecmaVersion: 'latest',
     sourceType: 'script',
@@ -69,38 +98,78 @@ function instrumentOnce(js: string): InstrumentedCode {
     allowHashBang: true,
   }) as unknown as AstNode;
   const inserts: Array<[number, string]> = [];
-  const charge = (weight: number): string => `${meterName}.n+=${weight};`;
+  const charge = (weight: number, region?: Region): string =>
+    profile && region?.id !== undefined ? `${meterName}.n+=${weight};${tallyName}[${region.id}]++;` : `${meterName}.n+=${weight};`;
   // Each region: its node, and the weight counted so far. The program is a region too.
   const w = CPU_UNIT_WEIGHTS;
   const callbacks = new Set<AstNode>();
-  const visit = (node: AstNode, region: { weight: number }): void => {
+  const names = new Map<AstNode, string>();
+  /**
+   * A new region inside `parent`; with profiling, numbered and described for the profile. A
+   * loop's work is its function's; an async function's lowered generator is that function.
+   */
+  const open = (node: AstNode, weight: number, parent: Region | undefined, isFunction: boolean): Region => {
+    const own: Region = { weight };
+    if (!profile) return own;
+    own.id = regions.length;
+    own.lines = new Map();
+    const outer = parent?.info;
+    const inherits = outer && (!isFunction || names.get(node) === ASYNC_BODY);
+    own.info = {
+      start: node.start,
+      end: node.end,
+      functionStart: inherits ? outer.functionStart : node.start,
+      functionName: inherits ? outer.functionName : parent ? functionName(node, names) : '(top level)',
+      weights: [],
+    };
+    regions.push(own.info);
+    if (weight) own.lines.set((lineOf as (at: number) => number)(node.start), [node.start, weight]);
+    return own;
+  };
+  /** With profiling, notes `units` of the region's weight on the line where `node` starts. */
+  const note = (region: Region, node: AstNode, units: number): void => {
+    if (!region.lines) return;
+    const line = (lineOf as (at: number) => number)(node.start);
+    const at = region.lines.get(line);
+    if (at) at[1] += units;
+    else region.lines.set(line, [node.start, units]);
+  };
+  const visit = (node: AstNode, region: Region): void => {
+    const before = region.weight;
     region.weight += w.node;
     if (CALL_TYPES.has(node.type)) {
       region.weight += w.call;
       for (const arg of (node.arguments as AstNode[] | undefined) ?? []) if (FUNCTION_TYPES.has(arg.type)) callbacks.add(arg);
     }
     if (ALLOCATION_TYPES.has(node.type)) region.weight += w.allocation;
+    if (profile) {
+      note(region, node, region.weight - before);
+      nameChildren(node, names);
+    }
     if (FUNCTION_TYPES.has(node.type)) {
-      const own = { weight: callbacks.has(node) ? w.callbackEntry : w.functionEntry };
+      const own = open(node, callbacks.has(node) ? w.callbackEntry : w.functionEntry, region, true);
       for (const p of node.params as AstNode[]) visit(p, own);
       const body = node.body as AstNode;
       visit(body, own);
-      if (body.type === 'BlockStatement') inserts.push([body.start + 1, charge(own.weight)]);
+      close(own);
+      if (body.type === 'BlockStatement') inserts.push([body.start + 1, charge(own.weight, own)]);
       else {
-        inserts.push([body.start, `(${meterName}.n+=${own.weight},`]);
+        const tally = own.id !== undefined ? `${tallyName}[${own.id}]++,` : '';
+        inserts.push([body.start, `(${meterName}.n+=${own.weight},${tally}`]);
         inserts.push([body.end, ')']);
       }
       return;
     }
     if (LOOP_TYPES.has(node.type)) {
-      const own = { weight: 0 };
+      const own = open(node, 0, region, false);
       for (const key of ['init', 'left', 'right']) if (node[key]) visit(node[key] as AstNode, region);
       for (const key of ['test', 'update']) if (node[key]) visit(node[key] as AstNode, own);
       const body = node.body as AstNode;
       visit(body, own);
-      if (body.type === 'BlockStatement') inserts.push([body.start + 1, charge(own.weight)]);
+      close(own);
+      if (body.type === 'BlockStatement') inserts.push([body.start + 1, charge(own.weight, own)]);
       else {
-        inserts.push([body.start, `{${charge(own.weight)}`]);
+        inserts.push([body.start, `{${charge(own.weight, own)}`]);
         inserts.push([body.end, '}']);
       }
       return;
@@ -113,10 +182,98 @@ function instrumentOnce(js: string): InstrumentedCode {
       } else if (child && typeof child === 'object' && typeof (child as AstNode).type === 'string') visit(child as AstNode, region);
     }
   };
-  const top = { weight: 0 };
+  const close = (region: Region): void => {
+    if (region.info && region.lines) for (const [at, units] of region.lines.values()) region.info.weights.push(at, units);
+  };
+  const top = open(program, 0, undefined, true);
   visit(program, top);
-  inserts.push([0, charge(top.weight)]);
-  return { code: applyInserts(js, inserts), meterName };
+  close(top);
+  inserts.push([0, charge(top.weight, top)]);
+  const code = applyInserts(js, inserts);
+  if (!profile) return { code, meterName };
+  const insertions = inserts.flatMap(([at, text]) => [at, text.length]);
+  return { code, meterName, tallyName, regions, insertions: sortedPairs(insertions) };
+}
+
+/** A region while it is being weighed; the profiling fields are set only when profiling. */
+interface Region {
+  weight: number;
+  id?: number;
+  info?: MeteredRegion;
+  /** Compiled line -> [offset of its first node, units]. */
+  lines?: Map<number, [number, number]>;
+}
+
+/** Line number (0-based) of an offset in `text`, by binary search over line starts. */
+function lineIndex(text: string): (at: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (at) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+}
+
+/**
+ * Names the anonymous functions a node holds as a profile would: by the variable, property or
+ * method they are assigned to. A function with none keeps `(anonymous)`.
+ */
+function nameChildren(node: AstNode, names: Map<AstNode, string>): void {
+  const fn = (n: unknown): n is AstNode => !!n && FUNCTION_TYPES.has((n as AstNode).type);
+  const keyName = (key: unknown): string | undefined => {
+    const k = key as AstNode | undefined;
+    if (!k) return undefined;
+    if (k.type === 'Identifier' || k.type === 'PrivateIdentifier') return k.name as string;
+    if (k.type === 'Literal') return String(k.value);
+    return undefined;
+  };
+  if (node.type === 'VariableDeclarator' && fn(node.init)) {
+    const id = keyName(node.id);
+    if (id) names.set(node.init, id);
+  } else if ((node.type === 'Property' || node.type === 'MethodDefinition' || node.type === 'PropertyDefinition') && fn(node.value)) {
+    const key = keyName(node.key);
+    if (key) names.set(node.value, key);
+  } else if (node.type === 'AssignmentExpression' && fn(node.right)) {
+    const left = node.left as AstNode;
+    const key = left.type === 'MemberExpression' ? keyName(left.property) : keyName(left);
+    if (key) names.set(node.right, key);
+  } else if (CALL_TYPES.has(node.type)) {
+    // An async function lowered by esbuild: `(a) => __async(this, null, function* () {...})`.
+    // The generator is the function's body, so it takes the function's name.
+    const callee = node.callee as AstNode | undefined;
+    const args = (node.arguments as AstNode[] | undefined) ?? [];
+    if (callee?.type === 'Identifier' && callee.name === '__async' && fn(args[2])) names.set(args[2], ASYNC_BODY);
+    // A route handler: `app.post('/api/login', async (req, reply) => ...)` is `POST /api/login`.
+    const verb = callee?.type === 'MemberExpression' ? keyName(callee.property) : undefined;
+    const path = args[0]?.type === 'Literal' && typeof args[0].value === 'string' ? args[0].value : undefined;
+    const handler = args.findLast((a) => fn(a));
+    if (verb && HTTP_VERBS.has(verb) && path?.startsWith('/') && handler) names.set(handler, `${verb.toUpperCase()} ${path}`);
+  }
+}
+
+const HTTP_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all']);
+
+/** Marks a generator that is an async function's lowered body. */
+const ASYNC_BODY = '\u0000async';
+
+/** The name a profile shows for a function node. */
+function functionName(node: AstNode, names: Map<AstNode, string>): string {
+  const id = node.id as AstNode | null | undefined;
+  if (id?.type === 'Identifier') return id.name as string;
+  return names.get(node) ?? '(anonymous)';
+}
+
+/** Pairs [offset, length] sorted by offset, lengths at one offset added together. */
+function sortedPairs(flat: number[]): number[] {
+  const byAt = new Map<number, number>();
+  for (let i = 0; i < flat.length; i += 2) byAt.set(flat[i], (byAt.get(flat[i]) ?? 0) + flat[i + 1]);
+  return [...byAt.entries()].sort((a, b) => a[0] - b[0]).flat();
 }
 
 /** Applies insertions in position order; at one position, in the order they were made. */

@@ -29,6 +29,7 @@ import { refusedModuleMessage, withRefusedApis } from './refusals.ts';
 import { contextRoute } from '../world.ts';
 import { createVirtualDate, createPerformance, createProcess } from './virtual-globals.ts';
 import { createMeteredJson } from './metered-json.ts';
+import type { ThreadProfile } from './cpu-profile.ts';
 
 /** Which thread of the process an environment is for, and what the process's threads share. */
 export interface ThreadSetup {
@@ -40,6 +41,8 @@ export interface ThreadSetup {
   self: ThreadSelf;
   /** The main thread's console, which a worker thread's writes to (one stdout per process). */
   mainConsole?: ConsoleCapture;
+  /** Where this thread's CPU goes, for the run's profile (the main thread's only). */
+  profile?: ThreadProfile;
 }
 
 export interface ServiceEnvironment {
@@ -156,14 +159,14 @@ export function createServiceEnvironment(input: LoadServiceInput, thread: Thread
     AbortSignal: abort.AbortSignal,
     Buffer,
     crypto: crypto.webcrypto,
-    JSON: createMeteredJson(p.loop.cpuCounter),
+    JSON: createMeteredJson(p.loop.cpuCounter, thread.profile && ((units) => thread.profile?.jsonUnits(units))),
     // The service's one file, where a CommonJS module would find it (import.meta.url is set
     // by the compiler, compile.ts).
     __filename: SERVICE_PATH,
     __dirname: SERVICE_PATH.slice(0, SERVICE_PATH.lastIndexOf('/')),
   };
   const random = p.rng.fork('math-random');
-  const realm = new ServiceRealm(globals, p.loop.cpuCounter);
+  const realm = new ServiceRealm(globals, p.loop.cpuCounter, thread.profile);
   // The realm is sealed now: the platform's classes (a Timeout's, the reply's, a pool
   // client's, whose instances the service will hold) are frozen before anything is handed
   // over, and before the globals below, which would freeze some of them without the

@@ -20,6 +20,7 @@ import { SERVICE_FILE } from './compile.ts';
 import { instrumentCpu } from './cpu-instrument.ts';
 import { createMeteredFunction, refusedEval } from './metered-function.ts';
 import type { CpuCounter } from '../runtime/process/cpu-meter.ts';
+import type { ThreadProfile } from './cpu-profile.ts';
 
 export type ModuleRequire = (name: string) => unknown;
 
@@ -59,13 +60,16 @@ export const MODULE_HEADER_LINES = 2;
 export class ServiceRealm {
   readonly #compartment: Compartment;
   readonly #cpuCounter: CpuCounter;
+  readonly #profile: ThreadProfile | undefined;
 
   /**
    * `globals` maps each simulated global's name to its value; the code's work is counted
-   * on `cpuCounter` (the main thread's, see event-loop.ts).
+   * on `cpuCounter` (the main thread's, see event-loop.ts), and with `profile`, by region
+   * for the run's CPU profile (cpu-profile.ts).
    */
-  constructor(globals: Record<string, unknown>, cpuCounter: CpuCounter) {
+  constructor(globals: Record<string, unknown>, cpuCounter: CpuCounter, profile?: ThreadProfile) {
     this.#cpuCounter = cpuCounter;
+    this.#profile = profile;
     sealRealm();
     this.#compartment = new Compartment({ globals, __options__: true });
     const global = this.#compartment.globalThis;
@@ -95,12 +99,18 @@ export class ServiceRealm {
     const names = Object.getOwnPropertyNames(global).filter((n) => IDENTIFIER.test(n) && !NOT_PARAMETERS.has(n));
     // Strict, as an ES module is in Node: a stray assignment must not create a global, and
     // `this` in a plain function is undefined. The code starts on the wrapper's third line.
-    const metered = instrumentCpu(code);
+    const profile = this.#profile;
+    const metered = instrumentCpu(code, profile !== undefined);
+    // With a profile, the regions' tally is bound beside the counter, as privately.
+    const bound = metered.tallyName ? `${metered.meterName}, ${metered.tallyName}` : metered.meterName;
     const source =
-      `(function (${metered.meterName}) { return function (${names.join(', ')}, module, exports, require) {\n'use strict';\n` +
+      `(function (${bound}) { return function (${names.join(', ')}, module, exports, require) {\n'use strict';\n` +
       `${metered.code}\n}; })\n//# sourceURL=${sourceName}`;
-    const withMeter = this.#compartment.evaluate(source, EVALUATE_OPTIONS) as (meter: CpuCounter) => (...args: unknown[]) => void;
-    const moduleFunction = withMeter(this.#cpuCounter);
+    const withMeter = this.#compartment.evaluate(source, EVALUATE_OPTIONS) as (
+      meter: CpuCounter,
+      tally?: Float64Array,
+    ) => (...args: unknown[]) => void;
+    const moduleFunction = withMeter(this.#cpuCounter, profile?.addModule(sourceName, metered));
     const module = { exports: {} as unknown };
     moduleFunction.apply(module.exports, [...names.map((n) => global[n]), module, module.exports, require]);
     return module.exports;

@@ -21,6 +21,7 @@ import { createServiceEnvironment, type ServiceEnvironment } from './environment
 import { createThreadHost } from './service-threads.ts';
 import { ThreadPool } from '../runtime/process/thread-pool.ts';
 import { type DownstreamTally, sumDownstreamTallies } from '../summary.ts';
+import { ThreadProfile } from './cpu-profile.ts';
 
 export interface LoadedService {
   console: ConsoleCapture;
@@ -29,6 +30,8 @@ export interface LoadedService {
   leakSites: () => Array<Error | undefined>;
   releasesInTransaction: () => number;
   downstreams: () => DownstreamTally[];
+  /** Where the main thread's CPU went (its worker threads' is theirs). */
+  profile: ThreadProfile;
 }
 
 export interface LoadServiceInput {
@@ -49,7 +52,8 @@ export async function loadService(input: LoadServiceInput): Promise<LoadedServic
   const { p, server, errors, compiled } = input;
   const sourceMap = new ServiceSourceMap(compiled.sourceMap);
   errors.sourceMap = sourceMap;
-  const env = createMainEnvironment(input);
+  const profile = new ThreadProfile(p.loop);
+  const env = createMainEnvironment(input, profile);
   const fail = (kind: 'load' | 'routes', err: unknown, fallback?: Diagnostic): never => {
     const pos = sourceMap.locate(err);
     const message = describe(err);
@@ -120,6 +124,7 @@ export async function loadService(input: LoadServiceInput): Promise<LoadedServic
     leakSites: () => all().flatMap((e) => e.leakSites()),
     releasesInTransaction: () => all().reduce((n, e) => n + e.releasesInTransaction(), 0),
     downstreams: () => sumDownstreamTallies(all().map((e) => e.downstreams())),
+    profile,
   };
 }
 
@@ -127,7 +132,10 @@ export async function loadService(input: LoadServiceInput): Promise<LoadedServic
  * The environment of the process's main thread, with the libuv pool and worker threads it owns;
  * `workers` are the environments of the threads started so far.
  */
-export function createMainEnvironment(input: LoadServiceInput): ServiceEnvironment & { workers: readonly ServiceEnvironment[] } {
+export function createMainEnvironment(
+  input: LoadServiceInput,
+  profile?: ThreadProfile,
+): ServiceEnvironment & { workers: readonly ServiceEnvironment[] } {
   const threadPool = new ThreadPool(input.p, { size: input.def.platform.threadPoolSize });
   const workers: ServiceEnvironment[] = [];
   let env: ServiceEnvironment | undefined;
@@ -137,7 +145,7 @@ export function createMainEnvironment(input: LoadServiceInput): ServiceEnvironme
     () => (env as ServiceEnvironment).console,
     (e) => workers.push(e),
   );
-  env = createServiceEnvironment(input, { threadPool, host, self: { threadId: 0, workerData: undefined, port: undefined } });
+  env = createServiceEnvironment(input, { threadPool, host, self: { threadId: 0, workerData: undefined, port: undefined }, profile });
   return { ...env, workers };
 }
 

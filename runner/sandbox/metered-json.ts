@@ -14,18 +14,25 @@ export const JSON_PARSE_UNITS_PER_CHAR = 88;
 /** Metering units per character of text produced. */
 export const JSON_STRINGIFY_UNITS_PER_CHAR = 61;
 
-/** A `JSON` object that charges `counter` for each character it parses or produces. */
-export function createMeteredJson(counter: CpuCounter): JSON {
+/**
+ * A `JSON` object that charges `counter` for each character it parses or produces, and tells
+ * `onUnits` of each charge (the CPU profile attributes it to the calling line).
+ */
+export function createMeteredJson(counter: CpuCounter, onUnits?: (units: number) => void): JSON {
   const { parse, stringify } = JSON;
   const metered = {
     parse(text: string, reviver?: (this: unknown, key: string, value: unknown) => unknown): unknown {
       const source = String(text);
       counter.n += source.length * JSON_PARSE_UNITS_PER_CHAR;
+      onUnits?.(source.length * JSON_PARSE_UNITS_PER_CHAR);
       return parse(source, reviver);
     },
     stringify(value: unknown, replacer?: unknown, space?: string | number): string | undefined {
       const text = stringify(value, replacer as never, space);
-      if (typeof text === 'string') counter.n += text.length * JSON_STRINGIFY_UNITS_PER_CHAR;
+      if (typeof text === 'string') {
+        counter.n += text.length * JSON_STRINGIFY_UNITS_PER_CHAR;
+        onUnits?.(text.length * JSON_STRINGIFY_UNITS_PER_CHAR);
+      }
       return text;
     },
   };

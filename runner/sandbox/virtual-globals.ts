@@ -11,7 +11,7 @@ export const CLOCK_READ_MS = 0.001;
 
 export function createVirtualDate(p: Platform): DateConstructor {
   const nowEpochMs = (): number => {
-    p.loop.charge(CLOCK_READ_MS);
+    p.loop.charge(CLOCK_READ_MS, 'clock reads');
     return p.epochMs + Math.floor(p.loop.now());
   };
   class VirtualDate extends Date {
@@ -30,7 +30,7 @@ export function createVirtualDate(p: Platform): DateConstructor {
 export function createPerformance(p: Platform): { now(): number; timeOrigin: number; mark(): void; measure(): void } {
   return {
     now: () => {
-      p.loop.charge(CLOCK_READ_MS);
+      p.loop.charge(CLOCK_READ_MS, 'clock reads');
       return p.loop.now();
     },
     timeOrigin: p.epochMs,
@@ -41,7 +41,7 @@ export function createPerformance(p: Platform): { now(): number; timeOrigin: num
 
 export function createProcess(p: Platform, env: Record<string, string>): Record<string, unknown> {
   const hrtime = (prev?: [number, number]): [number, number] => {
-    p.loop.charge(CLOCK_READ_MS);
+    p.loop.charge(CLOCK_READ_MS, 'clock reads');
     const ns = Math.round(p.loop.now() * 1e6);
     const t: [number, number] = [Math.floor(ns / 1e9), ns % 1e9];
     if (!prev) return t;
@@ -54,7 +54,7 @@ export function createProcess(p: Platform, env: Record<string, string>): Record<
     return [s, n];
   };
   hrtime.bigint = (): bigint => {
-    p.loop.charge(CLOCK_READ_MS);
+    p.loop.charge(CLOCK_READ_MS, 'clock reads');
     return BigInt(Math.round(p.loop.now() * 1e6));
   };
   // A listener for a signal or 'exit' is accepted and never called: the simulated process is

@@ -4,7 +4,7 @@
 import { useEffect, useRef } from 'react';
 import Editor, { type OnMount } from '@monaco-editor/react';
 import { monaco } from './monaco.ts';
-import { setEditorHandle } from './editorHandle.ts';
+import { type HeatMark, setEditorHandle } from './editorHandle.ts';
 import { useUi } from '../store/uiStore.ts';
 import { noteTiming } from '../testHook.ts';
 import type { Diagnostic } from '../../runner/index.ts';
@@ -38,6 +38,9 @@ export default function CodeEditor({ scenarioId, initialCode, onChange, onRunSho
     editorRef.current = ed;
     ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => shortcut.current());
     const model = () => ed.getModel()!;
+    // The last run's hot lines: decorations move with the text as the learner edits it.
+    const heat = ed.createDecorationsCollection();
+    let heatShown: HeatMark[] = [];
     setEditorHandle({
       getCode: () => model().getValue(),
       setCode: (code) => {
@@ -61,6 +64,11 @@ export default function CodeEditor({ scenarioId, initialCode, onChange, onRunSho
         return { line: p?.lineNumber ?? 1, column: p?.column ?? 1 };
       },
       focus: () => ed.focus(),
+      showHeat: (marks) => {
+        heatShown = marks.filter((m) => m.line >= 1 && m.line <= model().getLineCount());
+        heat.set(heatShown.map(toHeatDecoration));
+      },
+      heat: () => heatShown,
       markers: () => monaco.editor.getModelMarkers({ resource: model().uri }),
       plainTyping: () =>
         ed.updateOptions({
@@ -110,6 +118,22 @@ export default function CodeEditor({ scenarioId, initialCode, onChange, onRunSho
       }}
     />
   );
+}
+
+/** Heat colours of the gutter marks, levels 1 to 4, for the overview ruler beside the scrollbar. */
+const HEAT_COLOURS = ['#fcd34d', '#f59e0b', '#ea580c', '#b91c1c'] as const;
+
+function toHeatDecoration(m: HeatMark): monaco.editor.IModelDeltaDecoration {
+  return {
+    range: new monaco.Range(m.line, 1, m.line, 1),
+    options: {
+      isWholeLine: true,
+      linesDecorationsClassName: `heat-mark heat-${m.level}`,
+      linesDecorationsTooltip: m.note,
+      overviewRuler: { color: HEAT_COLOURS[m.level - 1], position: monaco.editor.OverviewRulerLane.Left },
+      stickiness: monaco.editor.TrackedRangeStickiness.NeverGrowsWhenTypingAtEdges,
+    },
+  };
 }
 
 /** A diagnostic at a point underlines the word there (or the rest of the line, when none). */

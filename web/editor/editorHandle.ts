@@ -17,8 +17,21 @@ export interface EditorHandle {
   focus(): void;
   /** Markers currently shown, from the compiler and the TypeScript service. */
   markers(): editor.IMarker[];
+  /** Marks the hottest lines of the last run in the gutter; an empty list clears them. */
+  showHeat(marks: HeatMark[]): void;
+  /** The lines marked hot now, for tests. */
+  heat(): HeatMark[];
   /** Turns off typing helpers (auto-indent, auto-closing, suggestions) so typed text lands verbatim. */
   plainTyping(): void;
+}
+
+/** A line of the last run's CPU profile, marked in the editor's gutter. */
+export interface HeatMark {
+  line: number;
+  /** 1 (a little of the main thread's CPU) to 4 (a quarter of it or more). */
+  level: 1 | 2 | 3 | 4;
+  /** Shown on hover: the line's share and time. */
+  note: string;
 }
 
 let current: EditorHandle | null = null;

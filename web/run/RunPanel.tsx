@@ -1,6 +1,7 @@
 /**
  * Everything about the current run: status and progress, the verdict with the SLO checklist,
- * what the run shows (its diagnosis), the exceptions (the most useful clue, so before anything long), charts (filling in live),
+ * what the run shows (its diagnosis), the exceptions (the most useful clue, so before anything long), where the CPU went,
+ * charts (filling in live),
  * the before/after table and console output. A stopped run is shown for the part that ran.
  */
 import type { ReactNode } from 'react';
@@ -9,6 +10,7 @@ import { runStateOf } from './runState.ts';
 import { RunCharts } from './charts/RunCharts.tsx';
 import { SloChecklist } from './SloChecklist.tsx';
 import { Findings } from './Findings.tsx';
+import { CpuProfile } from './CpuProfile.tsx';
 import { CompareTable } from './CompareTable.tsx';
 import { ReplicaTable } from './ReplicaTable.tsx';
 import { CompileErrors, ConsoleOutput, DiagnosticList, HandlerErrors } from './ProblemLists.tsx';
@@ -50,6 +52,7 @@ export function RunPanel({ snapshot, durationMs, notes, scenario }: RunPanelProp
           {ctx.baselineMessage && <p className="muted small">{ctx.baselineMessage}</p>}
           <Findings findings={summary.findings ?? []} />
           <HandlerErrors errors={summary.errors} />
+          <CpuProfile profile={summary.profile} />
         </div>
       )}
       {showCharts && (

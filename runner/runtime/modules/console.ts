@@ -37,7 +37,7 @@ export class ConsoleCapture {
   }
 
   write(level: string, args: unknown[]): void {
-    this.loop.charge(CONSOLE_COST_MS);
+    this.loop.charge(CONSOLE_COST_MS, 'console');
     const store = this.store;
     if (store.lines.length >= CONSOLE_MAX_LINES) {
       store.dropped++;

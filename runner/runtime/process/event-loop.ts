@@ -16,6 +16,19 @@ import { CPU_MS_PER_UNIT, createCpuCounter } from './cpu-meter.ts';
 /** A platform charge this long, in one call, is worth knowing the caller of (see onHeavyCharge). */
 export const HEAVY_CHARGE_MS = 1;
 
+/** What a platform charge pays for, as the CPU profile names its bucket: `(platform: crypto)`. */
+export type PlatformWork =
+  | 'HTTP parsing'
+  | 'reply serialisation'
+  | 'crypto'
+  | 'console'
+  | 'clock reads'
+  | 'fetch'
+  | 'cache client'
+  | 'worker messages'
+  | 'JSON'
+  | 'other';
+
 interface Task {
   fn: () => void;
   context: unknown;
@@ -46,6 +59,15 @@ export class EventLoop {
   busyUntilMs = 0;
   /** Total main-thread CPU charged, for utilisation. */
   busyTotalMs = 0;
+  /** Tasks run, promise jobs run, and metered units charged in tasks: what a CPU profile splits busy time by. */
+  tasksRun = 0;
+  jobsRun = 0;
+  unitsCharged = 0;
+  /**
+   * Told of each platform charge inside a task, with what the platform was doing, while a CPU
+   * profile is taken (sandbox/cpu-profile.ts).
+   */
+  chargeObserver: ((ms: number, work: PlatformWork) => void) | undefined = undefined;
   private inTask = false;
   private taskStartMs = 0;
   private chargedMs = 0;
@@ -60,6 +82,7 @@ export class EventLoop {
   /** Set when the thread is gone (a terminated worker): nothing more runs on it. */
   private halted = false;
   private readonly chargeJob = (): void => {
+    this.jobsRun++;
     this.chargedMs += this.jobCostMs;
   };
   private readonly onJobError = (err: unknown): void => this.hooks.onUncaught(err);
@@ -83,6 +106,7 @@ export class EventLoop {
     const units = this.cpuCounter.n;
     if (units === this.cpuUnitsSeen) return;
     this.chargedMs += (units - this.cpuUnitsSeen) * this.cpuMsPerUnit;
+    this.unitsCharged += units - this.cpuUnitsSeen;
     this.cpuUnitsSeen = units;
   }
 
@@ -90,11 +114,15 @@ export class EventLoop {
     return this.inTask;
   }
 
-  /** Charges synchronous CPU work to the main thread. Outside a task it costs nothing. */
-  charge(ms: number): void {
+  /**
+   * Charges synchronous CPU work to the main thread. Outside a task it costs nothing. `work`
+   * names it for the CPU profile, where no line of the service called it.
+   */
+  charge(ms: number, work: PlatformWork = 'other'): void {
     if (!this.inTask) return;
     this.chargedMs += ms;
     if (ms >= HEAVY_CHARGE_MS && this.onHeavyCharge) this.onHeavyCharge(ms);
+    if (this.chargeObserver) this.chargeObserver(ms, work);
   }
 
   /** Queues `fn` as a macrotask that becomes ready at `atMs` (>= now). */
@@ -170,6 +198,7 @@ export class EventLoop {
     this.taskStartMs = start;
     this.taskSpeed = this.cores.speedOfNewBurst();
     this.chargedMs = this.taskCostMs;
+    this.tasksRun++;
     this.cpuUnitsSeen = this.cpuCounter.n;
     const jobs = this.jobs;
     jobs.context = task.context;

@@ -130,7 +130,7 @@ export class Exchange {
     } catch (err) {
       return this.fail(err);
     }
-    this.loop.charge(json.length * SERIALIZE_MS_PER_BYTE);
+    this.loop.charge(json.length * SERIALIZE_MS_PER_BYTE, 'reply serialisation');
     if (json.length > RESPONSE_BYTES_MAX) {
       const mb = (json.length / 1048576).toFixed(1);
       return this.fail(new Error(`The reply is ${mb} MB; the limit is ${RESPONSE_BYTES_MAX / 1048576} MB.`));

@@ -188,7 +188,7 @@ export class HttpServer {
 
   private dispatch(req: LoadRequest, arriveMs: number, context: object, done: (reply: ServerReply, atMs: number) => void): void {
     const loop = this.p.loop;
-    loop.charge(this.requestOverheadMs);
+    loop.charge(this.requestOverheadMs, 'HTTP parsing');
     const q = req.path.indexOf('?');
     const pathname = q < 0 ? req.path : req.path.slice(0, q);
     const search = q < 0 ? '' : req.path.slice(q + 1);
@@ -205,7 +205,7 @@ export class HttpServer {
     let body = req.body;
     if (body !== undefined && match) {
       const text = JSON.stringify(body);
-      loop.charge(text.length * SERIALIZE_MS_PER_BYTE);
+      loop.charge(text.length * SERIALIZE_MS_PER_BYTE, 'HTTP parsing');
       body = JSON.parse(text);
     }
     const request: IncomingRequest = {

@@ -247,4 +247,33 @@ describe('renderSummaryText', () => {
     // Without findings there is no section and no column.
     expect(renderSummaryText(base)).not.toContain('Diagnosis');
   });
+
+  it("shows where the main thread's CPU went: the hottest lines, then the platform's own work", () => {
+    const text = renderSummaryText(
+      summary({
+        profile: {
+          version: 1,
+          busyMs: 40_000,
+          lines: [
+            {
+              line: 26,
+              text: `const actual = pbkdf2Sync(password, salt, 100000, 64, 'sha512'); ${'x'.repeat(80)}`,
+              functionName: 'verifyPassword',
+              selfMs: 36_000,
+              javascriptMs: 0.5,
+              platformMs: 35_999.5,
+            },
+          ],
+          functions: [{ name: 'verifyPassword', line: 24, selfMs: 36_000 }],
+          platform: [{ label: '(platform: HTTP parsing)', ms: 500 }],
+        },
+      }),
+    );
+    const section = text.split('\n\n').find((part) => part.startsWith('Where the CPU went'))!;
+    expect(section).toContain('main thread busy 40.0 s');
+    expect(rowOf(section, '26').slice(0, 4)).toEqual(['26', 'verifyPassword', '36.0 s', '90.00%']);
+    expect(rowOf(section, '-').slice(0, 4)).toEqual(['-', '(platform: HTTP parsing)', '500 ms', '1.25%']);
+    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+    expect(renderSummaryText(summary())).not.toContain('Where the CPU went');
+  });
 });

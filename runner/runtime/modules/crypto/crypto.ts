@@ -98,7 +98,7 @@ export interface CryptoApi {
 export function createCrypto(p: Platform, threadPool: ThreadPool, options: CryptoOptions = {}): CryptoApi {
   const rng = p.rng.fork('crypto');
   const kdf = new StandInKdf(options.kdfMemoEntriesMax, options.knownKeys ?? precomputedPbkdf2Of(p.kernel));
-  const charge = (ms: number): void => p.loop.charge(ms);
+  const charge = (ms: number): void => p.loop.charge(ms, 'crypto');
   const randomCostMs = (bytes: number): number => RANDOM_CALL_MS + bytes / RANDOM_BYTES_PER_MS;
 
   function randomBytes(size: number): Buffer;

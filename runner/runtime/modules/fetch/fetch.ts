@@ -110,7 +110,7 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
   }
 
   function fetch(input: string | URL | SimRequest, init?: RequestInitLike): Promise<SimResponse> {
-    p.loop.charge(FETCH_CPU_MS);
+    p.loop.charge(FETCH_CPU_MS, 'fetch');
     let req: SimRequest;
     let url: URL;
     try {

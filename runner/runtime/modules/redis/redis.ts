@@ -119,7 +119,7 @@ function makeClient(p: Platform, store: CacheServer, rttMs: number): RedisClient
   /** One round trip: `run` executes on the server at arrival; its result settles the promise. */
   function roundTrip<T>(run: (nowMs: number) => T): Promise<T> {
     if (state === 'closed') return p.Promise.reject(new ClientClosedError());
-    p.loop.charge(CACHE_CPU_MS);
+    p.loop.charge(CACHE_CPU_MS, 'cache client');
     const ctx = p.jobs.context;
     const sentMs = Math.max(p.loop.now(), readyAtMs);
     const atServerMs = sentMs + rttMs / 2;

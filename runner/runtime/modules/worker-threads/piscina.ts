@@ -338,7 +338,7 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
         this.#settle(t, false, err);
         return;
       }
-      p.loop.charge(costMs);
+      p.loop.charge(costMs, 'worker messages');
       // The copy ran the task's getters, which may have ended the pool or this worker meanwhile.
       if (t.settled || !this.#workers.includes(w)) {
         if (this.#destroyed) this.#settle(t, false, new Error('Terminating worker thread'));
@@ -352,7 +352,7 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
       thread.loop.post(
         p.loop.now() + MESSAGE_HOP_MS,
         () => {
-          thread.loop.charge(costMs);
+          thread.loop.charge(costMs, 'worker messages');
           this.#runOnWorker(w, t, copy);
         },
         t.context,
@@ -373,11 +373,11 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
           }
         }
         if (!ok) result = copyError(result);
-        w.thread.loop.charge(costMs);
+        w.thread.loop.charge(costMs, 'worker messages');
         p.loop.post(
           w.thread.loop.now() + MESSAGE_HOP_MS,
           () => {
-            p.loop.charge(costMs);
+            p.loop.charge(costMs, 'worker messages');
             if (!w.running.delete(t)) return;
             this.#completed++;
             this.#settle(t, ok, result);

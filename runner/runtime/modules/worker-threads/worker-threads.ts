@@ -103,12 +103,12 @@ export class PortEnd {
     if (this.#closed || !peer) return;
     const list = transferList(transfer);
     const { value: copy, costMs } = cloneMessage(value, list);
-    this.p.loop.charge(costMs);
+    this.p.loop.charge(costMs, 'worker messages');
     const context = this.p.jobs.context;
     peer.p.loop.post(
       this.p.loop.now() + MESSAGE_HOP_MS,
       () => {
-        peer.p.loop.charge(costMs);
+        peer.p.loop.charge(costMs, 'worker messages');
         peer.#arrive(copy, context);
       },
       context,
@@ -205,7 +205,7 @@ export function createWorkerThreads(p: Platform, EventEmitter: EventEmitterClass
       checkFilename(filename);
       if (host.alive >= WORKER_THREADS_MAX) throw threadLimitError();
       const { value: workerData, costMs } = cloneMessage(options.workerData, transferList(options.transferList));
-      p.loop.charge(costMs);
+      p.loop.charge(costMs, 'worker messages');
       const threadId = host.nextThreadId();
       this.#threadId = threadId;
       const name = typeof options.name === 'string' ? options.name : '';
