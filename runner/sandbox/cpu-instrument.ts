@@ -43,8 +43,11 @@ const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'Ar
 const CALL_TYPES = new Set(['CallExpression', 'NewExpression', 'TaggedTemplateExpression']);
 const ALLOCATION_TYPES = new Set(['ObjectExpression', 'ArrayExpression', 'NewExpression', 'FunctionExpression', 'ArrowFunctionExpression']);
 const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
-/** Keys that hold no child nodes, skipped when walking for speed. */
-const LEAF_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'value', 'name', 'operator', 'kind', 'regex', 'bigint']);
+/**
+ * Keys that hold no child nodes, skipped when walking for speed. Not `value`: a method's,
+ * a property's and a class field's value is a node (a literal's is not, and is passed over).
+ */
+const LEAF_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'name', 'operator', 'kind', 'regex', 'bigint']);
 
 /** Instrumented sources are kept by text: a library or a re-run service is parsed once. */
 const cache = new Map<string, InstrumentedCode>();

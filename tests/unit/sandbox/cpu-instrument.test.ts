@@ -78,6 +78,19 @@ describe('CPU metering instrumentation', () => {
     expect(large / small).toBeLessThan(10.1);
   });
 
+  it('meters methods of classes and object literals, and class fields, as any function', () => {
+    const loop = 'let s = 0; for (let i = 0; i < n; i++) { s += i; } return s;';
+    const plain = both(`function f(n) { ${loop} } module.exports = f(1000);`).units;
+    for (const source of [
+      `class A { m(n) { ${loop} } } module.exports = new A().m(1000);`,
+      `const o = { m(n) { ${loop} } }; module.exports = o.m(1000);`,
+      `const o = { m: function (n) { ${loop} } }; module.exports = o.m(1000);`,
+      `class A { f = (n) => { ${loop} }; } module.exports = new A().f(1000);`,
+    ]) {
+      expect(both(source).units, source).toBeGreaterThan(plain * 0.9);
+    }
+  });
+
   it('charges a call, an allocation and a callback more than arithmetic', () => {
     const arithmetic = both('let s = 0; for (let i = 0; i < 100; i++) { s += i * 2; } module.exports = s;').units;
     const calls = both('const f = (x) => x * 2; let s = 0; for (let i = 0; i < 100; i++) { s += f(i); } module.exports = s;').units;
