@@ -11,11 +11,16 @@
  * reach it through `arguments`. Insertions never contain a newline: line numbers, which the
  * source map and the learner's error positions rely on, stay as they were.
  *
+ * Calls to built-ins whose work grows with their input (`sort`, `join`, a regex's `test`,
+ * `Array.from`, a spread…) are rewritten so the value that sizes the work passes through the
+ * same counter object on its way (builtin-call-sites.ts, runtime/process/builtin-meter.ts).
+ *
  * Simplified: a region's weight counts syntax nodes, not V8's machine instructions, and a
  * branch not taken costs as much as one taken. Code made at run time with `Function` is
  * metered the same way (metered-function.ts); `eval` is refused.
  */
 import { parse } from 'acorn';
+import { builtinCallWraps, type Chains, enterChain, spreadWrap, type Wrap } from './builtin-call-sites.ts';
 
 /** Code ready to be wrapped: `code` refers to the counter object by `meterName`. */
 export interface InstrumentedCode {
@@ -23,7 +28,7 @@ export interface InstrumentedCode {
   meterName: string;
 }
 
-interface AstNode {
+export interface AstNode {
   type: string;
   start: number;
   end: number;
@@ -71,40 +76,59 @@ function instrumentOnce(js: string): InstrumentedCode {
     allowReturnOutsideFunction: true,
     allowHashBang: true,
   }) as unknown as AstNode;
-  const inserts: Array<[number, string]> = [];
+  const inserts: Insert[] = [];
+  // `depth` is that of the node that makes the insertion: where two meet at one position, the
+  // outer one opens first and closes last.
+  const open = (at: number, text: string, depth: number): void => {
+    inserts.push({ at, text, closes: false, depth, i: inserts.length });
+  };
+  const close = (at: number, text: string, depth: number): void => {
+    inserts.push({ at, text, closes: true, depth, i: inserts.length });
+  };
+  const around = (w: Wrap, depth: number): void => {
+    open(w.node.start, w.before, depth);
+    close(w.node.end, w.after, depth);
+  };
   const charge = (weight: number): string => `${meterName}.n+=${weight};`;
   // Each region: its node, and the weight counted so far. The program is a region too.
   const w = CPU_UNIT_WEIGHTS;
   const callbacks = new Set<AstNode>();
-  const visit = (node: AstNode, region: { weight: number }): void => {
+  const chains: Chains = { links: new Set(), topOf: new Map() };
+  const visit = (node: AstNode, region: { weight: number }, depth: number): void => {
     region.weight += w.node;
     if (CALL_TYPES.has(node.type)) {
       region.weight += w.call;
       for (const arg of (node.arguments as AstNode[] | undefined) ?? []) if (FUNCTION_TYPES.has(arg.type)) callbacks.add(arg);
+      if (node.type === 'CallExpression') for (const wrap of builtinCallWraps(node, meterName, chains)) around(wrap, depth);
+    }
+    if (node.type === 'ChainExpression') enterChain(node, chains);
+    if (node.type === 'ArrayExpression' || node.type === 'CallExpression' || node.type === 'NewExpression') {
+      const items = (node.type === 'ArrayExpression' ? node.elements : node.arguments) as Array<AstNode | null>;
+      for (const item of items) if (item?.type === 'SpreadElement') around(spreadWrap(item, meterName), depth);
     }
     if (ALLOCATION_TYPES.has(node.type)) region.weight += w.allocation;
     if (FUNCTION_TYPES.has(node.type)) {
       const own = { weight: callbacks.has(node) ? w.callbackEntry : w.functionEntry };
-      for (const p of node.params as AstNode[]) visit(p, own);
+      for (const p of node.params as AstNode[]) visit(p, own, depth + 1);
       const body = node.body as AstNode;
-      visit(body, own);
-      if (body.type === 'BlockStatement') inserts.push([body.start + 1, charge(own.weight)]);
+      visit(body, own, depth + 1);
+      if (body.type === 'BlockStatement') open(body.start + 1, charge(own.weight), depth);
       else {
-        inserts.push([body.start, `(${meterName}.n+=${own.weight},`]);
-        inserts.push([body.end, ')']);
+        open(body.start, `(${meterName}.n+=${own.weight},`, depth);
+        close(body.end, ')', depth);
       }
       return;
     }
     if (LOOP_TYPES.has(node.type)) {
       const own = { weight: 0 };
-      for (const key of ['init', 'left', 'right']) if (node[key]) visit(node[key] as AstNode, region);
-      for (const key of ['test', 'update']) if (node[key]) visit(node[key] as AstNode, own);
+      for (const key of ['init', 'left', 'right']) if (node[key]) visit(node[key] as AstNode, region, depth + 1);
+      for (const key of ['test', 'update']) if (node[key]) visit(node[key] as AstNode, own, depth + 1);
       const body = node.body as AstNode;
-      visit(body, own);
-      if (body.type === 'BlockStatement') inserts.push([body.start + 1, charge(own.weight)]);
+      visit(body, own, depth + 1);
+      if (body.type === 'BlockStatement') open(body.start + 1, charge(own.weight), depth);
       else {
-        inserts.push([body.start, `{${charge(own.weight)}`]);
-        inserts.push([body.end, '}']);
+        open(body.start, `{${charge(own.weight)}`, depth);
+        close(body.end, '}', depth);
       }
       return;
     }
@@ -112,20 +136,39 @@ function instrumentOnce(js: string): InstrumentedCode {
       if (LEAF_KEYS.has(key)) continue;
       const child = node[key];
       if (Array.isArray(child)) {
-        for (const c of child) if (c && typeof c === 'object' && typeof (c as AstNode).type === 'string') visit(c as AstNode, region);
-      } else if (child && typeof child === 'object' && typeof (child as AstNode).type === 'string') visit(child as AstNode, region);
+        for (const c of child)
+          if (c && typeof c === 'object' && typeof (c as AstNode).type === 'string') visit(c as AstNode, region, depth + 1);
+      } else if (child && typeof child === 'object' && typeof (child as AstNode).type === 'string')
+        visit(child as AstNode, region, depth + 1);
     }
   };
   const top = { weight: 0 };
-  visit(program, top);
-  inserts.push([0, charge(top.weight)]);
+  visit(program, top, 1);
+  open(0, charge(top.weight), 0);
   return { code: applyInserts(js, inserts), meterName };
 }
 
-/** Applies insertions in position order; at one position, in the order they were made. */
-function applyInserts(js: string, inserts: Array<[number, string]>): string {
-  const order = inserts.map((ins, i) => ({ at: ins[0], text: ins[1], i }));
-  order.sort((a, b) => a.at - b.at || a.i - b.i);
+/** Text to insert at a position; see `instrumentOnce` for the order at one position. */
+interface Insert {
+  at: number;
+  text: string;
+  /** Ends a bracket or a wrap: comes before anything that opens at the same position. */
+  closes: boolean;
+  depth: number;
+  /** Order of making, the last tie-break. */
+  i: number;
+}
+
+/**
+ * Applies insertions in position order. At one position, what closes comes first, innermost
+ * first; then what opens, outermost first.
+ */
+function applyInserts(js: string, inserts: Insert[]): string {
+  const order = inserts.slice().sort((a, b) => {
+    if (a.at !== b.at) return a.at - b.at;
+    if (a.closes !== b.closes) return a.closes ? -1 : 1;
+    return a.closes ? b.depth - a.depth || b.i - a.i : a.depth - b.depth || a.i - b.i;
+  });
   const parts: string[] = [];
   let from = 0;
   for (const ins of order) {

@@ -29,6 +29,7 @@ import { refusedModuleMessage, withRefusedApis } from './refusals.ts';
 import { contextRoute } from '../world.ts';
 import { createVirtualDate, createPerformance, createProcess } from './virtual-globals.ts';
 import { createMeteredJson } from './metered-json.ts';
+import { createMeteredStructuredClone } from './metered-clone.ts';
 
 /** Which thread of the process an environment is for, and what the process's threads share. */
 export interface ThreadSetup {
@@ -157,6 +158,10 @@ export function createServiceEnvironment(input: LoadServiceInput, thread: Thread
     Buffer,
     crypto: crypto.webcrypto,
     JSON: createMeteredJson(p.loop.cpuCounter),
+    // Charged by size like JSON; absent where the host has none (see HOST_UNIVERSALS).
+    ...(typeof host.structuredClone === 'function'
+      ? { structuredClone: createMeteredStructuredClone(p.loop.cpuCounter, host.structuredClone as typeof structuredClone) }
+      : {}),
     // The service's one file, where a CommonJS module would find it (import.meta.url is set
     // by the compiler, compile.ts).
     __filename: SERVICE_PATH,
