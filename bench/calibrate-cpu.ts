@@ -1,6 +1,7 @@
 /**
- * `npm run bench:cpu`: calibrates the CPU metering of the service's JavaScript
- * (runner/runtime/process/cpu-meter.ts, runner/sandbox/metered-json.ts). Each operation of
+ * `npm run bench:cpu`: calibrates the CPU metering of the service's JavaScript and of the
+ * built-ins charged by size (runner/runtime/process/cpu-meter.ts and builtin-meter.ts,
+ * runner/sandbox/metered-json.ts and metered-clone.ts). Each operation of
  * bench/cpu-operations.ts is timed in real Node on this machine (plain, before the realm is
  * sealed; the fastest of several warm runs), then evaluated as the simulator evaluates a service,
  * instrumented in a sealed compartment, where its metered units give its virtual CPU time.
@@ -11,6 +12,8 @@ import { performance } from 'node:perf_hooks';
 import { CPU_OPERATIONS } from './cpu-operations.ts';
 import { ServiceRealm } from '../runner/sandbox/evaluate.ts';
 import { createMeteredJson } from '../runner/sandbox/metered-json.ts';
+import { createMeteredStructuredClone } from '../runner/sandbox/metered-clone.ts';
+import { Buffer } from '../runner/runtime/modules/buffer/buffer.ts';
 import { CPU_MS_PER_UNIT, createCpuCounter } from '../runner/runtime/process/cpu-meter.ts';
 import { renderTable } from '../runner/report/table.ts';
 
@@ -42,7 +45,10 @@ function nodeFunction(source: string): () => unknown {
 const nodeMs = CPU_OPERATIONS.map((op) => fastestMs(nodeFunction(op.source)));
 
 const counter = createCpuCounter();
-const realm = new ServiceRealm({ JSON: createMeteredJson(counter) }, counter);
+const realm = new ServiceRealm(
+  { JSON: createMeteredJson(counter), structuredClone: createMeteredStructuredClone(counter, structuredClone), Buffer },
+  counter,
+);
 const rows = CPU_OPERATIONS.map((op, i) => {
   const fn = realm.evaluateCommonJs(op.source, () => undefined, 'calibrate.js') as () => unknown;
   const wallMs = fastestMs(fn);

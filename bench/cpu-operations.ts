@@ -1,8 +1,10 @@
 /**
  * The operations bench/calibrate-cpu.ts times in real Node and in the simulator: the kinds
  * of computation a service does in its own JavaScript (hashing written in plain JS, calls,
- * loops, array pipelines, string building, JSON, sorting with a comparator). Each is the
- * body of a CommonJS module whose `module.exports` is the function to time.
+ * loops, array pipelines, string building, JSON, sorting with a comparator), and the built-ins
+ * charged by the size of their input (runner/runtime/process/builtin-meter.ts), one kind of
+ * work per row as far as can be. Each is the body of a CommonJS module whose `module.exports`
+ * is the function to time; what it needs is built once, outside the function.
  */
 
 /** One operation: a name for the table and its module source. */
@@ -82,6 +84,57 @@ const rows = [];
 for (let i = 0; i < 10000; i++) rows.push({ id: i, sku: 'SKU-' + i, name: 'Product number ' + i, price_cents: (i * 7919) % 100000, stock: i % 17 });
 `;
 
+/**
+ * What the built-ins' rows work on: 100 000 numbers in no order, 1 000 000 small numbers, a
+ * 1 MB text. Each row builds only what it uses, so the heap (and the collector's work) stays
+ * that of a service, not of all the rows at once.
+ */
+const NUMS = 'const nums = []; for (let i = 0; i < 100000; i++) nums.push((i * 7919) % 100003);';
+const BIG = 'const big = []; for (let i = 0; i < 1000000; i++) big.push(i % 1000);';
+const TEXT = "let text = ''; for (let i = 0; text.length < 1000000; i++) text += 'item-' + ((i * 7919) % 100003) + ',';";
+const OBJECT = 'const obj = {}; for (let i = 0; i < 100000; i++) obj["k" + i] = i;';
+const SMALL_OBJECT = 'const small = {}; for (let i = 0; i < 1000; i++) small["k" + i] = i;';
+const BYTES = `${TEXT} const bytes = Buffer.from(text);`;
+const PARTS = `${TEXT} const parts = []; for (let i = 0; i < 16; i++) parts.push(Buffer.from(text.slice(i * 62500, (i + 1) * 62500)));`;
+
+function builtinOperations(): CpuOperation[] {
+  const op = (name: string, setup: string, body: string): CpuOperation => ({
+    name,
+    source: `${setup}\nmodule.exports = () => ${body};`,
+  });
+  return [
+    op('sort 100 000 numbers, no comparator', NUMS, 'nums.toSorted()[0]'),
+    op('sort 100 000 numbers by (a, b) => a - b', NUMS, 'nums.toSorted((a, b) => a - b)[0]'),
+    op('sort an Int32Array of 100 000', `${NUMS} const ints = Int32Array.from(nums);`, 'ints.slice().sort()[0]'),
+    op('join 100 000 numbers', NUMS, "nums.join(',').length"),
+    op('indexOf, missing, in 1 000 000 numbers', BIG, 'big.indexOf(-1)'),
+    op('includes, missing, in a 1 MB string', TEXT, "text.includes('item-999999,')"),
+    op('slice and concat 1 000 000 numbers', `${BIG} ${NUMS}`, 'big.slice(1).concat(nums).length'),
+    op('reverse 1 000 000 numbers in place', BIG, 'big.reverse()[0]'),
+    op('split a 1 MB string on commas', TEXT, "text.split(',').length"),
+    op('replace every number in a 1 MB string by a regex', TEXT, "text.replace(/\\d+/g, 'n').length"),
+    op('regex test over a 1 MB string, no match', TEXT, '/\\d{7}x/.test(text)'),
+    op('padEnd to 1 MB, then read', '', "'-'.padEnd(1000000, 'ab').charCodeAt(500000)"),
+    op('Array.from a Set of 100 000', `${NUMS} const set = new Set(nums);`, 'Array.from(set).length'),
+    op('spread 1 000 000 numbers', BIG, '[...big].length'),
+    op('spread a Set of 100 000', `${NUMS} const set = new Set(nums);`, '[...set].length'),
+    op('spread a string of 100 000 characters', `${TEXT} const chars = text.slice(0, 100000);`, '[...chars].length'),
+    op('Object.keys of 100 000 keys', OBJECT, 'Object.keys(obj).length'),
+    op('Object.values of 100 000 keys', OBJECT, 'Object.values(obj).length'),
+    op('Object.entries of 100 000 keys', OBJECT, 'Object.entries(obj).length'),
+    op(
+      'Object.keys of 1 000 keys, 100 times',
+      SMALL_OBJECT,
+      '{ let s = 0; for (let i = 0; i < 100; i++) s += Object.keys(small).length; return s; }',
+    ),
+    op('Buffer.from a 1 MB string', TEXT, 'Buffer.from(text).length'),
+    op('Buffer toString of 1 MB, base64', BYTES, "bytes.toString('base64').length"),
+    op('Buffer.concat of 1 MB in 16 parts', PARTS, 'Buffer.concat(parts).length'),
+    op('Uint8Array set and slice of 1 MB', `${BYTES} const u8 = new Uint8Array(bytes.length);`, '(u8.set(bytes), u8.slice().length)'),
+    op('structuredClone of 10 000 rows', ROWS, 'structuredClone(rows).length'),
+  ];
+}
+
 export const CPU_OPERATIONS: CpuOperation[] = [
   {
     name: 'pbkdf2-sha256 in plain JS, 1 000 iterations',
@@ -120,4 +173,5 @@ module.exports = () => xs.map((x) => ({ id: x.id, total: x.price * x.qty })).fil
     name: 'sort 10 000 rows by a comparator',
     source: `${ROWS}\nmodule.exports = () => rows.slice().sort((a, b) => a.price_cents - b.price_cents || a.id - b.id)[0].id;`,
   },
+  ...builtinOperations(),
 ];

@@ -11,11 +11,16 @@
  * reach it through `arguments`. Insertions never contain a newline: line numbers, which the
  * source map and the learner's error positions rely on, stay as they were.
  *
+ * Calls to built-ins whose work grows with their input (`sort`, `join`, a regex's `test`,
+ * `Array.from`, a spread…) are rewritten so the value that sizes the work passes through the
+ * same counter object on its way (builtin-call-sites.ts, runtime/process/builtin-meter.ts).
+ *
  * Simplified: a region's weight counts syntax nodes, not V8's machine instructions, and a
  * branch not taken costs as much as one taken. Code made at run time with `Function` is
  * metered the same way (metered-function.ts); `eval` is refused.
  */
 import { parse } from 'acorn';
+import { builtinCallWraps, type Chains, enterChain, spreadWrap, type Wrap } from './builtin-call-sites.ts';
 
 /** Code ready to be wrapped: `code` refers to the counter object by `meterName`. */
 export interface InstrumentedCode {
@@ -44,7 +49,7 @@ export interface MeteredRegion {
   weights: number[];
 }
 
-interface AstNode {
+export interface AstNode {
   type: string;
   start: number;
   end: number;
@@ -64,8 +69,11 @@ const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'Ar
 const CALL_TYPES = new Set(['CallExpression', 'NewExpression', 'TaggedTemplateExpression']);
 const ALLOCATION_TYPES = new Set(['ObjectExpression', 'ArrayExpression', 'NewExpression', 'FunctionExpression', 'ArrowFunctionExpression']);
 const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
-/** Keys that hold no child nodes, skipped when walking for speed. */
-const LEAF_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'value', 'name', 'operator', 'kind', 'regex', 'bigint']);
+/**
+ * Keys that hold no child nodes, skipped when walking for speed. Not `value`: a method's,
+ * a property's and a class field's value is a node (a literal's is not, and is passed over).
+ */
+const LEAF_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'name', 'operator', 'kind', 'regex', 'bigint']);
 
 /** Instrumented sources are kept by text: a library or a re-run service is parsed once. */
 const cache = new Map<string, InstrumentedCode>();
@@ -97,7 +105,20 @@ function instrumentOnce(js: string, profile: boolean): InstrumentedCode {
     allowReturnOutsideFunction: true,
     allowHashBang: true,
   }) as unknown as AstNode;
-  const inserts: Array<[number, string]> = [];
+  const inserts: Insert[] = [];
+  // `depth` is that of the node that makes the insertion: where two meet at one position, the
+  // outer one opens first and closes last.
+  const insertOpen = (at: number, text: string, depth: number): void => {
+    inserts.push({ at, text, closes: false, depth, i: inserts.length });
+  };
+  const insertClose = (at: number, text: string, depth: number): void => {
+    inserts.push({ at, text, closes: true, depth, i: inserts.length });
+  };
+  const around = (wrap: Wrap, depth: number): void => {
+    insertOpen(wrap.node.start, wrap.before, depth);
+    insertClose(wrap.node.end, wrap.after, depth);
+  };
+  const chains: Chains = { links: new Set(), topOf: new Map() };
   const charge = (weight: number, region?: Region): string =>
     profile && region?.id !== undefined ? `${meterName}.n+=${weight};${tallyName}[${region.id}]++;` : `${meterName}.n+=${weight};`;
   // Each region: its node, and the weight counted so far. The program is a region too.
@@ -134,12 +155,18 @@ function instrumentOnce(js: string, profile: boolean): InstrumentedCode {
     if (at) at[1] += units;
     else region.lines.set(line, [node.start, units]);
   };
-  const visit = (node: AstNode, region: Region): void => {
+  const visit = (node: AstNode, region: Region, depth: number): void => {
     const before = region.weight;
     region.weight += w.node;
     if (CALL_TYPES.has(node.type)) {
       region.weight += w.call;
       for (const arg of (node.arguments as AstNode[] | undefined) ?? []) if (FUNCTION_TYPES.has(arg.type)) callbacks.add(arg);
+      if (node.type === 'CallExpression') for (const wrap of builtinCallWraps(node, meterName, chains)) around(wrap, depth);
+    }
+    if (node.type === 'ChainExpression') enterChain(node, chains);
+    if (node.type === 'ArrayExpression' || node.type === 'CallExpression' || node.type === 'NewExpression') {
+      const items = (node.type === 'ArrayExpression' ? node.elements : node.arguments) as Array<AstNode | null>;
+      for (const item of items) if (item?.type === 'SpreadElement') around(spreadWrap(item, meterName), depth);
     }
     if (ALLOCATION_TYPES.has(node.type)) region.weight += w.allocation;
     if (profile) {
@@ -148,29 +175,29 @@ function instrumentOnce(js: string, profile: boolean): InstrumentedCode {
     }
     if (FUNCTION_TYPES.has(node.type)) {
       const own = open(node, callbacks.has(node) ? w.callbackEntry : w.functionEntry, region, true);
-      for (const p of node.params as AstNode[]) visit(p, own);
+      for (const p of node.params as AstNode[]) visit(p, own, depth + 1);
       const body = node.body as AstNode;
-      visit(body, own);
+      visit(body, own, depth + 1);
       close(own);
-      if (body.type === 'BlockStatement') inserts.push([body.start + 1, charge(own.weight, own)]);
+      if (body.type === 'BlockStatement') insertOpen(body.start + 1, charge(own.weight, own), depth);
       else {
         const tally = own.id !== undefined ? `${tallyName}[${own.id}]++,` : '';
-        inserts.push([body.start, `(${meterName}.n+=${own.weight},${tally}`]);
-        inserts.push([body.end, ')']);
+        insertOpen(body.start, `(${meterName}.n+=${own.weight},${tally}`, depth);
+        insertClose(body.end, ')', depth);
       }
       return;
     }
     if (LOOP_TYPES.has(node.type)) {
       const own = open(node, 0, region, false);
-      for (const key of ['init', 'left', 'right']) if (node[key]) visit(node[key] as AstNode, region);
-      for (const key of ['test', 'update']) if (node[key]) visit(node[key] as AstNode, own);
+      for (const key of ['init', 'left', 'right']) if (node[key]) visit(node[key] as AstNode, region, depth + 1);
+      for (const key of ['test', 'update']) if (node[key]) visit(node[key] as AstNode, own, depth + 1);
       const body = node.body as AstNode;
-      visit(body, own);
+      visit(body, own, depth + 1);
       close(own);
-      if (body.type === 'BlockStatement') inserts.push([body.start + 1, charge(own.weight, own)]);
+      if (body.type === 'BlockStatement') insertOpen(body.start + 1, charge(own.weight, own), depth);
       else {
-        inserts.push([body.start, `{${charge(own.weight, own)}`]);
-        inserts.push([body.end, '}']);
+        insertOpen(body.start, `{${charge(own.weight, own)}`, depth);
+        insertClose(body.end, '}', depth);
       }
       return;
     }
@@ -178,20 +205,22 @@ function instrumentOnce(js: string, profile: boolean): InstrumentedCode {
       if (LEAF_KEYS.has(key)) continue;
       const child = node[key];
       if (Array.isArray(child)) {
-        for (const c of child) if (c && typeof c === 'object' && typeof (c as AstNode).type === 'string') visit(c as AstNode, region);
-      } else if (child && typeof child === 'object' && typeof (child as AstNode).type === 'string') visit(child as AstNode, region);
+        for (const c of child)
+          if (c && typeof c === 'object' && typeof (c as AstNode).type === 'string') visit(c as AstNode, region, depth + 1);
+      } else if (child && typeof child === 'object' && typeof (child as AstNode).type === 'string')
+        visit(child as AstNode, region, depth + 1);
     }
   };
   const close = (region: Region): void => {
     if (region.info && region.lines) for (const [at, units] of region.lines.values()) region.info.weights.push(at, units);
   };
   const top = open(program, 0, undefined, true);
-  visit(program, top);
+  visit(program, top, 1);
   close(top);
-  inserts.push([0, charge(top.weight, top)]);
+  insertOpen(0, charge(top.weight, top), 0);
   const code = applyInserts(js, inserts);
   if (!profile) return { code, meterName };
-  const insertions = inserts.flatMap(([at, text]) => [at, text.length]);
+  const insertions = inserts.flatMap((x) => [x.at, x.text.length]);
   return { code, meterName, tallyName, regions, insertions: sortedPairs(insertions) };
 }
 
@@ -276,10 +305,27 @@ function sortedPairs(flat: number[]): number[] {
   return [...byAt.entries()].sort((a, b) => a[0] - b[0]).flat();
 }
 
-/** Applies insertions in position order; at one position, in the order they were made. */
-function applyInserts(js: string, inserts: Array<[number, string]>): string {
-  const order = inserts.map((ins, i) => ({ at: ins[0], text: ins[1], i }));
-  order.sort((a, b) => a.at - b.at || a.i - b.i);
+/** Text to insert at a position; see `instrumentOnce` for the order at one position. */
+interface Insert {
+  at: number;
+  text: string;
+  /** Ends a bracket or a wrap: comes before anything that opens at the same position. */
+  closes: boolean;
+  depth: number;
+  /** Order of making, the last tie-break. */
+  i: number;
+}
+
+/**
+ * Applies insertions in position order. At one position, what closes comes first, innermost
+ * first; then what opens, outermost first.
+ */
+function applyInserts(js: string, inserts: Insert[]): string {
+  const order = inserts.slice().sort((a, b) => {
+    if (a.at !== b.at) return a.at - b.at;
+    if (a.closes !== b.closes) return a.closes ? -1 : 1;
+    return a.closes ? b.depth - a.depth || b.i - a.i : a.depth - b.depth || a.i - b.i;
+  });
   const parts: string[] = [];
   let from = 0;
   for (const ins of order) {

@@ -30,6 +30,7 @@ import { contextRoute } from '../world.ts';
 import { createVirtualDate, createPerformance, createProcess } from './virtual-globals.ts';
 import { createMeteredJson } from './metered-json.ts';
 import type { ThreadProfile } from './cpu-profile.ts';
+import { createMeteredStructuredClone } from './metered-clone.ts';
 
 /** Which thread of the process an environment is for, and what the process's threads share. */
 export interface ThreadSetup {
@@ -160,6 +161,10 @@ export function createServiceEnvironment(input: LoadServiceInput, thread: Thread
     Buffer,
     crypto: crypto.webcrypto,
     JSON: createMeteredJson(p.loop.cpuCounter, thread.profile && ((units) => thread.profile?.jsonUnits(units))),
+    // Charged by size like JSON; absent where the host has none (see HOST_UNIVERSALS).
+    ...(typeof host.structuredClone === 'function'
+      ? { structuredClone: createMeteredStructuredClone(p.loop.cpuCounter, host.structuredClone as typeof structuredClone) }
+      : {}),
     // The service's one file, where a CommonJS module would find it (import.meta.url is set
     // by the compiler, compile.ts).
     __filename: SERVICE_PATH,

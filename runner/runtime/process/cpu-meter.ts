@@ -5,10 +5,14 @@
  * bench/calibrate-cpu.ts, so a plain-JS hash loop takes about as long in virtual time as it
  * takes on a real machine. The event loop folds the counter into the running thread's CPU
  * (event-loop.ts), so metering costs the hot loop one property add and nothing else.
+ *
+ * The same object carries the methods through which a call to a size-proportional built-in
+ * charges for its input (builtin-meter.ts): the instrumented code reaches all of it by one name.
  */
+import { type BuiltinMeter, createBuiltinMeter } from './builtin-meter.ts';
 
 /** Units executed so far, added to by instrumented code; only the event loop reads it. */
-export interface CpuCounter {
+export interface CpuCounter extends BuiltinMeter {
   n: number;
 }
 
@@ -17,5 +21,6 @@ export const CPU_MS_PER_UNIT = 0.000_000_035;
 
 /** A fresh counter, one per service instance (each replica is its own process). */
 export function createCpuCounter(): CpuCounter {
-  return { n: 0 };
+  const counter = { n: 0 } as CpuCounter;
+  return Object.assign(counter, createBuiltinMeter(counter));
 }

@@ -6,13 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CPU_UNIT_WEIGHTS, instrumentCpu } from '../../../runner/sandbox/cpu-instrument.ts';
+import { createCpuCounter } from '../../../runner/runtime/process/cpu-meter.ts';
 
 /** Runs a module body both ways: as written, and instrumented with a fresh counter. */
 function both(source: string): { plain: unknown; metered: unknown; units: number } {
   const plainModule = { exports: undefined as unknown };
   new Function('module', source)(plainModule);
   const { code, meterName } = instrumentCpu(source);
-  const counter = { n: 0 };
+  const counter = createCpuCounter();
   const meteredModule = { exports: undefined as unknown };
   new Function(meterName, 'module', code)(counter, meteredModule);
   return { plain: plainModule.exports, metered: meteredModule.exports, units: counter.n };
@@ -44,6 +45,27 @@ const src = "for (;;) { while (x) {} } function f() {}";
 const re = /\\{[^}]*\\}/g;
 const t = \`loop: \${src.match(re).length} { \${(() => 'inner')()} }\`;
 module.exports = [src.length, t, '$cpu'.length];`,
+  'calls to built-ins charged by size: this, optional chains, order of evaluation, spreads': `
+const log = [];
+const o = { get rows() { log.push('rows'); return [3, 1, 2]; } };
+const sorted = o.rows.sort();
+const none = null;
+const chained = [none?.rows.sort(), none?.slice().length, (none ?? [2, 1]).sort(), o.rows?.slice(1), none?.sort?.(), (none?.rows)?.join()];
+const seq = (log.push('seq'), [9, 8]).sort();
+const own = { items: [2, 1], sort() { return this.items; }, join(sep) { return this.items.length + sep; } };
+const re = /b+/g; const subject = 'abbbcbb';
+const execs = [re.exec(subject)?.index, re.exec(subject)?.index, re.test(subject), re.lastIndex, /x/.test(), own['join']('!')];
+const spread = [...'héllo', ...new Set([1, 1, 2]), ...new Map([[1, 2]])];
+function f(...xs) { return xs.length; }
+class A extends Array { constructor(...xs) { super(...xs); } }
+const built = [Object.keys({ a: 1, b: 2 }), Object.values({ a: 1 }), Object.entries({ a: 1 }), Array.from('ab'), 'x'.repeat(3).padStart(5, '-').padEnd(6)];
+const u8 = new Uint8Array(4); u8.set([1, 2], 1);
+const m = new Map(); m.set('k', 1).set([1], 2);
+const text = [[1, 2].join('-'), [1, [2, 3]].toString(), 'a,b'.split(','), 'aXbX'.replaceAll('X', '.'), 'abc'.includes('b'), [1, 2, 3].indexOf(3), 'a1b22'.match(/\\d+/g)];
+const order = []; const g = (k, v) => (order.push(k), v);
+g('receiver', [2, 1]).sort(g('comparator', (a, b) => a - b));
+g('regex', /a/).test(g('subject', 'a'));
+module.exports = [sorted, chained, seq, own.sort(), execs, spread, f(...[1, 2, 3]), new A(1, 2, 3).length, built, [...u8], m.size, text, order, log];`,
 };
 
 describe('CPU metering instrumentation', () => {
@@ -63,7 +85,11 @@ describe('CPU metering instrumentation', () => {
       expect(after.length).toBe(before.length);
       // Only insertions: without the charges and brackets (a charge may wrap a body in one),
       // each line is the line it was.
-      const bare = (line: string) => line.replace(/\$cpu\d*\.n\+=\d+[;,]/g, '').replace(/[(){}]/g, '');
+      const bare = (line: string) =>
+        line
+          .replace(/\$cpu\d*\.n\+=\d+[;,]/g, '')
+          .replace(/\$cpu\d*\.[rpa]\(|,\d+\)/g, '')
+          .replace(/[(){}]/g, '');
       expect(after.map(bare)).toEqual(before.map(bare));
     }
   });
@@ -78,6 +104,19 @@ describe('CPU metering instrumentation', () => {
     expect(large / small).toBeLessThan(10.1);
   });
 
+  it('meters methods of classes and object literals, and class fields, as any function', () => {
+    const loop = 'let s = 0; for (let i = 0; i < n; i++) { s += i; } return s;';
+    const plain = both(`function f(n) { ${loop} } module.exports = f(1000);`).units;
+    for (const source of [
+      `class A { m(n) { ${loop} } } module.exports = new A().m(1000);`,
+      `const o = { m(n) { ${loop} } }; module.exports = o.m(1000);`,
+      `const o = { m: function (n) { ${loop} } }; module.exports = o.m(1000);`,
+      `class A { f = (n) => { ${loop} }; } module.exports = new A().f(1000);`,
+    ]) {
+      expect(both(source).units, source).toBeGreaterThan(plain * 0.9);
+    }
+  });
+
   it('charges a call, an allocation and a callback more than arithmetic', () => {
     const arithmetic = both('let s = 0; for (let i = 0; i < 100; i++) { s += i * 2; } module.exports = s;').units;
     const calls = both('const f = (x) => x * 2; let s = 0; for (let i = 0; i < 100; i++) { s += f(i); } module.exports = s;').units;
@@ -90,7 +129,7 @@ describe('CPU metering instrumentation', () => {
     expect(instrumentCpu('module.exports = 1;').meterName).toBe('$cpu');
     const taken = instrumentCpu('const $cpu = { n: -1e12 }; const $cpu0 = 0; module.exports = [$cpu.n, $cpu0];');
     expect(taken.meterName).toBe('$cpu1');
-    const counter = { n: 0 };
+    const counter = createCpuCounter();
     const m = { exports: undefined as unknown };
     new Function(taken.meterName, 'module', taken.code)(counter, m);
     expect(m.exports).toEqual([-1e12, 0]);

@@ -1,0 +1,217 @@
+/**
+ * What the built-ins cost whose work grows with their input: `sort` (n log n), `join`,
+ * `indexOf`, `slice`, `split`, a regex over a large string, `Array.from`, spreading a large
+ * array, `Buffer` copies, `Object.keys` of a large object. Their work runs in V8's own code, so
+ * the instrumentation that meters the service's JavaScript (sandbox/cpu-instrument.ts) cannot
+ * count it; it rewrites their call sites instead, so the value that gives the work its size
+ * passes through the meter on its way: `rows.sort(f)` becomes `M.r(rows, 1).sort(f)`, and
+ * `M.r` adds the units for 100 000 rows sorted and hands `rows` back unchanged.
+ *
+ * The intrinsics are frozen and shared with the platform, so they are not patched. What a
+ * value's size is, is read without running the service's code where the language allows it
+ * (a string's length; a typed array's, a Map's or a Set's through the intrinsic getter). An
+ * array's `length` is read as a property, which runs code only when the array is a Proxy: then
+ * a trap that throws, or a length no array can have, counts as size 0. Charges are whole
+ * units, finite and never negative, whatever the service hands over.
+ *
+ * Simplified: a search (`indexOf`, `includes`, a regex) is charged as if it scanned to the end,
+ * and a regex costs the same per character whatever its pattern (catastrophic backtracking is
+ * not modelled). Calibrated against real Node by bench/calibrate-cpu.ts.
+ */
+import type { CpuCounter } from './cpu-meter.ts';
+import { Buffer } from '../modules/buffer/buffer.ts';
+
+/**
+ * Units (see cpu-meter.ts) per element of what is measured, by its type: a string's
+ * characters, an array's elements, a typed array's elements (a Buffer's bytes), a Map's or
+ * Set's entries. 0: that type is not charged for this kind (a string's `slice` is a view in
+ * V8, an array's is a copy).
+ */
+export interface BuiltinCost {
+  string: number;
+  array: number;
+  typed: number;
+  collection: number;
+  /**
+   * How the work grows with n elements: n; n log₂ n (a sort); or n (log₂ n − 8), at least n,
+   * for listing an object's keys: V8 keeps a large object's properties in a dictionary, and
+   * listing 100 000 of them costs ten times more per key than listing 1 000.
+   */
+  scale?: 'n' | 'nLogN' | 'dictionary';
+}
+
+/**
+ * The kinds of work, by the name the instrumentation gives them; the code refers to each by
+ * its index. Rates from bench/calibrate-cpu.ts (Node 20, 2-core machine; 28.6 units ≈ 1 ns).
+ */
+export const BUILTIN_COSTS = {
+  /** `sort()`/`toSorted()` with no comparator: V8 compares an array's elements as strings. */
+  sort: { string: 0, array: 380, typed: 75, collection: 0, scale: 'nLogN' },
+  /** `sort(cmp)`: the sort's own work per comparison (the comparator's body is metered as code). */
+  sortBy: { string: 0, array: 3, typed: 3, collection: 0, scale: 'nLogN' },
+  /** `reverse`, `fill`, `copyWithin`, `splice`, `toReversed`, `toSpliced`, `with`: each element moved once. */
+  rearrange: { string: 0, array: 15, typed: 5, collection: 0 },
+  /** `indexOf`, `lastIndexOf`, `includes`: each element (character) compared once. */
+  search: { string: 8, array: 15, typed: 5, collection: 0 },
+  /** `join`, and `toString` of an array or a Buffer: each element turned into text. */
+  join: { string: 0, array: 900, typed: 12, collection: 0 },
+  /** `split`, `match`, `matchAll`, `search` on a string: each character scanned. */
+  text: { string: 60, array: 0, typed: 0, collection: 0 },
+  /** `replace`, `replaceAll` on a string: scanned, and a new string built. */
+  replace: { string: 150, array: 0, typed: 0, collection: 0 },
+  /** `test`/`exec` of a regex, by the string it runs over. */
+  regex: { string: 45, array: 0, typed: 0, collection: 0 },
+  /** `concat`, `Buffer.concat`, by the copy made. */
+  copy: { string: 0, array: 105, typed: 9, collection: 0 },
+  /** `slice`, by the copy made: an array's or a typed array's (a Buffer's is a view, as a string's is). */
+  slice: { string: 0, array: 105, typed: 9, collection: 0 },
+  /** `Array.from`, `Buffer.from`, by the array or Buffer built. */
+  build: { string: 0, array: 130, typed: 14, collection: 0 },
+  /** `Object.keys`, by the keys listed. */
+  keys: { string: 0, array: 370, typed: 0, collection: 0, scale: 'dictionary' },
+  /** `Object.values`: each property's value read besides. */
+  values: { string: 0, array: 1150, typed: 0, collection: 0, scale: 'dictionary' },
+  /** `Object.entries`: and a pair allocated per key. */
+  entries: { string: 0, array: 1700, typed: 0, collection: 0, scale: 'dictionary' },
+  /** `repeat`, `padStart`, `padEnd`, by the string built (V8 builds it lazily, then flattens it once read). */
+  pad: { string: 11, array: 0, typed: 0, collection: 0 },
+  /** `typedArray.set(source)`, by the source copied. */
+  copyInto: { string: 0, array: 60, typed: 5, collection: 0 },
+  /** `[...x]`, `f(...x)`: the iteration over x. */
+  spread: { string: 200, array: 100, typed: 100, collection: 120 },
+} satisfies Record<string, BuiltinCost>;
+
+export type BuiltinKind = keyof typeof BUILTIN_COSTS;
+
+const KINDS = Object.keys(BUILTIN_COSTS) as BuiltinKind[];
+
+/** The number the instrumented code uses for `kind`. */
+export function builtinKindIndex(kind: BuiltinKind): number {
+  return KINDS.indexOf(kind);
+}
+
+/**
+ * The meter's methods the instrumented code calls. Each hands its first argument back, so a
+ * call site keeps its value, its `this` and its order of evaluation.
+ */
+export interface BuiltinMeter {
+  /** Charges for the size of `value` (a receiver, an argument, a result) as `kind` work. */
+  r(value: unknown, kind: number): unknown;
+  /** A `test`/`exec` (or typed `set`) receiver: remembers whether it is one, for the `a` that follows. */
+  p(receiver: unknown, kind: number): unknown;
+  /** The argument of the call whose receiver `p` saw: charged only if that receiver was one. */
+  a(value: unknown, kind: number): unknown;
+}
+
+/** More pending `p` calls than this (arguments that threw, again and again) are forgotten. */
+const PENDING_MAX = 64;
+/** The largest length an array can have; a length claimed above it is a lie, counted as 0. */
+const ARRAY_LENGTH_MAX = 2 ** 32 - 1;
+
+const COSTS: Record<BuiltinKind, BuiltinCost> = BUILTIN_COSTS;
+const rates = (type: 'string' | 'array' | 'typed' | 'collection'): Float64Array => Float64Array.from(KINDS, (k) => COSTS[k][type]);
+const STRING_RATE = rates('string');
+const ARRAY_RATE = rates('array');
+const TYPED_RATE = rates('typed');
+const COLLECTION_RATE = rates('collection');
+const SCALE = KINDS.map((k) => COSTS[k].scale ?? 'n');
+const REGEX = builtinKindIndex('regex');
+const COPY_INTO = builtinKindIndex('copyInto');
+const SLICE = builtinKindIndex('slice');
+
+// Intrinsic getters, called directly: they read internal slots, never the service's code, and
+// throw for anything that is not the real thing (a Proxy included).
+const getter = (proto: object, name: string): ((this: unknown) => unknown) =>
+  Object.getOwnPropertyDescriptor(proto, name)?.get as (this: unknown) => unknown;
+const typedLength = getter(Object.getPrototypeOf(Uint8Array.prototype) as object, 'length');
+const mapSize = getter(Map.prototype, 'size');
+const setSize = getter(Set.prototype, 'size');
+const regexSource = getter(RegExp.prototype, 'source');
+const { isArray } = Array;
+const { isView } = ArrayBuffer;
+const { call } = Function.prototype;
+const read = (get: (this: unknown) => unknown, target: unknown): unknown => call.call(get, target);
+
+/** A length as a count: anything but a whole number an array can have is 0. */
+function count(length: unknown): number {
+  return typeof length === 'number' && length >= 0 && length <= ARRAY_LENGTH_MAX ? Math.floor(length) : 0;
+}
+
+/**
+ * log₂ n, piecewise linear between powers of two (within 0.09 of the real one): exact in
+ * floating point, so a charge is the same number on every engine, which `Math.log2` does not promise.
+ */
+function log2(n: number): number {
+  if (n < 2) return 1;
+  const e = n < 2 ** 31 ? 31 - Math.clz32(n) : Math.floor(Math.log2(n));
+  return e + n / 2 ** e - 1;
+}
+
+/** Units for `value` as `kind` work: 0 for what that kind does not charge. */
+function unitsFor(value: unknown, kind: number): number {
+  let n = 0;
+  let rate = 0;
+  if (typeof value === 'string') {
+    n = value.length;
+    rate = STRING_RATE[kind];
+  } else if (typeof value === 'object' && value !== null) {
+    try {
+      if (isArray(value)) {
+        rate = ARRAY_RATE[kind];
+        // A real array's length is a data property; only a Proxy's read runs code.
+        if (rate > 0) n = count((value as { length: unknown }).length);
+      } else if (isView(value)) {
+        rate = kind === SLICE && value instanceof Buffer ? 0 : TYPED_RATE[kind];
+        if (rate > 0) n = count(read(typedLength, value));
+      } else if (COLLECTION_RATE[kind] > 0) {
+        rate = COLLECTION_RATE[kind];
+        // `instanceof` first, so a generator spread does not throw here; the getter decides.
+        n = value instanceof Map ? count(read(mapSize, value)) : value instanceof Set ? count(read(setSize, value)) : 0;
+      }
+    } catch {
+      // A Proxy whose trap throws, a DataView, a revoked Proxy: nothing to charge.
+      n = 0;
+    }
+  }
+  if (n === 0 || rate === 0) return 0;
+  const scale = SCALE[kind];
+  const work = scale === 'n' ? n : scale === 'nLogN' ? n * log2(n) : n * Math.max(1, log2(n) - 8);
+  return Math.round(work * rate);
+}
+
+/** Whether `receiver` is what `kind` charges for through `p`/`a`: a regex, or a typed array. */
+function isReceiver(receiver: unknown, kind: number): boolean {
+  if (typeof receiver !== 'object' || receiver === null) return false;
+  try {
+    // `instanceof` first, so a validator's own `test` does not throw here; the getter decides.
+    if (kind === REGEX) return receiver instanceof RegExp && typeof read(regexSource, receiver) === 'string';
+    if (kind === COPY_INTO) return isView(receiver) && typeof read(typedLength, receiver) === 'number';
+  } catch {
+    // Not a regex (or a typed array): the getter said so.
+  }
+  return false;
+}
+
+/** The methods instrumented code calls, adding to `counter`. */
+export function createBuiltinMeter(counter: CpuCounter): BuiltinMeter {
+  const pending: boolean[] = [];
+  return {
+    r(value, kind) {
+      const units = unitsFor(value, kind as number);
+      if (units > 0) counter.n += units;
+      return value;
+    },
+    p(receiver, kind) {
+      if (pending.length >= PENDING_MAX) pending.length = 0;
+      pending.push(isReceiver(receiver, kind as number));
+      return receiver;
+    },
+    a(value, kind) {
+      if (pending.pop() === true) {
+        const units = unitsFor(value, kind as number);
+        if (units > 0) counter.n += units;
+      }
+      return value;
+    },
+  };
+}

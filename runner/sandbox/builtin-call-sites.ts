@@ -1,0 +1,126 @@
+/**
+ * Which calls to built-ins are charged by size (runtime/process/builtin-meter.ts), and how the
+ * instrumentation (cpu-instrument.ts) rewrites them. A call is recognised by its method's
+ * name alone, whatever the receiver turns out to be at run time; the meter then charges only
+ * what the kind charges for (an array's `sort`, not a user class's `sort`), so a method of
+ * the service's own with one of these names costs a look at its receiver's type and nothing
+ * more. Each rewrite passes one value through the meter and gets it back unchanged (`K` is
+ * the kind's number):
+ * - the receiver, before the call: `rows.sort(f)` → `M.r(rows,K).sort(f)`, so `this`, the
+ *   order of evaluation and an optional call `rows?.sort()` stay as they were;
+ * - the result, after the call, when only the result tells the size (`Object.keys(o)`,
+ *   `'-'.repeat(n)`, `Array.from(set)`): `M.r(Object.keys(o),K)`;
+ * - for `re.test(s)` and `bytes.set(src)`, the receiver says whether to charge and the
+ *   argument how much: `M.p(re,K).test(M.a(s,K))`;
+ * - a spread's operand: `[...M.r(rows,K)]`.
+ *
+ * Not charged: a method called by a computed name (`rows[m]()`), through `call`/`apply` or a
+ * reference (`const { sort } = ...`), and a receiver or result inside an optional chain that
+ * short-circuits before the call (`a?.rows.sort()`), whose rewrite would change the chain.
+ */
+import { type BuiltinKind, builtinKindIndex } from '../runtime/process/builtin-meter.ts';
+import type { AstNode } from './cpu-instrument.ts';
+
+type Site =
+  /** The receiver's size; `withArguments` instead when the call has arguments (a comparator). */
+  | { at: 'receiver'; kind: BuiltinKind; withArguments?: BuiltinKind }
+  | { at: 'result'; kind: BuiltinKind }
+  | { at: 'argument'; kind: BuiltinKind };
+
+const SITES = new Map<string, Site>();
+const add = (names: string[], site: Site): void => {
+  for (const name of names) SITES.set(name, site);
+};
+add(['sort', 'toSorted'], { at: 'receiver', kind: 'sort', withArguments: 'sortBy' });
+add(['reverse', 'toReversed', 'fill', 'copyWithin', 'splice', 'toSpliced', 'with'], { at: 'receiver', kind: 'rearrange' });
+add(['indexOf', 'lastIndexOf', 'includes'], { at: 'receiver', kind: 'search' });
+add(['join', 'toString'], { at: 'receiver', kind: 'join' });
+add(['split', 'match', 'matchAll', 'search'], { at: 'receiver', kind: 'text' });
+add(['replace', 'replaceAll'], { at: 'receiver', kind: 'replace' });
+add(['test', 'exec'], { at: 'argument', kind: 'regex' });
+add(['set'], { at: 'argument', kind: 'copyInto' });
+add(['slice'], { at: 'result', kind: 'slice' });
+add(['concat'], { at: 'result', kind: 'copy' });
+add(['from'], { at: 'result', kind: 'build' });
+add(['keys'], { at: 'result', kind: 'keys' });
+add(['values'], { at: 'result', kind: 'values' });
+add(['entries'], { at: 'result', kind: 'entries' });
+add(['repeat', 'padStart', 'padEnd'], { at: 'result', kind: 'pad' });
+
+const SPREAD = builtinKindIndex('spread');
+
+/** Text to put around a node: `before` at its start, `after` at its end. */
+export interface Wrap {
+  node: AstNode;
+  before: string;
+  after: string;
+}
+
+/** The optional chains being walked: the nodes of each chain's spine, and each chain's top call. */
+export interface Chains {
+  /** Member and call nodes that are links of an optional chain. */
+  links: Set<AstNode>;
+  /** The ChainExpression around a call that is a chain's last link. */
+  topOf: Map<AstNode, AstNode>;
+}
+
+/** Records the links of `chain` (a ChainExpression) before its nodes are visited. */
+export function enterChain(chain: AstNode, chains: Chains): void {
+  let node = chain.expression as AstNode;
+  chains.topOf.set(node, chain);
+  while (node.type === 'MemberExpression' || node.type === 'CallExpression') {
+    chains.links.add(node);
+    node = (node.type === 'MemberExpression' ? node.object : node.callee) as AstNode;
+  }
+}
+
+/** The wraps that meter `call` (a CallExpression), if it calls one of the charged methods. */
+export function builtinCallWraps(call: AstNode, meter: string, chains: Chains): Wrap[] {
+  const callee = call.callee as AstNode;
+  if (callee.type !== 'MemberExpression') return [];
+  const site = SITES.get(methodName(callee) ?? '');
+  const receiver = callee.object as AstNode;
+  if (!site || receiver.type === 'Super') return [];
+  const args = call.arguments as AstNode[];
+  // A receiver that an optional link before the call may short-circuit cannot be wrapped.
+  const receiverFree = !(chains.links.has(call) && hasOptionalLink(receiver));
+  if (site.at === 'receiver') {
+    if (!receiverFree) return [];
+    const kind = args.length > 0 && site.withArguments ? site.withArguments : site.kind;
+    return [wrap(receiver, `${meter}.r(`, `,${builtinKindIndex(kind)})`)];
+  }
+  const k = builtinKindIndex(site.kind);
+  if (site.at === 'argument') {
+    const first = args[0];
+    if (!receiverFree || !first || first.type === 'SpreadElement') return [];
+    return [wrap(receiver, `${meter}.p(`, `,${k})`), wrap(first, `${meter}.a(`, `,${k})`)];
+  }
+  // The result: of the whole chain when the call ends one, never of a link inside one.
+  const top = chains.topOf.get(call);
+  if (!top && chains.links.has(call)) return [];
+  return [wrap(top ?? call, `${meter}.r(`, `,${k})`)];
+}
+
+/** The wrap that meters a spread element (`...x` in an array or a call's arguments). */
+export function spreadWrap(spread: AstNode, meter: string): Wrap {
+  return wrap(spread.argument as AstNode, `${meter}.r(`, `,${SPREAD})`);
+}
+
+function wrap(node: AstNode, before: string, after: string): Wrap {
+  // A sequence `(a, b)` would become two arguments: it keeps its parentheses.
+  return node.type === 'SequenceExpression' ? { node, before: `${before}(`, after: `)${after}` } : { node, before, after };
+}
+
+function methodName(member: AstNode): string | undefined {
+  const property = member.property as AstNode;
+  if (!member.computed) return property.type === 'Identifier' ? (property.name as string) : undefined;
+  return property.type === 'Literal' && typeof property.value === 'string' ? property.value : undefined;
+}
+
+function hasOptionalLink(node: AstNode): boolean {
+  for (let n = node; n.type === 'MemberExpression' || n.type === 'CallExpression'; ) {
+    if (n.optional) return true;
+    n = (n.type === 'MemberExpression' ? n.object : n.callee) as AstNode;
+  }
+  return false;
+}
