@@ -12,6 +12,7 @@ import type { JobQueue } from './job-queue.ts';
 import type { CpuCores } from './cpu-cores.ts';
 import { Fifo } from '../../sim/fifo.ts';
 import { CPU_MS_PER_UNIT, createCpuCounter } from './cpu-meter.ts';
+import { traceOf } from '../trace-log.ts';
 
 /** A platform charge this long, in one call, is worth knowing the caller of (see onHeavyCharge). */
 export const HEAVY_CHARGE_MS = 1;
@@ -19,6 +20,8 @@ export const HEAVY_CHARGE_MS = 1;
 interface Task {
   fn: () => void;
   context: unknown;
+  /** When it became ready (set as it is queued), for a trace's wait for the loop. */
+  readyMs: number;
 }
 
 export interface EventLoopHooks {
@@ -101,10 +104,10 @@ export class EventLoop {
   post(atMs: number, fn: () => void, context: unknown = this.jobs.context): void {
     const now = this.now();
     if (atMs <= now && !this.inTask) {
-      this.enqueue({ fn, context });
+      this.enqueue({ fn, context, readyMs: 0 });
       return;
     }
-    this.kernel.at(atMs < now ? now : atMs, () => this.enqueue({ fn, context }));
+    this.kernel.at(atMs < now ? now : atMs, () => this.enqueue({ fn, context, readyMs: 0 }));
   }
 
   /** Queues `fn` as a macrotask ready now (setImmediate, a completed I/O event). */
@@ -114,7 +117,7 @@ export class EventLoop {
 
   /** Runs the startup code (module top level, route registration) now, from outside any event. */
   runNow(fn: () => void): void {
-    this.runTask({ fn, context: undefined });
+    this.runTask({ fn, context: undefined, readyMs: this.kernel.nowMs });
   }
 
   /** Stops the thread: queued and future tasks are dropped (a worker's `terminate()`). */
@@ -129,6 +132,7 @@ export class EventLoop {
 
   private enqueue(task: Task): void {
     if (this.halted) return;
+    task.readyMs = this.kernel.nowMs;
     this.ready.push(task);
     const idle = !this.inTask && !this.runScheduled && this.kernel.nowMs >= this.busyUntilMs;
     if (idle) {
@@ -185,6 +189,8 @@ export class EventLoop {
     this.inTask = false;
     this.busyTotalMs += this.chargedMs;
     this.busyUntilMs = this.cores.run(start, this.chargedMs, undefined, this.onBurstMoved).finishMs;
+    const trace = traceOf(task.context);
+    if (trace !== undefined) trace.task(task.readyMs, start, start + this.chargedMs / this.taskSpeed);
     this.scheduleRun();
   }
 }

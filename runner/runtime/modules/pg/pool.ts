@@ -11,6 +11,7 @@ import { PgClient, type QueryConfig, type QueryResult } from './client.ts';
 import { Emitter } from './emitter.ts';
 import { isRequestContext } from '../../platform.ts';
 import { hardenPlatform } from '../../harden-platform.ts';
+import { traceOf } from '../../trace-log.ts';
 
 export interface PoolOptions {
   /** Most clients open at once (pg default 10). */
@@ -34,6 +35,10 @@ interface Waiter {
   context: unknown;
   /** Where the service asked for the client: its stack, for the diagnosis of a leak. */
   site: Error;
+  /** When connect() was called, for a trace's pool wait. */
+  sinceMs: number;
+  /** A new connection was opened for it (the wait includes the handshake). */
+  opened?: boolean;
 }
 
 /** The pool's bookkeeping of one client, out of the service's reach (see PoolClient). */
@@ -149,7 +154,14 @@ export class Pool extends Emitter {
         reject(new Error(`More than ${WAITERS_MAX} callers waiting for a client.`));
         return;
       }
-      const waiter: Waiter = { resolve, reject, timedOut: false, context: this.#p.jobs.context, site: new Error('pool.connect') };
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timedOut: false,
+        context: this.#p.jobs.context,
+        site: new Error('pool.connect'),
+        sinceMs: this.#p.loop.now(),
+      };
       this.#waiting.push(waiter);
       const timeoutMs = this.options.connectionTimeoutMillis;
       if (timeoutMs > 0) {
@@ -158,6 +170,9 @@ export class Pool extends Emitter {
           if (i < 0) return;
           this.#waiting.splice(i, 1);
           waiter.timedOut = true;
+          traceOf(waiter.context)?.add('pg.pool.wait', 'waiting for a pool client', waiter.sinceMs, this.#p.loop.now(), {
+            error: 'timeout exceeded when trying to connect',
+          });
           this.#changed();
           reject(new Error('timeout exceeded when trying to connect'));
         });
@@ -222,6 +237,7 @@ export class Pool extends Emitter {
   }
 
   #open(waiter: Waiter): void {
+    waiter.opened = true;
     const client = new PoolClient(this.#p, this.#server);
     this.#clients.add(client);
     client.connect((err) => {
@@ -248,6 +264,12 @@ export class Pool extends Emitter {
     lease.holder = waiter.context;
     lease.site = waiter.site;
     client.release = (err?: Error | boolean) => this.#release(client, err);
+    const trace = traceOf(waiter.context);
+    if (trace !== undefined) {
+      const nowMs = this.#p.loop.now();
+      if (nowMs > waiter.sinceMs)
+        trace.add('pg.pool.wait', 'waiting for a pool client', waiter.sinceMs, nowMs, waiter.opened ? { newConnection: true } : undefined);
+    }
     this.emit('acquire', client);
     this.#changed();
     waiter.resolve(client);

@@ -11,6 +11,7 @@
 import type { CacheSpec } from '../../../scenario/types.ts';
 import type { Platform } from '../../platform.ts';
 import { hardenPlatform } from '../../harden-platform.ts';
+import { traceOf } from '../../trace-log.ts';
 import { CacheServer, type CacheEntry, type CacheStats } from '../../remote/cache-server.ts';
 
 export { CACHE_KEYS_MAX, type CacheStats } from '../../remote/cache-server.ts';
@@ -134,6 +135,7 @@ function makeClient(p: Platform, store: CacheServer, rttMs: number): RedisClient
           ok = false;
           result = err;
         }
+        traceOf(ctx)?.add('cache', 'cache command', sentMs, atServerMs + rttMs / 2, ok ? undefined : { error: true });
         p.loop.post(atServerMs + rttMs / 2, () => (ok ? resolve(result as T) : reject(result)), ctx);
       });
     });
