@@ -181,7 +181,11 @@ export type TraceSpanKind =
   /** Work on libuv's thread pool (async crypto): waiting for a thread (`poolWaitMs`) and working (`workMs`). */
   | 'threadpool'
   /** One cache command's round trip. */
-  | 'cache';
+  | 'cache'
+  /** Waiting for a worker thread: in piscina's queue, or behind other tasks on the worker's loop (`thread`). */
+  | 'worker.wait'
+  /** CPU on a worker thread (`thread`) for this request: work moved off the main thread. */
+  | 'worker';
 
 /**
  * One span. Ids follow W3C trace-context (a parent-id is 16 lowercase hex digits), so an
@@ -207,8 +211,10 @@ export type TraceSampledAs = 'slowest' | 'error' | 'timeout' | 'sample';
 /**
  * One sampled request, end to end: the client's view (root span), each attempt it sent and,
  * inside each attempt, what the service did for it. Which requests are kept is deterministic
- * (runner/metrics/trace-sampler.ts): the slowest few of each route, some of each failure
- * kind, and a seeded sample of the rest, a bounded number per route and per run.
+ * (runner/metrics/trace-sampler.ts): per route the 3 slowest, 2 of each failure kind (5xx or
+ * other error, client timeout) and a seeded sample of 2 of the rest; at most 30 traces a run
+ * (shared equally by the routes), 250 spans per attempt and 400 per trace besides its root and attempts (more are counted
+ * in `droppedSpans`), span names at most 240 characters.
  */
 export interface RequestTrace {
   /** 32 lowercase hex digits (W3C trace-context trace-id), from the seed and `seq`. */

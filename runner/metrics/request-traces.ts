@@ -19,6 +19,8 @@ import { round3 } from './collector.ts';
 
 /** SQL and other names longer than this are cut, with an ellipsis. */
 const SPAN_NAME_CHARS_MAX = 240;
+/** Spans one trace keeps (its root and first attempts count); more are counted in `droppedSpans`. */
+export const SPANS_PER_TRACE_MAX = 400;
 
 interface Finished {
   l: LogicalRequest;
@@ -87,7 +89,9 @@ export class RequestTracer {
         ...(context.answered ? {} : { attributes: { answered: false } }),
       });
       const children = log.spans.map((s, order) => ({ s, order })).sort((a, b) => a.s.startMs - b.s.startMs || a.order - b.order);
-      for (const { s } of children) {
+      const room = Math.max(0, SPANS_PER_TRACE_MAX - spans.length);
+      if (children.length > room) dropped += children.length - room;
+      for (const { s } of children.slice(0, room)) {
         const open = Number.isNaN(s.endMs);
         const end = open ? Math.max(windowMs, s.startMs) : s.endMs;
         const attributes = roundAttributes(s.attributes, open);

@@ -11,11 +11,11 @@ import type { Outcome } from './collector.ts';
 
 /** How many traces a run keeps: per route by reason, and in all. */
 export const TRACE_LIMITS = {
-  slowestPerRoute: 5,
-  errorsPerRoute: 4,
-  timeoutsPerRoute: 4,
-  ordinaryPerRoute: 5,
-  perRun: 100,
+  slowestPerRoute: 3,
+  errorsPerRoute: 2,
+  timeoutsPerRoute: 2,
+  ordinaryPerRoute: 2,
+  perRun: 30,
 };
 
 export interface TraceCandidate<T> {

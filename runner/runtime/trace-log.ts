@@ -12,7 +12,17 @@
 import type { RequestContext } from './platform.ts';
 
 /** What a span measures; the summary's `TraceSpan.kind` (summary-schema.ts). */
-export type SpanKind = 'loop.wait' | 'cpu' | 'pg.pool.wait' | 'db.query' | 'fetch' | 'timer' | 'threadpool' | 'cache';
+export type SpanKind =
+  | 'loop.wait'
+  | 'cpu'
+  | 'pg.pool.wait'
+  | 'db.query'
+  | 'fetch'
+  | 'timer'
+  | 'threadpool'
+  | 'cache'
+  | 'worker.wait'
+  | 'worker';
 
 export type SpanAttributes = Record<string, string | number | boolean>;
 
@@ -25,8 +35,8 @@ export interface SpanRecord {
   attributes: SpanAttributes | undefined;
 }
 
-/** Spans kept per attempt; more are counted, not kept (an N+1 of 50 items needs about 160). */
-export const SPANS_PER_ATTEMPT_MAX = 400;
+/** Spans kept per attempt; more are counted, not kept (an N+1 of 50 items needs about 210). */
+export const SPANS_PER_ATTEMPT_MAX = 250;
 
 /** A wait for the main thread shorter than this is not worth a bar (a task's own bookkeeping). */
 const LOOP_WAIT_MS_MIN = 0.01;
@@ -65,12 +75,20 @@ export class TraceLog {
    * A main-thread task of this attempt: it became ready at `readyMs`, started at `startMs`
    * and held the thread until `endMs`. The wait behind other tasks is a span of its own, so a
    * blocked loop reads as a gap that is someone else's CPU. Back-to-back CPU is one span.
+   * `thread` is 0 for the main thread, else the worker thread's id: its work is the request's
+   * too, but not the main thread's.
    */
-  task(readyMs: number, startMs: number, endMs: number): void {
-    if (startMs - readyMs >= LOOP_WAIT_MS_MIN) this.add('loop.wait', 'waiting for the event loop', readyMs, startMs);
+  task(readyMs: number, startMs: number, endMs: number, thread: number): void {
+    const cpu: SpanKind = thread === 0 ? 'cpu' : 'worker';
+    if (startMs - readyMs >= LOOP_WAIT_MS_MIN) {
+      if (thread === 0) this.add('loop.wait', 'waiting for the event loop', readyMs, startMs);
+      else this.add('worker.wait', `waiting for worker thread ${thread}`, readyMs, startMs, { thread });
+    }
     const last = this.spans.length ? this.spans[this.spans.length - 1] : undefined;
-    if (last !== undefined && last.kind === 'cpu' && last.endMs === startMs) last.endMs = endMs;
-    else this.add('cpu', 'handler CPU (main thread)', startMs, endMs);
+    if (last !== undefined && last.kind === cpu && last.endMs === startMs && (thread === 0 || last.attributes?.thread === thread))
+      last.endMs = endMs;
+    else if (thread === 0) this.add('cpu', 'handler CPU (main thread)', startMs, endMs);
+    else this.add('worker', `worker thread ${thread} CPU`, startMs, endMs, { thread });
   }
 }
 

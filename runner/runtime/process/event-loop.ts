@@ -44,6 +44,8 @@ export class EventLoop {
    * calling code is still on the stack: the run's diagnosis finds the service's line so.
    */
   onHeavyCharge: ((ms: number) => void) | undefined = undefined;
+  /** 0 on the main thread, else the worker thread's id: a request's trace tells the two apart. */
+  threadId = 0;
   /** What the service's instrumented code counts its work on; folded in as CPU of the task. */
   readonly cpuCounter = createCpuCounter();
   busyUntilMs = 0;
@@ -190,7 +192,7 @@ export class EventLoop {
     this.busyTotalMs += this.chargedMs;
     this.busyUntilMs = this.cores.run(start, this.chargedMs, undefined, this.onBurstMoved).finishMs;
     const trace = traceOf(task.context);
-    if (trace !== undefined) trace.task(task.readyMs, start, start + this.chargedMs / this.taskSpeed);
+    if (trace !== undefined) trace.task(task.readyMs, start, start + this.chargedMs / this.taskSpeed, this.threadId);
     this.scheduleRun();
   }
 }
