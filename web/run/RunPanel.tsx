@@ -1,7 +1,7 @@
 /**
  * Everything about the current run: status and progress, the verdict with the SLO checklist,
  * what the run shows (its diagnosis), the exceptions (the most useful clue, so before anything long), charts (filling in live),
- * the before/after table and console output. A stopped run is shown for the part that ran.
+ * a waterfall of sampled request traces, the before/after table and console output. A stopped run is shown for the part that ran.
  */
 import type { ReactNode } from 'react';
 import type { RunSnapshot } from './runState.ts';
@@ -9,6 +9,7 @@ import { runStateOf } from './runState.ts';
 import { RunCharts } from './charts/RunCharts.tsx';
 import { SloChecklist } from './SloChecklist.tsx';
 import { Findings } from './Findings.tsx';
+import { TraceWaterfall } from './TraceWaterfall.tsx';
 import { CompareTable } from './CompareTable.tsx';
 import { ReplicaTable } from './ReplicaTable.tsx';
 import { CompileErrors, ConsoleOutput, DiagnosticList, HandlerErrors } from './ProblemLists.tsx';
@@ -49,6 +50,7 @@ export function RunPanel({ snapshot, durationMs, notes }: RunPanelProps) {
       {showCharts && <RunCharts buckets={summary?.series ?? ctx.buckets} baseline={ctx.baselineBuckets} durationMs={totalMs} />}
       {hasResults && summary && (
         <>
+          <TraceWaterfall traces={summary.traces ?? []} />
           <CompareTable summary={summary} baseline={ctx.baseline} comparing={comparing} />
           <ReplicaTable summary={summary} />
           <ConsoleOutput lines={summary.console} />

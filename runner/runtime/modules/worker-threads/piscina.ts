@@ -352,7 +352,8 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
       }
       t.worker = w;
       w.running.add(t);
-      if (dispatchMs > t.sinceMs) traceOf(t.context)?.add('worker.wait', `piscina queue: ${t.name}`, t.sinceMs, dispatchMs, { thread: w.threadId });
+      if (dispatchMs > t.sinceMs)
+        traceOf(t.context)?.add('worker.wait', `piscina queue: ${t.name}`, t.sinceMs, dispatchMs, { thread: w.threadId });
       w.idleGen++;
       const thread = w.thread;
       thread.loop.post(
