@@ -201,7 +201,10 @@ export interface TraceSpan {
   /** Virtual ms since the start of the run. */
   startMs: number;
   durationMs: number;
-  /** Numbers and flags of the span: rows, dbQueueMs, status, timeout, newConnection, unfinished… */
+  /**
+   * Numbers and flags of the span: rows, dbQueueMs, status, timeout, newConnection… `unfinished`
+   * marks a span that never ended within the run, drawn up to the client's end.
+   */
   attributes?: Record<string, string | number | boolean>;
 }
 

@@ -53,7 +53,11 @@ export class RequestTracer {
     });
   }
 
-  /** The kept traces; a span still open at `windowMs` ends there, marked unfinished. */
+  /**
+   * The kept traces. A span still open when the run ended (a wait for a pool client that
+   * never came) is marked unfinished and drawn up to the client's end, or to `windowMs` if it
+   * began after the client gave up.
+   */
   traces(routeOrder: readonly string[], windowMs: number): RequestTrace[] {
     return this.sampler.kept(routeOrder).map((k) => this.trace(k.candidate.payload, k.candidate.outcome, k.sampledAs, windowMs));
   }
@@ -93,7 +97,7 @@ export class RequestTracer {
       if (children.length > room) dropped += children.length - room;
       for (const { s } of children.slice(0, room)) {
         const open = Number.isNaN(s.endMs);
-        const end = open ? Math.max(windowMs, s.startMs) : s.endMs;
+        const end = open ? (s.startMs < endMs ? endMs : Math.max(windowMs, s.startMs)) : s.endMs;
         const attributes = roundAttributes(s.attributes, open);
         spans.push({
           spanId: ids.next(),

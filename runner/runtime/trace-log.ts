@@ -71,6 +71,12 @@ export class TraceLog {
     return span;
   }
 
+  /** Takes back a span opened for nothing (a wait that ended where it began). */
+  remove(span: SpanRecord): void {
+    const i = this.spans.lastIndexOf(span);
+    if (i >= 0) this.spans.splice(i, 1);
+  }
+
   /**
    * A main-thread task of this attempt: it became ready at `readyMs`, started at `startMs`
    * and held the thread until `endMs`. The wait behind other tasks is a span of its own, so a

@@ -94,6 +94,6 @@ export function spanDetail(span: TraceSpan): string {
   if (typeof a.error === 'string') out.push(a.error);
   else if (a.error === true) out.push('failed');
   if (a.answered === false) out.push('never answered');
-  if (a.unfinished === true) out.push('still running at the end of the run');
+  if (a.unfinished === true) out.push('never ended in the run');
   return out.join(', ');
 }

@@ -11,7 +11,7 @@ import { PgClient, type QueryConfig, type QueryResult } from './client.ts';
 import { Emitter } from './emitter.ts';
 import { isRequestContext } from '../../platform.ts';
 import { hardenPlatform } from '../../harden-platform.ts';
-import { traceOf } from '../../trace-log.ts';
+import { type SpanRecord, traceOf } from '../../trace-log.ts';
 
 export interface PoolOptions {
   /** Most clients open at once (pg default 10). */
@@ -37,8 +37,8 @@ interface Waiter {
   site: Error;
   /** When connect() was called, for a trace's pool wait. */
   sinceMs: number;
-  /** A new connection was opened for it (the wait includes the handshake). */
-  opened?: boolean;
+  /** Its wait in the request's trace, open until it gets a client or gives up (a leak shows as a wait with no end). */
+  span: SpanRecord | undefined;
 }
 
 /** The pool's bookkeeping of one client, out of the service's reach (see PoolClient). */
@@ -161,7 +161,9 @@ export class Pool extends Emitter {
         context: this.#p.jobs.context,
         site: new Error('pool.connect'),
         sinceMs: this.#p.loop.now(),
+        span: undefined,
       };
+      waiter.span = traceOf(waiter.context)?.open('pg.pool.wait', 'waiting for a pool client', waiter.sinceMs);
       this.#waiting.push(waiter);
       const timeoutMs = this.options.connectionTimeoutMillis;
       if (timeoutMs > 0) {
@@ -170,9 +172,10 @@ export class Pool extends Emitter {
           if (i < 0) return;
           this.#waiting.splice(i, 1);
           waiter.timedOut = true;
-          traceOf(waiter.context)?.add('pg.pool.wait', 'waiting for a pool client', waiter.sinceMs, this.#p.loop.now(), {
-            error: 'timeout exceeded when trying to connect',
-          });
+          if (waiter.span !== undefined) {
+            waiter.span.endMs = this.#p.loop.now();
+            waiter.span.attributes = { ...waiter.span.attributes, error: 'timeout exceeded when trying to connect' };
+          }
           this.#changed();
           reject(new Error('timeout exceeded when trying to connect'));
         });
@@ -237,7 +240,7 @@ export class Pool extends Emitter {
   }
 
   #open(waiter: Waiter): void {
-    waiter.opened = true;
+    if (waiter.span !== undefined) waiter.span.attributes = { newConnection: true };
     const client = new PoolClient(this.#p, this.#server);
     this.#clients.add(client);
     client.connect((err) => {
@@ -264,11 +267,11 @@ export class Pool extends Emitter {
     lease.holder = waiter.context;
     lease.site = waiter.site;
     client.release = (err?: Error | boolean) => this.#release(client, err);
-    const trace = traceOf(waiter.context);
-    if (trace !== undefined) {
+    const span = waiter.span;
+    if (span !== undefined) {
       const nowMs = this.#p.loop.now();
-      if (nowMs > waiter.sinceMs)
-        trace.add('pg.pool.wait', 'waiting for a pool client', waiter.sinceMs, nowMs, waiter.opened ? { newConnection: true } : undefined);
+      if (nowMs > waiter.sinceMs) span.endMs = nowMs;
+      else traceOf(waiter.context)?.remove(span);
     }
     this.emit('acquire', client);
     this.#changed();
