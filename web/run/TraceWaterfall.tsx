@@ -42,7 +42,7 @@ export function TraceWaterfall({ traces }: { traces: RequestTrace[] }) {
       <ul className="trace-legend small" aria-hidden="true">
         {kinds.map((k) => (
           <li key={k}>
-            <span className={`span-swatch span-${k.replace('.', '-')}`} /> {SPAN_KIND_LABELS[k]}
+            <span className={`span-swatch span-${k.replace(/\./g, '-')}`} /> {SPAN_KIND_LABELS[k]}
           </li>
         ))}
       </ul>
@@ -62,7 +62,7 @@ export function TraceWaterfall({ traces }: { traces: RequestTrace[] }) {
               </span>
               <span className="waterfall-track">
                 <span
-                  className={`waterfall-bar span-${span.kind.replace('.', '-')}`}
+                  className={`waterfall-bar span-${span.kind.replace(/\./g, '-')}`}
                   data-testid="waterfall-bar"
                   data-kind={span.kind}
                   style={{ left: `${left * 100}%`, width: `max(1px, ${width * 100}%)` }}

@@ -191,7 +191,9 @@ export class EventLoop {
     this.inTask = false;
     this.busyTotalMs += this.chargedMs;
     this.busyUntilMs = this.cores.run(start, this.chargedMs, undefined, this.onBurstMoved).finishMs;
-    const trace = traceOf(task.context);
+    // A task that cost only libuv's per-callback charge did nothing for its request (a pool's
+    // idle timer, a connection timeout that found the wait over): not a span of its trace.
+    const trace = this.chargedMs > this.taskCostMs ? traceOf(task.context) : undefined;
     if (trace !== undefined) trace.task(task.readyMs, start, start + this.chargedMs / this.taskSpeed, this.threadId);
     this.scheduleRun();
   }
