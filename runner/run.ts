@@ -32,6 +32,7 @@ import { round3 } from './metrics/collector.ts';
 import { SignalRecorder } from './diagnosis/signals.ts';
 import { diagnose } from './diagnosis/diagnose.ts';
 import { summarizeProfile } from './sandbox/profile-summary.ts';
+import { RequestTracer } from './metrics/request-traces.ts';
 
 export interface RunHost {
   compiler: Compiler;
@@ -115,9 +116,12 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
       ? new LoadBalancer(servers, def.platform.replicas?.balancer ?? 'round-robin', createPrng(opts.seed, 'balancer'))
       : undefined;
   const fleet = new FleetGauges(replicas);
+  const tracer = new RequestTracer(opts.seed);
   const client = new LoadClient(kernel, def.load, loadScale, createPrng(opts.seed, 'load'), balancer ?? server, {
     arrive: (l) => collector.arrive(l.route, l.scheduledMs),
+    send: (l, context, atMs) => tracer.send(l, context, atMs),
     finish: (l, endMs, outcome, reply) => {
+      tracer.finish(l, endMs, outcome, reply);
       collector.finish(l.route, l.scheduledMs, endMs, outcome, queriesOf(l));
       if (reply) {
         if (reply.error !== undefined) errors.record(reply.error, l.route);
@@ -227,6 +231,10 @@ export async function runScenario(def: ScenarioDefinition, opts: RunOptions & Ru
     downstreams: () => sumDownstreamTallies(services.map((s) => s.downstreams())),
     earlyStop,
   });
+  summary.traces = tracer.traces(
+    def.load.mix.map((m) => m.route),
+    windowMs,
+  );
   if (balancer) {
     summary.replicas = fleet.stats(balancer, services);
     if (databaseHost)

@@ -271,6 +271,85 @@ export interface CpuProfile {
   platform: ProfileBucket[];
 }
 
+/** What a span of a request trace measures. */
+export type TraceSpanKind =
+  /** The whole request as its client saw it, from the scheduled arrival: the root span. */
+  | 'request'
+  /** One attempt of the client (a client that retries sends several). */
+  | 'attempt'
+  /** Ready to run on the main thread, waiting behind other tasks (the event-loop delay it felt). */
+  | 'loop.wait'
+  /** The service's code and the platform's own work for this request on the main thread. */
+  | 'cpu'
+  /** `pool.connect()` (or `pool.query`) waiting for a pooled client; includes the handshake of a new connection. */
+  | 'pg.pool.wait'
+  /** One query: sent, waiting for a database core (`dbQueueMs`), executing (`dbExecMs`), answer back. */
+  | 'db.query'
+  /** One fetch attempt: sent until its answer is back (`status`), aborted (`timeout`) or refused. */
+  | 'fetch'
+  /** A timer of the request that fired: a backoff sleep, a poll. */
+  | 'timer'
+  /** Work on libuv's thread pool (async crypto): waiting for a thread (`poolWaitMs`) and working (`workMs`). */
+  | 'threadpool'
+  /** One cache command's round trip. */
+  | 'cache'
+  /** Waiting for a worker thread: in piscina's queue, or behind other tasks on the worker's loop (`thread`). */
+  | 'worker.wait'
+  /** CPU on a worker thread (`thread`) for this request: work moved off the main thread. */
+  | 'worker';
+
+/**
+ * One span. Ids follow W3C trace-context (a parent-id is 16 lowercase hex digits), so an
+ * export to OpenTelemetry is a mapping: spanId, parentSpanId, name, start and end, attributes.
+ */
+export interface TraceSpan {
+  spanId: string;
+  /** The enclosing span; absent on the root. */
+  parentId?: string;
+  kind: TraceSpanKind;
+  /** What it was: the route, `attempt 2`, the SQL text, `GET pricing.internal/v2/prices`. */
+  name: string;
+  /** Virtual ms since the start of the run. */
+  startMs: number;
+  durationMs: number;
+  /**
+   * Numbers and flags of the span: rows, dbQueueMs, status, timeout, newConnection… `unfinished`
+   * marks a span that never ended within the run, drawn up to the client's end.
+   */
+  attributes?: Record<string, string | number | boolean>;
+}
+
+/** Why a trace was kept: among its route's slowest, a failure of that kind, or the seeded sample. */
+export type TraceSampledAs = 'slowest' | 'error' | 'timeout' | 'sample';
+
+/**
+ * One sampled request, end to end: the client's view (root span), each attempt it sent and,
+ * inside each attempt, what the service did for it. Which requests are kept is deterministic
+ * (runner/metrics/trace-sampler.ts): per route the 3 slowest, 2 of each failure kind (5xx or
+ * other error, client timeout) and a seeded sample of 2 of the rest; at most 30 traces a run
+ * (shared equally by the routes), 250 spans per attempt and 400 per trace besides its root and attempts (more are counted
+ * in `droppedSpans`), span names at most 240 characters.
+ */
+export interface RequestTrace {
+  /** 32 lowercase hex digits (W3C trace-context trace-id), from the seed and `seq`. */
+  traceId: string;
+  route: string;
+  /** The request's sequence number in the run (0-based, in order of arrival). */
+  seq: number;
+  sampledAs: TraceSampledAs[];
+  outcome: 'ok' | 'error' | 'timeout';
+  /** The status of the answer the client took; null when it timed out. */
+  status: number | null;
+  /** Scheduled arrival, virtual ms since the start of the run. */
+  startMs: number;
+  /** Client-observed latency (what the SLOs measure). */
+  durationMs: number;
+  /** The root first, then every other span in order of start. */
+  spans: TraceSpan[];
+  /** Spans beyond the limit per attempt, counted and not kept. */
+  droppedSpans: number;
+}
+
 export interface RunSummary {
   version: 1;
   provenance: RunProvenance;
@@ -320,4 +399,6 @@ export interface RunSummary {
   timeline?: RunTimeline;
   /** Where the main thread's CPU went, by line and function of the service. */
   profile?: CpuProfile;
+  /** Sampled request traces, by route (in the load mix's order), slowest first. */
+  traces?: RequestTrace[];
 }

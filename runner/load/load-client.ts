@@ -25,6 +25,8 @@ export interface LogicalRequest {
 
 export interface LoadClientEvents {
   arrive(l: LogicalRequest): void;
+  /** An attempt of `l` is sent at `atMs` with `context` as its async context. */
+  send?(l: LogicalRequest, context: RequestContext, atMs: number): void;
   finish(l: LogicalRequest, endMs: number, outcome: Outcome, reply: ServerReply | undefined): void;
 }
 
@@ -125,8 +127,9 @@ export class LoadClient {
 
   private send(l: LogicalRequest, atMs: number): void {
     const attempt = ++l.attempt;
-    const context: RequestContext = { route: l.route, seq: l.seq, dbQueries: 0, calledHosts: undefined };
+    const context: RequestContext = { route: l.route, seq: l.seq, dbQueries: 0, calledHosts: undefined, trace: undefined };
     l.contexts.push(context);
+    this.events.send?.(l, context, atMs);
     this.server.handle(l.request, atMs, context, (reply, replyMs) => {
       context.answered = true;
       this.kernel.at(replyMs, () => this.onReply(l, attempt, reply, replyMs));

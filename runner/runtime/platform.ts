@@ -8,6 +8,7 @@ import type { EventLoop } from './process/event-loop.ts';
 import type { JobQueue } from './process/job-queue.ts';
 import type { RunCounters } from './process/run-counters.ts';
 import type { CpuCores } from './process/cpu-cores.ts';
+import type { TraceLog } from './trace-log.ts';
 
 export interface Platform {
   kernel: Kernel;
@@ -38,6 +39,8 @@ export interface RequestContext {
   calledHosts: string[] | undefined;
   /** Set when the service has written its reply, whether or not the client still waits. */
   answered?: boolean;
+  /** This attempt's spans, while it may be sampled as a trace (see trace-log.ts). */
+  trace?: TraceLog;
 }
 
 export function isRequestContext(context: unknown): context is RequestContext {

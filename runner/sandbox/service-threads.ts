@@ -69,6 +69,7 @@ export function createThreadHost(
         endChildren(thread);
         spec?.onUncaught(copy);
       });
+      thread.loop.threadId = threadId;
       live.set(threadId, { thread, parent });
       return thread;
     },
@@ -122,19 +123,19 @@ function poolOfThread(thread: Platform, pool: ThreadPool): ThreadPool {
     get active() {
       return pool.active;
     },
-    submit(durationMs: number, onDone: () => void): void {
+    submit(durationMs: number, onDone: () => void, name?: string): void {
       const context = thread.jobs.context;
       const done = (): void => thread.loop.postNow(onDone, context);
       // The pool reads the submit's time on the main thread's clock; the work starts at the
       // worker's, later in its task.
       const atMs = thread.loop.now();
       if (atMs <= thread.kernel.nowMs || !(durationMs >= 0 && durationMs < Infinity)) {
-        pool.submit(durationMs, done);
+        pool.submit(durationMs, done, name);
         return;
       }
       thread.kernel.at(atMs, () => {
         try {
-          pool.submit(durationMs, done);
+          pool.submit(durationMs, done, name);
         } catch (err) {
           // The pool's queue filled meanwhile: the worker hears of it as an uncaught error.
           thread.loop.postNow(() => {

@@ -1,8 +1,8 @@
 /**
  * Everything about the current run: status and progress, the verdict with the SLO checklist,
  * what the run shows (its diagnosis), the exceptions (the most useful clue, so before anything long), where the CPU went,
- * charts (filling in live),
- * the before/after table and console output. A stopped run is shown for the part that ran.
+ * charts (filling in live), a waterfall of sampled request traces, the before/after table and console output. A stopped run
+ * is shown for the part that ran.
  */
 import type { ReactNode } from 'react';
 import type { RunSnapshot } from './runState.ts';
@@ -11,6 +11,7 @@ import { RunCharts } from './charts/RunCharts.tsx';
 import { SloChecklist } from './SloChecklist.tsx';
 import { Findings } from './Findings.tsx';
 import { CpuProfile } from './CpuProfile.tsx';
+import { TraceWaterfall } from './TraceWaterfall.tsx';
 import { CompareTable } from './CompareTable.tsx';
 import { ReplicaTable } from './ReplicaTable.tsx';
 import { CompileErrors, ConsoleOutput, DiagnosticList, HandlerErrors } from './ProblemLists.tsx';
@@ -68,6 +69,7 @@ export function RunPanel({ snapshot, durationMs, notes, scenario }: RunPanelProp
       )}
       {hasResults && summary && (
         <>
+          <TraceWaterfall traces={summary.traces ?? []} />
           <CompareTable summary={summary} baseline={ctx.baseline} comparing={comparing} />
           <ReplicaTable summary={summary} />
           <ConsoleOutput lines={summary.console} />

@@ -12,6 +12,7 @@ import type { JobQueue } from './job-queue.ts';
 import type { CpuCores } from './cpu-cores.ts';
 import { Fifo } from '../../sim/fifo.ts';
 import { CPU_MS_PER_UNIT, createCpuCounter } from './cpu-meter.ts';
+import { traceOf } from '../trace-log.ts';
 
 /** A platform charge this long, in one call, is worth knowing the caller of (see onHeavyCharge). */
 export const HEAVY_CHARGE_MS = 1;
@@ -32,6 +33,8 @@ export type PlatformWork =
 interface Task {
   fn: () => void;
   context: unknown;
+  /** When it became ready (set as it is queued), for a trace's wait for the loop. */
+  readyMs: number;
 }
 
 export interface EventLoopHooks {
@@ -54,6 +57,8 @@ export class EventLoop {
    * calling code is still on the stack: the run's diagnosis finds the service's line so.
    */
   onHeavyCharge: ((ms: number) => void) | undefined = undefined;
+  /** 0 on the main thread, else the worker thread's id: a request's trace tells the two apart. */
+  threadId = 0;
   /** What the service's instrumented code counts its work on; folded in as CPU of the task. */
   readonly cpuCounter = createCpuCounter();
   busyUntilMs = 0;
@@ -129,10 +134,10 @@ export class EventLoop {
   post(atMs: number, fn: () => void, context: unknown = this.jobs.context): void {
     const now = this.now();
     if (atMs <= now && !this.inTask) {
-      this.enqueue({ fn, context });
+      this.enqueue({ fn, context, readyMs: 0 });
       return;
     }
-    this.kernel.at(atMs < now ? now : atMs, () => this.enqueue({ fn, context }));
+    this.kernel.at(atMs < now ? now : atMs, () => this.enqueue({ fn, context, readyMs: 0 }));
   }
 
   /** Queues `fn` as a macrotask ready now (setImmediate, a completed I/O event). */
@@ -142,7 +147,7 @@ export class EventLoop {
 
   /** Runs the startup code (module top level, route registration) now, from outside any event. */
   runNow(fn: () => void): void {
-    this.runTask({ fn, context: undefined });
+    this.runTask({ fn, context: undefined, readyMs: this.kernel.nowMs });
   }
 
   /** Stops the thread: queued and future tasks are dropped (a worker's `terminate()`). */
@@ -157,6 +162,7 @@ export class EventLoop {
 
   private enqueue(task: Task): void {
     if (this.halted) return;
+    task.readyMs = this.kernel.nowMs;
     this.ready.push(task);
     const idle = !this.inTask && !this.runScheduled && this.kernel.nowMs >= this.busyUntilMs;
     if (idle) {
@@ -214,6 +220,10 @@ export class EventLoop {
     this.inTask = false;
     this.busyTotalMs += this.chargedMs;
     this.busyUntilMs = this.cores.run(start, this.chargedMs, undefined, this.onBurstMoved).finishMs;
+    // A task that cost only libuv's per-callback charge did nothing for its request (a pool's
+    // idle timer, a connection timeout that found the wait over): not a span of its trace.
+    const trace = this.chargedMs > this.taskCostMs ? traceOf(task.context) : undefined;
+    if (trace !== undefined) trace.task(task.readyMs, start, start + this.chargedMs / this.taskSpeed, this.threadId);
     this.scheduleRun();
   }
 }

@@ -9,6 +9,7 @@
  */
 import type { Platform } from '../platform.ts';
 import { Fifo } from '../../sim/fifo.ts';
+import { traceOf } from '../trace-log.ts';
 
 export interface ThreadPoolOptions {
   /** Worker threads (UV_THREADPOOL_SIZE); libuv's default is 4. */
@@ -24,6 +25,10 @@ interface WorkItem {
   submittedMs: number;
   /** The async context of the submitter (its request), restored for `onDone`. */
   context: unknown;
+  /** What the work is (`pbkdf2`), for traces. */
+  name: string;
+  /** When a thread took it. */
+  startedMs: number;
 }
 
 export const THREAD_POOL_SIZE_DEFAULT = 4;
@@ -64,11 +69,11 @@ export class ThreadPool {
    * Runs `durationMs` of work on a pool thread, starting now or when a thread frees up;
    * `onDone` then runs on the main thread as a macrotask.
    */
-  submit(durationMs: number, onDone: () => void): void {
+  submit(durationMs: number, onDone: () => void, name = 'work'): void {
     if (!(durationMs >= 0 && durationMs < Infinity)) {
       throw new RangeError(`Thread pool work duration must be a finite number of ms >= 0, got ${durationMs}`);
     }
-    const item: WorkItem = { durationMs, onDone, submittedMs: this.p.loop.now(), context: this.p.jobs.context };
+    const item: WorkItem = { durationMs, onDone, submittedMs: this.p.loop.now(), context: this.p.jobs.context, name, startedMs: 0 };
     if (this.busyThreads < this.size) {
       this.start(item, item.submittedMs);
       return;
@@ -86,12 +91,17 @@ export class ThreadPool {
 
   private start(item: WorkItem, startMs: number): void {
     this.busyThreads++;
+    item.startedMs = startMs;
     this.p.cores.run(startMs, item.durationMs, (finishMs) => this.finish(item, finishMs));
   }
 
   private finish(item: WorkItem, finishMs: number): void {
     this.busyThreads--;
     this.completed++;
+    traceOf(item.context)?.add('threadpool', `thread pool: ${item.name}`, item.submittedMs, finishMs, {
+      poolWaitMs: item.startedMs - item.submittedMs,
+      workMs: finishMs - item.startedMs,
+    });
     this.p.loop.post(finishMs, item.onDone, item.context);
     const next = this.dequeue();
     // A task that submitted while this thread was still busy may be later, in virtual

@@ -5,6 +5,7 @@
  */
 import type { Platform } from '../platform.ts';
 import { hardenPlatform } from '../harden-platform.ts';
+import { traceOf } from '../trace-log.ts';
 
 const DELAY_MS_MAX = 2 ** 31 - 1;
 
@@ -93,8 +94,11 @@ export function createTimers(p: Platform): TimerApi {
     let generation = 0;
     const arm = (t: Timeout): void => {
       const mine = ++generation;
-      p.loop.post(p.loop.now() + t.delayMs, () => {
+      const armedMs = p.loop.now();
+      p.loop.post(armedMs + t.delayMs, () => {
         if (isCancelled(t) || mine !== generation) return;
+        // A timer that fired is time the request spent asleep (a backoff, a poll); a cleared one was not.
+        if (!t.repeat) traceOf(p.jobs.context)?.add('timer', `setTimeout ${t.delayMs} ms`, armedMs, armedMs + t.delayMs);
         if (t.repeat) arm(t);
         else byId.delete(t.id);
         fn(...args);

@@ -9,6 +9,7 @@ import type { DatabaseSpec } from '../../scenario/types.ts';
 import type { Platform } from '../platform.ts';
 import type { Database, QueryOutcome } from './database/database.ts';
 import { DatabaseHost, type ServerStatement } from './database/database-host.ts';
+import { type SpanRecord, traceOf } from '../trace-log.ts';
 
 /** Round trip between service and database in the same zone (STACK-FACTS: ≈0.5 ms). */
 export const DB_RTT_MS_DEFAULT = 0.5;
@@ -67,9 +68,13 @@ export class DbServer {
     const { kernel, loop, jobs } = this.p;
     this.p.counters.noteQuery(jobs.context, sql);
     const context = jobs.context;
+    const span = traceOf(context)?.open('db.query', sql, loop.now());
     const statement: ServerStatement = {
       outcome: undefined,
-      finished: (outcome) => loop.post(kernel.nowMs + this.rttMs / 2, () => done(outcome), context),
+      finished: (outcome) => {
+        if (span !== undefined) this.endQuerySpan(span, outcome);
+        loop.post(kernel.nowMs + this.rttMs / 2, () => done(outcome), context);
+      },
     };
     const now = this.db.answerNow(sql, params);
     if (now) statement.outcome = now;
@@ -93,11 +98,14 @@ export class DbServer {
     const context = jobs.context;
     for (let i = 0; i < statements.length; i++) this.p.counters.noteQuery(context, statements[i]);
     let outcomes: QueryOutcome[] = [];
+    const span = traceOf(context)?.open('db.query', statements.join(';\n'), loop.now(), { statements: statements.length });
     const statement: ServerStatement = {
       outcome: undefined,
       // The server may refuse the whole query (overloaded) with an outcome of its own.
-      finished: (outcome) =>
-        loop.post(kernel.nowMs + this.rttMs / 2, () => done(outcome === statement.outcome ? outcomes : [outcome]), context),
+      finished: (outcome) => {
+        if (span !== undefined) this.endQuerySpan(span, outcome);
+        loop.post(kernel.nowMs + this.rttMs / 2, () => done(outcome === statement.outcome ? outcomes : [outcome]), context);
+      },
     };
     kernel.awaitHost(
       this.db.executeSimple(statements).then((o) => {
@@ -106,6 +114,22 @@ export class DbServer {
       }),
     );
     kernel.at(loop.now() + this.rttMs / 2, () => this.host.arrive(statement));
+  }
+
+  /**
+   * Closes a query's span as the server finishes it: the answer is back half a round trip
+   * later; what is left of the time at the server beyond its service time was the wait for a core.
+   */
+  private endQuerySpan(span: SpanRecord, outcome: QueryOutcome): void {
+    const finishMs = this.p.kernel.nowMs;
+    const atServerMs = span.startMs + this.rttMs / 2;
+    span.endMs = finishMs + this.rttMs / 2;
+    const attributes = span.attributes ?? {};
+    attributes.dbQueueMs = Math.max(0, finishMs - outcome.serviceMs - atServerMs);
+    attributes.dbExecMs = outcome.serviceMs;
+    if (outcome.ok) attributes.rows = outcome.rowCount;
+    else attributes.error = outcome.error.message;
+    span.attributes = attributes;
   }
 }
 

@@ -114,7 +114,7 @@ export function createCrypto(p: Platform, threadPool: ThreadPool, options: Crypt
       return buf;
     }
     const cb = callback as (err: Error | null, buf: Buffer) => void;
-    threadPool.submit(randomCostMs(buf.length), () => cb(null, buf));
+    threadPool.submit(randomCostMs(buf.length), () => cb(null, buf), 'randomBytes');
   }
 
   function randomInt(...args: unknown[]): number | void {
@@ -172,7 +172,7 @@ export function createCrypto(p: Platform, threadPool: ThreadPool, options: Crypt
       const q = checkPbkdf2(password, salt, iterations, keylen, digest);
       validateFunction(callback, 'callback');
       const key = kdf.pbkdf2(q);
-      threadPool.submit(pbkdf2CostMs(q), () => callback(null, key));
+      threadPool.submit(pbkdf2CostMs(q), () => callback(null, key), 'pbkdf2');
     },
     pbkdf2Sync(password, salt, iterations, keylen, digest) {
       const q = checkPbkdf2(password, salt, iterations, keylen, digest);
@@ -185,7 +185,7 @@ export function createCrypto(p: Platform, threadPool: ThreadPool, options: Crypt
       validateFunction(callback, 'callback');
       const cb = callback;
       const key = kdf.scrypt(q);
-      threadPool.submit(scryptCostMs(q), () => cb(null, key));
+      threadPool.submit(scryptCostMs(q), () => cb(null, key), 'scrypt');
     },
     scryptSync(password, salt, keylen, options) {
       const q = checkScrypt(password, salt, keylen, options);

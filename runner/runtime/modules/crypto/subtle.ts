@@ -80,7 +80,7 @@ export function createSubtle(p: Platform, threadPool: ThreadPool, kdf: StandInKd
         reject(err);
         return;
       }
-      threadPool.submit(costMs, () => resolve(result));
+      threadPool.submit(costMs, () => resolve(result), 'crypto.subtle');
     });
   }
 

@@ -21,6 +21,7 @@ import { SimHeaders } from './headers.ts';
 import { parseUrl, SimRequest, toDownstreamRequest, type RequestInitLike } from './request.ts';
 import { createResponseClass, FETCHED, statusText, type SimResponse } from './response.ts';
 import { hardenPlatform } from '../../harden-platform.ts';
+import { traceOf } from '../../trace-log.ts';
 
 /**
  * Main-thread CPU of one fetch call: undici builds a Request, headers and a dispatcher
@@ -146,6 +147,12 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
     const conn = pool;
     const reused = conn.acquire(sentMs);
     const halfRttMs = service.rttMs / 2;
+    const span = traceOf(ctx)?.open(
+      'fetch',
+      `${req.method} ${url.host}${url.pathname}`,
+      sentMs,
+      reused ? undefined : { newConnection: true },
+    );
     return new p.Promise<SimResponse>((resolve, reject) => {
       // Plain member assignments and inline arrows, not named local functions: this runs
       // once per request, and named closures cost extra where tooling keeps their names.
@@ -156,6 +163,11 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
           pending.settled = true;
           aborted++;
           conn.destroy();
+          if (span !== undefined) {
+            span.endMs = p.loop.now();
+            const reason = signal.reason as { name?: unknown } | undefined;
+            span.attributes = { ...span.attributes, aborted: true, timeout: reason?.name === 'TimeoutError' };
+          }
           reject(signal.reason);
         };
         signal.addEventListener('abort', pending.onAbort, { once: true });
@@ -163,7 +175,15 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
       service.submit(
         toDownstreamRequest(req, url),
         sentMs + halfRttMs,
-        (reply, atMs) => {
+        (reply, atMs, served) => {
+          if (span !== undefined && !pending.settled) {
+            span.endMs = atMs + halfRttMs;
+            const attributes = span.attributes ?? {};
+            if ('refused' in reply) attributes.refused = true;
+            else attributes.status = reply.status;
+            if (served) attributes.downstreamQueueMs = served.startedMs - served.enteredMs;
+            span.attributes = attributes;
+          }
           p.loop.post(
             atMs + halfRttMs,
             () => {

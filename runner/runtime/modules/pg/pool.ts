@@ -11,6 +11,7 @@ import { PgClient, type QueryConfig, type QueryResult } from './client.ts';
 import { Emitter } from './emitter.ts';
 import { isRequestContext } from '../../platform.ts';
 import { hardenPlatform } from '../../harden-platform.ts';
+import { type SpanRecord, traceOf } from '../../trace-log.ts';
 
 export interface PoolOptions {
   /** Most clients open at once (pg default 10). */
@@ -34,6 +35,10 @@ interface Waiter {
   context: unknown;
   /** Where the service asked for the client: its stack, for the diagnosis of a leak. */
   site: Error;
+  /** When connect() was called, for a trace's pool wait. */
+  sinceMs: number;
+  /** Its wait in the request's trace, open until it gets a client or gives up (a leak shows as a wait with no end). */
+  span: SpanRecord | undefined;
 }
 
 /** The pool's bookkeeping of one client, out of the service's reach (see PoolClient). */
@@ -149,7 +154,16 @@ export class Pool extends Emitter {
         reject(new Error(`More than ${WAITERS_MAX} callers waiting for a client.`));
         return;
       }
-      const waiter: Waiter = { resolve, reject, timedOut: false, context: this.#p.jobs.context, site: new Error('pool.connect') };
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timedOut: false,
+        context: this.#p.jobs.context,
+        site: new Error('pool.connect'),
+        sinceMs: this.#p.loop.now(),
+        span: undefined,
+      };
+      waiter.span = traceOf(waiter.context)?.open('pg.pool.wait', 'waiting for a pool client', waiter.sinceMs);
       this.#waiting.push(waiter);
       const timeoutMs = this.options.connectionTimeoutMillis;
       if (timeoutMs > 0) {
@@ -158,6 +172,10 @@ export class Pool extends Emitter {
           if (i < 0) return;
           this.#waiting.splice(i, 1);
           waiter.timedOut = true;
+          if (waiter.span !== undefined) {
+            waiter.span.endMs = this.#p.loop.now();
+            waiter.span.attributes = { ...waiter.span.attributes, error: 'timeout exceeded when trying to connect' };
+          }
           this.#changed();
           reject(new Error('timeout exceeded when trying to connect'));
         });
@@ -222,6 +240,7 @@ export class Pool extends Emitter {
   }
 
   #open(waiter: Waiter): void {
+    if (waiter.span !== undefined) waiter.span.attributes = { newConnection: true };
     const client = new PoolClient(this.#p, this.#server);
     this.#clients.add(client);
     client.connect((err) => {
@@ -248,6 +267,12 @@ export class Pool extends Emitter {
     lease.holder = waiter.context;
     lease.site = waiter.site;
     client.release = (err?: Error | boolean) => this.#release(client, err);
+    const span = waiter.span;
+    if (span !== undefined) {
+      const nowMs = this.#p.loop.now();
+      if (nowMs > waiter.sinceMs) span.endMs = nowMs;
+      else traceOf(waiter.context)?.remove(span);
+    }
     this.emit('acquire', client);
     this.#changed();
     waiter.resolve(client);

@@ -11,6 +11,7 @@
 import type { CacheSpec } from '../../../scenario/types.ts';
 import type { Platform } from '../../platform.ts';
 import { hardenPlatform } from '../../harden-platform.ts';
+import { traceOf } from '../../trace-log.ts';
 import { CacheServer, type CacheEntry, type CacheStats } from '../../remote/cache-server.ts';
 
 export { CACHE_KEYS_MAX, type CacheStats } from '../../remote/cache-server.ts';
@@ -117,7 +118,7 @@ function makeClient(p: Platform, store: CacheServer, rttMs: number): RedisClient
   };
 
   /** One round trip: `run` executes on the server at arrival; its result settles the promise. */
-  function roundTrip<T>(run: (nowMs: number) => T): Promise<T> {
+  function roundTrip<T>(run: (nowMs: number) => T, name: string): Promise<T> {
     if (state === 'closed') return p.Promise.reject(new ClientClosedError());
     p.loop.charge(CACHE_CPU_MS, 'cache client');
     const ctx = p.jobs.context;
@@ -134,6 +135,7 @@ function makeClient(p: Platform, store: CacheServer, rttMs: number): RedisClient
           ok = false;
           result = err;
         }
+        traceOf(ctx)?.add('cache', `cache ${name}`, sentMs, atServerMs + rttMs / 2, ok ? undefined : { error: true });
         p.loop.post(atServerMs + rttMs / 2, () => (ok ? resolve(result as T) : reject(result)), ctx);
       });
     });
@@ -147,14 +149,14 @@ function makeClient(p: Platform, store: CacheServer, rttMs: number): RedisClient
   };
   const keysOf = (keys: Arg | Arg[]): string[] => (Array.isArray(keys) ? keys : [keys]).map(str);
   /** Validates arguments before anything is sent, so a bad call rejects without a round trip. */
-  function command<T>(build: () => (nowMs: number) => T): Promise<T> {
+  function command<T>(name: string, build: () => (nowMs: number) => T): Promise<T> {
     let run: (nowMs: number) => T;
     try {
       run = build();
     } catch (err) {
       return p.Promise.reject(err);
     }
-    return roundTrip(run);
+    return roundTrip(run, name);
   }
   const get = (key: string, nowMs: number): string | null => {
     const e = store.read(key, nowMs);
@@ -216,7 +218,7 @@ function makeClient(p: Platform, store: CacheServer, rttMs: number): RedisClient
       });
     },
     quit() {
-      const reply = roundTrip(() => 'OK');
+      const reply = roundTrip(() => 'OK', 'QUIT');
       if (state !== 'closed') {
         state = 'closed';
         p.loop.postNow(() => emit('end'));
@@ -233,19 +235,19 @@ function makeClient(p: Platform, store: CacheServer, rttMs: number): RedisClient
         }),
       );
     },
-    ping: () => roundTrip(() => 'PONG'),
+    ping: () => roundTrip(() => 'PONG', 'PING'),
     get: (key) =>
-      command(() => {
+      command('GET', () => {
         const k = str(key);
         return (now) => get(k, now);
       }),
     mGet: (keys) =>
-      command(() => {
+      command('MGET', () => {
         const ks = keysOf(keys);
         return (now) => ks.map((k) => get(k, now));
       }),
     set: (key, value, options = {}) =>
-      command(() => {
+      command('SET', () => {
         const k = str(key);
         const v = str(value);
         const ttlMs = options.PX ?? (options.EX !== undefined ? options.EX * 1000 : undefined);
@@ -261,7 +263,7 @@ function makeClient(p: Platform, store: CacheServer, rttMs: number): RedisClient
       }),
     setEx: (key, seconds, value) => client.set(key, value, { EX: seconds }),
     del: (keys) =>
-      command(() => {
+      command('DEL', () => {
         const ks = keysOf(keys);
         return (now) =>
           ks.filter((k) => {
@@ -271,27 +273,27 @@ function makeClient(p: Platform, store: CacheServer, rttMs: number): RedisClient
           }).length;
       }),
     exists: (keys) =>
-      command(() => {
+      command('EXISTS', () => {
         const ks = keysOf(keys);
         return (now) => ks.filter((k) => store.read(k, now) !== undefined).length;
       }),
     incr: (key) =>
-      command(() => {
+      command('INCR', () => {
         const k = str(key);
         return (now) => incrBy(k, 1, now);
       }),
     incrBy: (key, by) =>
-      command(() => {
+      command('INCRBY', () => {
         const k = str(key);
         return (now) => incrBy(k, Math.trunc(by), now);
       }),
     decr: (key) =>
-      command(() => {
+      command('DECR', () => {
         const k = str(key);
         return (now) => incrBy(k, -1, now);
       }),
     expire: (key, seconds) =>
-      command(() => {
+      command('EXPIRE', () => {
         const k = str(key);
         return (now): boolean => {
           const e = store.read(k, now);
@@ -303,12 +305,12 @@ function makeClient(p: Platform, store: CacheServer, rttMs: number): RedisClient
         };
       }),
     ttl: (key) =>
-      command(() => {
+      command('TTL', () => {
         const k = str(key);
         return (now) => ttlOf(store.read(k, now), now, 1000);
       }),
     pTTL: (key) =>
-      command(() => {
+      command('PTTL', () => {
         const k = str(key);
         return (now) => ttlOf(store.read(k, now), now, 1);
       }),
@@ -316,7 +318,7 @@ function makeClient(p: Platform, store: CacheServer, rttMs: number): RedisClient
       roundTrip(() => {
         store.entries.clear();
         return 'OK';
-      }),
+      }, 'FLUSHALL'),
   };
   return client;
 }

@@ -23,6 +23,7 @@ import { invalidArgType } from '../node-errors.ts';
 import { cloneMessage, MESSAGE_HOP_MS } from './message-clone.ts';
 import { checkFilename, copyError, threadLimitError, type ThreadHost, type ThreadSelf, WORKER_THREADS_MAX } from './worker-threads.ts';
 import { hardenPlatform } from '../../harden-platform.ts';
+import { traceOf } from '../../trace-log.ts';
 
 interface Task {
   value: unknown;
@@ -34,6 +35,8 @@ interface Task {
   settled: boolean;
   /** The async context `run` was called in (the request, if any). */
   context: unknown;
+  /** When `run` was called, for a trace's wait in the queue. */
+  sinceMs: number;
 }
 
 interface PoolWorker {
@@ -147,6 +150,7 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
           worker: undefined,
           settled: false,
           context: p.jobs.context,
+          sinceMs: p.loop.now(),
         };
         const signal = options.signal as
           | { aborted: boolean; addEventListener(type: string, fn: () => void, o?: { once: boolean }): void }
@@ -330,6 +334,7 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
      * is rejected with that error, as piscina's postTask does, and takes no room on the worker.
      */
     #dispatch(w: PoolWorker, t: Task): void {
+      const dispatchMs = p.loop.now();
       let copy: unknown;
       let costMs: number;
       try {
@@ -347,6 +352,8 @@ export function createPiscina(p: Platform, EventEmitter: EventEmitterClass, host
       }
       t.worker = w;
       w.running.add(t);
+      if (dispatchMs > t.sinceMs)
+        traceOf(t.context)?.add('worker.wait', `piscina queue: ${t.name}`, t.sinceMs, dispatchMs, { thread: w.threadId });
       w.idleGen++;
       const thread = w.thread;
       thread.loop.post(
