@@ -7,6 +7,7 @@ import { getEditorHandle } from './editor/editorHandle.ts';
 import { useUi } from './store/uiStore.ts';
 import { catalog } from './catalog/scenarios.ts';
 import type { WorkerMilestone } from './lab/protocol.ts';
+import { roundClock } from './interview/roundClock.ts';
 
 export interface RunBinding {
   state(): string;
@@ -36,6 +37,8 @@ export interface TailspinTestHook {
   stop(): void;
   lastSummary(): RunSummary | null;
   baselineSummary(): RunSummary | null;
+  /** Moves an interview round's clock forward (to reach its time-out without waiting). */
+  advanceRoundClock(ms: number): void;
   /**
    * Milliseconds since navigation start, for the speed measurements: the page's own, and the
    * lab worker's start-up milestones (first of each).
@@ -77,6 +80,7 @@ export function installTestHook(): void {
     stop: () => binding?.stop(),
     lastSummary: () => binding?.summary() ?? null,
     baselineSummary: () => binding?.baseline() ?? null,
+    advanceRoundClock: (ms) => roundClock.advance(ms),
     timings,
   };
 }

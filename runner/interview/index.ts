@@ -39,4 +39,4 @@ export {
   reportJson,
 } from './report.ts';
 export { checkRecording, type Rerun, type RerunRequest, summaryBytes, type VerifyResult, type VerifyRow, verifyReport } from './verify.ts';
-export { sha256Hex } from '../provenance.ts';
+export { ENGINE_VERSION, sha256Hex } from '../provenance.ts';

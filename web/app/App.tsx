@@ -5,6 +5,8 @@ import { CatalogPage } from '../catalog/CatalogPage.tsx';
 import { ScenarioPage } from '../scenario/ScenarioPage.tsx';
 import { NoticeBar } from './NoticeBar.tsx';
 import { findScenario } from '../catalog/scenarios.ts';
+import { InterviewPage } from '../interview/InterviewPage.tsx';
+import { InterviewerForm } from '../interview/InterviewerForm.tsx';
 
 export function App() {
   const route = parseRoute(useHash());
@@ -20,8 +22,9 @@ export function App() {
 
   useEffect(() => {
     const title = route.kind === 'scenario' ? findScenario(route.id)?.readme?.meta.title : undefined;
-    document.title = title ? `${title} · Tailspin` : 'Tailspin · backend performance lab';
-  }, [route.kind === 'scenario' ? route.id : null]);
+    document.title =
+      route.kind === 'interview' ? 'Interview round · Tailspin' : title ? `${title} · Tailspin` : 'Tailspin · backend performance lab';
+  }, [route.kind === 'scenario' ? route.id : route.kind]);
 
   return (
     <div className="app">
@@ -39,6 +42,10 @@ export function App() {
         <ScenarioPage key={`${route.id}:${loadCount}`} id={route.id} />
       ) : route.kind === 'catalog' ? (
         <CatalogPage />
+      ) : route.kind === 'interview' ? (
+        <InterviewPage key={route.payload} payload={route.payload} />
+      ) : route.kind === 'interviewer' ? (
+        <InterviewerForm />
       ) : null}
     </div>
   );
