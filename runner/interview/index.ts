@@ -34,6 +34,7 @@ export {
   type InterviewReport,
   makeReport,
   parseReport,
+  REPORT_CHARS_MAX_BYTES,
   REPORT_DATA_ID,
   ReportFormatError,
   reportJson,

@@ -11,6 +11,8 @@ export const REPORT_VERSION = 1;
 export const REPORT_DATA_ID = 'tailspin-interview-data';
 /** Bounds the work of reading a hostile file: a round of an hour is a few megabytes. */
 export const REPORT_CHARS_MAX = 64 * 1024 * 1024;
+/** The same bound on a file's size, in bytes. */
+export const REPORT_CHARS_MAX_BYTES = REPORT_CHARS_MAX * 2;
 
 export interface InterviewReport {
   format: typeof REPORT_FORMAT;
