@@ -25,6 +25,8 @@ export interface TailspinTestHook {
   editorReady(): boolean;
   getCode(): string | null;
   setCode(code: string): void;
+  /** Pastes over the whole text, as Ctrl+V after select-all would (the editor reports a paste). */
+  pasteCode(code: string): void;
   /** Editor typing helpers off, so keyboard input lands verbatim (for tests that type code). */
   plainTyping(): void;
   /** The editor's cursor, 1-based (null before the editor loads). */
@@ -72,6 +74,7 @@ export function installTestHook(): void {
     editorReady: () => useUi.getState().editorReady,
     getCode: () => getEditorHandle()?.getCode() ?? null,
     setCode: (code) => getEditorHandle()?.setCode(code),
+    pasteCode: (code) => getEditorHandle()?.pasteOver(code),
     plainTyping: () => getEditorHandle()?.plainTyping(),
     cursor: () => getEditorHandle()?.cursor() ?? null,
     markers: () => (getEditorHandle()?.markers() ?? []).map((m) => ({ message: m.message, line: m.startLineNumber, owner: m.owner })),

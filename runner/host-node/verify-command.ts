@@ -119,7 +119,8 @@ export async function verifyCommand(args: string[]): Promise<number> {
       r.rerun,
       r.ok ? 'identical' : 'DIFFER',
     ]);
-    for (const line of renderTable(columns, table)) out(line);
+    // Table cells are cleaned by renderTable; plainLine would fold the alignment's spaces.
+    for (const line of renderTable(columns, table)) process.stdout.write(`${line}\n`);
   }
   if (problems.length) {
     for (const p of problems) out(`MISMATCH ${p}`);

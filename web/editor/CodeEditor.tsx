@@ -70,6 +70,10 @@ export default function CodeEditor({ scenarioId, initialCode, onChange, onRunSho
       },
       focus: () => ed.focus(),
       markers: () => monaco.editor.getModelMarkers({ resource: model().uri }),
+      pasteOver: (text) => {
+        ed.setSelection(model().getFullModelRange());
+        ed.trigger('keyboard', 'paste', { text, pasteOnNewLine: false, multicursorText: null, mode: null });
+      },
       plainTyping: () =>
         ed.updateOptions({
           autoIndent: 'none',

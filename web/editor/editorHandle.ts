@@ -17,6 +17,8 @@ export interface EditorHandle {
   focus(): void;
   /** Markers currently shown, from the compiler and the TypeScript service. */
   markers(): editor.IMarker[];
+  /** Pastes text over the whole content as a paste from the clipboard would (for tests). */
+  pasteOver(text: string): void;
   /** Turns off typing helpers (auto-indent, auto-closing, suggestions) so typed text lands verbatim. */
   plainTyping(): void;
 }

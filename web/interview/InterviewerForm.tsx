@@ -115,7 +115,8 @@ export function InterviewerForm() {
         ) : (
           <div className="panel" data-testid="iv-result">
             <p>
-              The candidate's link (round <span className="mono">{result.roundId}</span>; the report names the same round):
+              The candidate's link (round <span className="mono">{result.roundId}</span>; the report names the same round, and{' '}
+              <code>{"tailspin verify report.html --link '<link>'"}</code> checks that it does):
             </p>
             <input readOnly className="share-url mono" value={result.url} data-testid="iv-link" onFocus={(e) => e.target.select()} />
             <button className="button" onClick={() => void navigator.clipboard?.writeText(result.url)}>

@@ -17,7 +17,7 @@ table{border-collapse:collapse;background:#fff;width:100%}th,td{border:1px solid
 .chip.pass{background:#e8f5ec}.chip.fail{background:#fdecec}
 blockquote{background:#fff;border-left:4px solid #1d4ed8;margin:0;padding:.5rem 1rem;white-space:pre-wrap}
 #playback-slider{width:100%}
-.split{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+.split{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1rem}
 pre.code{background:#fff;border:1px solid #d9dde3;padding:.5rem;overflow:auto;max-height:32rem;margin:0}
 .diff .add{background:#e8f5ec;display:block}.diff .del{background:#fdecec;display:block}.diff .hunk{color:#4b5563;display:block}
 .marks button{margin:0 .3rem .3rem 0;font:inherit;font-size:.82rem;border:1px solid #b8bfc9;border-radius:4px;background:#fff;cursor:pointer}

@@ -20,7 +20,7 @@ export interface ReportRunView {
   slos: { label: string; value: string; target: string; pass: boolean }[];
   /** Functional checks that failed, by name. */
   checksFailed: string[];
-  /** Unified diff from the code of the run before (the starting code for the first). */
+  /** Unified diff (hunks only) from the code of the run before (the starting code for the first); empty when unchanged. */
   diff: string;
   findings: Finding[];
 }
@@ -90,7 +90,7 @@ export function reportView(records: readonly RoundRecord[], title: string): Repo
           pass: x.pass,
         })),
         checksFailed: (s?.checks ?? []).filter((c) => !c.pass).map((c) => c.name),
-        diff: createTwoFilesPatch('before', 'this run', previousCode, e.code, '', '', { context: 2 }).split('\n').slice(4).join('\n'),
+        diff: createTwoFilesPatch('before', 'this run', previousCode, e.code, '', '', { context: 2 }).split('\n').slice(3).join('\n'),
         findings: s?.findings ?? [],
       });
       previousCode = e.code;

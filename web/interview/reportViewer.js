@@ -182,15 +182,16 @@
     const f = frames[Number(slider.value)];
     if (!f) return;
     const next = frames[Number(slider.value) + 1];
-    const run = [...view.runs].reverse().find((r) => r.seq > f.seq && (!next || r.seq < next.seq)) || null;
+    const run = view.runs.find((r) => r.seq > f.seq && (!next || r.seq < next.seq)) || null;
     where.textContent = `Edit ${slider.value} of ${frames.length - 1} · ${clock(f.atMs)} · ${f.text.split('\n').length} lines${run ? ` · ran: ${PURPOSE[run.purpose]} seed ${run.seed}, ${run.verdict}` : ''}`;
     code.textContent = f.text;
     const shown = run || [...view.runs].reverse().find((r) => r.seq < f.seq) || null;
     diffTitle.textContent = shown
       ? `Diff at the ${PURPOSE[shown.purpose].toLowerCase()} of ${clock(shown.atMs)} (since the run before)`
       : 'No run yet';
+    const lines = shown ? (shown.diff.trim() ? shown.diff.split('\n') : ['(no change since the run before)']) : [];
     diff.replaceChildren(
-      ...(shown ? shown.diff.split('\n') : []).map((line) =>
+      ...lines.map((line) =>
         h(
           'span',
           { class: line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : '' },
