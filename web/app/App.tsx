@@ -1,12 +1,14 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { parseRoute, replaceRoute, scenarioHref, useHash } from './route.ts';
 import { openShareLink } from '../share/openShareLink.ts';
 import { CatalogPage } from '../catalog/CatalogPage.tsx';
 import { ScenarioPage } from '../scenario/ScenarioPage.tsx';
 import { NoticeBar } from './NoticeBar.tsx';
 import { findScenario } from '../catalog/scenarios.ts';
-import { InterviewPage } from '../interview/InterviewPage.tsx';
-import { InterviewerForm } from '../interview/InterviewerForm.tsx';
+
+// Interview rounds are loaded only when one is opened: most visitors never see them.
+const InterviewPage = lazy(() => import('../interview/InterviewPage.tsx').then((m) => ({ default: m.InterviewPage })));
+const InterviewerForm = lazy(() => import('../interview/InterviewerForm.tsx').then((m) => ({ default: m.InterviewerForm })));
 
 export function App() {
   const route = parseRoute(useHash());
@@ -43,9 +45,13 @@ export function App() {
       ) : route.kind === 'catalog' ? (
         <CatalogPage />
       ) : route.kind === 'interview' ? (
-        <InterviewPage key={route.payload} payload={route.payload} />
+        <Suspense fallback={null}>
+          <InterviewPage key={route.payload} payload={route.payload} />
+        </Suspense>
       ) : route.kind === 'interviewer' ? (
-        <InterviewerForm />
+        <Suspense fallback={null}>
+          <InterviewerForm />
+        </Suspense>
       ) : null}
     </div>
   );

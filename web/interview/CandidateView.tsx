@@ -40,7 +40,9 @@ export interface CandidateViewProps {
 export function CandidateView({ settings, entry, recorder, durable }: CandidateViewProps) {
   const info = useUi((s) => s.scenarioInfo?.[entry.id]);
   const [seed, setSeed] = useState(settings.visibleSeeds[0]);
-  const note = useRef('');
+  // The note being written survives a reload too (it is recorded when the round is submitted).
+  const noteKey = `tailspin:interview-note:${recorder.roundId}`;
+  const note = useRef(readNote(noteKey));
   const visibleScale = clampScale(1, info?.loadScale ?? { min: 1, max: 1 });
 
   const onRunFinished = useCallback((summary: RunSummary, request: RunRequest) => recordRun(recorder, request, summary), [recorder]);
@@ -129,7 +131,7 @@ export function CandidateView({ settings, entry, recorder, durable }: CandidateV
           )}
           <span className="toolbar-spacer" />
           <RoundTimer startedAtMs={recorder.startedAtMs} timeLimitMin={settings.timeLimitMin} onTimeUp={() => submit('timeout')} />
-          <SubmitPanel noteRef={note} onSubmit={() => submit('candidate')} />
+          <SubmitPanel noteRef={note} onNoteChange={(text) => writeNote(noteKey, text)} onSubmit={() => submit('candidate')} />
         </div>
         {!durable && (
           <div className="panel panel-error" role="alert">
@@ -172,4 +174,20 @@ function recordRun(recorder: RoundRecorder, request: RunRequest, summary: RunSum
     summary,
     ...(failure === undefined ? {} : { failure }),
   });
+}
+
+function readNote(key: string): string {
+  try {
+    return sessionStorage.getItem(key) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function writeNote(key: string, text: string): void {
+  try {
+    sessionStorage.setItem(key, text);
+  } catch {
+    // Storage refused: the note lives in the page until it is submitted.
+  }
 }

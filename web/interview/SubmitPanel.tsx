@@ -4,7 +4,15 @@ import { type RefObject, useState } from 'react';
 /** The note is a few sentences, not an essay. */
 export const NOTE_CHARS_MAX = 2000;
 
-export function SubmitPanel({ noteRef, onSubmit }: { noteRef: RefObject<string>; onSubmit(): void }) {
+export function SubmitPanel({
+  noteRef,
+  onNoteChange,
+  onSubmit,
+}: {
+  noteRef: RefObject<string>;
+  onNoteChange(text: string): void;
+  onSubmit(): void;
+}) {
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState(noteRef.current);
   if (!open) {
@@ -26,6 +34,7 @@ export function SubmitPanel({ noteRef, onSubmit }: { noteRef: RefObject<string>;
           onChange={(e) => {
             setNote(e.target.value);
             noteRef.current = e.target.value;
+            onNoteChange(e.target.value);
           }}
         />
       </label>
