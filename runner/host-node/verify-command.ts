@@ -117,7 +117,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
       r.codeSha256.slice(0, 12),
       r.recorded,
       r.rerun,
-      r.ok ? 'identical' : 'DIFFER',
+      r.recorded === 'stopped' ? 'not re-run' : r.ok ? 'identical' : 'DIFFER',
     ]);
     // Table cells are cleaned by renderTable; plainLine would fold the alignment's spaces.
     for (const line of renderTable(columns, table)) process.stdout.write(`${line}\n`);
@@ -127,7 +127,12 @@ export async function verifyCommand(args: string[]): Promise<number> {
     process.stderr.write(`tailspin: ${plainLine(`not verified: ${problems[0]}`)}\n`);
     return 1;
   }
-  out(`Verified: the hash chain holds, the edits replay to every run's code, and ${rows.length} runs re-ran byte-identical.`);
+  const rerun = rows.filter((r) => r.recorded !== 'stopped').length;
+  const stopped = rows.length - rerun;
+  out(
+    `Verified: the hash chain holds, the edits replay to every run's code, and ${rerun} runs re-ran byte-identical` +
+      `${stopped ? ` (${stopped} stopped by the candidate, not re-run)` : ''}.`,
+  );
   return 0;
 }
 

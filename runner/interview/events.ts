@@ -34,9 +34,11 @@ export type RoundEvent =
       codeSha256: string;
       seed: number;
       loadScale: number;
-      /** Null when the code did not compile or the run failed; `failure` says why. */
+      /** Null when the code did not compile, the run failed or was stopped; `failure` says why. */
       summary: RunSummary | null;
       failure?: string;
+      /** The candidate stopped it: a part of a run cannot be re-run, so verify lists it only. */
+      stopped?: true;
     }
   | { type: 'submit'; reason: 'candidate' | 'timeout'; note: string };
 

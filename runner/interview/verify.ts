@@ -24,6 +24,7 @@ export interface RerunRequest {
 /** A re-run's outcome: its summary, or why it produced none. */
 export type Rerun = { summary: RunSummary } | { failure: string };
 
+/** One recorded run as verified; a run the candidate stopped is listed, not re-run. */
 export interface VerifyRow {
   seq: number;
   purpose: RunEvent['purpose'];
@@ -104,6 +105,21 @@ export async function verifyReport(
   for (const r of report.records as RoundRecord[]) {
     if (r.event.type !== 'run') continue;
     const run = r.event;
+    if (run.stopped) {
+      const row: VerifyRow = {
+        seq: r.seq,
+        purpose: run.purpose,
+        seed: run.seed,
+        loadScale: run.loadScale,
+        codeSha256: run.codeSha256,
+        recorded: 'stopped',
+        rerun: '-',
+        ok: true,
+      };
+      rows.push(row);
+      onRow?.(row);
+      continue;
+    }
     const again = await rerun({ scenarioId: settings.scenarioId, code: run.code, seed: run.seed, loadScale: run.loadScale });
     const recorded = summaryBytes(run.summary);
     const rerunBytes = 'summary' in again ? summaryBytes(again.summary) : 'null';

@@ -71,6 +71,13 @@ test('a round from link to verified report', async ({ lab, page, browser }) => {
   await page.keyboard.press('ControlOrMeta+Home');
   await page.keyboard.insertText('// first look: logins block the loop?\n');
   await page.getByTestId('next-hint').click();
+  // The candidate switches to another tab and back (the page is hidden, then visible).
+  for (const state of ['hidden', 'visible']) {
+    await page.evaluate((s) => {
+      Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, state);
+  }
   await runOnce(page, lab);
   expect((await lab.lastSummary())!.passed).toBe(false);
 
@@ -123,6 +130,7 @@ test('a round from link to verified report', async ({ lab, page, browser }) => {
   await expect(report.locator('#note')).toContainText('async pbkdf2');
   await expect(report.locator('#flags')).toContainText('hint 1 opened');
   await expect(report.locator('#flags')).toContainText('large paste');
+  await expect(report.locator('#flags')).toContainText('left the page for');
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await report.screenshot({ path: `${SCREENSHOT_DIR}/interview-4-report.png`, fullPage: true });
 

@@ -26,8 +26,8 @@ import { useFocusRecording } from './useFocusRecording.ts';
 
 const CodeEditor = lazy(() => import('../editor/CodeEditor.tsx'));
 
-/** Failed runs are recorded too: the re-run must fail the same way. */
-const FAILED_STATES = new Set(['compileFailed', 'failed', 'hung']);
+/** Failed runs are recorded too (the re-run must fail the same way), and stopped ones (listed, not re-run). */
+const ENDED_WITHOUT_SUMMARY = new Set(['compileFailed', 'failed', 'hung', 'stopped']);
 
 export interface CandidateViewProps {
   settings: InterviewSettings;
@@ -55,8 +55,12 @@ export function CandidateView({ settings, entry, recorder, durable }: CandidateV
   const recordedFailure = useRef<RunRequest | null>(null);
   useEffect(() => {
     const request = snapshot.context.request;
-    if (!request || !FAILED_STATES.has(state) || recordedFailure.current === request) return;
+    if (!request || !ENDED_WITHOUT_SUMMARY.has(state) || recordedFailure.current === request) return;
     recordedFailure.current = request;
+    if (state === 'stopped') {
+      recordRun(recorder, request, null, 'stopped by the candidate', true);
+      return;
+    }
     const why =
       state === 'compileFailed' ? `compile error: ${snapshot.context.diagnostics[0]?.message ?? ''}` : (snapshot.context.message ?? state);
     recordRun(recorder, request, null, why);
@@ -163,7 +167,7 @@ export function CandidateView({ settings, entry, recorder, durable }: CandidateV
   );
 }
 
-function recordRun(recorder: RoundRecorder, request: RunRequest, summary: RunSummary | null, failure?: string): void {
+function recordRun(recorder: RoundRecorder, request: RunRequest, summary: RunSummary | null, failure?: string, stopped?: true): void {
   recorder.append({
     type: 'run',
     purpose: 'visible',
@@ -173,6 +177,7 @@ function recordRun(recorder: RoundRecorder, request: RunRequest, summary: RunSum
     loadScale: request.loadScale,
     summary,
     ...(failure === undefined ? {} : { failure }),
+    ...(stopped ? { stopped } : {}),
   });
 }
 

@@ -14,7 +14,7 @@ export interface ReportRunView {
   purpose: RunPurpose;
   seed: number;
   loadScale: number;
-  verdict: 'pass' | 'fail' | 'failed';
+  verdict: 'pass' | 'fail' | 'failed' | 'stopped';
   failure?: string;
   codeSha256: string;
   slos: { label: string; value: string; target: string; pass: boolean }[];
@@ -80,7 +80,7 @@ export function reportView(records: readonly RoundRecord[], title: string): Repo
         purpose: e.purpose,
         seed: e.seed,
         loadScale: e.loadScale,
-        verdict: s === null ? 'failed' : s.passed ? 'pass' : 'fail',
+        verdict: e.stopped ? 'stopped' : s === null ? 'failed' : s.passed ? 'pass' : 'fail',
         failure: e.failure,
         codeSha256: e.codeSha256,
         slos: (s?.slos ?? []).map((x) => ({

@@ -87,7 +87,11 @@
             h('td', {}, PURPOSE[r.purpose]),
             h('td', { class: 'mono' }, r.seed),
             h('td', { class: 'mono' }, `×${r.loadScale}`),
-            h('td', { class: r.verdict === 'pass' ? 'pass' : 'fail' }, r.verdict === 'failed' ? `failed: ${r.failure || ''}` : r.verdict),
+            h(
+              'td',
+              { class: r.verdict === 'pass' ? 'pass' : 'fail' },
+              r.verdict === 'failed' ? `failed: ${r.failure || ''}` : r.verdict === 'stopped' ? 'stopped by the candidate' : r.verdict,
+            ),
             h(
               'td',
               {},

@@ -23,6 +23,7 @@ import {
   reportJson,
   settingsSha256,
   sha256Hex,
+  verifyReport,
 } from '../../../runner/interview/index.ts';
 import { ENGINE_VERSION } from '../../../runner/provenance.ts';
 import type { RunSummary } from '../../../runner/summary-schema.ts';
@@ -58,6 +59,7 @@ function rechain(records: RoundRecord[]): RoundRecord[] {
   return out;
 }
 
+const summaryVerdict = (s: RunSummary) => (s.passed ? 'pass' : 'fail');
 const copy = (): InterviewReport => JSON.parse(JSON.stringify(report));
 const runAt = (r: InterviewReport) => r.records.findIndex((x) => x.event.type === 'run');
 const runEvent = (r: InterviewReport, i = runAt(r)) => r.records[i].event as Extract<RoundEvent, { type: 'run' }>;
@@ -198,6 +200,25 @@ describe('tailspin verify', () => {
       r.records[4].prevSha256 = '0'.repeat(64);
       expect(verify(r).stdout).toMatch(/MISMATCH hash chain: record 4 \(submit\) does not follow the record before it/);
     });
+  });
+
+  it('lists a run the candidate stopped without re-running it (a part of a run cannot be re-run)', async () => {
+    const r = copy();
+    const run = runEvent(r);
+    const stopped: RoundEvent = { ...run, summary: null, failure: 'stopped by the candidate', stopped: true };
+    r.records.splice(4, 0, { ...r.records[3], event: stopped });
+    r.records = rechain(r.records.map((x, i) => ({ ...x, seq: i })));
+    const asked: number[] = [];
+    const result = await verifyReport(r, async (req) => {
+      asked.push(req.seed);
+      return { summary: run.summary! };
+    });
+    expect(result.problems).toEqual([]);
+    expect(asked).toEqual([3]);
+    expect(result.rows.map((x) => [x.seq, x.recorded, x.rerun, x.ok])).toEqual([
+      [3, summaryVerdict(run.summary!), summaryVerdict(run.summary!), true],
+      [4, 'stopped', '-', true],
+    ]);
   });
 
   it.each([
