@@ -81,7 +81,7 @@ beforeAll(() => {
     { type: 'submit', reason: 'candidate', note: 'tuned it' },
   ];
   const records: RoundRecord[] = [];
-  events.forEach((e, i) => records.push(nextRecord(records.at(-1), 1_000 + i, e)));
+  for (const [i, e] of events.entries()) records.push(nextRecord(records.at(-1), 1_000 + i, e));
   report = makeReport(records);
 });
 
