@@ -86,11 +86,23 @@ export function checkRecording(report: InterviewReport): { settings: InterviewSe
     if (expected !== null && expected !== run.code) {
       problems.push(`edits: ${where}: the recorded edits do not give the code that ran (${firstDifference(expected, run.code)})`);
     }
+    const allowed = settings && seedsFor(settings, run.purpose);
+    if (allowed && (!allowed.seeds.includes(run.seed) || (allowed.loadScale !== undefined && run.loadScale !== allowed.loadScale))) {
+      problems.push(`round: ${where}: the round does not run its ${run.purpose} checks with seed ${run.seed} at load ×${run.loadScale}`);
+    }
     if (settings && run.summary && run.summary.scenarioId !== settings.scenarioId) {
       problems.push(`summary: ${where}: the summary is of another scenario (${run.summary.scenarioId})`);
     }
   }
+  const hints = records.filter((r) => r.event.type === 'hint').length;
+  if (settings && hints > settings.hintsAllowed)
+    problems.push(`round: ${hints} hint${hints === 1 ? ' was' : 's were'} opened; the round allows ${settings.hintsAllowed}`);
   return { settings, problems };
+}
+
+/** The seeds (and, for hidden checks, the load scale) a run of this purpose may use. */
+function seedsFor(settings: InterviewSettings, purpose: RunEvent['purpose']): { seeds: number[]; loadScale?: number } {
+  return purpose === 'hidden' ? settings.hidden : { seeds: settings.visibleSeeds };
 }
 
 /** Checks the recording, then re-runs every recorded run one after another. */

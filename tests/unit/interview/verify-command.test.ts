@@ -221,6 +221,18 @@ describe('tailspin verify', () => {
     ]);
   });
 
+  it('names a run on a seed the round does not give the candidate, and hints past the allowance', async () => {
+    const r = copy();
+    runEvent(r).seed = 4;
+    r.records.splice(2, 0, { ...r.records[2], event: { type: 'hint', index: 0 } });
+    r.records = rechain(r.records.map((x, i) => ({ ...x, seq: i })));
+    const result = await verifyReport(r, async () => ({ summary: runEvent(report).summary! }));
+    expect(result.problems).toContain(
+      'round: record 4 (visible run, seed 4, load ×1): the round does not run its visible checks with seed 4 at load ×1',
+    );
+    expect(result.problems).toContain('round: 1 hint was opened; the round allows 0');
+  });
+
   it.each([
     ['a missing file', null, /no such file/],
     ['a file that is not a report', 'hello', /neither a JSON report nor an HTML report/],
