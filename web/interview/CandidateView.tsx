@@ -137,6 +137,12 @@ export function CandidateView({ settings, entry, recorder, durable }: CandidateV
           <RoundTimer startedAtMs={recorder.startedAtMs} timeLimitMin={settings.timeLimitMin} onTimeUp={() => submit('timeout')} />
           <SubmitPanel noteRef={note} onNoteChange={(text) => writeNote(noteKey, text)} onSubmit={() => submit('candidate')} />
         </div>
+        {durable && !recorder.saving && (
+          <div className="panel panel-error" role="alert" data-testid="round-not-saving">
+            This round could not be saved: it is probably open in another tab too. Keep working in one tab only; this page keeps its own
+            recording until it is submitted.
+          </div>
+        )}
         {!durable && (
           <div className="panel panel-error" role="alert">
             This browser does not let the lab keep data: the round is recorded in this page only, so do not reload it.

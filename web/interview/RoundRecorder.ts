@@ -82,6 +82,7 @@ export class RoundRecorder {
     this.writes = this.writes.then(() =>
       this.store.append(this.roundId, record).catch(() => {
         this.writeFailed = true;
+        for (const l of this.listeners) l();
       }),
     );
     for (const l of this.listeners) l();

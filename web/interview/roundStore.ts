@@ -55,7 +55,8 @@ export async function idbRoundStore(): Promise<RoundStore> {
     append: (roundId, record) =>
       new Promise((resolve, reject) => {
         const tx = db.transaction(STORE, 'readwrite');
-        tx.objectStore(STORE).put({ roundId, seq: record.seq, record } satisfies Row);
+        // add, not put: a second tab on the same round fails here instead of overwriting this one's records.
+        tx.objectStore(STORE).add({ roundId, seq: record.seq, record } satisfies Row);
         tx.oncomplete = () => resolve();
         tx.onerror = () => reject(tx.error);
         tx.onabort = () => reject(tx.error);

@@ -26,6 +26,9 @@ export function useRoundRecorder(settings: InterviewSettings, startCode: string)
     };
   }, [settings, startCode]);
   const recorder = state?.recorder ?? null;
-  useSyncExternalStore(recorder ? (l) => recorder.subscribe(l) : noop, () => recorder?.records.length ?? 0);
+  // A new record, or a failed write, re-renders.
+  useSyncExternalStore(recorder ? (l) => recorder.subscribe(l) : noop, () =>
+    recorder ? `${recorder.records.length}:${recorder.saving}` : '',
+  );
   return { recorder, durable: state?.durable ?? true };
 }

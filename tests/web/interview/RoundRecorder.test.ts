@@ -78,6 +78,20 @@ describe('RoundRecorder', () => {
     expect(chainProblem(rec.records)).toBeNull();
   });
 
+  it('says so when the store refuses a record (another tab on the same round), and keeps recording in the page', async () => {
+    const store = memoryRoundStore();
+    const refusing = { ...store, append: async () => Promise.reject(new Error('ConstraintError')) };
+    const rec = await RoundRecorder.open(refusing, ROUND, clock().now, FIRST, 'abc');
+    let told = 0;
+    rec.subscribe(() => told++);
+    await rec.flushed();
+    expect(rec.saving).toBe(false);
+    rec.append({ type: 'hint', index: 0 });
+    expect(rec.records).toHaveLength(3);
+    expect(chainProblem(rec.records)).toBeNull();
+    expect(told).toBeGreaterThan(0);
+  });
+
   it('records no edit after the submission', async () => {
     const rec = await RoundRecorder.open(memoryRoundStore(), ROUND, clock().now, FIRST, '');
     rec.append({ type: 'submit', reason: 'timeout', note: '' });
