@@ -10,7 +10,9 @@ import { parseArgs } from 'node:util';
 import { BadInput } from '../errors.ts';
 import { ENGINE_VERSION } from '../provenance.ts';
 import {
+  canonicalJson,
   checkRecording,
+  embeddedViewJson,
   decodeInterviewLink,
   INTERVIEW_PREFIX,
   InterviewLinkError,
@@ -18,6 +20,7 @@ import {
   type Rerun,
   REPORT_CHARS_MAX_BYTES,
   ReportFormatError,
+  reportView,
   type VerifyRow,
   verifyReport,
   settingsSha256,
@@ -41,14 +44,16 @@ export async function verifyCommand(args: string[]): Promise<number> {
   if (parsed.positionals.length !== 1) throw new ReportInputError('verify takes exactly one report file (.html or .json)');
   const path = parsed.positionals[0];
   let report;
+  const text = readReport(path);
   try {
-    report = parseReport(readReport(path));
+    report = parseReport(text);
   } catch (err) {
     if (err instanceof ReportFormatError) throw new ReportInputError(`${path}: ${err.message}`);
     throw err;
   }
   const out = (line: string) => process.stdout.write(`${plainLine(line)}\n`);
   const recording = checkRecording(report);
+  const checked = [...recording.problems];
   const settings = recording.settings;
   if (settings) {
     out(`Round ${settingsSha256(settings).slice(0, 12)}: ${settings.scenarioId}, ${report.records.length} records.`);
@@ -82,6 +87,12 @@ export async function verifyCommand(args: string[]): Promise<number> {
       );
     }
   }
+  // An HTML report shows a view derived from its recording: derived again, it must be the same.
+  const shown = embeddedViewJson(text);
+  if (folder && shown !== null && !recording.problems.some((p) => p.startsWith('hash chain'))) {
+    const problem = displayProblem(shown, canonicalJson(reportView(report.records, folder.readme.meta.title)));
+    if (problem) recording.problems.push(problem);
+  }
   let rows: VerifyRow[] = [];
   let problems = recording.problems;
   // Re-running proves nothing about a recording whose chain or settings do not hold.
@@ -96,7 +107,9 @@ export async function verifyCommand(args: string[]): Promise<number> {
       }
     });
     rows = result.rows;
-    problems = result.problems;
+    // verifyReport checks the recording again; what this command found besides is kept.
+    const own = recording.problems.filter((p) => !checked.includes(p));
+    problems = [...own, ...result.problems];
   }
   if (rows.length) {
     const columns = [
@@ -134,6 +147,19 @@ export async function verifyCommand(args: string[]): Promise<number> {
       `${stopped ? ` (${stopped} stopped by the candidate, not re-run)` : ''}.`,
   );
   return 0;
+}
+
+function displayProblem(shown: string, expected: string): string | null {
+  let actual: string;
+  try {
+    actual = canonicalJson(JSON.parse(shown));
+  } catch {
+    return 'display: the HTML report’s displayed results are not readable';
+  }
+  if (actual === expected) return null;
+  let i = 0;
+  while (i < actual.length && actual[i] === expected[i]) i++;
+  return `display: the HTML report’s displayed results were edited: they differ from what its recording gives at character ${i} (${JSON.stringify(actual.slice(Math.max(0, i - 30), i + 20))})`;
 }
 
 function linkSettingsSha256(link: string): string {

@@ -31,13 +31,16 @@ export { chainProblem, describeEvent, GENESIS_SHA256, nextRecord } from './chain
 export { applyChanges, replayFrames, textAt } from './replay.ts';
 export {
   embeddableJson,
+  embeddedViewJson,
   type InterviewReport,
   makeReport,
   parseReport,
   REPORT_CHARS_MAX_BYTES,
   REPORT_DATA_ID,
+  REPORT_VIEW_ID,
   ReportFormatError,
   reportJson,
 } from './report.ts';
+export { type ReportRunView, type ReportView, reportView } from './report-view.ts';
 export { checkRecording, type Rerun, type RerunRequest, summaryBytes, type VerifyResult, type VerifyRow, verifyReport } from './verify.ts';
 export { ENGINE_VERSION, sha256Hex } from '../provenance.ts';

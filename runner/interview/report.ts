@@ -9,6 +9,8 @@ export const REPORT_FORMAT = 'tailspin-interview-report';
 export const REPORT_VERSION = 1;
 /** The HTML report's element that holds the data. */
 export const REPORT_DATA_ID = 'tailspin-interview-data';
+/** …and the one that holds the view derived from it (report-view.ts). */
+export const REPORT_VIEW_ID = 'tailspin-interview-view';
 /** Bounds the work of reading a hostile file: a round of an hour is a few megabytes. */
 export const REPORT_CHARS_MAX = 64 * 1024 * 1024;
 /** The same bound on a file's size, in bytes. */
@@ -39,6 +41,13 @@ export function embeddableJson(report: InterviewReport): string {
     .replace(/</g, '\\u003c')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
+}
+
+/** The derived view embedded in an HTML report, as its text; null in a JSON export or when absent. */
+export function embeddedViewJson(text: string): string | null {
+  const open = new RegExp(`<script type="application/json" id="${REPORT_VIEW_ID}">`).exec(text);
+  const end = open ? text.indexOf('</script>', open.index + open[0].length) : -1;
+  return open && end >= 0 ? text.slice(open.index + open[0].length, end) : null;
 }
 
 /** Reads a JSON export or an HTML report; throws ReportFormatError. */

@@ -1,5 +1,5 @@
 /** Runs as a table: when, why, seed and load, the verdict and each SLO's value. */
-import type { ReportRunView } from './reportView.ts';
+import type { ReportRunView } from '../../runner/interview/index.ts';
 
 const PURPOSE: Record<ReportRunView['purpose'], string> = { visible: 'Run', final: 'Final check', hidden: 'Hidden check' };
 
@@ -25,7 +25,7 @@ export function ReportRuns({ runs }: { runs: ReportRunView[] }) {
             <td className={r.verdict === 'pass' ? 'pass' : 'fail'}>{r.verdict === 'failed' ? `failed: ${r.failure ?? ''}` : r.verdict}</td>
             <td>
               {r.slos.map((s) => (
-                <span key={s.label} className={`slo-chip ${s.pass ? 'pass' : 'fail'}`} title={`target ${s.target}`}>
+                <span key={s.label} className={`slo-chip ${s.pass ? 'pass' : 'fail'}`} title={`target ${s.threshold}`}>
                   {s.label}: {s.value}
                 </span>
               ))}

@@ -4,7 +4,7 @@
  * A reload during the checks runs only those still missing.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { type InterviewSettings, makeReport, reportJson, sha256Hex } from '../../runner/interview/index.ts';
+import { type InterviewSettings, makeReport, reportJson, reportView, sha256Hex } from '../../runner/interview/index.ts';
 import { lab } from '../app/lab.ts';
 import type { CatalogEntry } from '../catalog/scenarios.ts';
 import { Findings } from '../run/Findings.tsx';
@@ -14,7 +14,6 @@ import { allChecks, pendingChecks, runCheck } from './finalChecks.ts';
 import { downloadText } from './download.ts';
 import { reportHtml } from './reportHtml.ts';
 import type { RoundRecorder } from './RoundRecorder.ts';
-import { reportView } from './reportView.ts';
 import { ReportRuns } from './ReportRuns.tsx';
 
 export function SubmittedView({

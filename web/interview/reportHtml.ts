@@ -2,8 +2,7 @@
  * The report as one HTML file: its styles, the recording (the same data as the JSON export),
  * a derived view and the viewer's script all inline, so it opens from disk with no network.
  */
-import { embeddableJson, type InterviewReport, REPORT_DATA_ID } from '../../runner/interview/index.ts';
-import type { ReportView } from './reportView.ts';
+import { embeddableJson, type InterviewReport, REPORT_DATA_ID, REPORT_VIEW_ID, type ReportView } from '../../runner/interview/index.ts';
 import viewerScript from './reportViewer.js?raw';
 
 const STYLE = `
@@ -41,7 +40,7 @@ export function reportHtml(report: InterviewReport, view: ReportView): string {
 <body>
 <main id="report"></main>
 <script type="application/json" id="${REPORT_DATA_ID}">${embeddableJson(report)}</script>
-<script type="application/json" id="tailspin-interview-view">${safeJson(view)}</script>
+<script type="application/json" id="${REPORT_VIEW_ID}">${safeJson(view)}</script>
 <script>${viewerScript.replace(/<\/script/gi, '<\\/script')}</script>
 </body>
 </html>

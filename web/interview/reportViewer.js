@@ -96,7 +96,7 @@
               'td',
               {},
               r.slos.map((x) =>
-                h('span', { class: `chip ${x.pass ? 'pass' : 'fail'}`, title: `target ${x.target}` }, `${x.label}: ${x.value}`),
+                h('span', { class: `chip ${x.pass ? 'pass' : 'fail'}`, title: `target ${x.threshold}` }, `${x.label}: ${x.value}`),
               ),
               r.checksFailed.length ? h('span', { class: 'chip fail' }, `failed checks: ${r.checksFailed.join(', ')}`) : null,
             ),

@@ -23,8 +23,11 @@ import {
   reportJson,
   settingsSha256,
   sha256Hex,
+  reportView,
   verifyReport,
 } from '../../../runner/interview/index.ts';
+import { parseScenarioReadme } from '../../../runner/catalog/readme.ts';
+import { reportHtml } from '../../../web/interview/reportHtml.ts';
 import { ENGINE_VERSION } from '../../../runner/provenance.ts';
 import type { RunSummary } from '../../../runner/summary-schema.ts';
 
@@ -39,6 +42,7 @@ const SETTINGS: InterviewSettings = {
   hidden: { seeds: [4], loadScale: 1 },
 };
 
+const TITLE = parseScenarioReadme(readFileSync(join(FOLDER, 'README.md'), 'utf8')).meta.title;
 let dir: string;
 let report: InterviewReport;
 
@@ -96,6 +100,20 @@ describe('tailspin verify', () => {
     expect(r.stdout).toMatch(/^Verified: /m);
     const html = `<!doctype html><html><body><script type="application/json" id="${REPORT_DATA_ID}">${embeddableJson(report)}</script></body></html>`;
     expect(verify(html, [], 'report.html').status).toBe(0);
+  });
+
+  it('verifies the lab’s HTML report, and refuses one whose displayed results were edited', () => {
+    const html = reportHtml(report, reportView(report.records, TITLE));
+    const ok = verify(html, [], 'report.html');
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    const value = reportView(report.records, TITLE).runs[0].slos[0].value;
+    const edited = html.replace(`"value":"${value}"`, '"value":"1.00 ms"');
+    expect(edited).not.toBe(html);
+    const out = verify(edited, [], 'report.html');
+    expect(out.status, out.stdout + out.stderr).toBe(1);
+    expect(out.stdout).toMatch(
+      /MISMATCH display: the HTML report’s displayed results were edited: they differ from what its recording gives at character \d+/,
+    );
   });
 
   it('checks the report against the interviewer’s link', () => {

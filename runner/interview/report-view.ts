@@ -1,12 +1,14 @@
 /**
  * What the HTML report shows, derived from the recording: runs with their verdicts, formatted
  * SLO values and the diff since the run before, the final run's findings, and the flagged
- * events. Derived data is for reading only; `tailspin verify` reads the recording itself.
+ * events. Derived in the runner, so `tailspin verify` derives it again from the recording and
+ * refuses an HTML report whose display was edited.
  */
 import { createTwoFilesPatch } from 'diff';
-import type { InterviewSettings, RoundRecord, RunPurpose } from '../../runner/interview/index.ts';
-import type { Finding } from '../../runner/index.ts';
-import { sloTarget, sloValue } from '../run/format.ts';
+import { formatSloActual } from '../report/format.ts';
+import type { Finding } from '../summary-schema.ts';
+import type { RoundRecord, RunPurpose } from './events.ts';
+import type { InterviewSettings } from './link.ts';
 
 export interface ReportRunView {
   seq: number;
@@ -17,7 +19,7 @@ export interface ReportRunView {
   verdict: 'pass' | 'fail' | 'failed' | 'stopped';
   failure?: string;
   codeSha256: string;
-  slos: { label: string; value: string; target: string; pass: boolean }[];
+  slos: { label: string; value: string; threshold: string; pass: boolean }[];
   /** Functional checks that failed, by name. */
   checksFailed: string[];
   /** Unified diff (hunks only) from the code of the run before (the starting code for the first); empty when unchanged. */
@@ -85,8 +87,8 @@ export function reportView(records: readonly RoundRecord[], title: string): Repo
         codeSha256: e.codeSha256,
         slos: (s?.slos ?? []).map((x) => ({
           label: x.label,
-          value: sloValue(x.metric, x.threshold, x.actual),
-          target: sloTarget(x.metric, x.threshold),
+          value: formatSloActual(x.metric, x.threshold, x.actual),
+          threshold: x.threshold,
           pass: x.pass,
         })),
         checksFailed: (s?.checks ?? []).filter((c) => !c.pass).map((c) => c.name),
