@@ -8,7 +8,7 @@ import './styles/app.css';
 
 installTestHook();
 const route = parseRoute(location.hash);
-const scenarioRoute = route.kind !== 'catalog';
+const scenarioRoute = route.kind !== 'catalog' && route.kind !== 'interviewer';
 // A scenario page needs the editor: fetch its chunks now rather than after the first render.
 if (scenarioRoute) void import('./editor/CodeEditor.tsx');
 startLab();

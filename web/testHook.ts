@@ -7,6 +7,7 @@ import { getEditorHandle } from './editor/editorHandle.ts';
 import { useUi } from './store/uiStore.ts';
 import { catalog } from './catalog/scenarios.ts';
 import type { WorkerMilestone } from './lab/protocol.ts';
+import { roundClock } from './interview/roundClock.ts';
 
 export interface RunBinding {
   state(): string;
@@ -24,6 +25,8 @@ export interface TailspinTestHook {
   editorReady(): boolean;
   getCode(): string | null;
   setCode(code: string): void;
+  /** Pastes over the whole text, as Ctrl+V after select-all would (the editor reports a paste). */
+  pasteCode(code: string): void;
   /** Editor typing helpers off, so keyboard input lands verbatim (for tests that type code). */
   plainTyping(): void;
   /** The editor's cursor, 1-based (null before the editor loads). */
@@ -38,6 +41,8 @@ export interface TailspinTestHook {
   stop(): void;
   lastSummary(): RunSummary | null;
   baselineSummary(): RunSummary | null;
+  /** Moves an interview round's clock forward (to reach its time-out without waiting). */
+  advanceRoundClock(ms: number): void;
   /**
    * Milliseconds since navigation start, for the speed measurements: the page's own, and the
    * lab worker's start-up milestones (first of each).
@@ -71,6 +76,7 @@ export function installTestHook(): void {
     editorReady: () => useUi.getState().editorReady,
     getCode: () => getEditorHandle()?.getCode() ?? null,
     setCode: (code) => getEditorHandle()?.setCode(code),
+    pasteCode: (code) => getEditorHandle()?.pasteOver(code),
     plainTyping: () => getEditorHandle()?.plainTyping(),
     cursor: () => getEditorHandle()?.cursor() ?? null,
     heat: () => (getEditorHandle()?.heat() ?? []).map((m) => ({ line: m.line, level: m.level })),
@@ -80,6 +86,7 @@ export function installTestHook(): void {
     stop: () => binding?.stop(),
     lastSummary: () => binding?.summary() ?? null,
     baselineSummary: () => binding?.baseline() ?? null,
+    advanceRoundClock: (ms) => roundClock.advance(ms),
     timings,
   };
 }

@@ -2,6 +2,7 @@
  * `tailspin` on the command line:
  *   tailspin list
  *   tailspin run <scenario-id | folder> [--code file.ts] [--seed N] [--scale X] [--json]
+ *   tailspin verify <report.html | report.json> [--link <interview link>]
  * Exit status: 0 every SLO met, 1 one missed, 2 bad input (one plain line on stderr), 3 a bug
  * in Tailspin. Runs happen in a child process with a worker thread (see run-in-child.ts).
  */
@@ -13,10 +14,12 @@ import { loadScenarioFolder, scenarioIds, ScenarioLoadFailed, ScenarioNotFound }
 import { runInChildProcess } from './run-in-child.ts';
 import { plainLine, plainText } from './terminal-text.ts';
 import { renderTable } from '../report/table.ts';
+import { ReportInputError, verifyCommand } from './verify-command.ts';
 
 const USAGE = `Usage:
   tailspin list
-  tailspin run <scenario-id | path to a scenario folder> [--code file.ts] [--seed N] [--scale X] [--json]`;
+  tailspin run <scenario-id | path to a scenario folder> [--code file.ts] [--seed N] [--scale X] [--json]
+  tailspin verify <interview report .html or .json> [--link <interview link>] [--scenario <folder>]`;
 
 /** The largest --code file accepted: services are a few hundred lines. */
 const CODE_LIMIT_BYTES = 1024 * 1024;
@@ -31,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'list') return list();
   if (command === 'run') return run(rest);
+  if (command === 'verify') return verifyCommand(rest);
   if (command === undefined || command === '--help' || command === '-h') {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
@@ -148,7 +152,12 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof BadInput) process.stderr.write(`tailspin: ${plainLine(oneLine(err))}\n`);
     else if (err instanceof Usage) process.stderr.write(`tailspin: ${plainLine(err.message)}\n${USAGE}\n`);
-    else if (err instanceof InputError || err instanceof ScenarioNotFound || err instanceof ScenarioLoadFailed)
+    else if (
+      err instanceof InputError ||
+      err instanceof ReportInputError ||
+      err instanceof ScenarioNotFound ||
+      err instanceof ScenarioLoadFailed
+    )
       process.stderr.write(`tailspin: ${plainLine(err.message)}\n`);
     else {
       // A bug in Tailspin: the whole stack, still with no control characters.

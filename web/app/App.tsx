@@ -1,10 +1,14 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { parseRoute, replaceRoute, scenarioHref, useHash } from './route.ts';
 import { openShareLink } from '../share/openShareLink.ts';
 import { CatalogPage } from '../catalog/CatalogPage.tsx';
 import { ScenarioPage } from '../scenario/ScenarioPage.tsx';
 import { NoticeBar } from './NoticeBar.tsx';
 import { findScenario } from '../catalog/scenarios.ts';
+
+// Interview rounds are loaded only when one is opened: most visitors never see them.
+const InterviewPage = lazy(() => import('../interview/InterviewPage.tsx').then((m) => ({ default: m.InterviewPage })));
+const InterviewerForm = lazy(() => import('../interview/InterviewerForm.tsx').then((m) => ({ default: m.InterviewerForm })));
 
 export function App() {
   const route = parseRoute(useHash());
@@ -20,8 +24,9 @@ export function App() {
 
   useEffect(() => {
     const title = route.kind === 'scenario' ? findScenario(route.id)?.readme?.meta.title : undefined;
-    document.title = title ? `${title} · Tailspin` : 'Tailspin · backend performance lab';
-  }, [route.kind === 'scenario' ? route.id : null]);
+    document.title =
+      route.kind === 'interview' ? 'Interview round · Tailspin' : title ? `${title} · Tailspin` : 'Tailspin · backend performance lab';
+  }, [route.kind === 'scenario' ? route.id : route.kind]);
 
   return (
     <div className="app">
@@ -39,6 +44,14 @@ export function App() {
         <ScenarioPage key={`${route.id}:${loadCount}`} id={route.id} />
       ) : route.kind === 'catalog' ? (
         <CatalogPage />
+      ) : route.kind === 'interview' ? (
+        <Suspense fallback={null}>
+          <InterviewPage key={route.payload} payload={route.payload} />
+        </Suspense>
+      ) : route.kind === 'interviewer' ? (
+        <Suspense fallback={null}>
+          <InterviewerForm />
+        </Suspense>
       ) : null}
     </div>
   );

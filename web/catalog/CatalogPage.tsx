@@ -14,6 +14,11 @@ export function CatalogPage() {
           Each one is a small Node service with a real performance bug. Fix it in the editor and run it under simulated load until every SLO
           is met. {catalog.length > 0 && `${solvedCount} of ${catalog.length} solved.`}
         </p>
+        <p className="small">
+          <a href="#/interviewer" data-testid="interviewer-link">
+            Interviewing? Set up a timed round with a verifiable report
+          </a>
+        </p>
       </div>
       {catalog.length === 0 ? (
         <p className="empty">No scenarios yet. Add a folder under scenarios/ and it appears here.</p>

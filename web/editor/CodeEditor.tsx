@@ -19,11 +19,19 @@ export interface CodeEditorProps {
   onChange(code: string): void;
   /** Ctrl/Cmd+Enter. */
   onRunShortcut(): void;
+  /** Each content change as Monaco reports it, with the text after it (interview recordings). */
+  onContentChange?(changes: { rangeOffset: number; rangeLength: number; text: string }[], text: string): void;
+  /** Each paste, with the pasted text. */
+  onPaste?(text: string): void;
 }
 
-export default function CodeEditor({ scenarioId, initialCode, onChange, onRunShortcut }: CodeEditorProps) {
+export default function CodeEditor({ scenarioId, initialCode, onChange, onRunShortcut, onContentChange, onPaste }: CodeEditorProps) {
   const shortcut = useRef(onRunShortcut);
   shortcut.current = onRunShortcut;
+  const contentChange = useRef(onContentChange);
+  contentChange.current = onContentChange;
+  const paste = useRef(onPaste);
+  paste.current = onPaste;
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
 
   useEffect(
@@ -70,6 +78,10 @@ export default function CodeEditor({ scenarioId, initialCode, onChange, onRunSho
       },
       heat: () => heatShown,
       markers: () => monaco.editor.getModelMarkers({ resource: model().uri }),
+      pasteOver: (text) => {
+        ed.setSelection(model().getFullModelRange());
+        ed.trigger('keyboard', 'paste', { text, pasteOnNewLine: false, multicursorText: null, mode: null });
+      },
       plainTyping: () =>
         ed.updateOptions({
           autoIndent: 'none',
@@ -88,6 +100,9 @@ export default function CodeEditor({ scenarioId, initialCode, onChange, onRunSho
     });
     // A model kept from an earlier visit may hold other text than the draft now says.
     if (model().getValue() !== initialCode) model().setValue(initialCode);
+    // Listened to after the first text is set, so only edits made from now on are reported.
+    ed.onDidChangeModelContent((e) => contentChange.current?.(e.changes, model().getValue()));
+    ed.onDidPaste((e) => paste.current?.(model().getValueInRange(e.range)));
     noteTiming('editorReadyMs');
     useUi.getState().setEditorReady(true);
   };

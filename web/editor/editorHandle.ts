@@ -21,6 +21,8 @@ export interface EditorHandle {
   showHeat(marks: HeatMark[]): void;
   /** The lines marked hot now, for tests. */
   heat(): HeatMark[];
+  /** Pastes text over the whole content as a paste from the clipboard would (for tests). */
+  pasteOver(text: string): void;
   /** Turns off typing helpers (auto-indent, auto-closing, suggestions) so typed text lands verbatim. */
   plainTyping(): void;
 }

@@ -1,12 +1,19 @@
-import { useMemo } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import type { CatalogEntry } from '../catalog/scenarios.ts';
 import type { ScenarioInfo } from '../lab/protocol.ts';
 import { renderMarkdown } from '../markdown/renderMarkdown.ts';
 import { useUi } from '../store/uiStore.ts';
 import { sloTarget } from '../run/format.ts';
 
+export interface BriefProps {
+  entry: CatalogEntry;
+  info: ScenarioInfo | undefined;
+  /** Replaces the hints and leaves out the follow-up questions (an interview round shows its own). */
+  hints?: ReactNode;
+}
+
 /** The scenario's story, goals, SLO targets, hints (one at a time) and follow-up questions. */
-export function Brief({ entry, info }: { entry: CatalogEntry; info: ScenarioInfo | undefined }) {
+export function Brief({ entry, info, hints }: BriefProps) {
   const readme = entry.readme;
   const html = useMemo(
     () =>
@@ -38,8 +45,8 @@ export function Brief({ entry, info }: { entry: CatalogEntry; info: ScenarioInfo
       )}
       <h2>Service-level objectives</h2>
       <SloTargets info={info} />
-      <Hints id={entry.id} hints={readme.hints} />
-      {readme.followUps && (
+      {hints ?? <Hints id={entry.id} hints={readme.hints} />}
+      {hints === undefined && readme.followUps && (
         <details className="follow-ups">
           <summary>Follow-up questions</summary>
           <div className="prose" dangerouslySetInnerHTML={{ __html: html.followUps }} />

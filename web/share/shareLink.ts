@@ -2,7 +2,8 @@
  * Share links: scenario, code, seed and load scale, deflated and base64url-encoded into the
  * URL fragment, so nothing is sent to any server. Opening one loads the code; it never runs it.
  */
-import { deflateSync, Inflate, strFromU8, strToU8 } from 'fflate';
+import { deflateSync, strFromU8, strToU8 } from 'fflate';
+import { fromBase64Url, inflateAtMost, toBase64Url } from '../../runner/interview/index.ts';
 
 export interface SharedRun {
   scenarioId: string;
@@ -18,12 +19,6 @@ const PAYLOAD_CHARS_MAX = 200_000;
 const CODE_CHARS_MAX = 200_000;
 /** The most a link may inflate to: its code at four UTF-8 bytes a character, with room to spare. */
 const INFLATED_BYTES_MAX = CODE_CHARS_MAX * 4;
-/**
- * Compressed bytes inflated at a time. Deflate expands at most about 1000 to 1, so a link
- * that inflates past the limit is refused after at most this times 1000 bytes more.
- */
-const INFLATE_STEP_BYTES = 1024;
-
 const TOO_MUCH_CODE = 'The share link carries more code than the lab accepts.';
 
 /** A link that cannot be used; its message says why in words the learner can act on. */
@@ -74,43 +69,4 @@ function validate(data: unknown): SharedRun {
   const seed = Number.isSafeInteger(d.seed) && (d.seed as number) >= 0 ? (d.seed as number) : 1;
   const loadScale = typeof d.scale === 'number' && Number.isFinite(d.scale) && d.scale > 0 ? d.scale : 1;
   return { scenarioId: d.s, code: d.c, seed, loadScale };
-}
-
-/**
- * Inflates step by step and gives up (null) once the output passes `maxBytes`: a short hostile
- * link must not make the page inflate hundreds of megabytes to refuse it. Throws on bad data.
- */
-function inflateAtMost(compressed: Uint8Array, maxBytes: number): Uint8Array | null {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const inflater = new Inflate((chunk) => {
-    total += chunk.length;
-    chunks.push(chunk);
-  });
-  for (let at = 0; at < compressed.length || at === 0; at += INFLATE_STEP_BYTES) {
-    if (total > maxBytes) return null;
-    inflater.push(compressed.subarray(at, at + INFLATE_STEP_BYTES), at + INFLATE_STEP_BYTES >= compressed.length);
-  }
-  if (total > maxBytes) return null;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(s: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]+$/.test(s)) throw new Error('not base64url');
-  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
