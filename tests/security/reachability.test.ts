@@ -297,9 +297,11 @@ async function loadProbe(): Promise<Probe> {
   }
   const held = decorated.held as Record<string, unknown>;
   expect(held, 'the probe handed over what it holds').toBeDefined();
-  // The compartment evaluates the code with CPU metering added (cpu-instrument.ts): that text.
+  // The compartment evaluates the code with CPU metering added (cpu-instrument.ts), with the
+  // profile's region counts on the main thread: those texts.
   const sources = [compiled.js, ...Object.values(host.librarySources)];
-  return { held, serviceSources: [...sources, ...sources.map((s) => instrumentCpu(s).code)], testFunctions };
+  const metered = sources.flatMap((s) => [instrumentCpu(s).code, instrumentCpu(s, true).code]);
+  return { held, serviceSources: [...sources, ...metered], testFunctions };
 }
 
 /**
