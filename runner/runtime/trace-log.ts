@@ -10,19 +10,10 @@
  * text is kept by reference and tidied only for the traces that are kept.
  */
 import type { RequestContext } from './platform.ts';
+import type { TraceSpanKind } from '../summary-schema.ts';
 
-/** What a span measures; the summary's `TraceSpan.kind` (summary-schema.ts). */
-export type SpanKind =
-  | 'loop.wait'
-  | 'cpu'
-  | 'pg.pool.wait'
-  | 'db.query'
-  | 'fetch'
-  | 'timer'
-  | 'threadpool'
-  | 'cache'
-  | 'worker.wait'
-  | 'worker';
+/** What a span inside an attempt measures: the summary's `TraceSpan.kind` but the root and the attempt. */
+export type SpanKind = Exclude<TraceSpanKind, 'request' | 'attempt'>;
 
 export type SpanAttributes = Record<string, string | number | boolean>;
 
