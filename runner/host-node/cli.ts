@@ -147,8 +147,17 @@ function oneLine(err: BadInput): string {
   return `${where}${first?.message ?? err.message}${more}`.replace(/\s*\n\s*/g, ' ');
 }
 
+/**
+ * Ends the process once everything written so far has reached stdout and stderr: on a pipe
+ * a write can still be queued when `main` returns, and `process.exit` would cut a long
+ * report (a `--json` summary with its traces) short.
+ */
+function exitWhenWritten(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWhenWritten(code),
   (err: unknown) => {
     if (err instanceof BadInput) process.stderr.write(`tailspin: ${plainLine(oneLine(err))}\n`);
     else if (err instanceof Usage) process.stderr.write(`tailspin: ${plainLine(err.message)}\n${USAGE}\n`);
@@ -168,8 +177,9 @@ main(process.argv.slice(2)).then(
         text = 'an error that cannot be shown';
       }
       process.stderr.write(`tailspin: internal error: ${plainText(text)}\n`);
-      process.exit(3);
+      exitWhenWritten(3);
+      return;
     }
-    process.exit(2);
+    exitWhenWritten(2);
   },
 );

@@ -37,3 +37,21 @@ describe('provenance through the command line', () => {
     expect(summary.provenance.scenarioSha256).toBe(sha256Hex(readFileSync(join(folder, 'scenario.ts'), 'utf8')));
   });
 });
+
+describe('the command line on a pipe', () => {
+  it('writes the whole --json summary to a reader that is slow to start, before it exits', () => {
+    // A summary with traces is far longer than a pipe holds (64 KiB): the reader sleeps first,
+    // so the CLI's write is still queued when its run is done, and must not be cut short.
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const cli = join(root, 'bin/tailspin.js');
+    const r = spawnSync('sh', ['-c', `"$0" "$1" run n-plus-one --seed 7 --json | (sleep 2; cat)`, process.execPath, cli], {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(r.stdout.length, r.stderr).toBeGreaterThan(64 * 1024);
+    const summary = JSON.parse(r.stdout) as { scenarioId: string; traces: unknown[] };
+    expect(summary.scenarioId).toBe('n-plus-one');
+    expect(summary.traces.length).toBeGreaterThan(0);
+  });
+});
