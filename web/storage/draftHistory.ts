@@ -49,10 +49,13 @@ export class DraftHistory {
     const write = this.queue.then(async () => {
       try {
         const versions = await this.store.list(scenarioId);
-        if (versions[0]?.code === code) return true;
-        await this.store.add({ scenarioId, code, savedAt: this.now(), reason });
-        const beyond = versions.slice(VERSIONS_KEPT - 1).flatMap((v) => (v.id === undefined ? [] : [v.id]));
-        if (beyond.length) await this.store.remove(beyond);
+        if (versions[0]?.code !== code) {
+          await this.store.add({ scenarioId, code, savedAt: this.now(), reason });
+          const beyond = versions.slice(VERSIONS_KEPT - 1).flatMap((v) => (v.id === undefined ? [] : [v.id]));
+          if (beyond.length) await this.store.remove(beyond);
+        }
+        // Told even when the version was there already: another tab may have kept it, and a
+        // list this page shows from before that is out of date.
         for (const listener of this.listeners.get(scenarioId) ?? []) listener();
         return true;
       } catch {
@@ -63,7 +66,7 @@ export class DraftHistory {
     return write;
   }
 
-  /** Calls `listener` after each version this page keeps of the scenario. */
+  /** Calls `listener` after each version this page keeps of the scenario (or finds kept already). */
   subscribe(scenarioId: string, listener: () => void): () => void {
     const set = this.listeners.get(scenarioId) ?? new Set();
     set.add(listener);

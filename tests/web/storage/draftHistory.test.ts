@@ -73,6 +73,18 @@ describe('draft history', () => {
     expect((await first.list('a')).map((v) => v.code)).toEqual(['typed in the second tab', 'typed in the first tab']);
   });
 
+  it("tells this page's listeners when the other tab kept the same version first, so a list shown here is redrawn", async () => {
+    const store = memoryStore();
+    const first = new DraftHistory(store, () => 1);
+    const second = new DraftHistory(store, () => 2);
+    let told = 0;
+    first.subscribe('a', () => told++);
+    await second.keep('a', 'typed in the second tab', 'edit');
+    await first.keep('a', 'typed in the second tab', 'other-tab');
+    expect(told).toBe(1);
+    expect((await first.list('a')).map((v) => v.code)).toEqual(['typed in the second tab']);
+  });
+
   it('reads a store that fails as an empty history, and never throws at the learner', async () => {
     const failing: DraftVersionStore = {
       add: () => Promise.reject(new Error('quota')),
