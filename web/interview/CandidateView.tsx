@@ -153,17 +153,20 @@ export function CandidateView({ settings, entry, recorder, durable }: CandidateV
             This round's hidden checks use a load scale outside the scenario's range; ask the interviewer for a new link.
           </div>
         )}
-        <div className="editor-box" data-testid="editor">
-          <Suspense fallback={<div className="editor-loading">Loading editor…</div>}>
-            <CodeEditor
-              scenarioId={`interview-${recorder.roundId.slice(0, 16)}`}
-              initialCode={recorder.code}
-              onChange={() => {}}
-              onRunShortcut={runOrStop}
-              onContentChange={onContentChange}
-              onPaste={onPaste}
-            />
-          </Suspense>
+        {/* From 1280 px wide the editor and the results sit side by side, as in the lab (app.css). */}
+        <div className="editor-column">
+          <div className="editor-box" data-testid="editor">
+            <Suspense fallback={<div className="editor-loading">Loading editor…</div>}>
+              <CodeEditor
+                scenarioId={`interview-${recorder.roundId.slice(0, 16)}`}
+                initialCode={recorder.code}
+                onChange={() => {}}
+                onRunShortcut={runOrStop}
+                onContentChange={onContentChange}
+                onPaste={onPaste}
+              />
+            </Suspense>
+          </div>
         </div>
         <div className="run-panel-box">
           <RunPanel snapshot={snapshot} durationMs={info?.durationMs ?? 60_000} />
