@@ -227,10 +227,11 @@ test('an allocation bomb is stopped with a message about memory, and the next ru
 });
 
 /**
- * Whether the ended worker is still inside the built-in a few seconds later depends on how far
- * the allocation got on this machine, so the lab does not ask: like a loop that never yields,
- * the run is reported as unanswering, with one message that names both causes. The same code
- * gets the same outcome on every machine.
+ * Whether the engine refuses the allocation at once (a RangeError: the run fails, naming
+ * memory) or is still inside the built-in when the watchdog looks (the run is reported as
+ * unanswering, with one message that names both causes) depends on the memory this machine
+ * has free: neither gives a verdict, and either way the learner is told memory and the next
+ * run works.
  */
 test('one huge allocation in a built-in call is stopped as unanswering, naming loops and memory, and the next run works', async ({
   lab,
@@ -238,12 +239,16 @@ test('one huge allocation in a built-in call is stopped as unanswering, naming l
 }) => {
   const { starter } = await openTarget(lab);
   const { state } = await runCode(lab, `${starter}\nconst bomb = new Array(1e9).fill(0);\nconsole.log(bomb.length);\n`, 90_000);
-  expect(state).toBe('hung');
+  expect(['hung', 'failed']).toContain(state);
   const message = page.getByTestId('run-message');
-  await expect(message).toContainText('never yield');
   await expect(message).toContainText('memory');
   await expect(message).toContainText('Your code is kept');
-  await expect(message).not.toHaveAttribute('data-reason');
+  if (state === 'hung') {
+    await expect(message).toContainText('never yield');
+    await expect(message).not.toHaveAttribute('data-reason');
+  } else {
+    await expect(message).toHaveAttribute('data-reason', 'memory');
+  }
   const next = await runCode(lab, starter);
   expect(next.state).toBe('done');
   expect(next.summary?.status).toBe('completed');
@@ -254,27 +259,26 @@ test('one huge allocation in a built-in call is stopped as unanswering, naming l
  * Chromium a dedicated worker shares its page's renderer process, so when the worker's heap is
  * full (about 4 GB) the whole page ends, with no event first and no API a worker could watch
  * its heap with. What the lab can do: lose nothing, and say what happened on the next load.
+ * How soon a heap fills depends on the machine (and a service that burns CPU as it allocates
+ * often has its run settled on a certain miss first), so the test ends the renderer itself,
+ * as the engine would, while such a service runs.
  */
-test('a service that fills the heap ends the page; the next page keeps the code and says why', async ({ lab, page, context }) => {
-  test.setTimeout(300_000);
+test('a page that ends during a run (as when the service fills the heap) keeps the code; the next page says why', async ({
+  lab,
+  page,
+  context,
+}) => {
   const { id, starter } = await openTarget(lab);
-  const code = `${starter}\nconst kept: number[][] = [];\nsetInterval(() => { kept.push(new Array(1e6).fill(1)); }, 10);\n`;
+  const code = `${starter}\nconst kept: object[] = [];\nsetInterval(() => { for (let i = 0; i < 100_000; i++) kept.push({ i, at: Date.now() }); }, 10);\n`;
   await lab.setCode(code);
-  const crashed = page.waitForEvent('crash', { timeout: 170_000 }).then(() => 'crashed');
-  const ended = lab.waitForRunEnd(170_000).catch(() => 'page gone');
-  const started = Date.now();
   await lab.run();
-  const outcome = await Promise.race([crashed, ended]);
-  console.log(`a service filling the heap: ${outcome} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  if (outcome !== 'crashed' && outcome !== 'page gone') {
-    // The collector's pauses silenced the worker before the heap was full, and the watchdog
-    // stopped it: it cannot tell that from a loop, so its message must name memory too.
-    expect(['hung', 'failed']).toContain(outcome);
-    await expect(page.getByTestId('run-message')).toContainText('memory');
-    const next = await runCode(lab, starter);
-    expect(next.state).toBe('done');
-    return;
-  }
+  await page.waitForFunction(() => window.__tailspin!.runState() === 'simulating', null, { timeout: 120_000, polling: 50 });
+  const crashed = page.waitForEvent('crash', { timeout: 60_000 });
+  const cdp = await context.newCDPSession(page);
+  void cdp.send('Page.crash').catch(() => {
+    // The renderer ends before it can answer.
+  });
+  await crashed;
   const next = new LabPage(await context.newPage());
   await next.openScenario(id);
   expect(await next.code(), 'the code the page died with').toBe(code);
