@@ -172,11 +172,15 @@ export interface EarlyStop {
   serviceCpuMsBudget: number;
 }
 
-/** What a finding points at: a chart and the seconds where it shows, a line, a statement. */
+/**
+ * What a finding points at: a chart and the seconds where it shows, a line, a statement, or
+ * one of the run's request traces (`traceId` of one in `traces`) where the mechanism is seen.
+ */
 export type FindingEvidence =
   | { kind: 'chart'; series: string; fromMs: number; toMs: number; peak: number; note: string }
   | { kind: 'line'; line: number; note: string }
-  | { kind: 'statement'; route: string; sql: string; perRequest: number };
+  | { kind: 'statement'; route: string; sql: string; perRequest: number }
+  | { kind: 'trace'; traceId: string; route: string; note: string };
 
 /**
  * A mechanism the run's diagnosis found (runner/diagnosis/diagnose.ts), with its evidence and

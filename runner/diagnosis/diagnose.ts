@@ -11,7 +11,7 @@
  * more times by one request is sent per item, a second in which requests waited for a pool
  * client is a saturated pool, and a call that became two or more attempts is amplified.
  */
-import type { Finding, FindingEvidence, RunSummary, SeriesBucket, SloResult } from '../summary-schema.ts';
+import type { Finding, FindingEvidence, RequestTrace, RunSummary, SeriesBucket, SloResult, TraceSpan } from '../summary-schema.ts';
 
 /** What the run saw besides its summary (collected in run.ts). */
 export interface DiagnosisSignals {
@@ -64,7 +64,7 @@ export function diagnose(summary: RunSummary, signals: DiagnosisSignals): Findin
     loopBlocked(summary, signals, failed),
     ...nPlusOne(summary, signals, failed),
     clientsLeaked(summary, signals, failed),
-    ...missingTimeout(signals, failed),
+    ...missingTimeout(summary, signals, failed),
     retryAmplification(summary, signals, failed),
     connectionsRefused(summary, failed),
     poolSaturated(summary, failed),
@@ -105,6 +105,60 @@ const chart = (series: string, w: { fromMs: number; toMs: number; peak: number }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
+/**
+ * The kept trace that shows a mechanism best: the one with the highest `score` (how much of
+ * it the request went through), the first kept on a tie; none when no trace shows it at all.
+ * `note` says, in words, what to look at in it.
+ */
+function traceShowing(
+  summary: RunSummary,
+  score: (t: RequestTrace) => number,
+  note: (score: number, t: RequestTrace) => string,
+  route?: string,
+): FindingEvidence[] {
+  let best: RequestTrace | undefined;
+  let bestScore = 0;
+  for (const t of summary.traces ?? []) {
+    if (route !== undefined && t.route !== route) continue;
+    const s = score(t);
+    if (s > bestScore) {
+      best = t;
+      bestScore = s;
+    }
+  }
+  return best ? [{ kind: 'trace', traceId: best.traceId, route: best.route, note: note(tenths(bestScore), best) }] : [];
+}
+
+/** Total time of a trace's spans of `kind` (and whose name has `name` in it, if given). */
+const timeIn =
+  (kind: TraceSpan['kind'], name?: string) =>
+  (t: RequestTrace): number => {
+    let ms = 0;
+    for (const s of t.spans) if (s.kind === kind && (name === undefined || s.name.includes(name))) ms += s.durationMs;
+    return ms;
+  };
+
+/** How many of a trace's spans are of `kind` (with `name` in it, and `test` true, if given). */
+const countOf =
+  (kind: TraceSpan['kind'], name?: string, test?: (s: TraceSpan) => boolean) =>
+  (t: RequestTrace): number => {
+    let n = 0;
+    for (const s of t.spans) if (s.kind === kind && (name === undefined || s.name.includes(name)) && (!test || test(s))) n++;
+    return n;
+  };
+
+/** The longest of a trace's spans of `kind` with `name` in it. */
+const longestOf =
+  (kind: TraceSpan['kind'], name: string) =>
+  (t: RequestTrace): number => {
+    let ms = 0;
+    for (const s of t.spans) if (s.kind === kind && s.name.includes(name) && s.durationMs > ms) ms = s.durationMs;
+    return ms;
+  };
+
+const took = (t: RequestTrace): string => `a ${t.route} request that took ${tenths(t.durationMs)} ms`;
+const tenths = (x: number): number => Math.round(x * 10) / 10;
+
 /** Failed SLOs whose metric is one of `families` (and, if given, of `route` or of no route). */
 function explained(failed: readonly SloResult[], families: readonly string[], route?: string): string[] {
   return failed
@@ -131,6 +185,7 @@ function loopBlocked(summary: RunSummary, signals: DiagnosisSignals, failed: rea
     detail += ` Most of that time went into one synchronous call on line ${top.line}: ${top.calls} calls, ${round(top.ms / top.calls)} ms each.`;
     evidence.push({ kind: 'line', line: top.line, note: `${top.calls} calls of ${round(top.ms / top.calls)} ms on the main thread` });
   }
+  evidence.push(...traceShowing(summary, timeIn('loop.wait'), (ms, t) => `${took(t)}, ${ms} ms of it waiting for the event loop`));
   return {
     rule: 'event-loop-blocked',
     title: 'The event loop is blocked',
@@ -182,6 +237,7 @@ function nPlusOne(summary: RunSummary, signals: DiagnosisSignals, failed: readon
         { kind: 'statement', route: r.route, sql, perRequest: round(perRequest) },
         ...lines.map((line): FindingEvidence => ({ kind: 'line', line, note: `sends it, ${round(perRequest)} times per request` })),
         chart('dbQueries', w, `statements per second, up to ${round(w.peak)}`),
+        ...traceShowing(summary, countOf('db.query'), (n, t) => `${took(t)}: ${n} statements, one after another`, r.route),
       ],
     });
   }
@@ -202,6 +258,7 @@ function poolSaturated(summary: RunSummary, failed: readonly SloResult[]): Findi
     evidence: [
       chart('poolWaitingMax', w, `requests waiting for a client, up to ${w.peak}`),
       chart('poolInUseMax', inUse, `clients in use, up to ${inUse.peak}`),
+      ...traceShowing(summary, timeIn('pg.pool.wait'), (ms, t) => `${took(t)}, ${ms} ms of it waiting for a client`),
     ],
   };
 }
@@ -226,6 +283,7 @@ function clientsLeaked(summary: RunSummary, signals: DiagnosisSignals, failed: r
         ([line, n]): FindingEvidence => ({ kind: 'line', line, note: `${n} client${n > 1 ? 's' : ''} taken here and never released` }),
       ),
       chart('poolInUseMax', inUse, `clients in use, up to ${inUse.peak}`),
+      ...traceShowing(summary, timeIn('pg.pool.wait'), (ms, t) => `${took(t)}, ${ms} ms of it waiting for a client`),
     ],
   };
 }
@@ -251,6 +309,7 @@ function retryAmplification(summary: RunSummary, signals: DiagnosisSignals, fail
       ...signals.retryLines.flatMap((r) =>
         r.lines.map((line): FindingEvidence => ({ kind: 'line', line, note: `sends a request's call to ${r.host} again` })),
       ),
+      ...traceShowing(summary, countOf('fetch'), (n, t) => `${took(t)}: ${n} attempts at its downstream calls`),
     ],
   };
 }
@@ -271,11 +330,16 @@ function downstreamQueueFull(summary: RunSummary, signals: DiagnosisSignals, fai
           seconds(summary.series, (b) => b.downstreamAttempts, 1),
           'attempts sent per second',
         ),
+        ...traceShowing(
+          summary,
+          countOf('fetch', d.host, (s) => s.attributes?.status === 503),
+          (n, t) => `${took(t)}: ${n} of its attempts answered 503 by ${d.host}`,
+        ),
       ],
     }));
 }
 
-function missingTimeout(signals: DiagnosisSignals, failed: readonly SloResult[]): Finding[] {
+function missingTimeout(summary: RunSummary, signals: DiagnosisSignals, failed: readonly SloResult[]): Finding[] {
   const out: Finding[] = [];
   for (const u of signals.unboundedCalls) {
     const stuck = u.pendingAgesMs.filter((ms) => ms >= UNBOUNDED_WAIT_MS).length;
@@ -290,7 +354,10 @@ function missingTimeout(signals: DiagnosisSignals, failed: readonly SloResult[])
         (stuck ? `; ${stuck} ${stuck === 1 ? 'was' : 'were'} still waiting when the run ended` : '') +
         '. Whatever the request holds meanwhile (a pooled client, a slot, the user) is held as long as that host takes.',
       explains: explained(failed, [...LATENCY, ...FAILURES, 'pg_pool_clients_leaked']),
-      evidence: u.lines.slice(0, 3).map((line): FindingEvidence => ({ kind: 'line', line, note: `a call to ${u.host} with no timeout` })),
+      evidence: [
+        ...u.lines.slice(0, 3).map((line): FindingEvidence => ({ kind: 'line', line, note: `a call to ${u.host} with no timeout` })),
+        ...traceShowing(summary, longestOf('fetch', u.host), (ms, t) => `${took(t)}, one call to ${u.host} waiting ${ms} ms`),
+      ],
     });
   }
   return out;
@@ -313,6 +380,11 @@ function connectionsRefused(summary: RunSummary, failed: readonly SloResult[]): 
         'errors',
         seconds(summary.series, (b) => b.errors, 1),
         'failed requests per second',
+      ),
+      ...traceShowing(
+        summary,
+        (t) => (t.outcome === 'error' ? 1 : 0),
+        (_, t) => `${took(t)} and failed${t.status === null ? '' : ` with ${t.status}`}`,
       ),
     ],
   };

@@ -3,7 +3,7 @@
  * checks, the headline numbers, per-route detail, the first errors, and a one-line verdict
  * last, where a terminal leaves the eye.
  */
-import type { RunSummary } from '../summary-schema.ts';
+import type { FindingEvidence, RunSummary } from '../summary-schema.ts';
 import { formatDuration, formatMs, formatNumber, formatPercent, formatPerSec, formatSloActual } from './format.ts';
 import { cleanCell, renderTable, truncate } from './table.ts';
 
@@ -113,17 +113,25 @@ function renderFindings(s: RunSummary): string[] {
     lines.push(truncate(`  #${i + 1} ${cleanCell(f.title)}`, REPORT_WIDTH_MAX));
     for (const line of wrapped(f.detail, 5)) lines.push(`     ${line}`);
     for (const e of f.evidence) {
-      const where =
-        e.kind === 'line'
-          ? `line ${e.line}: ${e.note}`
-          : e.kind === 'statement'
-            ? `${e.route}, ${formatNumber(e.perRequest)} per request: ${e.sql}`
-            : `chart ${e.series}, ${formatDuration(e.fromMs)} to ${formatDuration(e.toMs)}: ${e.note}`;
-      const [first, ...rest] = wrapped(where, 9);
+      const [first, ...rest] = wrapped(evidenceText(e), 9);
       lines.push(`     - ${first}`, ...rest.map((line) => `       ${line}`));
     }
   });
   return lines;
+}
+
+function evidenceText(e: FindingEvidence): string {
+  switch (e.kind) {
+    case 'line':
+      return `line ${e.line}: ${e.note}`;
+    case 'statement':
+      return `${e.route}, ${formatNumber(e.perRequest)} per request: ${e.sql}`;
+    case 'chart':
+      return `chart ${e.series}, ${formatDuration(e.fromMs)} to ${formatDuration(e.toMs)}: ${e.note}`;
+    case 'trace':
+      // The whole id, to find it among the traces of `tailspin run --json`.
+      return `trace ${e.traceId}: ${e.note}`;
+  }
 }
 
 function renderChecks(s: RunSummary): string[] {

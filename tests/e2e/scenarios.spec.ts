@@ -40,6 +40,13 @@ for (const id of ids) {
       await line.click();
       const shown = Number((await line.textContent())!.replace(/\D/g, ''));
       await expect.poll(() => page.evaluate(() => window.__tailspin?.cursor()?.line)).toBe(shown);
+      // ...and a request's trace where it shows: a click puts that trace in the waterfall.
+      const trace = page.getByTestId('finding').first().getByTestId('finding-trace');
+      await expect(trace).toBeVisible();
+      const traceId = (await trace.getAttribute('data-trace-id'))!;
+      await trace.click();
+      await expect(page.getByTestId('trace-summary')).toContainText(traceId);
+      await expect(page.getByTestId('trace-waterfall')).toBeInViewport();
       await lab.screenshot(`run-${id}-starter`);
     });
 

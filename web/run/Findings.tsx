@@ -1,8 +1,8 @@
 /**
  * The run's diagnosis (runner/diagnosis): what mechanism the run shows, in words, with its
  * evidence: the service's line (a click puts the cursor there), the repeated statement, the
- * chart and the seconds where it shows. Each finding has an anchor the SLO table links to
- * from the SLOs it explains.
+ * chart and the seconds where it shows, a request's trace (a click shows it in the waterfall).
+ * Each finding has an anchor the SLO table links to from the SLOs it explains.
  */
 import type { Finding, FindingEvidence } from '../../runner/index.ts';
 import { getEditorHandle } from '../editor/editorHandle.ts';
@@ -19,7 +19,8 @@ const CHART_NAMES: Record<string, string> = {
 
 export const findingAnchor = (i: number): string => `finding-${i + 1}`;
 
-export function Findings({ findings }: { findings: Finding[] }) {
+/** `onShowTrace` shows a trace in the page's waterfall; without one, a trace is named, not linked. */
+export function Findings({ findings, onShowTrace }: { findings: Finding[]; onShowTrace?(traceId: string): void }) {
   if (findings.length === 0) return null;
   return (
     <section className="panel findings" data-testid="findings" aria-labelledby="findings-title">
@@ -33,7 +34,7 @@ export function Findings({ findings }: { findings: Finding[] }) {
               <ul className="evidence-list">
                 {f.evidence.map((e, j) => (
                   <li key={j}>
-                    <Evidence e={e} />
+                    <Evidence e={e} onShowTrace={onShowTrace} />
                   </li>
                 ))}
               </ul>
@@ -46,7 +47,7 @@ export function Findings({ findings }: { findings: Finding[] }) {
   );
 }
 
-function Evidence({ e }: { e: FindingEvidence }) {
+function Evidence({ e, onShowTrace }: { e: FindingEvidence; onShowTrace?(traceId: string): void }) {
   switch (e.kind) {
     case 'line':
       return (
@@ -67,6 +68,21 @@ function Evidence({ e }: { e: FindingEvidence }) {
       return (
         <>
           {CHART_NAMES[e.series] ?? e.series} chart, {seconds(e.fromMs)}–{seconds(e.toMs)}: {e.note}
+        </>
+      );
+    case 'trace':
+      if (!onShowTrace)
+        return (
+          <>
+            Trace <span className="mono">{e.traceId}</span> of {e.note}
+          </>
+        );
+      return (
+        <>
+          <button className="link-button" onClick={() => onShowTrace(e.traceId)} data-testid="finding-trace" data-trace-id={e.traceId}>
+            Trace
+          </button>{' '}
+          of {e.note}
         </>
       );
   }

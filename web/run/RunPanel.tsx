@@ -4,7 +4,7 @@
  * charts (filling in live), a waterfall of sampled request traces, the before/after table and console output. A stopped run
  * is shown for the part that ran.
  */
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import type { RunSnapshot } from './runState.ts';
 import { runStateOf } from './runState.ts';
 import { RunCharts } from './charts/RunCharts.tsx';
@@ -41,6 +41,8 @@ export function RunPanel({ snapshot, durationMs, notes, scenario }: RunPanelProp
   const comparing = state === 'comparing';
   // The starter's own run is its own baseline: a dashed copy under every line would say nothing.
   const ownStarterRun = ctx.request !== null && ctx.request.code === ctx.starter;
+  // The trace a finding's link asked for, shown in the waterfall below.
+  const [shownTrace, setShownTrace] = useState<{ traceId: string; click: number }>();
 
   return (
     <section className="run-panel" aria-live="polite" data-testid="run-panel" data-state={state}>
@@ -51,7 +53,10 @@ export function RunPanel({ snapshot, durationMs, notes, scenario }: RunPanelProp
         <div className="results">
           <SloChecklist summary={summary} baseline={ctx.baseline} comparing={comparing} judged={!stopped} />
           {ctx.baselineMessage && <p className="muted small">{ctx.baselineMessage}</p>}
-          <Findings findings={summary.findings ?? []} />
+          <Findings
+            findings={summary.findings ?? []}
+            onShowTrace={(traceId) => setShownTrace((c) => ({ traceId, click: (c?.click ?? 0) + 1 }))}
+          />
           <HandlerErrors errors={summary.errors} />
           <CpuProfile profile={summary.profile} />
         </div>
@@ -69,7 +74,7 @@ export function RunPanel({ snapshot, durationMs, notes, scenario }: RunPanelProp
       )}
       {hasResults && summary && (
         <>
-          <TraceWaterfall traces={summary.traces ?? []} />
+          <TraceWaterfall traces={summary.traces ?? []} show={shownTrace} />
           <CompareTable summary={summary} baseline={ctx.baseline} comparing={comparing} />
           <ReplicaTable summary={summary} />
           <ConsoleOutput lines={summary.console} />

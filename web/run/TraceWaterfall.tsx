@@ -4,22 +4,35 @@
  * attempt, its timeout and the sleep after it). The bars are drawn for the eye; the same
  * spans are in a table below for screen readers and for copying SQL.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { RequestTrace } from '../../runner/index.ts';
 import { defaultTrace, formatMs, SPAN_KIND_LABELS, spanCounts, spanDetail, traceLabel, waterfallRows } from './traceRows.ts';
 
 const AXIS_TICKS = [0, 0.25, 0.5, 0.75, 1];
 
-export function TraceWaterfall({ traces }: { traces: RequestTrace[] }) {
+/**
+ * `show` is a trace a finding pointed at (its id, and a count that changes at each click): it
+ * is picked and brought into view, and the learner can pick another after.
+ */
+export function TraceWaterfall({ traces, show }: { traces: RequestTrace[]; show?: { traceId: string; click: number } }) {
   const [picked, setPicked] = useState<number | null>(null);
   const selectId = useId();
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!show) return;
+    const i = traces.findIndex((t) => t.traceId === show.traceId);
+    if (i < 0) return;
+    setPicked(i);
+    section.current?.scrollIntoView({ block: 'start' });
+    section.current?.focus({ preventScroll: true });
+  }, [show, traces]);
   if (traces.length === 0) return null;
   const index = picked !== null && picked < traces.length ? picked : defaultTrace(traces);
   const trace = traces[index];
   const { rows, axisMs } = waterfallRows(trace);
   const kinds = [...new Set(rows.map((r) => r.span.kind))];
   return (
-    <section className="panel traces" data-testid="trace-waterfall" aria-labelledby={`${selectId}-title`}>
+    <section ref={section} tabIndex={-1} className="panel traces" data-testid="trace-waterfall" aria-labelledby={`${selectId}-title`}>
       <h3 id={`${selectId}-title`}>Request traces</h3>
       <p className="muted small">
         A few requests of each route, kept whatever the code: the slowest, some that failed, and a sample of the rest. Each bar is time the

@@ -9,7 +9,7 @@ import { diagnose, type DiagnosisSignals, LOOP_STALL_MS, statementShape, UNBOUND
 import { loadScenarioFolder, type ScenarioFolder } from '../../../runner/host-node/scenario-folder.ts';
 import { runScenario } from '../../../runner/run.ts';
 import { nodeHost } from '../../../runner/host-node/node-host.ts';
-import type { Finding, RunSummary, SeriesBucket } from '../../../runner/summary-schema.ts';
+import type { Finding, RequestTrace, RunSummary, SeriesBucket, TraceSpan } from '../../../runner/summary-schema.ts';
 import { bucket, fakeSummary } from '../../web/run/fakeSummary.ts';
 
 const NO_SIGNALS: DiagnosisSignals = {
@@ -45,6 +45,35 @@ describe('each rule, on a summary made for it', () => {
     expect(f[0].explains).toEqual(['p99 under 100 ms']);
     expect(f[0].evidence).toContainEqual({ kind: 'line', line: 26, note: expect.stringContaining('100 calls of 85 ms') });
     expect(f[0].evidence[0]).toMatchObject({ kind: 'chart', series: 'eventLoopDelayMaxMs', fromMs: 6000, toMs: 11000, peak: 180 });
+  });
+
+  it('cites the kept trace that waited longest for the loop, the first of equals, and none when no trace waited', () => {
+    const span = (kind: TraceSpan['kind'], durationMs: number): TraceSpan => ({ spanId: 'b', kind, name: kind, startMs: 0, durationMs });
+    const trace = (traceId: string, spans: TraceSpan[]): RequestTrace => ({
+      traceId,
+      route: 'GET /a',
+      seq: 0,
+      sampledAs: ['sample'],
+      outcome: 'ok',
+      status: 200,
+      startMs: 0,
+      durationMs: 100,
+      spans: [span('request', 100), ...spans],
+      droppedSpans: 0,
+    });
+    const cited = (traces: RequestTrace[]) =>
+      diagnose(fakeSummary({ series: series({ eventLoopDelayMaxMs: 180 }, 5), slos: [latencySlo], traces }), NO_SIGNALS)[0].evidence.filter(
+        (e) => e.kind === 'trace',
+      );
+    const traces = [
+      trace('a', [span('cpu', 90)]),
+      trace('b', [span('loop.wait', 30), span('loop.wait', 40)]),
+      trace('c', [span('loop.wait', 70)]),
+    ];
+    expect(cited(traces)).toEqual([
+      { kind: 'trace', traceId: 'b', route: 'GET /a', note: 'a GET /a request that took 100 ms, 70 ms of it waiting for the event loop' },
+    ]);
+    expect(cited([traces[0]])).toEqual([]);
   });
 
   it('a stall shorter than the threshold, or in fewer than three seconds, is not a blocked loop', () => {
@@ -157,10 +186,14 @@ function perItemQueryLine(code: string): number {
 }
 
 /** What each scenario's starter must show, and the wrong fixes that keep that mechanism. */
-const MECHANISMS: Record<string, { rule: string; line?: (starter: string) => number; wrong: string[] }> = {
+const MECHANISMS: Record<
+  string,
+  { rule: string; line?: (starter: string) => number; trace: (t: RequestTrace) => boolean; wrong: string[] }
+> = {
   'blocking-event-loop': {
     rule: 'event-loop-blocked',
     line: (s) => lineOf(s, 'pbkdf2Sync(password'),
+    trace: (t) => spent(t, 'loop.wait') >= 10,
     wrong: [
       'wrong-promise-wrap.ts',
       'wrong-set-immediate.ts',
@@ -169,18 +202,30 @@ const MECHANISMS: Record<string, { rule: string; line?: (starter: string) => num
       'wrong-pure-js-pbkdf2.ts',
     ],
   },
-  'n-plus-one': { rule: 'n-plus-one', line: (s) => perItemQueryLine(s), wrong: ['wrong-promise-all.ts', 'wrong-bigger-pool.ts'] },
+  'n-plus-one': {
+    rule: 'n-plus-one',
+    line: (s) => perItemQueryLine(s),
+    trace: (t) => t.spans.filter((x) => x.kind === 'db.query').length >= 5,
+    wrong: ['wrong-promise-all.ts', 'wrong-bigger-pool.ts'],
+  },
   'pool-exhaustion': {
     rule: 'clients-leaked',
     line: (s) => lineOf(s, 'await pool.connect()'),
+    trace: (t) => spent(t, 'pg.pool.wait') >= 100,
     wrong: ['wrong-bigger-pool.ts', 'wrong-connection-timeout.ts'],
   },
   'retry-storm': {
     rule: 'retry-amplification',
     line: (s) => lineOf(s, 'await fetch('),
+    trace: (t) => t.spans.filter((x) => x.kind === 'fetch').length >= 2,
     wrong: ['wrong-more-retries.ts', 'wrong-longer-timeout.ts', 'wrong-backoff-no-jitter.ts'],
   },
 };
+
+/** Time a trace spent in spans of `kind`, ms. */
+function spent(t: RequestTrace, kind: string): number {
+  return t.spans.filter((x) => x.kind === kind).reduce((ms, x) => ms + x.durationMs, 0);
+}
 
 async function run(folder: ScenarioFolder, code: string): Promise<RunSummary> {
   return runScenario(folder.definition, { ...nodeHost(), code, seed: 1 });
@@ -197,6 +242,12 @@ for (const [id, m] of Object.entries(MECHANISMS)) {
       expect(f!.explains.length).toBeGreaterThan(0);
       for (const label of f!.explains) expect(s.slos.find((x) => x.label === label)?.pass).toBe(false);
       if (m.line) expect(f!.evidence).toContainEqual(expect.objectContaining({ kind: 'line', line: m.line(folder.starter) }));
+      // It cites a kept trace of a request that went through the mechanism.
+      const cited = f!.evidence.find((e) => e.kind === 'trace');
+      expect(cited, JSON.stringify(f!.evidence)).toBeDefined();
+      const trace = s.traces?.find((t) => cited?.kind === 'trace' && t.traceId === cited.traceId);
+      expect(trace).toBeDefined();
+      expect(m.trace(trace!)).toBe(true);
       // A finding says what happened, never the code of the fix.
       expect(`${f!.title} ${f!.detail}`).not.toMatch(/\bawait\b|=>|\.release\(|pbkdf2\(|Promise\.all|finally/);
     });
