@@ -11,7 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError } from './api-error.ts';
 import type { RoomCache } from './room-cache.ts';
 import type { Learner, Room, WorkshopStore } from './store/workshop-store.ts';
-import { normalizeJoinCode, tokenHash, tokenMatches } from './tokens.ts';
+import { JOIN_CODE_LENGTH, JOIN_CODE_PATTERN, normalizeJoinCode, tokenHash, tokenMatches } from './tokens.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,6 +23,8 @@ declare module 'fastify' {
 }
 
 /** Tokens are 43 characters of base64url; anything far from that is not worth hashing. */
+const JOIN_CODE_RE = new RegExp(JOIN_CODE_PATTERN);
+
 const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/;
 
 function bearer(request: FastifyRequest, who: string): string {
@@ -40,6 +42,9 @@ export function roomCodeOf(request: FastifyRequest): string {
 export function makeAuth(store: WorkshopStore, rooms: RoomCache) {
   async function roomOf(request: FastifyRequest) {
     const code = roomCodeOf(request);
+    // Checked here as well as by the schema: these hooks run before validation.
+    if (!JOIN_CODE_RE.test(code))
+      throw new ApiError(400, `params/code: a join code is ${JOIN_CODE_LENGTH} characters of A-Z and 2-9, without I, L, O, 0 or 1`);
     const found = await rooms.get(code);
     if (!found) throw new ApiError(404, `no room has the code ${code}`);
     return found;

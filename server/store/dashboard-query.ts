@@ -27,7 +27,7 @@ const LEARNER_ROWS = `
   left join latest l on l.learner_id = le.id
   left join counts c on c.learner_id = le.id
   where le.room_code = $1
-  order by le.joined_at_ms, le.id`;
+  order by le.joined_at_ms, le.name_key`;
 
 const SCENARIO_COUNTS = `
   select scenario_id, count(*) as runs, count(distinct learner_id) as attempted,
