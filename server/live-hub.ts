@@ -56,7 +56,7 @@ export class LiveHub {
     const r = this.#listeners(room);
     r.hosts.add(stream);
     stream.onClose(() => this.#remove(room.code, () => r.hosts.delete(stream)));
-    stream.send('dashboard', await this.store.dashboard(room, this.nowMs()));
+    await this.#first(stream, async () => stream.send('dashboard', await this.store.dashboard(room, this.nowMs())));
   }
 
   async addLearner(room: Room, learnerId: string, stream: SseStream): Promise<void> {
@@ -64,7 +64,21 @@ export class LiveHub {
     const entry: LearnerStream = { stream, learnerId, lastBroadcastId: 0 };
     r.learners.add(entry);
     stream.onClose(() => this.#remove(room.code, () => r.learners.delete(entry)));
-    this.#sendBroadcasts(entry, await this.store.broadcasts(room.code, RECENT_BROADCASTS));
+    await this.#first(stream, async () => this.#sendBroadcasts(entry, await this.store.broadcasts(room.code, RECENT_BROADCASTS)));
+  }
+
+  /**
+   * Sends what a stream starts with. The response is already under way (status 200 and the
+   * headers are out), so a failure cannot become an error answer: the stream is ended, and
+   * the client reconnects as it would after any drop.
+   */
+  async #first(stream: SseStream, send: () => Promise<void>): Promise<void> {
+    try {
+      await send();
+    } catch (err) {
+      console.error(`workshop: cannot start a live stream: ${(err as Error).message}`);
+      stream.close();
+    }
   }
 
   changed(code: string, change: Change): void {
