@@ -3,7 +3,10 @@
  * for the next one on the same PGlite folder, tokens included, and a learner who joins again
  * by name (from another laptop) continues with their progress.
  */
+import { writeFileSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openPgliteDriver } from '../../server/store/pglite-driver.ts';
 import { call, createRoom, join, openEvents, report, startPgliteServer, type TestServer, tempDir } from './workshop-server.ts';
 
 const temp = tempDir();
@@ -57,5 +60,22 @@ describe('a restart of the server on its data folder', () => {
     ]);
     expect(progress.body.broadcasts.map((b: { text: string }) => b.text)).toEqual(['Lunch at noon']);
     expect(progress.body.learner.handRaised).toBe(true);
+  });
+
+  it('is refused to a second process while one owns the folder, and a dead owner’s lock is taken over', async () => {
+    const other = tempDir();
+    try {
+      const first = await openPgliteDriver(other.dir);
+      await expect(openPgliteDriver(other.dir)).rejects.toThrow(
+        `another process (pid ${process.pid}) is using this data folder; stop it, choose another --data, or delete ${joinPath(other.dir, 'serve.pid')} if that pid is not a tailspin serve`,
+      );
+      await first.close();
+      // A crashed owner leaves its lock behind; no process has pid 2^22 + 1 on Linux (the pid limit is 2^22).
+      writeFileSync(joinPath(other.dir, 'serve.pid'), `${2 ** 22 + 1}\n`);
+      const second = await openPgliteDriver(other.dir);
+      await second.close();
+    } finally {
+      other.remove();
+    }
   });
 });
