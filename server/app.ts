@@ -48,7 +48,13 @@ export interface WorkshopApp {
 export async function buildWorkshopApp(options: WorkshopAppOptions): Promise<WorkshopApp> {
   const { store } = options;
   const nowMs = options.nowMs ?? Date.now;
-  const app = Fastify({ bodyLimit: LIMITS.bodyBytes, logger: false });
+  const app = Fastify({
+    bodyLimit: LIMITS.bodyBytes,
+    logger: false,
+    // The lab sends JSON with real types: a string where a boolean belongs is a bug to name
+    // ("body/passed must be boolean"), not a value to guess. The API has no query strings.
+    ajv: { customOptions: { coerceTypes: false } },
+  });
   const hub = new LiveHub(store, nowMs, { flushDelayMs: options.flushDelayMs ?? 200, streamsPerRoomMax: 2 * LIMITS.learnersPerRoom });
   const ctx: WorkshopContext = {
     store,

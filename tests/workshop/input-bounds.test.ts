@@ -124,6 +124,7 @@ describe('a run report', () => {
     const { seed: _seed, ...noSeed } = report();
     expect((await send(noSeed)).body.message).toBe("body must have required property 'seed'");
     expect((await send({ ...report(), seed: -1 })).body.message).toBe('body/seed must be >= 0');
+    expect((await send({ ...report(), passed: 'true' })).body.message).toBe('body/passed must be boolean');
   });
 
   it('names a scenario that is not on the track', async () => {
