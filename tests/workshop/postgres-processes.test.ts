@@ -34,7 +34,7 @@ afterAll(async () => {
   postgres?.stop();
 });
 
-describe.skipIf(!postgres)('server processes sharing a Postgres (skipped: no Postgres installed)', () => {
+describe.skipIf(!postgres)('server processes sharing a Postgres (skipped where none is installed)', () => {
   it('push a run reported to one to the dashboard streamed by the other', async () => {
     const { room, hostToken } = await createRoom(first);
     const ada = await join(first, room.code, 'Ada');
