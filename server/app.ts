@@ -37,6 +37,11 @@ export interface WorkshopAppOptions {
   flushDelayMs?: number;
   heartbeatMs?: number;
   rateRules?: typeof RATE_RULES;
+  /**
+   * Behind a load balancer or reverse proxy: take the client's address from X-Forwarded-For,
+   * so limits per address apply to each learner's network and not to the proxy's.
+   */
+  trustProxy?: boolean;
 }
 
 export interface WorkshopApp {
@@ -51,6 +56,7 @@ export async function buildWorkshopApp(options: WorkshopAppOptions): Promise<Wor
   const app = Fastify({
     bodyLimit: LIMITS.bodyBytes,
     logger: false,
+    trustProxy: options.trustProxy ?? false,
     // The lab sends JSON with real types: a string where a boolean belongs is a bug to name
     // ("body/passed must be boolean"), not a value to guess. The API has no query strings.
     ajv: { customOptions: { coerceTypes: false } },

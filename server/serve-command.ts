@@ -11,7 +11,6 @@ import { scenarioIds } from '../runner/host-node/scenario-discovery.ts';
 import { buildWorkshopApp } from './app.ts';
 import { openWorkshopStore, type StoreOptions } from './store/open-store.ts';
 
-export const SERVE_USAGE = 'tailspin serve [--port N] [--host ADDRESS] [--data DIR | --database-url postgres://...]   the workshop server';
 
 /** The built lab, from `npm run build`. */
 const LAB_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -28,7 +27,13 @@ export async function serveCommand(args: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args,
-      options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, 'database-url': { type: 'string' } },
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        'database-url': { type: 'string' },
+        'trust-proxy': { type: 'boolean' },
+      },
     }));
   } catch (err) {
     throw new ServeInputError(`serve: ${(err as Error).message}`);
@@ -48,7 +53,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   } catch (err) {
     throw new ServeInputError(`cannot open the ${url !== undefined ? 'database' : 'data folder'}: ${(err as Error).message}`);
   }
-  const server = await buildWorkshopApp({ store, scenarioIds: scenarioIds(), labDir: LAB_DIR });
+  const server = await buildWorkshopApp({ store, scenarioIds: scenarioIds(), labDir: LAB_DIR, trustProxy: values['trust-proxy'] });
   const host = values.host ?? DEFAULT_HOST;
   let address: string;
   try {

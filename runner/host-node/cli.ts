@@ -3,7 +3,7 @@
  *   tailspin list
  *   tailspin run <scenario-id | folder> [--code file.ts] [--seed N] [--scale X] [--json]
  *   tailspin verify <report.html | report.json> [--link <interview link>]
- *   tailspin serve [--port N] [--host ADDRESS] [--data DIR | --database-url URL]
+ *   tailspin serve [--port N] [--host ADDRESS] [--data DIR | --database-url URL] [--trust-proxy]
  * Exit status: 0 every SLO met, 1 one missed, 2 bad input (one plain line on stderr), 3 a bug
  * in Tailspin. Runs happen in a child process with a worker thread (see run-in-child.ts).
  */
@@ -21,7 +21,7 @@ const USAGE = `Usage:
   tailspin list
   tailspin run <scenario-id | path to a scenario folder> [--code file.ts] [--seed N] [--scale X] [--json]
   tailspin verify <interview report .html or .json> [--link <interview link>] [--scenario <folder>]
-  tailspin serve [--port N] [--host ADDRESS] [--data DIR | --database-url postgres://...]`;
+  tailspin serve [--port N] [--host ADDRESS] [--data DIR | --database-url postgres://...] [--trust-proxy]`;
 
 /** The largest --code file accepted: services are a few hundred lines. */
 const CODE_LIMIT_BYTES = 1024 * 1024;

@@ -181,3 +181,30 @@ describe('a broadcast', () => {
     );
   });
 });
+
+describe('limits per address', () => {
+  it('count each client behind a trusted proxy apart, and the proxy as one otherwise', async () => {
+    const rules = {
+      createRoom: { burst: 1, perSecond: 0.001 },
+      join: { burst: 100, perSecond: 1 },
+      report: { burst: 100, perSecond: 1 },
+      hand: { burst: 100, perSecond: 1 },
+      host: { burst: 100, perSecond: 1 },
+    };
+    const body = JSON.stringify({ name: 'R', track: [{ scenarioId: 'n-plus-one' }] });
+    const create = (url: string, forwardedFor: string) =>
+      fetch(`${url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor }, body });
+    for (const trustProxy of [true, false]) {
+      const dir = tempDir();
+      const proxied = await startPgliteServer(dir.dir, { rateRules: rules, trustProxy });
+      try {
+        expect((await create(proxied.url, '203.0.113.1')).status).toBe(201);
+        expect((await create(proxied.url, '203.0.113.2')).status).toBe(trustProxy ? 201 : 429);
+        expect((await create(proxied.url, '203.0.113.1')).status).toBe(429);
+      } finally {
+        await proxied.close();
+        dir.remove();
+      }
+    }
+  });
+});
