@@ -11,7 +11,6 @@ import { scenarioIds } from '../runner/host-node/scenario-discovery.ts';
 import { buildWorkshopApp } from './app.ts';
 import { openWorkshopStore, type StoreOptions } from './store/open-store.ts';
 
-
 /** The built lab, from `npm run build`. */
 const LAB_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
 const DEFAULT_PORT = 8080;
