@@ -10,6 +10,7 @@ export default defineConfig({
       'tests/scenarios/**/*.test.ts',
       'tests/security/**/*.test.ts',
       'tests/golden/**/*.test.ts',
+      'tests/workshop/**/*.test.ts',
     ],
     // Lets the golden test reuse the contract test's runs (tests/golden/run-records.ts).
     globalSetup: ['tests/golden/run-records-setup.ts'],

@@ -3,6 +3,7 @@
  *   tailspin list
  *   tailspin run <scenario-id | folder> [--code file.ts] [--seed N] [--scale X] [--json]
  *   tailspin verify <report.html | report.json> [--link <interview link>]
+ *   tailspin serve [--port N] [--host ADDRESS] [--data DIR | --database-url URL] [--trust-proxy]
  * Exit status: 0 every SLO met, 1 one missed, 2 bad input (one plain line on stderr), 3 a bug
  * in Tailspin. Runs happen in a child process with a worker thread (see run-in-child.ts).
  */
@@ -19,7 +20,8 @@ import { ReportInputError, verifyCommand } from './verify-command.ts';
 const USAGE = `Usage:
   tailspin list
   tailspin run <scenario-id | path to a scenario folder> [--code file.ts] [--seed N] [--scale X] [--json]
-  tailspin verify <interview report .html or .json> [--link <interview link>] [--scenario <folder>]`;
+  tailspin verify <interview report .html or .json> [--link <interview link>] [--scenario <folder>]
+  tailspin serve [--port N] [--host ADDRESS] [--data DIR | --database-url postgres://...] [--trust-proxy]`;
 
 /** The largest --code file accepted: services are a few hundred lines. */
 const CODE_LIMIT_BYTES = 1024 * 1024;
@@ -35,11 +37,26 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'list') return list();
   if (command === 'run') return run(rest);
   if (command === 'verify') return verifyCommand(rest);
+  if (command === 'serve') return serve(rest);
   if (command === undefined || command === '--help' || command === '-h') {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
   }
   throw new Usage(`unknown command "${command}"`);
+}
+
+/**
+ * The workshop server, loaded only when asked for, so `run` does not pay for Fastify and the
+ * database driver. Resolves when the server has closed (Ctrl-C), not when it starts.
+ */
+async function serve(args: string[]): Promise<number> {
+  const { serveCommand, ServeInputError } = await import('../../server/serve-command.ts');
+  try {
+    return await serveCommand(args);
+  } catch (err) {
+    if (err instanceof ServeInputError) throw new InputError(err.message);
+    throw err;
+  }
 }
 
 async function list(): Promise<number> {

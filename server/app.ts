@@ -1,0 +1,120 @@
+/**
+ * The workshop server: the built lab as static files and the workshop API under /api, on one
+ * origin, so the lab calls the API without CORS. Learners' browsers run the simulations; this
+ * process only keeps and shows their progress.
+ */
+import { existsSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { ApiError } from './api-error.ts';
+import { makeAuth } from './auth.ts';
+import type { WorkshopContext } from './context.ts';
+import { LiveHub } from './live-hub.ts';
+import { RoomCache } from './room-cache.ts';
+import { hostRoutes } from './routes/host-routes.ts';
+import { learnerRoutes } from './routes/learner-routes.ts';
+import { makeRateLimits, type RATE_RULES } from './rate-limits.ts';
+import { LIMITS } from './schemas.ts';
+import type { WorkshopStore } from './store/workshop-store.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What the route's body is, for the message when it is too large ("a run report"). */
+    what?: string;
+  }
+}
+
+export interface WorkshopAppOptions {
+  store: WorkshopStore;
+  /** The scenarios a room's track may name. */
+  scenarioIds: Iterable<string>;
+  /** The built lab (vite build's dist/), served at / when it has an index.html. */
+  labDir?: string;
+  nowMs?: () => number;
+  /** How long live dashboards wait to gather changes before sending one update. */
+  flushDelayMs?: number;
+  heartbeatMs?: number;
+  rateRules?: typeof RATE_RULES;
+  /**
+   * Behind a load balancer or reverse proxy: take the client's address from X-Forwarded-For,
+   * so limits per address apply to each learner's network and not to the proxy's.
+   */
+  trustProxy?: boolean;
+}
+
+export interface WorkshopApp {
+  app: FastifyInstance;
+  /** Ends the live streams, stops the server, closes the store. */
+  close(): Promise<void>;
+}
+
+export async function buildWorkshopApp(options: WorkshopAppOptions): Promise<WorkshopApp> {
+  const { store } = options;
+  const nowMs = options.nowMs ?? Date.now;
+  const app = Fastify({
+    bodyLimit: LIMITS.bodyBytes,
+    logger: false,
+    trustProxy: options.trustProxy ?? false,
+    // The lab sends JSON with real types: a string where a boolean belongs is a bug to name
+    // ("body/passed must be boolean"), not a value to guess. The API has no query strings.
+    ajv: { customOptions: { coerceTypes: false } },
+  });
+  const hub = new LiveHub(store, nowMs, { flushDelayMs: options.flushDelayMs ?? 200, streamsPerRoomMax: 2 * LIMITS.learnersPerRoom });
+  const ctx: WorkshopContext = {
+    store,
+    hub,
+    auth: makeAuth(store, new RoomCache(store)),
+    limits: makeRateLimits(nowMs, options.rateRules),
+    nowMs,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    scenarioIds: new Set(options.scenarioIds),
+  };
+  app.decorateRequest('workshopRoom', null);
+  app.decorateRequest('workshopLearner', null);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route for ${request.method} ${request.url.split('?')[0]}` });
+  });
+  // Another server process on the same Postgres stored a run or a broadcast for a room
+  // whose listeners are here.
+  store.onRemoteChange((code, change) => hub.changed(code, change));
+  // Streams never end by themselves: end them first, or closing would wait for every listener.
+  app.addHook('preClose', async () => hub.closeAll());
+
+  learnerRoutes(app, ctx);
+  hostRoutes(app, ctx);
+  if (options.labDir && existsSync(join(options.labDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: options.labDir, wildcard: false });
+  } else {
+    app.get('/', { schema: {} }, async (_request, reply) =>
+      reply.type('text/plain; charset=utf-8').send('The workshop API is running; the lab is not built here (npm run build).\n'),
+    );
+  }
+  await app.ready();
+  return {
+    app,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+function errorHandler(err: FastifyError | ApiError, request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) {
+  const send = (statusCode: number, message: string) =>
+    reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message });
+  if (err instanceof ApiError) {
+    if (err.retryAfterSec !== undefined) reply.header('retry-after', String(err.retryAfterSec));
+    return send(err.statusCode, err.message);
+  }
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const what = request.routeOptions.config.what ?? 'this request body';
+    return send(413, `${what} is at most ${request.routeOptions.bodyLimit} bytes`);
+  }
+  if (err.validation) return send(400, err.message);
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return send(err.statusCode, err.message);
+  console.error(`workshop: ${request.method} ${request.url}: ${err.stack ?? err.message}`);
+  return send(500, 'the server failed on this request; the error is in its log');
+}

@@ -1,0 +1,19 @@
+/**
+ * What the routes share: the store, the live streams, the rate limits and the clock. Built
+ * once in app.ts; tests build it with a clock they move.
+ */
+import type { Auth } from './auth.ts';
+import type { LiveHub } from './live-hub.ts';
+import type { RateLimit } from './rate-limits.ts';
+import type { WorkshopStore } from './store/workshop-store.ts';
+
+export interface WorkshopContext {
+  store: WorkshopStore;
+  hub: LiveHub;
+  auth: Auth;
+  limits: Record<'createRoom' | 'join' | 'report' | 'hand' | 'host', RateLimit>;
+  nowMs: () => number;
+  heartbeatMs: number;
+  /** The scenarios a track may name. */
+  scenarioIds: ReadonlySet<string>;
+}

@@ -1,0 +1,20 @@
+/**
+ * Opens the store `tailspin serve` was asked for: a real Postgres when given a URL, else
+ * PGlite in the data folder.
+ */
+import { openPgliteDriver } from './pglite-driver.ts';
+import { openPostgresDriver } from './postgres-driver.ts';
+import { openSqlStore } from './sql-store.ts';
+import type { WorkshopStore } from './workshop-store.ts';
+
+export type StoreOptions = { dataDir: string } | { databaseUrl: string };
+
+export async function openWorkshopStore(options: StoreOptions): Promise<WorkshopStore> {
+  const driver = 'databaseUrl' in options ? await openPostgresDriver(options.databaseUrl) : await openPgliteDriver(options.dataDir);
+  try {
+    return await openSqlStore(driver);
+  } catch (err) {
+    await driver.close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * The WorkshopStore in SQL, the same statements on PGlite and on Postgres. Each write is one
+ * transaction and resolves once committed; the server acknowledges a request only after that.
+ */
+import { queryDashboard } from './dashboard-query.ts';
+import { CHANGE_CHANNEL, SCHEMA_LOCK, SCHEMA_STATEMENTS } from './schema.ts';
+import { num, type SqlDriver } from './sql-driver.ts';
+import type {
+  Broadcast,
+  Dashboard,
+  Learner,
+  LearnerProgress,
+  RecordedRun,
+  Room,
+  RunReport,
+  StoredRun,
+  TrackStep,
+  WorkshopStore,
+} from './workshop-store.ts';
+
+/** How a name is compared: without case, so "ada" on a new laptop continues as "Ada". */
+export function nameKey(name: string): string {
+  return name.normalize('NFC').toLocaleLowerCase('en-US');
+}
+
+export async function openSqlStore(driver: SqlDriver): Promise<WorkshopStore> {
+  await driver.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+    for (const statement of SCHEMA_STATEMENTS) await tx.query(statement);
+  });
+  return new SqlWorkshopStore(driver);
+}
+
+function learnerFrom(r: Record<string, unknown>): Learner {
+  return {
+    id: r.id as string,
+    roomCode: r.room_code as string,
+    name: r.name as string,
+    joinedAtMs: num(r.joined_at_ms),
+    handRaised: r.hand_raised as boolean,
+  };
+}
+
+const LEARNER_COLUMNS = 'l.id, l.room_code, l.name, l.joined_at_ms, l.hand_raised';
+
+class SqlWorkshopStore implements WorkshopStore {
+  constructor(private readonly db: SqlDriver) {}
+
+  async createRoom(room: Room, hostTokenSha256: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `insert into workshop_rooms (code, name, track, host_token_sha256, created_at_ms)
+       values ($1, $2, $3::jsonb, $4, $5) on conflict (code) do nothing returning code`,
+      [room.code, room.name, JSON.stringify(room.track), hostTokenSha256, room.createdAtMs],
+    );
+    return rows.length === 1;
+  }
+
+  async room(code: string): Promise<{ room: Room; hostTokenSha256: string } | null> {
+    const [r] = await this.db.query('select * from workshop_rooms where code = $1', [code]);
+    if (!r) return null;
+    const room = { code: r.code as string, name: r.name as string, track: r.track as TrackStep[], createdAtMs: num(r.created_at_ms) };
+    return { room, hostTokenSha256: r.host_token_sha256 as string };
+  }
+
+  joinRoom(code: string, name: string, learnerTokenSha256: string, nowMs: number, newLearnerId: string, learnersMax: number) {
+    return this.db.transaction(async (tx) => {
+      const find = () =>
+        tx.query(`select ${LEARNER_COLUMNS} from workshop_learners l where room_code = $1 and name_key = $2`, [code, nameKey(name)]);
+      let [row] = await find();
+      const resumed = row !== undefined;
+      if (!resumed) {
+        // Counted before inserting: joins racing on Postgres may pass the bound by a few,
+        // which is all it has to guard against (a room that grows without end).
+        const [{ n }] = await tx.query('select count(*) as n from workshop_learners where room_code = $1', [code]);
+        if (num(n) >= learnersMax) return null;
+        // Two laptops joining with one new name at once: the unique key lets one insert, and
+        // both then read the same learner.
+        await tx.query(
+          `insert into workshop_learners (id, room_code, name, name_key, joined_at_ms) values ($1, $2, $3, $4, $5)
+           on conflict (room_code, name_key) do nothing`,
+          [newLearnerId, code, name, nameKey(name), nowMs],
+        );
+        [row] = await find();
+      }
+      const learner = learnerFrom(row);
+      await tx.query('insert into workshop_learner_tokens (token_sha256, learner_id, created_at_ms) values ($1, $2, $3)', [
+        learnerTokenSha256,
+        learner.id,
+        nowMs,
+      ]);
+      return { learner, resumed: resumed || learner.id !== newLearnerId };
+    });
+  }
+
+  async learnerByToken(code: string, learnerTokenSha256: string): Promise<Learner | null> {
+    const [row] = await this.db.query(
+      `select ${LEARNER_COLUMNS} from workshop_learner_tokens t join workshop_learners l on l.id = t.learner_id
+       where t.token_sha256 = $1 and l.room_code = $2`,
+      [learnerTokenSha256, code],
+    );
+    return row ? learnerFrom(row) : null;
+  }
+
+  recordRun(learner: Learner, report: RunReport, nowMs: number): Promise<RecordedRun> {
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx.query(
+        `insert into workshop_runs
+           (room_code, learner_id, run_id, scenario_id, passed, slos, findings, error, code_sha256, seed, received_at_ms)
+         values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11)
+         on conflict (learner_id, run_id) do nothing returning received_at_ms`,
+        [
+          learner.roomCode,
+          learner.id,
+          report.runId,
+          report.scenarioId,
+          report.passed,
+          JSON.stringify(report.slos),
+          JSON.stringify(report.findings),
+          report.error ?? null,
+          report.codeSha256,
+          report.seed,
+          nowMs,
+        ],
+      );
+      if (inserted.length === 0) {
+        // A repeat of a run already kept (the lab retried after a lost answer): the first copy stands.
+        const [first] = await tx.query('select received_at_ms from workshop_runs where learner_id = $1 and run_id = $2', [
+          learner.id,
+          report.runId,
+        ]);
+        return { runId: report.runId, receivedAtMs: num(first.received_at_ms), created: false };
+      }
+      await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, `progress:${learner.roomCode}`]);
+      return { runId: report.runId, receivedAtMs: num(inserted[0].received_at_ms), created: true };
+    });
+  }
+
+  async setHand(learner: Learner, raised: boolean, nowMs: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('update workshop_learners set hand_raised = $2, hand_changed_at_ms = $3 where id = $1', [learner.id, raised, nowMs]);
+      await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, `progress:${learner.roomCode}`]);
+    });
+  }
+
+  async addBroadcast(code: string, kind: Broadcast['kind'], text: string, nowMs: number): Promise<Broadcast> {
+    const [row] = await this.db.transaction(async (tx) => {
+      const rows = await tx.query(
+        'insert into workshop_broadcasts (room_code, kind, text, sent_at_ms) values ($1, $2, $3, $4) returning id',
+        [code, kind, text, nowMs],
+      );
+      await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, `broadcast:${code}`]);
+      return rows;
+    });
+    return { id: num(row.id), kind, text, sentAtMs: nowMs };
+  }
+
+  async broadcasts(code: string, limit: number): Promise<Broadcast[]> {
+    const rows = await this.db.query(
+      'select id, kind, text, sent_at_ms from workshop_broadcasts where room_code = $1 order by id desc limit $2',
+      [code, limit],
+    );
+    return rows
+      .reverse()
+      .map((r) => ({ id: num(r.id), kind: r.kind as Broadcast['kind'], text: r.text as string, sentAtMs: num(r.sent_at_ms) }));
+  }
+
+  async progress(learner: Learner): Promise<LearnerProgress> {
+    const rows = await this.db.query(
+      'select scenario_id, count(*) as runs, bool_or(passed) as solved from workshop_runs where learner_id = $1 group by scenario_id',
+      [learner.id],
+    );
+    const room = await this.room(learner.roomCode);
+    const byScenario = new Map(rows.map((r) => [r.scenario_id as string, r]));
+    const scenarios = (room?.room.track ?? []).map(({ scenarioId }) => {
+      const r = byScenario.get(scenarioId);
+      return { scenarioId, runs: r ? num(r.runs) : 0, solved: r ? (r.solved as boolean) : false };
+    });
+    return { learner, scenarios };
+  }
+
+  dashboard(room: Room, nowMs: number): Promise<Dashboard> {
+    return queryDashboard(this.db, room, nowMs);
+  }
+
+  async runs(code: string): Promise<StoredRun[]> {
+    const rows = await this.db.query('select * from workshop_runs where room_code = $1 order by seq', [code]);
+    return rows.map((r) => ({
+      learnerId: r.learner_id as string,
+      runId: r.run_id as string,
+      scenarioId: r.scenario_id as string,
+      passed: r.passed as boolean,
+      slos: r.slos as StoredRun['slos'],
+      findings: r.findings as StoredRun['findings'],
+      ...(r.error === null ? {} : { error: r.error as string }),
+      codeSha256: r.code_sha256 as string,
+      seed: num(r.seed),
+      receivedAtMs: num(r.received_at_ms),
+    }));
+  }
+
+  onRemoteChange(listener: (code: string, change: 'progress' | 'broadcast') => void): void {
+    const notified = (payload: string): void => {
+      const [change, code] = payload.split(':');
+      if ((change === 'progress' || change === 'broadcast') && code) listener(code, change);
+    };
+    this.db.listen(CHANGE_CHANNEL, notified).catch((err: Error) => console.error(`workshop: cannot listen for changes: ${err.message}`));
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
