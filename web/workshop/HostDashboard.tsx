@@ -121,7 +121,7 @@ function Learners({ dashboard, nowMs }: { dashboard: Dashboard; nowMs: number })
                     {r.last}
                   </td>
                   <td data-testid="learner-hand">
-                    {r.handRaised ? <strong className="hand-mark">✋ raised</strong> : <span className="muted">–</span>}
+                    {r.handRaised ? <strong className="hand-mark">Raised</strong> : <span className="muted">–</span>}
                   </td>
                 </tr>
               ))}
@@ -173,7 +173,7 @@ function RoomWide({ dashboard }: { dashboard: Dashboard }) {
       {dashboard.topFailingFinding && (
         <p data-testid="top-finding">
           Across the track, failed runs most often show: <strong>{dashboard.topFailingFinding.title}</strong> (
-          {dashboard.topFailingFinding.count} runs).
+          {dashboard.topFailingFinding.count === 1 ? '1 run' : `${dashboard.topFailingFinding.count} runs`}).
         </p>
       )}
     </section>
