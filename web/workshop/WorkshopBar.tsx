@@ -9,10 +9,10 @@ import { leaveWorkshop, setHand, useLearnerWorkshop } from './learnerWorkshop.ts
 import { scenarioTitle } from './links.ts';
 
 export function WorkshopBar({ openScenarioId }: { openScenarioId: string | null }) {
-  const { session, live, problem, outbox, broadcasts, handRaised, progress } = useLearnerWorkshop();
+  const { session, liveProblem, problem, outbox, broadcasts, handRaised, progress } = useLearnerWorkshop();
   if (!session) return null;
   const latest = broadcasts.at(-1);
-  const trouble = outbox.error ?? (live === 'live' ? null : problem);
+  const troubles = [outbox.error, problem, liveProblem].filter((t): t is string => t !== null);
   return (
     <section className="workshop-bar" aria-label="Workshop" data-testid="workshop-bar">
       <div className="workshop-bar-row">
@@ -67,10 +67,12 @@ export function WorkshopBar({ openScenarioId }: { openScenarioId: string | null 
           </p>
         )}
       </div>
-      {trouble && (
-        <p className="workshop-problem" role="alert" data-testid="workshop-problem">
-          {trouble}
-        </p>
+      {troubles.length > 0 && (
+        <div className="workshop-problem" role="alert" data-testid="workshop-problem">
+          {troubles.map((t) => (
+            <p key={t}>{t}</p>
+          ))}
+        </div>
       )}
       {broadcasts.length > 1 && (
         <details className="workshop-earlier">

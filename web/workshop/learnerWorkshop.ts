@@ -22,6 +22,8 @@ export interface StepProgress {
 interface LearnerWorkshopState {
   session: LearnerSession | null;
   live: StreamStatus;
+  /** Why the live stream is down, while it is. */
+  liveProblem: string | null;
   /** The last request that failed (not the reports: see outbox), in words for the bar. */
   problem: string | null;
   outbox: OutboxState;
@@ -33,6 +35,7 @@ interface LearnerWorkshopState {
 export const useLearnerWorkshop = create<LearnerWorkshopState>()(() => ({
   session: null,
   live: 'connecting',
+  liveProblem: null,
   problem: null,
   outbox: { pending: 0, error: null },
   broadcasts: [],
@@ -62,7 +65,7 @@ export function enterWorkshop(session: LearnerSession): void {
   saveLearnerSession(session);
   setActiveRoom(session.code);
   const { code, token } = session;
-  set({ session, live: 'connecting', problem: null, broadcasts: [], handRaised: false, progress: {} });
+  set({ session, live: 'connecting', liveProblem: null, problem: null, broadcasts: [], handRaised: false, progress: {} });
   queue = new ReportQueue({
     send: async (report) => {
       await workshopApi.report(code, token, report);
@@ -94,9 +97,11 @@ export function enterWorkshop(session: LearnerSession): void {
       set({ broadcasts: [...others, b].sort((x, y) => x.id - y.id).slice(-BROADCASTS_KEPT) });
     },
     onStatus: (live, message) => {
-      set({ live, problem: live === 'live' ? null : (message ?? get().problem) });
-      // Back online: what waited in the outbox can go now.
-      if (live === 'live') queue?.flush();
+      set({ live, liveProblem: live === 'live' || live === 'connecting' ? null : (message ?? get().liveProblem) });
+      if (live !== 'live') return;
+      // Back online: what waited in the outbox can go now, and a failed read can be retried.
+      queue?.flush();
+      if (get().problem) void refreshProgress();
     },
   });
   void refreshProgress();
@@ -111,7 +116,7 @@ export async function refreshProgress(): Promise<void> {
     if (get().session !== session) return;
     const progress: Record<string, StepProgress> = {};
     for (const s of me.scenarios) progress[s.scenarioId] = { runs: s.runs, solved: s.solved };
-    set({ progress, handRaised: me.learner.handRaised, session: { ...session, room: me.room } });
+    set({ progress, handRaised: me.learner.handRaised, session: { ...session, room: me.room }, problem: null });
   } catch (err) {
     if (get().session === session) set({ problem: (err as Error).message });
   }
@@ -132,7 +137,7 @@ export async function setHand(raised: boolean): Promise<void> {
 export function leaveWorkshop(): void {
   leave();
   setActiveRoom(null);
-  set({ session: null, broadcasts: [], progress: {}, problem: null, outbox: { pending: 0, error: null } });
+  set({ session: null, broadcasts: [], progress: {}, problem: null, liveProblem: null, outbox: { pending: 0, error: null } });
 }
 
 function leave(): void {
