@@ -8,6 +8,7 @@ import { type FormEvent, useState } from 'react';
 import { catalog } from '../catalog/scenarios.ts';
 import { workshopHostHref, workshopJoinHref } from '../app/route.ts';
 import { type Room, type TrackStep, workshopApi } from './api.ts';
+import { CopyButton } from './CopyButton.tsx';
 import { linkTo, scenarioTitle } from './links.ts';
 import { saveHostToken } from './sessions.ts';
 
@@ -154,7 +155,8 @@ export function HostForm() {
 }
 
 function RoomMade({ room, hostToken, kept }: { room: Room; hostToken: string; kept: boolean }) {
-  const [copied, setCopied] = useState(false);
+  // Hidden by default: the host's screen is often the one the room is looking at.
+  const [tokenShown, setTokenShown] = useState(!kept);
   const joinLink = linkTo(workshopJoinHref(room.code));
   return (
     <main className="catalog interviewer workshop-page" data-testid="workshop-made">
@@ -176,9 +178,7 @@ function RoomMade({ room, hostToken, kept }: { room: Room; hostToken: string; ke
           data-testid="ws-join-link"
           onFocus={(e) => e.target.select()}
         />
-        <button type="button" className="button" onClick={() => void navigator.clipboard?.writeText(joinLink)}>
-          Copy the join link
-        </button>
+        <CopyButton text={joinLink} label="Copy the join link" />
       </section>
       <section className="panel" aria-labelledby="ws-host-title">
         <h2 id="ws-host-title">For you, the host</h2>
@@ -187,29 +187,28 @@ function RoomMade({ room, hostToken, kept }: { room: Room; hostToken: string; ke
           <a href={workshopHostHref(room.code)} data-testid="ws-host-link">
             {linkTo(workshopHostHref(room.code))}
           </a>
-          . It opens in this browser without anything else:{' '}
-          {kept ? 'the host token is kept in its storage' : 'but this browser refused to keep the token, so copy it now'}.
+          .{' '}
+          {kept
+            ? 'It opens in this browser as it is: the host token is kept in its storage.'
+            : 'This browser would not keep the host token (its storage is full or refused): copy it now, the dashboard will ask for it.'}
         </p>
         <p className="host-token-note">
           The host token is shown only now and cannot be recovered: the server keeps only its hash. Copy it somewhere safe to open the
           dashboard from another browser. Never put it in a link or share it with the room.
         </p>
-        <input readOnly type="password" className="share-url mono" value={hostToken} aria-label="Host token" data-testid="ws-host-token" />
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            void navigator.clipboard?.writeText(hostToken).then(() => setCopied(true));
-          }}
-        >
-          Copy the host token
-        </button>
-        {copied && (
-          <span role="status" className="muted small">
-            {' '}
-            Copied.
-          </span>
-        )}
+        <input
+          readOnly
+          type={tokenShown ? 'text' : 'password'}
+          className="share-url mono"
+          value={hostToken}
+          aria-label="Host token"
+          data-testid="ws-host-token"
+          onFocus={(e) => e.target.select()}
+        />
+        <button type="button" className="button button-quiet" aria-pressed={tokenShown} onClick={() => setTokenShown((v) => !v)}>
+          {tokenShown ? 'Hide' : 'Show'}
+        </button>{' '}
+        <CopyButton text={hostToken} label="Copy the host token" onFailed={() => setTokenShown(true)} />
       </section>
       <a className="button button-primary" href={workshopHostHref(room.code)} data-testid="ws-open-dashboard">
         Open the dashboard
