@@ -2,9 +2,10 @@
  * Workshop mode end to end (issue 15). `tailspin serve` serves the built lab and the workshop
  * API on one origin, on a free port with a fresh data folder. A host makes a room from the
  * lab's form; three learners, each in a browser context of their own, join: one runs the
- * starter, one the solution, one raises a hand; the host's dashboard shows each change as it
- * comes (waited for, never timed), a broadcast reaches the learners' bars, and the CSV
- * downloaded from the dashboard matches the runs. The static lab, without the server, makes
+ * starter (and the answer to its report is lost, so the lab sends it again), one the
+ * solution, one raises a hand; the host's dashboard shows each change as it comes (waited
+ * for, never timed), a broadcast reaches the learners' bars, the CSV downloaded from the
+ * dashboard matches the runs, and a learner who joins again by name carries on. The static lab, without the server, makes
  * no workshop request and says so plainly when asked to join.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -89,7 +90,7 @@ interface Learner {
   lab: LabPage;
 }
 
-async function joinAs(browser: Browser, url: string, code: string, name: string): Promise<Learner> {
+async function joinAs(browser: Browser, url: string, code: string, name: string, opens = SCENARIO): Promise<Learner> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.log(`[${name} page error] ${e.message}`));
@@ -98,8 +99,8 @@ async function joinAs(browser: Browser, url: string, code: string, name: string)
   await page.getByTestId('ws-join-name').fill(name);
   await page.getByTestId('ws-join-button').click();
   const lab = new LabPage(page);
-  // Joining opens the track's first scenario, with the workshop bar above it.
-  await expect(page.getByTestId('scenario-page')).toHaveAttribute('data-scenario', SCENARIO, { timeout: LIVE_TIMEOUT_MS });
+  // Joining opens the track's first scenario not yet solved, with the workshop bar above it.
+  await expect(page.getByTestId('scenario-page')).toHaveAttribute('data-scenario', opens, { timeout: LIVE_TIMEOUT_MS });
   await expect(page.getByTestId('workshop-bar')).toContainText('Friday clinic');
   await page.waitForFunction(() => window.__tailspin?.editorReady() === true, null, { timeout: 120_000 });
   return { name, page, lab };
@@ -172,7 +173,20 @@ test('a host runs a workshop: learners join, run, raise a hand; the dashboard fo
   await expect(row(host, 'Ada').getByTestId('learner-slos')).toHaveText('no run yet');
 
   // Ada runs the starter: it fails, and the dashboard shows her SLOs and what the run showed.
+  // The answer to her report is lost on the way back (the server did keep it): the lab sends
+  // it again with the same runId, and the run counts once.
+  const attempts: string[] = [];
+  await ada.page.route('**/api/rooms/*/runs', async (route) => {
+    attempts.push(JSON.parse(route.request().postData()!).runId);
+    if (attempts.length > 1) return route.continue();
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
   const adaSummary = await runToEnd(ada);
+  await expect.poll(() => attempts.length, { timeout: LIVE_TIMEOUT_MS }).toBe(2);
+  expect(attempts[1]).toBe(attempts[0]);
+  await expect(ada.page.getByTestId('workshop-pending')).toHaveCount(0, { timeout: LIVE_TIMEOUT_MS });
+  await expect(ada.page.getByTestId('workshop-problem')).toHaveCount(0, { timeout: LIVE_TIMEOUT_MS });
   expect(adaSummary.passed).toBe(false);
   const adaMet = adaSummary.slos.filter((s) => s.pass).length;
   await expect(row(host, 'Ada').getByTestId('learner-runs')).toHaveText('1', { timeout: LIVE_TIMEOUT_MS });
@@ -231,7 +245,14 @@ test('a host runs a workshop: learners join, run, raise a hand; the dashboard fo
   expect(cell('Linus', SCENARIO)).toMatchObject({ solved: 'false', runs: '0', slos_met: '', hand_raised: 'true' });
   for (const name of ['Ada', 'Grace', 'Linus']) expect(cell(name, SECOND)).toMatchObject({ step: '2', runs: '0', solved: 'false' });
 
-  for (const l of learners) await l.page.context().close();
+  // Grace moves to another computer: joining with her name again carries on where she was,
+  // on the next step, and she is still one learner.
+  await grace.page.context().close();
+  const graceAgain = await joinAs(browser, server.url, code, 'grace', SECOND);
+  await expect(graceAgain.page.getByTestId('workshop-step').first()).toHaveAttribute('data-solved', 'true', { timeout: LIVE_TIMEOUT_MS });
+  await expect(host.getByTestId('learner-row')).toHaveCount(3);
+
+  for (const l of [ada, linus, graceAgain]) await l.page.context().close();
 });
 
 test('the static lab makes no workshop request, and says so plainly when asked to join', async ({ page, lab }) => {

@@ -9,6 +9,7 @@ import { workshopJoinHref } from '../app/route.ts';
 import { downloadText } from '../interview/download.ts';
 import { type Dashboard, workshopApi } from './api.ts';
 import { BroadcastForm } from './BroadcastForm.tsx';
+import { CopyButton } from './CopyButton.tsx';
 import { dashboardRows, exportFileName } from './dashboardRows.ts';
 import { linkTo, scenarioTitle } from './links.ts';
 import { forgetHostToken, hostToken, saveHostToken } from './sessions.ts';
@@ -50,7 +51,8 @@ function Live({ code, token, onForget }: { code: string; token: string; onForget
         Join code <strong className="join-code mono">{code}</strong> · link for learners:{' '}
         <a href={workshopJoinHref(code)} className="mono">
           {joinLink}
-        </a>
+        </a>{' '}
+        <CopyButton text={joinLink} label="Copy the join link" />
       </p>
       {status === 'refused' && (
         <div className="panel panel-error" role="alert">

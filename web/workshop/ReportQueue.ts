@@ -12,6 +12,7 @@ import { type RunReport, WorkshopApiError } from './api.ts';
 /** Reports kept at most: past this, the oldest unsent one is dropped (a run per few seconds for minutes). */
 export const PENDING_MAX = 50;
 export const RETRY_MS_MIN = 1000;
+const SETTLED_KEPT = 4 * PENDING_MAX;
 export const RETRY_MS_MAX = 30_000;
 
 /** The wait before the next attempt after `failures` failed ones in a row. */
@@ -29,13 +30,15 @@ export interface ReportQueueOptions {
   send(report: RunReport): Promise<unknown>;
   /** Reports left unsent by an earlier page, and where to keep the list. */
   load(): RunReport[];
-  save(reports: RunReport[]): void;
+  /** `settled`: the runIds this queue has seen acknowledged or refused (see mergeOutbox). */
+  save(reports: RunReport[], settled: ReadonlySet<string>): void;
   schedule(fn: () => void, ms: number): () => void;
   onChange(state: OutboxState): void;
 }
 
 export class ReportQueue {
   #reports: RunReport[];
+  readonly #settled = new Set<string>();
   #sending = false;
   #failures = 0;
   #cancelRetry: (() => void) | null = null;
@@ -55,7 +58,7 @@ export class ReportQueue {
     if (this.#reports.some((r) => r.runId === report.runId)) return;
     this.#reports.push(report);
     if (this.#reports.length > PENDING_MAX) {
-      this.#reports.shift();
+      this.#drop(this.#reports[0]);
       this.#error = `More than ${PENDING_MAX} runs could not be sent; the oldest was dropped.`;
     }
     this.#changed();
@@ -104,10 +107,26 @@ export class ReportQueue {
 
   #drop(report: RunReport): void {
     this.#reports = this.#reports.filter((r) => r.runId !== report.runId);
+    this.#settled.add(report.runId);
+    // Only recent ones matter: an older runId is no longer in any tab's outbox.
+    if (this.#settled.size > SETTLED_KEPT) this.#settled.delete(this.#settled.values().next().value!);
   }
 
   #changed(): void {
-    this.options.save(this.#reports);
+    this.options.save(this.#reports, this.#settled);
     this.options.onChange(this.state);
   }
+}
+
+/**
+ * The outbox as stored after a change by this page. Two tabs of the same room share one
+ * stored list: writing only this page's reports would erase those another tab is still
+ * trying to send, and a crash of that tab would lose them. So what is stored keeps the other
+ * tab's reports, less those this page has settled (the server keeps a runId once, so a report
+ * both tabs send is no harm), bounded like the queue.
+ */
+export function mergeOutbox(stored: RunReport[], mine: RunReport[], settled: ReadonlySet<string>): RunReport[] {
+  const ids = new Set(mine.map((r) => r.runId));
+  const others = stored.filter((r) => !ids.has(r.runId) && !settled.has(r.runId));
+  return [...others, ...mine].slice(-PENDING_MAX);
 }

@@ -104,8 +104,10 @@ export class WorkshopApiError extends Error {
   }
 }
 
-/** What a person is told when no workshop server answers: the static lab has none. */
-export const NO_SERVER = 'No workshop server answered. Workshops need the lab served by `tailspin serve`; the lab itself works without it.';
+/** What a person is told when no workshop server answered: the static lab has none. */
+export const NO_SERVER = 'No workshop server answered. Workshops need the lab served by “tailspin serve”; the lab itself works without it.';
+/** No answer at all from a server that was there: the network, most often. */
+export const NO_ANSWER = 'No workshop server answered: check that this computer is online and the server still runs.';
 
 export async function apiCall<T>(
   method: string,
@@ -126,7 +128,7 @@ export async function apiCall<T>(
     });
   } catch (err) {
     if (init.signal?.aborted) throw err;
-    throw new WorkshopApiError(0, NO_SERVER);
+    throw new WorkshopApiError(0, NO_ANSWER);
   }
   const type = res.headers.get('content-type') ?? '';
   // A static file server answers an unknown path with the lab's page or a 404 page, not JSON.

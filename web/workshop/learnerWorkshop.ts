@@ -8,7 +8,7 @@ import { create } from 'zustand';
 import { isRecord, readJson, removeKey, writeJson } from '../storage/local.ts';
 import { type Broadcast, type RunReport, workshopApi } from './api.ts';
 import { openLiveStream, type StreamStatus } from './liveStream.ts';
-import { type OutboxState, ReportQueue } from './ReportQueue.ts';
+import { mergeOutbox, type OutboxState, ReportQueue } from './ReportQueue.ts';
 import { activeSession, type LearnerSession, saveLearnerSession, setActiveRoom } from './sessions.ts';
 
 /** Broadcasts kept for the bar; the server sends the latest 20 on connect. */
@@ -73,9 +73,10 @@ export function enterWorkshop(session: LearnerSession): void {
       set({ progress: { ...get().progress, [report.scenarioId]: { runs: step.runs + 1, solved: step.solved || report.passed } } });
     },
     load: () => readJson(outboxKey(code), isReportList) ?? [],
-    save: (reports) => {
-      if (reports.length === 0) removeKey(outboxKey(code));
-      else writeJson(outboxKey(code), reports);
+    save: (reports, settled) => {
+      const merged = mergeOutbox(readJson(outboxKey(code), isReportList) ?? [], reports, settled);
+      if (merged.length === 0) removeKey(outboxKey(code));
+      else writeJson(outboxKey(code), merged);
     },
     schedule: (fn, ms) => {
       const timer = setTimeout(fn, ms);
@@ -97,7 +98,9 @@ export function enterWorkshop(session: LearnerSession): void {
       set({ broadcasts: [...others, b].sort((x, y) => x.id - y.id).slice(-BROADCASTS_KEPT) });
     },
     onStatus: (live, message) => {
-      set({ live, liveProblem: live === 'live' || live === 'connecting' ? null : (message ?? get().liveProblem) });
+      // A refused token stays refused (the room is gone, or its server's data was reset).
+      const why = live === 'refused' ? `The room no longer accepts this browser (${message}). Join it again with your name.` : message;
+      set({ live, liveProblem: live === 'live' || live === 'connecting' ? null : (why ?? get().liveProblem) });
       if (live !== 'live') return;
       // Back online: what waited in the outbox can go now, and a failed read can be retried.
       queue?.flush();

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type RunReport, WorkshopApiError } from '../../../web/workshop/api.ts';
-import { type OutboxState, PENDING_MAX, ReportQueue, RETRY_MS_MAX, retryDelayMs } from '../../../web/workshop/ReportQueue.ts';
+import { mergeOutbox, type OutboxState, PENDING_MAX, ReportQueue, RETRY_MS_MAX, retryDelayMs } from '../../../web/workshop/ReportQueue.ts';
 
 const report = (runId: string): RunReport => ({
   runId,
@@ -30,8 +30,8 @@ function harness(answers: (Error | null)[] = [], saved: RunReport[] = []) {
       if (answer) throw answer;
     },
     load: () => stored,
-    save: (list) => {
-      stored = [...list];
+    save: (list, settled) => {
+      stored = mergeOutbox(stored, list, settled);
     },
     schedule: (fn, ms) => {
       const t = { fn, ms };
@@ -121,5 +121,30 @@ describe('the report queue', () => {
     h.queue.flush();
     await h.settle();
     expect(h.sent).toEqual(['run-cccccccc']);
+  });
+});
+
+describe('the outbox shared by two tabs of a room', () => {
+  const ids = (list: RunReport[]) => list.map((r) => r.runId);
+
+  it("keeps the other tab's waiting reports, less those this tab settled", () => {
+    const stored = [report('run-other000'), report('run-both0000'), report('run-mine0000')];
+    expect(ids(mergeOutbox(stored, [report('run-mine0000'), report('run-new00000')], new Set(['run-both0000'])))).toEqual([
+      'run-other000',
+      'run-mine0000',
+      'run-new00000',
+    ]);
+  });
+
+  it('is bounded like the queue', () => {
+    const many = Array.from({ length: PENDING_MAX + 3 }, (_, i) => report(`run-${String(i).padStart(8, '0')}`));
+    expect(mergeOutbox(many, [], new Set())).toHaveLength(PENDING_MAX);
+  });
+
+  it('ends empty once a report is acknowledged by this tab', async () => {
+    const h = harness();
+    h.queue.add(report('run-dddddddd'));
+    await h.settle();
+    expect(h.stored()).toEqual([]);
   });
 });
