@@ -5,10 +5,15 @@ import { CatalogPage } from '../catalog/CatalogPage.tsx';
 import { ScenarioPage } from '../scenario/ScenarioPage.tsx';
 import { NoticeBar } from './NoticeBar.tsx';
 import { findScenario } from '../catalog/scenarios.ts';
+import { WorkshopBar } from '../workshop/WorkshopBar.tsx';
 
 // Interview rounds are loaded only when one is opened: most visitors never see them.
 const InterviewPage = lazy(() => import('../interview/InterviewPage.tsx').then((m) => ({ default: m.InterviewPage })));
 const InterviewerForm = lazy(() => import('../interview/InterviewerForm.tsx').then((m) => ({ default: m.InterviewerForm })));
+// So are a workshop's pages: only a host, or a learner joining, opens them.
+const HostForm = lazy(() => import('../workshop/HostForm.tsx').then((m) => ({ default: m.HostForm })));
+const HostDashboard = lazy(() => import('../workshop/HostDashboard.tsx').then((m) => ({ default: m.HostDashboard })));
+const JoinPage = lazy(() => import('../workshop/JoinPage.tsx').then((m) => ({ default: m.JoinPage })));
 
 export function App() {
   const route = parseRoute(useHash());
@@ -25,8 +30,15 @@ export function App() {
   useEffect(() => {
     const title = route.kind === 'scenario' ? findScenario(route.id)?.readme?.meta.title : undefined;
     document.title =
-      route.kind === 'interview' ? 'Interview round · Tailspin' : title ? `${title} · Tailspin` : 'Tailspin · backend performance lab';
+      route.kind === 'interview'
+        ? 'Interview round · Tailspin'
+        : route.kind === 'workshopHost'
+          ? `Workshop ${route.code} · Tailspin`
+          : title
+            ? `${title} · Tailspin`
+            : 'Tailspin · backend performance lab';
   }, [route.kind === 'scenario' ? route.id : route.kind]);
+  const hostPage = route.kind === 'workshopHost' || route.kind === 'workshopNew';
 
   return (
     <div className="app">
@@ -40,6 +52,8 @@ export function App() {
         <span className="topbar-tagline">Fix the service. Meet the SLOs.</span>
       </header>
       <NoticeBar />
+      {/* A host's pages are about the whole room, not this browser's own place in one. */}
+      {!hostPage && <WorkshopBar openScenarioId={route.kind === 'scenario' ? route.id : null} />}
       {route.kind === 'scenario' ? (
         <ScenarioPage key={`${route.id}:${loadCount}`} id={route.id} />
       ) : route.kind === 'catalog' ? (
@@ -51,6 +65,18 @@ export function App() {
       ) : route.kind === 'interviewer' ? (
         <Suspense fallback={null}>
           <InterviewerForm />
+        </Suspense>
+      ) : route.kind === 'workshopNew' ? (
+        <Suspense fallback={null}>
+          <HostForm />
+        </Suspense>
+      ) : route.kind === 'workshopHost' ? (
+        <Suspense fallback={null}>
+          <HostDashboard key={route.code} code={route.code} />
+        </Suspense>
+      ) : route.kind === 'workshopJoin' ? (
+        <Suspense fallback={null}>
+          <JoinPage key={route.code} code={route.code} />
         </Suspense>
       ) : null}
     </div>

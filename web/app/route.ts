@@ -1,7 +1,9 @@
 /**
  * Hash routes, so the lab works from any static file server: `#/` is the catalog,
  * `#/s/<id>` a scenario, `#/share/<payload>` a share link (turned into `#/s/<id>` once read),
- * `#/interview/<payload>` a candidate's interview round, `#/interviewer` the form that makes one.
+ * `#/interview/<payload>` a candidate's interview round, `#/interviewer` the form that makes one,
+ * `#/workshop/new` the host's form that makes a workshop room, `#/workshop/<code>` a room's join
+ * page (`#/workshop` asks for the code) and `#/workshop/<code>/host` its host dashboard.
  */
 import { useSyncExternalStore } from 'react';
 import { SHARE_PREFIX } from '../share/shareLink.ts';
@@ -14,12 +16,24 @@ export type Route =
   /** A candidate's round, its settings in the link. */
   | { kind: 'interview'; payload: string }
   /** The interviewer's form that makes a round's link. */
-  | { kind: 'interviewer' };
+  | { kind: 'interviewer' }
+  /** The host's form that makes a workshop room. */
+  | { kind: 'workshopNew' }
+  /** A learner joins a room; an empty code asks for one. */
+  | { kind: 'workshopJoin'; code: string }
+  /** The host's live dashboard of a room (the token is in this browser's storage, never in the link). */
+  | { kind: 'workshopHost'; code: string };
 
 export function parseRoute(hash: string): Route {
   if (hash.startsWith(SHARE_PREFIX)) return { kind: 'share', payload: hash.slice(SHARE_PREFIX.length) };
   if (hash.startsWith(INTERVIEW_PREFIX)) return { kind: 'interview', payload: hash.slice(INTERVIEW_PREFIX.length) };
   if (/^#\/interviewer\/?$/.test(hash)) return { kind: 'interviewer' };
+  if (/^#\/workshop\/new\/?$/.test(hash)) return { kind: 'workshopNew' };
+  const w = /^#\/workshop(?:\/([A-Za-z0-9]{1,12})(\/host)?)?\/?$/.exec(hash);
+  if (w) {
+    const code = (w[1] ?? '').toUpperCase();
+    return w[2] ? { kind: 'workshopHost', code } : { kind: 'workshopJoin', code };
+  }
   const m = /^#\/s\/([\w.-]+)\/?$/.exec(hash);
   if (m) return { kind: 'scenario', id: decodeURIComponent(m[1]) };
   return { kind: 'catalog' };
@@ -27,6 +41,14 @@ export function parseRoute(hash: string): Route {
 
 export function scenarioHref(id: string): string {
   return `#/s/${encodeURIComponent(id)}`;
+}
+
+export function workshopJoinHref(code: string): string {
+  return `#/workshop/${encodeURIComponent(code)}`;
+}
+
+export function workshopHostHref(code: string): string {
+  return `#/workshop/${encodeURIComponent(code)}/host`;
 }
 
 /** Changes the route without adding a history entry (used after reading a share link). */

@@ -18,6 +18,14 @@ export function CatalogPage() {
           <a href="#/interviewer" data-testid="interviewer-link">
             Interviewing? Set up a timed round with a verifiable report
           </a>
+          {' · '}
+          <a href="#/workshop/new" data-testid="workshop-new-link">
+            Run a workshop
+          </a>
+          {' · '}
+          <a href="#/workshop" data-testid="workshop-join-link">
+            Join a workshop
+          </a>
         </p>
       </div>
       {catalog.length === 0 ? (

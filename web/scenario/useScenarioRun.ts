@@ -1,9 +1,9 @@
 /**
  * The run machine of one scenario page, wired to the page: Run/Stop (button, Ctrl/Cmd+Enter,
  * test hook), compile errors shown as editor markers, finished runs recorded in the history
- * and the solved list.
+ * and the solved list, and reported to the workshop room when the lab has joined one.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useActorRef, useSelector } from '@xstate/react';
 import type { RunSummary } from '../../runner/index.ts';
 import { lab } from '../app/lab.ts';
@@ -17,6 +17,7 @@ import { markRunEnded, markRunStarted } from '../storage/runInFlight.ts';
 import { useUi } from '../store/uiStore.ts';
 import { bindRun, noteTiming } from '../testHook.ts';
 import type { RunRequest } from '../lab/protocol.ts';
+import { reportFailedRun, reportFinishedRun } from '../workshop/reportRun.ts';
 
 export function clampScale(v: number, b: { min: number; max: number }): number {
   return Math.min(b.max, Math.max(b.min, v));
@@ -35,6 +36,7 @@ export function useScenarioRun(scenarioId: string, starter: string, currentCode:
     (summary: RunSummary, request: RunRequest) => {
       noteTiming('firstResultMs');
       setHistory(recordRun(scenarioId, summary, request.code));
+      reportFinishedRun(summary, request.code);
       if (summary.passed && summary.status === 'completed') {
         useUi.getState().setProgress(updateProgress(scenarioId, { solvedAt: Date.now() }));
       }
@@ -78,6 +80,19 @@ export function useScenarioRun(scenarioId: string, starter: string, currentCode:
     const first = diagnostics.find((d) => d.line);
     if (first?.line) getEditorHandle()?.reveal(first.line, first.column, false);
   }, [state, snapshot.context.diagnostics]);
+
+  // A run that ends without a summary still counts in a workshop: the host sees why it failed.
+  // Once per run, even when React runs the effect twice (StrictMode in development).
+  const request = snapshot.context.request;
+  const failureReported = useRef<RunRequest | null>(null);
+  useEffect(() => {
+    if (!request || (state !== 'compileFailed' && state !== 'failed' && state !== 'hung')) return;
+    if (failureReported.current === request) return;
+    failureReported.current = request;
+    const { message, diagnostics } = actor.getSnapshot().context;
+    const why = message ?? (diagnostics[0] ? `compile error: ${diagnostics[0].message}` : 'the code did not compile');
+    reportFailedRun(scenarioId, request.code, request.seed, why);
+  }, [state, request, scenarioId, actor]);
 
   // Ctrl/Cmd+Enter runs or stops from anywhere on the page; inside the editor, the editor's
   // own binding has already handled it.

@@ -3,7 +3,7 @@
  * known shape falling back to the catalog rather than throwing.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseRoute, replaceRoute, scenarioHref } from '../../../web/app/route.ts';
+import { parseRoute, replaceRoute, scenarioHref, workshopHostHref, workshopJoinHref } from '../../../web/app/route.ts';
 import { encodeShare } from '../../../web/share/shareLink.ts';
 
 describe('routes', () => {
@@ -20,6 +20,17 @@ describe('routes', () => {
     expect(parseRoute(scenarioHref('a b'))).toEqual({ kind: 'catalog' });
     expect(parseRoute('#/s/%E0%A4%A')).toEqual({ kind: 'catalog' });
     expect(parseRoute('#/s/<script>')).toEqual({ kind: 'catalog' });
+  });
+
+  it('open the workshop pages: the host form, a join page with or without a code, a host dashboard', () => {
+    expect(parseRoute('#/workshop/new')).toEqual({ kind: 'workshopNew' });
+    expect(parseRoute('#/workshop')).toEqual({ kind: 'workshopJoin', code: '' });
+    expect(parseRoute('#/workshop/')).toEqual({ kind: 'workshopJoin', code: '' });
+    expect(parseRoute(workshopJoinHref('k7qxm2'))).toEqual({ kind: 'workshopJoin', code: 'K7QXM2' });
+    expect(parseRoute(workshopHostHref('K7QXM2'))).toEqual({ kind: 'workshopHost', code: 'K7QXM2' });
+    expect(parseRoute('#/workshop/K7QXM2/host/')).toEqual({ kind: 'workshopHost', code: 'K7QXM2' });
+    for (const hash of ['#/workshop/host/x', '#/workshop/<b>', '#/workshop/K7QXM2/hostx', '#/workshop//host'])
+      expect(parseRoute(hash)).toEqual({ kind: 'catalog' });
   });
 
   it("hand a share link's payload over as it is", () => {
