@@ -4,89 +4,25 @@
  * room, or a host's page, ever calls it: the static lab makes no workshop request.
  */
 
-export interface TrackStep {
-  scenarioId: string;
-  /** The time box for this scenario, if the host set one. */
-  minutes?: number;
-}
+import type { Broadcast, Dashboard, Learner, LearnerProgress, Room, RunReport, TrackStep } from '../../server/store/workshop-store.ts';
 
-export interface Room {
-  code: string;
-  name: string;
-  track: TrackStep[];
-  createdAtMs: number;
-}
+// The server's own types: one definition of what the API carries, checked on both sides.
+export type {
+  Broadcast,
+  Dashboard,
+  FindingCount,
+  Learner,
+  LearnerRow,
+  Room,
+  RunReport,
+  ScenarioProgress,
+  TrackStep,
+} from '../../server/store/workshop-store.ts';
 
-export interface Learner {
-  id: string;
-  name: string;
-  joinedAtMs: number;
-  handRaised: boolean;
-}
-
-export interface Broadcast {
-  id: number;
-  kind: 'message' | 'hint';
-  text: string;
-  sentAtMs: number;
-}
-
-export interface FindingCount {
-  rule: string;
-  title: string;
-  count: number;
-}
-
-export interface LearnerRow {
-  learnerId: string;
-  name: string;
-  scenarioId: string;
-  onScenarioSinceMs: number;
-  solved: boolean;
-  slosMet: number | null;
-  slosTotal: number | null;
-  runs: number;
-  runsOnScenario: number;
-  /** The latest run's error, or else its first finding's title. */
-  lastFinding: string | null;
-  handRaised: boolean;
-  lastRunAtMs: number | null;
-}
-
-export interface ScenarioProgress {
-  scenarioId: string;
-  solved: number;
-  attempted: number;
-  runs: number;
-  topFailingFinding: FindingCount | null;
-}
-
-export interface Dashboard {
+/** `GET /api/rooms/:code/me`: the learner's progress, their room and its recent broadcasts. */
+export interface MyProgress extends LearnerProgress {
   room: Room;
-  /** The server's clock when it was built. */
-  atMs: number;
-  learners: LearnerRow[];
-  scenarios: ScenarioProgress[];
-  topFailingFinding: FindingCount | null;
-}
-
-export interface MyProgress {
-  room: Room;
-  learner: Learner;
-  scenarios: { scenarioId: string; runs: number; solved: boolean }[];
   broadcasts: Broadcast[];
-}
-
-/** What the lab sends after a run: verdict, SLO values, findings and the code's hash, never the code. */
-export interface RunReport {
-  runId: string;
-  scenarioId: string;
-  passed: boolean;
-  slos: { label: string; actual: number | null; pass: boolean }[];
-  findings: { rule: string; title: string }[];
-  error?: string;
-  codeSha256: string;
-  seed: number;
 }
 
 /** A request the server refused or could not answer; `status` 0 means no answer at all. */
