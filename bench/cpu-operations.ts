@@ -162,6 +162,10 @@ module.exports = () => xs.map((x) => ({ id: x.id, total: x.price * x.qty })).fil
     source: `module.exports = () => { let s = ''; for (let i = 0; i < 200000; i++) s += String.fromCharCode(97 + (i % 26)); return s.length; };`,
   },
   {
+    name: 'HTML of 20 000 rows, a template each, +=',
+    source: `module.exports = () => { let html = ''; for (let i = 0; i < 20000; i++) html += \`<tr><td>\${i}</td><td>name \${i}</td></tr>\`; return html.length; };`,
+  },
+  {
     name: 'JSON.stringify of 10 000 rows',
     source: `${ROWS}\nmodule.exports = () => JSON.stringify(rows).length;`,
   },

@@ -13,6 +13,8 @@
  * - for `re.test(s)` and `bytes.set(src)`, the receiver says whether to charge and the
  *   argument how much: `M.p(re,K).test(M.a(s,K))`;
  * - a spread's operand: `[...M.r(rows,K)]`.
+ * With a CPU profile, each charging wrap also passes its call site (`M.r(rows,K,T,7)`, see
+ * `SiteSuffix`), so the units land on the line that made the call.
  *
  * Not charged: a method called by a computed name (`rows[m]()`), through `call`/`apply` or a
  * reference (`const { sort } = ...`), and a receiver or result inside an optional chain that
@@ -74,8 +76,15 @@ export function enterChain(chain: AstNode, chains: Chains): void {
   }
 }
 
+/**
+ * The extra arguments that name a charging wrap's call site for a CPU profile (`,T,7`: the
+ * module's tally and the site's region in it), or `''` without a profile. Called only for a
+ * wrap that is made, with the node the wrap charges for.
+ */
+export type SiteSuffix = (node: AstNode) => string;
+
 /** The wraps that meter `call` (a CallExpression), if it calls one of the charged methods. */
-export function builtinCallWraps(call: AstNode, meter: string, chains: Chains): Wrap[] {
+export function builtinCallWraps(call: AstNode, meter: string, chains: Chains, siteOf: SiteSuffix): Wrap[] {
   const callee = call.callee as AstNode;
   if (callee.type !== 'MemberExpression') return [];
   const site = SITES.get(methodName(callee) ?? '');
@@ -87,23 +96,51 @@ export function builtinCallWraps(call: AstNode, meter: string, chains: Chains): 
   if (site.at === 'receiver') {
     if (!receiverFree) return [];
     const kind = args.length > 0 && site.withArguments ? site.withArguments : site.kind;
-    return [wrap(receiver, `${meter}.r(`, `,${builtinKindIndex(kind)})`)];
+    return [wrap(receiver, `${meter}.r(`, `,${builtinKindIndex(kind)}${siteOf(call)})`)];
   }
   const k = builtinKindIndex(site.kind);
   if (site.at === 'argument') {
     const first = args[0];
     if (!receiverFree || !first || first.type === 'SpreadElement') return [];
-    return [wrap(receiver, `${meter}.p(`, `,${k})`), wrap(first, `${meter}.a(`, `,${k})`)];
+    return [wrap(receiver, `${meter}.p(`, `,${k})`), wrap(first, `${meter}.a(`, `,${k}${siteOf(call)})`)];
   }
   // The result: of the whole chain when the call ends one, never of a link inside one.
   const top = chains.topOf.get(call);
   if (!top && chains.links.has(call)) return [];
-  return [wrap(top ?? call, `${meter}.r(`, `,${k})`)];
+  return [wrap(top ?? call, `${meter}.r(`, `,${k}${siteOf(call)})`)];
 }
 
 /** The wrap that meters a spread element (`...x` in an array or a call's arguments). */
-export function spreadWrap(spread: AstNode, meter: string): Wrap {
-  return wrap(spread.argument as AstNode, `${meter}.r(`, `,${SPREAD})`);
+export function spreadWrap(spread: AstNode, meter: string, site: SiteSuffix): Wrap {
+  return wrap(spread.argument as AstNode, `${meter}.r(`, `,${SPREAD}${site(spread)})`);
+}
+
+/**
+ * What `a + b` (or `a += b`, whose operands are `left` and `right`) costs as a string
+ * concatenation: `'string'` when an operand is a string literal or a template, so the result
+ * is a string and the charge can be counted with the region's weight; `'number'` when an
+ * operand is a number literal or a numeric unary (`i + 1`, `x + -y`), taken for arithmetic and
+ * not charged, though `s + 1` does make a string; otherwise `'unknown'`, and the value is
+ * passed through the meter's `s`, which charges it if it is a string.
+ */
+export function concatenation(left: AstNode, right: AstNode): 'string' | 'number' | 'unknown' {
+  if (isStringSyntax(left) || isStringSyntax(right)) return 'string';
+  if (isNumberSyntax(left) || isNumberSyntax(right)) return 'number';
+  return 'unknown';
+}
+
+/** The wrap that charges a concatenation whose result's type only the run can tell. */
+export function concatenationWrap(node: AstNode, meter: string, site: SiteSuffix): Wrap {
+  return wrap(node, `${meter}.s(`, `${site(node)})`);
+}
+
+function isStringSyntax(node: AstNode): boolean {
+  return (node.type === 'Literal' && typeof node.value === 'string') || node.type === 'TemplateLiteral';
+}
+
+function isNumberSyntax(node: AstNode): boolean {
+  if (node.type === 'Literal') return typeof node.value === 'number' || typeof node.bigint === 'string';
+  return node.type === 'UnaryExpression' && (node.operator === '-' || node.operator === '+' || node.operator === '~');
 }
 
 function wrap(node: AstNode, before: string, after: string): Wrap {

@@ -14,13 +14,27 @@
  * Calls to built-ins whose work grows with their input (`sort`, `join`, a regex's `test`,
  * `Array.from`, a spread…) are rewritten so the value that sizes the work passes through the
  * same counter object on its way (builtin-call-sites.ts, runtime/process/builtin-meter.ts).
+ * So is a string concatenation, which allocates: `a + b`, `s += c` and each piece a template
+ * joins cost `concat` units, counted with the region's weight when the syntax says the
+ * result is a string (`'<td>' + x`, a template), or by the meter's `s` when only the run can
+ * tell (`s += chunk` becomes `M.s(s += chunk)`). `i + 1` is taken for arithmetic.
  *
  * Simplified: a region's weight counts syntax nodes, not V8's machine instructions, and a
  * branch not taken costs as much as one taken. Code made at run time with `Function` is
  * metered the same way (metered-function.ts); `eval` is refused.
  */
 import { parse } from 'acorn';
-import { builtinCallWraps, type Chains, enterChain, spreadWrap, type Wrap } from './builtin-call-sites.ts';
+import {
+  builtinCallWraps,
+  type Chains,
+  concatenation,
+  concatenationWrap,
+  enterChain,
+  type SiteSuffix,
+  spreadWrap,
+  type Wrap,
+} from './builtin-call-sites.ts';
+import { STRING_CONCAT_UNITS } from '../runtime/process/builtin-meter.ts';
 
 /** Code ready to be wrapped: `code` refers to the counter object by `meterName`. */
 export interface InstrumentedCode {
@@ -62,8 +76,16 @@ export interface AstNode {
  * a closure) cost far more than arithmetic in V8's optimised code, and are weighted so. A
  * function written as an argument is taken for a callback that a built-in calls (`sort`,
  * `map`, `forEach`), which V8 cannot inline as it inlines a direct call, so entering it costs more.
+ * A string concatenation allocates a small string (runtime/process/builtin-meter.ts).
  */
-export const CPU_UNIT_WEIGHTS = { node: 1, functionEntry: 20, callbackEntry: 300, call: 30, allocation: 150 };
+export const CPU_UNIT_WEIGHTS = {
+  node: 1,
+  functionEntry: 20,
+  callbackEntry: 300,
+  call: 30,
+  allocation: 150,
+  concat: STRING_CONCAT_UNITS,
+};
 
 const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 const CALL_TYPES = new Set(['CallExpression', 'NewExpression', 'TaggedTemplateExpression']);
@@ -155,20 +177,41 @@ function instrumentOnce(js: string, profile: boolean): InstrumentedCode {
     if (at) at[1] += units;
     else region.lines.set(line, [node.start, units]);
   };
+  /**
+   * With profiling, a call site charged at run time is a region of its own whose entries are
+   * the units charged there (weight 1), on the site's line, in the function around it.
+   */
+  const siteOf = (node: AstNode, region: Region): string => {
+    if (!profile || !region.info) return '';
+    const id = regions.length;
+    const { functionStart, functionName } = region.info;
+    regions.push({ start: node.start, end: node.end, functionStart, functionName, weights: [node.start, 1] });
+    return `,${tallyName},${id}`;
+  };
+  const tagged = new Set<AstNode>();
   const visit = (node: AstNode, region: Region, depth: number): void => {
     const before = region.weight;
+    const site: SiteSuffix = (n) => siteOf(n, region);
     region.weight += w.node;
     if (CALL_TYPES.has(node.type)) {
       region.weight += w.call;
       for (const arg of (node.arguments as AstNode[] | undefined) ?? []) if (FUNCTION_TYPES.has(arg.type)) callbacks.add(arg);
-      if (node.type === 'CallExpression') for (const wrap of builtinCallWraps(node, meterName, chains)) around(wrap, depth);
+      if (node.type === 'CallExpression') for (const wrap of builtinCallWraps(node, meterName, chains, site)) around(wrap, depth);
     }
     if (node.type === 'ChainExpression') enterChain(node, chains);
     if (node.type === 'ArrayExpression' || node.type === 'CallExpression' || node.type === 'NewExpression') {
       const items = (node.type === 'ArrayExpression' ? node.elements : node.arguments) as Array<AstNode | null>;
-      for (const item of items) if (item?.type === 'SpreadElement') around(spreadWrap(item, meterName), depth);
+      for (const item of items) if (item?.type === 'SpreadElement') around(spreadWrap(item, meterName, site), depth);
     }
     if (ALLOCATION_TYPES.has(node.type)) region.weight += w.allocation;
+    if ((node.type === 'BinaryExpression' && node.operator === '+') || (node.type === 'AssignmentExpression' && node.operator === '+=')) {
+      const made = concatenation(node.left as AstNode, node.right as AstNode);
+      if (made === 'string') region.weight += w.concat;
+      else if (made === 'unknown') around(concatenationWrap(node, meterName, site), depth);
+    }
+    // A tagged template's parts go to the tag as they are: no string is built.
+    if (node.type === 'TaggedTemplateExpression') tagged.add(node.quasi as AstNode);
+    if (node.type === 'TemplateLiteral' && !tagged.has(node)) region.weight += w.concat * templateJoins(node);
     if (profile) {
       note(region, node, region.weight - before);
       nameChildren(node, names);
@@ -231,6 +274,16 @@ interface Region {
   info?: MeteredRegion;
   /** Compiled line -> [offset of its first node, units]. */
   lines?: Map<number, [number, number]>;
+}
+
+/**
+ * The concatenations a template literal makes: one fewer than its pieces, each expression and
+ * each non-empty text between them (`<td>${x}</td>` joins three pieces: two). Converting an
+ * expression's value to a string is not charged.
+ */
+function templateJoins(template: AstNode): number {
+  const texts = (template.quasis as AstNode[]).filter((q) => (q.value as { raw: string }).raw !== '').length;
+  return Math.max(0, texts + (template.expressions as AstNode[]).length - 1);
 }
 
 /** Line number (0-based) of an offset in `text`, by binary search over line starts. */

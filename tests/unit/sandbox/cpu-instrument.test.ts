@@ -66,6 +66,18 @@ const order = []; const g = (k, v) => (order.push(k), v);
 g('receiver', [2, 1]).sort(g('comparator', (a, b) => a - b));
 g('regex', /a/).test(g('subject', 'a'));
 module.exports = [sorted, chained, seq, own.sort(), execs, spread, f(...[1, 2, 3]), new A(1, 2, 3).length, built, [...u8], m.size, text, order, log];`,
+  'concatenations: targets read once, order of evaluation, precedence, numbers, templates': `
+const log = [];
+const box = { _v: 'a', get v() { log.push('get'); return this._v; }, set v(x) { log.push('set'); this._v = x; } };
+const at = (k) => (log.push('key ' + k), k);
+box.v += 'b'; box[at('v')] += (log.push('rhs'), 'c');
+const xs = ['p']; let i = 0; xs[i++] += 'q';
+const n = 1 + 2 * 3, m = (1 + 2) * 3, big = 2n + 3n, neg = -1 + -2, mixed = 1 + '1', typ = typeof 1 + 'x';
+let s = ''; for (let k = 0; k < 3; k++) s += k; const chain = 'a' + s + 1 + 2, sum = 1 + 2 + 'z';
+const arrow = (a, b) => a + b; const seq = (s += '!', s + s);
+const tpl = \`\${n}\${m}\` + \`[\${'x'}]\` + \`\`;
+const obj = { valueOf() { log.push('valueOf'); return 40; } };
+module.exports = [box._v, xs, i, n, m, String(big), neg, mixed, typ, chain, sum, arrow(1, 2), arrow('1', 2), seq, tpl, obj + 2, log];`,
 };
 
 describe('CPU metering instrumentation', () => {
@@ -88,7 +100,7 @@ describe('CPU metering instrumentation', () => {
       const bare = (line: string) =>
         line
           .replace(/\$cpu\d*\.n\+=\d+[;,]/g, '')
-          .replace(/\$cpu\d*\.[rpa]\(|,\d+\)/g, '')
+          .replace(/\$cpu\d*\.[rpas]\(|,\d+\)/g, '')
           .replace(/[(){}]/g, '');
       expect(after.map(bare)).toEqual(before.map(bare));
     }
@@ -123,6 +135,35 @@ describe('CPU metering instrumentation', () => {
     const allocations = both('let o; for (let i = 0; i < 100; i++) { o = { i }; } module.exports = o;').units;
     expect(calls - arithmetic).toBeGreaterThanOrEqual(100 * (CPU_UNIT_WEIGHTS.call + CPU_UNIT_WEIGHTS.functionEntry));
     expect(allocations - arithmetic).toBeGreaterThanOrEqual(100 * CPU_UNIT_WEIGHTS.allocation - 100 * 3);
+  });
+
+  it('charges a string concatenation as an allocation, whether the syntax or only the run says it makes a string', () => {
+    const loop = (body: string) =>
+      both(`let s = ''; let n = 0; const c = 'x'; for (let i = 0; i < 100; i++) { ${body} } module.exports = [s, n];`);
+    const concat = 100 * CPU_UNIT_WEIGHTS.concat;
+    const base = loop('n = n;');
+    // Known from the syntax, charged with the loop body's weight; or checked at run time.
+    expect(loop("s += 'x';").units - base.units).toBeGreaterThanOrEqual(concat);
+    expect(loop('s += c;').units - base.units).toBeGreaterThanOrEqual(concat);
+    expect(loop('s = s + c;').units - base.units).toBeGreaterThanOrEqual(concat);
+    expect(loop('s += String.fromCharCode(97 + (i % 26));').metered).toEqual(loop('s += String.fromCharCode(97 + (i % 26));').plain);
+    // A template joins its pieces: `<b>${c}</b>` is three pieces, two joins.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the code under test is a template
+    expect(loop('s = `<b>${c}</b>`;').units - loop('s = c;').units).toBeGreaterThanOrEqual(2 * concat);
+    // Arithmetic is not a concatenation, whether a literal says so or only the run does.
+    expect(loop('n += 1;').units - base.units).toBeLessThan(concat / 10);
+    expect(loop('n += i;').units - base.units).toBeLessThan(concat / 10);
+    expect(loop('n = n + i;').units - base.units).toBeLessThan(concat / 10);
+    // A tagged template builds no string.
+    const tag = both(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the code under test is a template
+      'const t = (q, ...v) => v.length; let n = 0; const c = 1; for (let i = 0; i < 100; i++) { n += t`<b>${c}</b>`; } module.exports = n;',
+    );
+    expect(tag.metered).toBe(100);
+    const call = both(
+      'const t = (q, ...v) => v.length; let n = 0; const c = 1; const q = []; for (let i = 0; i < 100; i++) { n += t(q, c); } module.exports = n;',
+    );
+    expect(Math.abs(tag.units - call.units)).toBeLessThan(concat / 2);
   });
 
   it('binds the counter to a name the code does not contain', () => {

@@ -90,6 +90,25 @@ describe('CPU profile', () => {
     expect(hot.platformMs).toBeGreaterThan(hot.javascriptMs);
   });
 
+  it('a built-in charged by size and a string built by concatenation are charged to their lines', async () => {
+    const top = 'const rows = Array.from({ length: 20000 }, (_, i) => (i * 7919) % 100003);';
+    const code = service(
+      `const sorted = rows.slice().sort();
+    let csv = '';
+    for (const r of sorted) csv += String(r);
+    void csv;`,
+      top,
+    );
+    const profile = profileOf(await runFolder(dir, code));
+    const sortLine = profile.lines.find((l) => l.line === lineOf(code, 'rows.slice().sort()'));
+    const concatLine = profile.lines.find((l) => l.line === lineOf(code, 'csv += String(r)'));
+    expect(sortLine?.functionName).toBe('POST /work');
+    expect(concatLine?.functionName).toBe('POST /work');
+    // 20 000 numbers sorted as strings: V8 takes milliseconds per request, none of it outside the service.
+    expect(sortLine?.selfMs ?? 0).toBeGreaterThan(profile.busyMs / 4);
+    expect(profile.platform.find((b) => b.label === '(code made with new Function)')?.ms ?? 0).toBeLessThan(profile.busyMs / 1000);
+  });
+
   it("lines and buckets add up to the main thread's busy time", async () => {
     const code = service('crunch(20_000); JSON.stringify({ a: [1, 2, 3] });', CRUNCH);
     const profile = profileOf(await runFolder(dir, code));
