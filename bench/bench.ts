@@ -4,7 +4,8 @@
  * starter and solution; how long a compile takes; the downstream model alone, the database's
  * costs and the watchdog's stop. Speed targets are checked here, not in timed tests: M/M/1
  * ≥ 100 000 requests per wall second, every scenario ≥ 20× real time, each downstream-model
- * run under 10 s.
+ * run under 10 s. The M/M/1 row is also set beside a floor run in the same process (the same
+ * queue as plain callbacks, mm1-floor.ts), so the ratio can be compared across machines.
  */
 import { runScenario } from '../runner/run.ts';
 import { nodeHost } from '../runner/host-node/node-host.ts';
@@ -16,6 +17,7 @@ import { FORWARDING_SERVICE, textbookQueue } from '../tests/queueing/textbook.ts
 import { benchDatabaseCosts } from './database-costs.ts';
 import { benchDownstreamModel } from './downstream-model.ts';
 import { benchWatchdogStop } from './watchdog-stop.ts';
+import { mm1Floor } from './mm1-floor.ts';
 
 const TARGET_MM1_REQUESTS_PER_SEC = 100_000;
 const TARGET_SCENARIO_SPEEDUP = 20;
@@ -124,6 +126,20 @@ const table = renderTable(
   { indent: 0, widthMax: 120 },
 );
 console.log(table.join('\n'));
+
+// The floor, in the same process and window: the same M/M/1 as plain callbacks (mm1-floor.ts).
+mm1Floor(80, 10, 200_000);
+const floor = mm1Floor(80, 10, 2_000_000);
+const mm1 = rows[0];
+const floorPerSec = floor.requests / floor.wallSec;
+console.log(
+  `\nM/M/1 floor (plain callbacks, no service): ${thousands(Math.round(floorPerSec))} requests/wall s ` +
+    `(${floor.requests} requests, ${floor.wallSec.toFixed(3)} s; mean time in system ${floor.meanMs.toFixed(2)} ms, theory ${floor.theoryMeanMs.toFixed(2)} ms)`,
+);
+console.log(
+  `Tailspin M/M/1: ${thousands(Math.round(mm1.requests / mm1.wallSec))} requests/wall s, ` +
+    `1/${(floorPerSec / (mm1.requests / mm1.wallSec)).toFixed(1)} of the floor's; by CPU s, 1/${(floor.requests / floor.cpuSec / (mm1.requests / mm1.cpuSec)).toFixed(1)}`,
+);
 console.log(`\ncompile (esbuild-wasm, same options as the browser): ${(await compileLatency(sampleCode)).toFixed(1)} ms per build`);
 console.log(
   `targets: M/M/1 >= ${thousands(TARGET_MM1_REQUESTS_PER_SEC)} requests per wall second; scenarios >= ${TARGET_SCENARIO_SPEEDUP}x real time`,

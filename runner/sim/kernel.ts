@@ -14,11 +14,14 @@ export class Kernel {
   private hostWork: Promise<unknown>[] = [];
   private deferred: (() => void)[] = [];
 
-  /** Runs `fn` at virtual time `atMs` (never earlier than now). */
-  at(atMs: number, fn: () => void): void {
+  /**
+   * Runs `fn` at virtual time `atMs` (never earlier than now), with `arg` if given: a caller
+   * whose callback lives long passes what differs per event as `arg`, and makes no closure.
+   */
+  at<A>(atMs: number, fn: (arg: A) => void, arg?: A): void {
     if (typeof atMs !== 'number' || Number.isNaN(atMs))
       throw new TypeError(`virtual time must be a number of milliseconds, got ${String(atMs)}`);
-    this.heap.push(atMs < this.nowMs ? this.nowMs : atMs, fn);
+    this.heap.push(atMs < this.nowMs ? this.nowMs : atMs, fn, arg);
   }
 
   /**
@@ -57,11 +60,12 @@ export class Kernel {
       this.runDeferred();
       return true;
     }
-    const ev = this.heap.pop();
-    if (!ev) return false;
-    this.nowMs = ev.atMs;
+    const heap = this.heap;
+    const run = heap.pop();
+    if (run === undefined) return false;
+    this.nowMs = heap.poppedAtMs;
     this.eventsRun++;
-    ev.run();
+    run(heap.poppedArg);
     if (this.deferred.length) this.runDeferred();
     return true;
   }

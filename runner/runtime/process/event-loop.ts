@@ -137,8 +137,10 @@ export class EventLoop {
       this.enqueue({ fn, context, readyMs: 0 });
       return;
     }
-    this.kernel.at(atMs < now ? now : atMs, () => this.enqueue({ fn, context, readyMs: 0 }));
+    this.kernel.at(atMs < now ? now : atMs, this.enqueueLater, { fn, context, readyMs: 0 });
   }
+
+  private readonly enqueueLater = (task: Task): void => this.enqueue(task);
 
   /** Queues `fn` as a macrotask ready now (setImmediate, a completed I/O event). */
   postNow(fn: () => void, context: unknown = this.jobs.context): void {
