@@ -31,6 +31,7 @@ import { createVirtualDate, createPerformance, createProcess } from './virtual-g
 import { createMeteredJson } from './metered-json.ts';
 import type { ThreadProfile } from './cpu-profile.ts';
 import { createMeteredStructuredClone } from './metered-clone.ts';
+import { validateFunction } from '../runtime/modules/node-errors.ts';
 
 /** Which thread of the process an environment is for, and what the process's threads share. */
 export interface ThreadSetup {
@@ -140,7 +141,10 @@ export function createServiceEnvironment(input: LoadServiceInput, thread: Thread
   const globals: Record<string, unknown> = {
     ...Object.fromEntries(HOST_UNIVERSALS.filter((name) => host[name] !== undefined).map((name) => [name, host[name]])),
     Promise: p.Promise,
-    queueMicrotask: (fn: () => void) => p.jobs.enqueue(fn),
+    queueMicrotask: (fn: () => void) => {
+      validateFunction(fn, 'callback');
+      p.jobs.enqueue(fn);
+    },
     setTimeout: timers.setTimeout,
     clearTimeout: timers.clearTimeout,
     setInterval: timers.setInterval,

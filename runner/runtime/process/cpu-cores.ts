@@ -32,8 +32,13 @@ export interface CpuBurst {
 export const CPUS_DEFAULT = 4;
 
 export class CpuCores {
-  /** Bursts admitted and not yet known to be finished (those at full speed retire lazily). */
+  /**
+   * Bursts admitted and not yet known to be finished (those at full speed retire lazily): the
+   * first `runningCount` entries. The array never shrinks, so retiring and admitting bursts,
+   * several per task, reallocates nothing.
+   */
   private readonly running: CpuBurst[] = [];
+  private runningCount = 0;
   /** The speed every running burst runs at: 1, or cores / bursts when oversubscribed. */
   private speed = 1;
   /** Invalidates all but the latest wake-up scheduled while oversubscribed. */
@@ -57,10 +62,11 @@ export class CpuCores {
    */
   speedOfNewBurst(): number {
     const running = this.running;
-    if (running.length < this.count) return 1;
+    const count = this.runningCount;
+    if (count < this.count) return 1;
     const t = this.kernel.nowMs;
     let n = 0;
-    for (let i = 0; i < running.length; i++) if (running[i].finishMs > t) n++;
+    for (let i = 0; i < count; i++) if (running[i].finishMs > t) n++;
     return n < this.count ? 1 : this.count / (n + 1);
   }
 
@@ -85,19 +91,19 @@ export class CpuCores {
   private settle(t: number, joining: CpuBurst | undefined): void {
     const running = this.running;
     let kept = 0;
-    for (let i = 0; i < running.length; i++) if (running[i].finishMs > t) running[kept++] = running[i];
-    running.length = kept;
+    for (let i = 0; i < this.runningCount; i++) if (running[i].finishMs > t) running[kept++] = running[i];
     const before = this.speed;
     const n = kept + (joining ? 1 : 0);
     const after = n <= this.count ? 1 : this.count / n;
     if (joining) {
       joining.finishMs = t + (after === 1 ? joining.demandMs : joining.demandMs / after);
-      running.push(joining);
+      running[kept++] = joining;
       if (joining.onDone) this.scheduleDone(joining);
     }
+    this.runningCount = kept;
     this.speed = after;
     if (after !== before) {
-      for (let i = 0; i < running.length; i++) {
+      for (let i = 0; i < kept; i++) {
         const b = running[i];
         if (b === joining) continue;
         b.finishMs = t + ((b.finishMs - t) * before) / after;
@@ -108,7 +114,7 @@ export class CpuCores {
     // While oversubscribed, the next finish changes the speed of the rest: wake up for it.
     if (after < 1) {
       let next = Infinity;
-      for (let i = 0; i < running.length; i++) if (running[i].finishMs < next) next = running[i].finishMs;
+      for (let i = 0; i < kept; i++) if (running[i].finishMs < next) next = running[i].finishMs;
       const gen = ++this.wakeGen;
       this.kernel.at(next, () => {
         if (gen === this.wakeGen) this.settle(next, undefined);

@@ -47,7 +47,9 @@ const SILENT_LOG: Logger = Object.freeze({ info() {}, warn() {}, error() {}, deb
 
 export class HttpServer {
   private readonly routes: Route[] = [];
-  private readonly literalMatches = new Map<string, Route>();
+  /** Routes of literal paths already matched, by method and path (no key string per request). */
+  private readonly literalMatches = new Map<string, Map<string, Route>>();
+  private literalMatchCount = 0;
   private readonly scopes: FastifyScope[] = [];
   private nextId = 1;
   private started = false;
@@ -259,11 +261,15 @@ export class HttpServer {
   private match(method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
     // Most traffic hits a few literal paths: remember those (not paths with parameters,
     // whose params object must be fresh per request).
-    const key = `${method} ${pathname}`;
-    const literal = this.literalMatches.get(key);
+    let byPath = this.literalMatches.get(method);
+    const literal = byPath?.get(pathname);
     if (literal) return { route: literal, params: {} };
     const found = this.search(method, pathname);
-    if (found && !found.route.url.includes(':') && this.literalMatches.size < 1000) this.literalMatches.set(key, found.route);
+    if (found && !found.route.url.includes(':') && this.literalMatchCount < 1000) {
+      if (!byPath) this.literalMatches.set(method, (byPath = new Map()));
+      byPath.set(pathname, found.route);
+      this.literalMatchCount++;
+    }
     return found;
   }
 

@@ -8,6 +8,14 @@
  */
 type Job = () => void;
 
+/**
+ * A job that is an object rather than a closure: a promise's reaction queues itself, with
+ * its state and value already on it, instead of a closure per reaction.
+ */
+export interface JobObject {
+  run(): void;
+}
+
 export class JobQueue {
   /** The async context of the job running now (a request, or undefined for the platform). */
   context: unknown = undefined;
@@ -16,7 +24,7 @@ export class JobQueue {
   private ticks: Job[] = [];
   private tickContexts: unknown[] = [];
   private tickHead = 0;
-  private jobs: Job[] = [];
+  private jobs: (Job | JobObject)[] = [];
   private jobContexts: unknown[] = [];
   private jobHead = 0;
 
@@ -29,8 +37,9 @@ export class JobQueue {
   /**
    * A job that runs in a given context: a promise reaction runs in the context its `then`
    * was called in, whoever settles the promise (AsyncLocalStorage does the same in Node).
+   * Platform code only: a service's callback reaches the queue through `enqueue`.
    */
-  enqueueIn(job: Job, context: unknown): void {
+  enqueueIn(job: Job | JobObject, context: unknown): void {
     this.jobs.push(job);
     this.jobContexts.push(context);
   }
@@ -74,14 +83,15 @@ export class JobQueue {
     this.context = outer;
   }
 
-  private runOne(q: Job[], ctxs: unknown[], i: number, onError: (err: unknown) => void, beforeJob: () => void): void {
+  private runOne(q: (Job | JobObject)[], ctxs: unknown[], i: number, onError: (err: unknown) => void, beforeJob: () => void): void {
     const job = q[i];
     this.context = ctxs[i];
     (q as unknown[])[i] = undefined;
     this.jobsRun++;
     beforeJob();
     try {
-      job();
+      if (typeof job === 'function') job();
+      else job.run();
     } catch (err) {
       onError(err);
     }

@@ -7,7 +7,7 @@
  * The algorithm follows ECMA-262 §27.2 (including the extra job when resolving with a
  * thenable), so the interleaving of two async functions matches native promises in V8.
  */
-import type { JobQueue } from './job-queue.ts';
+import type { JobObject, JobQueue } from './job-queue.ts';
 
 const PENDING = 0;
 const FULFILLED = 1;
@@ -15,7 +15,7 @@ const REJECTED = 2;
 
 type Handler = ((value: unknown) => unknown) | undefined;
 
-interface Reaction<P> {
+interface Reaction<P> extends JobObject {
   onFulfilled: Handler;
   onRejected: Handler;
   /** The derived promise; undefined for internal reactions that need none. */
@@ -25,6 +25,9 @@ interface Reaction<P> {
    * request settles the promise, as AsyncLocalStorage has it in Node.
    */
   context: unknown;
+  /** Set as the reaction is queued (a reaction runs once): how the promise settled, and with what. */
+  state: number;
+  value: unknown;
 }
 
 export interface RejectionTracker {
@@ -61,8 +64,27 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
   let reject: (p: Internal, reason: unknown) => void;
   let addReaction: (p: Internal, r: Reaction<Internal>) => void;
 
+  /** Queues the reaction itself as the job (no closure per reaction); it runs `runReaction`. */
   function queueReaction(r: Reaction<Internal>, state: number, value: unknown): void {
-    jobs.enqueueIn(() => runReaction(r, state, value), r.context);
+    r.state = state;
+    r.value = value;
+    jobs.enqueueIn(r, r.context);
+  }
+
+  /** A reaction as `then` records it, and as the job queue runs it. */
+  class ReactionJob implements Reaction<Internal> {
+    state = PENDING;
+    value: unknown = undefined;
+    constructor(
+      readonly onFulfilled: Handler,
+      readonly onRejected: Handler,
+      readonly derived: Internal | undefined,
+      readonly context: unknown,
+    ) {}
+
+    run(): void {
+      runReaction(this, this.state, this.value);
+    }
   }
 
   function runReaction(r: Reaction<Internal>, state: number, value: unknown): void {
@@ -168,12 +190,15 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
       onRejected?: ((e: unknown) => R2 | PromiseLike<R2>) | null,
     ): SimPromise<R1 | R2> {
       const derived = new SimPromise<R1 | R2>(INTERNAL as never);
-      addReaction(this, {
-        onFulfilled: typeof onFulfilled === 'function' ? (onFulfilled as Handler) : undefined,
-        onRejected: typeof onRejected === 'function' ? (onRejected as Handler) : undefined,
-        derived,
-        context: jobs.context,
-      });
+      addReaction(
+        this,
+        new ReactionJob(
+          typeof onFulfilled === 'function' ? (onFulfilled as Handler) : undefined,
+          typeof onRejected === 'function' ? (onRejected as Handler) : undefined,
+          derived,
+          jobs.context,
+        ),
+      );
       return derived;
     }
 
