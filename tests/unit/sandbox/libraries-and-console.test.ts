@@ -24,6 +24,24 @@ export default async function routes(app: any) {
     expect(s.console[0]).toMatch(/batches 1 2,4,6$/);
   });
 
+  it('queueMicrotask runs a function as a job and refuses anything else at once, as Node does', async () => {
+    const code = `
+let ran = 0;
+export default async function routes(app: any) {
+  app.get('/health', async () => ({ ok: true }));
+  app.post('/work', async () => {
+    queueMicrotask(() => { ran++; });
+    let refused = '';
+    try { queueMicrotask({ run() { ran += 1000; } } as any); } catch (err: any) { refused = err.code + ': ' + err.message; }
+    await null;
+    console.log('ran', ran, refused);
+    return { ran };
+  });
+}`;
+    const s = await runFolder(dir, code);
+    expect(s.console[0]).toMatch(/ran 1 ERR_INVALID_ARG_TYPE: The "callback" argument must be of type function\. Received an instance of Object$/);
+  });
+
   it('keeps console output bounded and says how much it dropped', async () => {
     const code = `
 export default async function routes(app: any) {
