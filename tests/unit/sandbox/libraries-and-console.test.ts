@@ -39,7 +39,9 @@ export default async function routes(app: any) {
   });
 }`;
     const s = await runFolder(dir, code);
-    expect(s.console[0]).toMatch(/ran 1 ERR_INVALID_ARG_TYPE: The "callback" argument must be of type function\. Received an instance of Object$/);
+    expect(s.console[0]).toMatch(
+      /ran 1 ERR_INVALID_ARG_TYPE: The "callback" argument must be of type function\. Received an instance of Object$/,
+    );
   });
 
   it('keeps console output bounded and says how much it dropped', async () => {
