@@ -1,12 +1,13 @@
 /**
  * The floor for the simulator's M/M/1 row: the same queue (Poisson arrivals, one server,
  * exponential service, the same seeded generator) as a plain discrete-event simulation in
- * callbacks, with a binary heap of timed events and nothing else: no service code, no
+ * callbacks, with the simulator's heap of timed events and nothing else: no service code, no
  * promises, no HTTP, no CPU model, no metrics but the mean time in system. It is what the
  * bench compares Tailspin's requests per wall second with, measured in the same process, so the
  * ratio holds on any machine however busy; it also checks itself against theory (W = 1/(μ−λ)).
  */
 import { createPrng } from '../runner/sim/prng.ts';
+import { EventHeap } from '../runner/sim/event-heap.ts';
 
 export interface FloorResult {
   requests: number;
@@ -21,55 +22,13 @@ export interface FloorResult {
 export function mm1Floor(ratePerSec: number, serviceMeanMs: number, durationMs: number, seed = 1): FloorResult {
   const rng = createPrng(seed, 'floor');
   const exp = (meanMs: number) => -Math.log(1 - rng.next()) * meanMs;
-  // The event heap: times and callbacks in parallel arrays, ties by insertion order.
-  const times: number[] = [];
-  const seqs: number[] = [];
-  const fns: (() => void)[] = [];
-  let seq = 0;
-  const push = (at: number, fn: () => void): void => {
-    let i = times.length;
-    times.push(at);
-    seqs.push(seq);
-    fns.push(fn);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (times[p] < at || (times[p] === at && seqs[p] < seq)) break;
-      times[i] = times[p];
-      seqs[i] = seqs[p];
-      fns[i] = fns[p];
-      i = p;
-    }
-    times[i] = at;
-    seqs[i] = seq++;
-    fns[i] = fn;
-  };
+  // The simulator's own event heap (runner/sim/event-heap.ts), and nothing else of it.
+  const heap = new EventHeap();
   let now = 0;
-  const pop = (): (() => void) | undefined => {
-    const n = times.length;
-    if (n === 0) return undefined;
-    const fn = fns[0];
-    now = times[0];
-    const t = times.pop() as number;
-    const s = seqs.pop() as number;
-    const f = fns.pop() as () => void;
-    const m = n - 1;
-    if (m > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= m) break;
-        const r = l + 1;
-        const c = r < m && (times[r] < times[l] || (times[r] === times[l] && seqs[r] < seqs[l])) ? r : l;
-        if (times[c] > t || (times[c] === t && seqs[c] > s)) break;
-        times[i] = times[c];
-        seqs[i] = seqs[c];
-        fns[i] = fns[c];
-        i = c;
-      }
-      times[i] = t;
-      seqs[i] = s;
-      fns[i] = f;
-    }
+  const push = (at: number, fn: () => void): void => heap.push(at, fn);
+  const pop = (): ((arg: unknown) => void) | undefined => {
+    const fn = heap.pop();
+    now = heap.poppedAtMs;
     return fn;
   };
 
@@ -99,7 +58,7 @@ export function mm1Floor(ratePerSec: number, serviceMeanMs: number, durationMs: 
   const wallStart = performance.now();
   const cpuStart = process.cpuUsage();
   push(exp(meanGapMs), arrive);
-  for (let fn = pop(); fn; fn = pop()) fn();
+  for (let fn = pop(); fn; fn = pop()) fn(undefined);
   const cpu = process.cpuUsage(cpuStart);
   const lambda = ratePerSec / 1000;
   const mu = 1 / serviceMeanMs;
