@@ -29,6 +29,12 @@ export function domException(message: string, name: 'AbortError' | 'TimeoutError
   return new DOMException(message, name) as unknown as Error;
 }
 
+/**
+ * The reason of a timeout signal until something reads it: a DOMException costs a stack, and
+ * most `AbortSignal.timeout` signals fire after their fetch settled, when nothing looks.
+ */
+const TIMEOUT_REASON_UNREAD = Symbol('timeout reason not made yet');
+
 export function createAbort(p: Platform): AbortApi {
   let fire: (signal: Signal, reason: unknown) => void;
 
@@ -47,6 +53,7 @@ export function createAbort(p: Platform): AbortApi {
     }
 
     get reason(): unknown {
+      if (this.#reason === TIMEOUT_REASON_UNREAD) this.#reason = domException('The operation was aborted due to timeout', 'TimeoutError');
       return this.#reason;
     }
 
@@ -61,7 +68,7 @@ export function createAbort(p: Platform): AbortApi {
     }
 
     throwIfAborted(): void {
-      if (this.#aborted) throw this.#reason;
+      if (this.#aborted) throw this.reason;
     }
 
     /** Aborts and notifies listeners once. */
@@ -105,9 +112,7 @@ export function createAbort(p: Platform): AbortApi {
       timeout(ms: number) {
         const s = new Signal();
         // Node fires it from a timer, so a busy main thread delays it like any other timer.
-        p.loop.post(p.loop.now() + Math.max(0, Number(ms) || 0), () =>
-          fire(s, domException('The operation was aborted due to timeout', 'TimeoutError')),
-        );
+        p.loop.post(p.loop.now() + Math.max(0, Number(ms) || 0), () => fire(s, TIMEOUT_REASON_UNREAD));
         return s;
       },
       any(signals: SimAbortSignal[]) {

@@ -131,6 +131,24 @@ describe('abort', () => {
     expect(t.stats().connections[0]).toMatchObject({ opened: 1, destroyed: 1, busy: 0, idle: 0 });
   });
 
+  it('a timeout signal nobody listens to is aborted on time, with one TimeoutError however often it is read', () => {
+    const t = setup();
+    let signal!: ReturnType<typeof t.abort.AbortSignal.timeout>;
+    t.task(0, () => {
+      signal = t.abort.AbortSignal.timeout(20);
+    });
+    t.run(10);
+    expect(signal.aborted).toBe(false);
+    expect(signal.reason).toBeUndefined();
+    t.run(30);
+    expect(signal.aborted).toBe(true);
+    const reason = signal.reason as DOMException;
+    expect([reason.name, reason.message]).toEqual(['TimeoutError', 'The operation was aborted due to timeout']);
+    expect(signal.reason).toBe(reason);
+    expect(() => signal.throwIfAborted()).toThrow(reason);
+    expect(t.abort.AbortSignal.any([signal]).reason).toBe(reason);
+  });
+
   it('AbortController.abort rejects with the given reason at once', () => {
     const t = setup();
     let out!: Outcome<SimResponse>;
