@@ -62,15 +62,18 @@ export function warmWhenIdle(): void {
   setTimeout(() => lab.warm(), 1500);
 }
 
-/** The longest the editor's TypeScript service waits for the lab worker (see below). */
+/** How long the editor's TypeScript service waits for the lab worker's warm-up (see below). */
 const TYPESCRIPT_SERVICE_WAIT_MAX_MS = 8000;
 
 /**
  * The editor's TypeScript service (diagnostics, completions) starts once the lab worker has
- * warmed up and is not running anything, or after a few seconds at most. Both load megabytes
- * of code and compile it at page load; on a two-core laptop, starting the service first
- * delays the first run by most of a second, while its squiggles appear a moment later.
+ * warmed up and is not running anything; after a few seconds, once it is not running anything.
+ * Both load megabytes of code and compile it at page load; on a two-core laptop, starting the
+ * service first delays the first run by most of a second, and so does starting it during a
+ * first run that outlasts the wait (on a busy machine, runs of several seconds are common),
+ * while its squiggles appear a moment later either way.
  */
 export function typeScriptServiceMayStart(): Promise<void> {
-  return Promise.race([lab.whenIdle(), new Promise<void>((resolve) => setTimeout(resolve, TYPESCRIPT_SERVICE_WAIT_MAX_MS))]);
+  const waited = new Promise<void>((resolve) => setTimeout(resolve, TYPESCRIPT_SERVICE_WAIT_MAX_MS)).then(() => lab.whenNoRun());
+  return Promise.race([lab.whenIdle(), waited]);
 }

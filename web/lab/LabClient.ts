@@ -90,7 +90,8 @@ export class LabClient {
   private warmRequest: { scenarioId?: string } | undefined;
   /** The worker has finished warming up. */
   private warmed = false;
-  private idleWaiters: (() => void)[] = [];
+  /** Who waits for the lab to be idle; `warm`: also for the warm-up to have finished. */
+  private idleWaiters: { resolve: () => void; warm: boolean }[] = [];
   /** Told of the worker's start-up milestones (for the speed measurements). */
   onMilestone: ((name: WorkerMilestone, epochMs: number) => void) | null = null;
 
@@ -158,14 +159,24 @@ export class LabClient {
    */
   whenIdle(): Promise<void> {
     return new Promise((resolve) => {
-      this.idleWaiters.push(resolve);
+      this.idleWaiters.push({ resolve, warm: true });
+      this.wakeIdleWaiters();
+    });
+  }
+
+  /** Resolves once no run is going on, whether or not the worker has warmed up. */
+  whenNoRun(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push({ resolve, warm: false });
       this.wakeIdleWaiters();
     });
   }
 
   private wakeIdleWaiters(): void {
-    if (!this.warmed || this.active) return;
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (this.active) return;
+    const waking = this.idleWaiters.filter((w) => this.warmed || !w.warm);
+    this.idleWaiters = this.idleWaiters.filter((w) => !waking.includes(w));
+    for (const w of waking) w.resolve();
   }
 
   /** Starts a run; the previous one, if any, is stopped and its messages ignored from now on. */
