@@ -37,8 +37,9 @@ const WARM_UP_FALLBACK_MS = 4000;
 
 /**
  * Warms the worker once the page has loaded what it needs first: on a scenario page, the
- * editor (both compete for the same two cores; warming first makes the editor half a second
- * later), then for that scenario; elsewhere, the compiler only, after a short idle.
+ * editor (the compiler's start competes with it for the same two cores), then for that
+ * scenario (a scenario page's database is usually open by then: the starter's run ahead
+ * opens it, see runStarterAhead.ts); elsewhere, the compiler only, after a short idle.
  */
 export function warmWhenEditorReady(scenarioId: string): () => void {
   const warm = () => {

@@ -216,6 +216,8 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
       // sequential and wait for the previous one (or the warm-up), saying they are alive.
       const compiled = compile(job, msg);
       queue = queue.then(() => simulate(job, msg, compiled));
+      // The run opens the database itself: a warm-up asked for later has nothing left to do.
+      if (scenarioDefinitions.get(msg.scenarioId)?.platform.database) databaseWarm = true;
       break;
     }
     case 'stop': {
@@ -274,7 +276,11 @@ async function simulate(job: Job, req: RunRequest, compiled: Promise<Compiler | 
         // that code may never give the thread back.
         const first = !job.userCode;
         job.userCode = true;
-        if (first) milestone('userCodeStartMs');
+        if (first) {
+          // The database (when the scenario has one) is open and reset by now.
+          if (def.platform.database) milestone('databaseReadyMs');
+          milestone('userCodeStartMs');
+        }
         if (first || performance.now() - job.lastBeatMs >= HEARTBEAT_INTERVAL_MS) beat(job);
       },
     });
