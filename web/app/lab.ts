@@ -37,8 +37,9 @@ const WARM_UP_FALLBACK_MS = 4000;
 
 /**
  * Warms the worker once the page has loaded what it needs first: on a scenario page, the
- * editor (both compete for the same two cores; warming first makes the editor half a second
- * later), then for that scenario; elsewhere, the compiler only, after a short idle.
+ * editor (the compiler's start competes with it for the same two cores), then for that
+ * scenario (a scenario page's database is usually open by then: the starter's run ahead
+ * opens it, see runStarterAhead.ts); elsewhere, the compiler only, after a short idle.
  */
 export function warmWhenEditorReady(scenarioId: string): () => void {
   const warm = () => {
@@ -62,15 +63,18 @@ export function warmWhenIdle(): void {
   setTimeout(() => lab.warm(), 1500);
 }
 
-/** The longest the editor's TypeScript service waits for the lab worker (see below). */
+/** How long the editor's TypeScript service waits for the lab worker's warm-up (see below). */
 const TYPESCRIPT_SERVICE_WAIT_MAX_MS = 8000;
 
 /**
  * The editor's TypeScript service (diagnostics, completions) starts once the lab worker has
- * warmed up and is not running anything, or after a few seconds at most. Both load megabytes
- * of code and compile it at page load; on a two-core laptop, starting the service first
- * delays the first run by most of a second, while its squiggles appear a moment later.
+ * warmed up and is not running anything; after a few seconds, once it is not running anything.
+ * Both load megabytes of code and compile it at page load; on a two-core laptop, starting the
+ * service first delays the first run by most of a second, and so does starting it during a
+ * first run that outlasts the wait (on a busy machine, runs of several seconds are common),
+ * while its squiggles appear a moment later either way.
  */
 export function typeScriptServiceMayStart(): Promise<void> {
-  return Promise.race([lab.whenIdle(), new Promise<void>((resolve) => setTimeout(resolve, TYPESCRIPT_SERVICE_WAIT_MAX_MS))]);
+  const waited = new Promise<void>((resolve) => setTimeout(resolve, TYPESCRIPT_SERVICE_WAIT_MAX_MS)).then(() => lab.whenNoRun());
+  return Promise.race([lab.whenIdle(), waited]);
 }

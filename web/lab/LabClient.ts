@@ -34,6 +34,7 @@ import {
   HUNG_AFTER_MS_MAX,
 } from './protocol.ts';
 import { measureThreadSlowdown } from './threadSlowdown.ts';
+import { RunRecording } from './runRecording.ts';
 
 /** How often the page checks that a running worker is alive. */
 const WATCHDOG_TICK_MS = 250;
@@ -90,7 +91,10 @@ export class LabClient {
   private warmRequest: { scenarioId?: string } | undefined;
   /** The worker has finished warming up. */
   private warmed = false;
-  private idleWaiters: (() => void)[] = [];
+  /** Who waits for the lab to be idle; `warm`: also for the warm-up to have finished. */
+  private idleWaiters: { resolve: () => void; warm: boolean }[] = [];
+  /** The run started ahead of any request (see runAhead), until a run adopts it or replaces it. */
+  private ahead: { request: RunRequest; recording: RunRecording; handle: RunHandle } | null = null;
   /** Told of the worker's start-up milestones (for the speed measurements). */
   onMilestone: ((name: WorkerMilestone, epochMs: number) => void) | null = null;
 
@@ -158,18 +162,71 @@ export class LabClient {
    */
   whenIdle(): Promise<void> {
     return new Promise((resolve) => {
-      this.idleWaiters.push(resolve);
+      this.idleWaiters.push({ resolve, warm: true });
+      this.wakeIdleWaiters();
+    });
+  }
+
+  /** Resolves once no run is going on, whether or not the worker has warmed up. */
+  whenNoRun(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push({ resolve, warm: false });
       this.wakeIdleWaiters();
     });
   }
 
   private wakeIdleWaiters(): void {
-    if (!this.warmed || this.active) return;
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (this.active) return;
+    const waking = this.idleWaiters.filter((w) => this.warmed || !w.warm);
+    this.idleWaiters = this.idleWaiters.filter((w) => !waking.includes(w));
+    for (const w of waking) w.resolve();
   }
 
-  /** Starts a run; the previous one, if any, is stopped and its messages ignored from now on. */
+  /**
+   * Starts a run nobody has asked for yet (the scenario's starter, as the page loads), when no
+   * other run is going on: a `run()` of exactly this request adopts it, however far it has got,
+   * and sees all of it; any other `run()` stops it. The one-time costs (the database's creation,
+   * the first simulation's slower start) are paid while the learner reads, not after the click.
+   * `onDone` is told of its summary, adopted or not.
+   */
+  runAhead(request: RunRequest, onDone?: (summary: RunSummary) => void): void {
+    const previous = this.ahead;
+    if (this.disposed || (previous?.recording.adoptable && sameRequest(previous.request, request))) return;
+    // A run someone asked for is never displaced; a previous run ahead is (run() stops it).
+    if (this.active && this.active.runId !== previous?.handle.runId) return;
+    const recording = new RunRecording();
+    const handle = this.run(request, {
+      ...recording.handlers,
+      onDone: (summary, simulateMs) => {
+        onDone?.(summary);
+        recording.handlers.onDone(summary, simulateMs);
+      },
+    });
+    this.ahead = { request, recording, handle };
+  }
+
+  /**
+   * The page that wanted the run ahead has gone: a run ahead still going is stopped (and can
+   * no longer be adopted); one that has finished is kept, for a page that asks for it again.
+   */
+  cancelAhead(): void {
+    const ahead = this.ahead;
+    if (!ahead || this.active?.runId !== ahead.handle.runId) return;
+    ahead.recording.discard();
+    ahead.handle.stop();
+  }
+
+  /**
+   * Starts a run; the previous one, if any, is stopped and its messages ignored from now on,
+   * unless it is a run ahead of this very request, which this call adopts instead.
+   */
   run(request: RunRequest, handlers: RunHandlers): RunHandle {
+    const ahead = this.ahead;
+    this.ahead = null;
+    if (ahead?.recording.adoptable && sameRequest(ahead.request, request)) {
+      ahead.recording.adopt(handlers);
+      return ahead.handle;
+    }
     if (this.active) this.stop();
     const runId = this.nextRunId++;
     const active: ActiveRun = { runId, handlers, lastHeardAt: performance.now(), userCode: false, slowdownAskedAt: -1, allowedMs: 0 };
@@ -195,6 +252,7 @@ export class LabClient {
   dispose(): void {
     this.disposed = true;
     this.active = null;
+    this.ahead = null;
     this.stopWatchdog();
     this.rejectInit?.(new Error('the lab client was disposed'));
     this.replaceWorker();
@@ -330,4 +388,9 @@ export class LabClient {
     this.resolveInit = null;
     this.rejectInit = null;
   }
+}
+
+/** Same scenario, code, seed and load scale: the same simulation, to the byte. */
+function sameRequest(a: RunRequest, b: RunRequest): boolean {
+  return a.scenarioId === b.scenarioId && a.code === b.code && a.seed === b.seed && a.loadScale === b.loadScale;
 }

@@ -89,7 +89,24 @@ export const MEMORY_MESSAGE =
   '(an array or buffer sized by a very large number) or data kept on every request (a module-level ' +
   'array or cache that only grows). Your code is kept; the next run starts in a fresh simulator.';
 
-export type WorkerMilestone = 'workerStartedMs' | 'compilerWarmMs' | 'databaseReadyMs';
+/**
+ * The worker's start-up milestones, each reported once (its first occurrence): the worker's
+ * script created and evaluated; PGlite's engine (wasm compiled, file bundle fetched) and the
+ * scenario's snapshot (downloaded, inflated) in hand; the database ready; the compiler warm;
+ * and the first run's phases (received, compiled, user code starting once the database is
+ * open, result posted). The speed measurements print where the first result's time went.
+ */
+export type WorkerMilestone =
+  | 'workerCreatedMs'
+  | 'workerStartedMs'
+  | 'engineReadyMs'
+  | 'snapshotReadyMs'
+  | 'databaseReadyMs'
+  | 'compilerWarmMs'
+  | 'runReceivedMs'
+  | 'runCompiledMs'
+  | 'userCodeStartMs'
+  | 'runDoneMs';
 
 export type RunMessage = Extract<WorkerMessage, { runId: number }>;
 

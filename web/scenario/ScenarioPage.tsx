@@ -10,7 +10,8 @@ import { leaveEditorOnEscapeTab } from '../editor/leaveEditor.ts';
 import { runStateOf } from '../run/runState.ts';
 import { Drafts } from './Drafts.tsx';
 import { NextSteps, ResultsStale } from './RunNotes.tsx';
-import { warmWhenEditorReady } from '../app/lab.ts';
+import { lab, warmWhenEditorReady } from '../app/lab.ts';
+import { runStarterAhead } from './runStarterAhead.ts';
 import { Brief } from './Brief.tsx';
 import { History } from './History.tsx';
 import { Toolbar } from './Toolbar.tsx';
@@ -51,6 +52,9 @@ function Workspace({ entry }: { entry: CatalogEntry }) {
   }, [info]);
 
   useEffect(() => () => useUi.getState().openDialog(null), []);
+  // As soon as the worker has started, not after the editor: the database and the first
+  // simulation run beside the editor's loading and the learner's reading (runStarterAhead.ts).
+  useEffect(() => runStarterAhead(lab, entry.id, entry.starter), [entry.id, entry.starter]);
   useEffect(() => warmWhenEditorReady(entry.id), [entry.id]);
   useEffect(() => leaveEditorOnEscapeTab(editorBox.current!, () => runPanel.current), []);
 

@@ -56,6 +56,7 @@ export function useScenarioRun(scenarioId: string, starter: string, currentCode:
     const bounds = scenarioInfo?.[scenarioId]?.loadScale ?? { min: 1, max: 1 };
     getEditorHandle()?.showDiagnostics([]);
     const code = currentCode();
+    noteTiming('runRequestedMs');
     // Each run's code is a version worth finding again in the Drafts tab.
     void draftHistory.keep(scenarioId, code, 'run');
     actor.send({

@@ -16,7 +16,9 @@ const TAR = 'application/x-tar';
  * whatever later becomes of the globals. Returns a function that starts the downloads the
  * database for `database` needs (idempotent per file).
  */
-export function installDatabaseSnapshots(): (database: DatabaseSpec) => void {
+export function installDatabaseSnapshots(
+  onReady: (what: 'engineReadyMs' | 'snapshotReadyMs') => void = () => {},
+): (database: DatabaseSpec) => void {
   const realFetch = self.fetch.bind(self);
   const { compileStreaming, compile } = WebAssembly;
   const Decompression = DecompressionStream;
@@ -43,7 +45,9 @@ export function installDatabaseSnapshots(): (database: DatabaseSpec) => void {
       compile(await (await download(pgliteWasmUrl)).arrayBuffer()),
     );
     const fsBundle = download(pgliteDataUrl).then((r) => r.blob());
-    return { wasmModule: await wasmModule, fsBundle: await fsBundle };
+    const files = { wasmModule: await wasmModule, fsBundle: await fsBundle };
+    onReady('engineReadyMs');
+    return files;
   }
 
   const pending = new Map<string, Promise<unknown>>();
@@ -58,12 +62,16 @@ export function installDatabaseSnapshots(): (database: DatabaseSpec) => void {
     return p;
   }
 
+  const ready = (blob: Blob) => {
+    onReady('snapshotReadyMs');
+    return blob;
+  };
   const snapshots = {
     prepared(setupSql: string): Promise<Blob> | undefined {
       const url = preparedUrls[setupDigest(setupSql)];
-      return url === undefined ? undefined : once(url, () => tarball(url));
+      return url === undefined ? undefined : once(url, () => tarball(url).then(ready));
     },
-    empty: () => once(emptyUrl, () => tarball(emptyUrl)),
+    empty: () => once(emptyUrl, () => tarball(emptyUrl).then(ready)),
     engine: () => once('engine', engine),
   };
   setDatabaseSnapshots(snapshots);

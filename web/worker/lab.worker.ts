@@ -39,7 +39,7 @@ import { WARM_UP_CODE } from './warmUp.ts';
 const realmChanges = watchRealm();
 // What every run of a scenario is judged by, kept for the worker's life: frozen.
 for (const def of scenarioDefinitions.values()) freezeData(def);
-const startDatabaseDownloads = installDatabaseSnapshots();
+const startDatabaseDownloads = installDatabaseSnapshots((name) => milestone(name));
 const realm = hardenRealm();
 // A policy violation here is a console error the page's tests can see (a worker's own
 // violations reach no console of the page's).
@@ -47,7 +47,12 @@ self.addEventListener('securitypolicyviolation', (e) =>
   console.error(`Content-Security-Policy violation in the lab worker: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'}`),
 );
 const post = (m: WorkerMessage) => realm.post(m);
-const milestone = (name: WorkerMilestone) => post({ type: 'milestone', name, epochMs: performance.timeOrigin + performance.now() });
+/** Reports a start-up milestone; the page keeps the first of each (see protocol.ts). */
+function milestone(name: WorkerMilestone, epochMs = performance.timeOrigin + performance.now()): void {
+  post({ type: 'milestone', name, epochMs });
+}
+// The worker's clock starts when the page created it.
+milestone('workerCreatedMs', performance.timeOrigin);
 milestone('workerStartedMs');
 
 /**
@@ -203,6 +208,7 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
         post({ type: 'run.failed', runId: msg.runId, message: REALM_MESSAGE, reason: 'realm' });
         break;
       }
+      milestone('runReceivedMs');
       const job: Job = { runId: msg.runId, stopRequested: false, userCode: false, lastBeatMs: 0, heartbeat: 0 as never };
       job.heartbeat = setInterval(() => beat(job), HEARTBEAT_INTERVAL_MS);
       jobs.set(msg.runId, job);
@@ -210,6 +216,8 @@ self.onmessage = (e: MessageEvent<HostMessage>) => {
       // sequential and wait for the previous one (or the warm-up), saying they are alive.
       const compiled = compile(job, msg);
       queue = queue.then(() => simulate(job, msg, compiled));
+      // The run opens the database itself: a warm-up asked for later has nothing left to do.
+      if (scenarioDefinitions.get(msg.scenarioId)?.platform.database) databaseWarm = true;
       break;
     }
     case 'stop': {
@@ -232,6 +240,7 @@ async function compile(job: Job, req: RunRequest): Promise<Compiler | null> {
       return null;
     }
     post({ type: 'compile.done', runId, compileMs: performance.now() - t0 });
+    milestone('runCompiledMs');
     return compiler;
   } catch (e) {
     reportFailure(runId, e);
@@ -267,10 +276,18 @@ async function simulate(job: Job, req: RunRequest, compiled: Promise<Compiler | 
         // that code may never give the thread back.
         const first = !job.userCode;
         job.userCode = true;
+        if (first) {
+          // The database (when the scenario has one) is open and reset by now.
+          if (def.platform.database) milestone('databaseReadyMs');
+          milestone('userCodeStartMs');
+        }
         if (first || performance.now() - job.lastBeatMs >= HEARTBEAT_INTERVAL_MS) beat(job);
       },
     });
-    if (checkRealm(runId)) post({ type: 'run.done', runId, summary, simulateMs: performance.now() - t0 });
+    if (checkRealm(runId)) {
+      post({ type: 'run.done', runId, summary, simulateMs: performance.now() - t0 });
+      milestone('runDoneMs');
+    }
   } catch (e) {
     if (checkRealm(runId)) reportFailure(runId, e);
   } finally {

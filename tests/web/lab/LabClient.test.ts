@@ -211,6 +211,17 @@ describe('runs', () => {
     await settle();
     expect(idle).toBe(true);
   });
+
+  it('resolves whenNoRun once no run is active, warmed up or not', async () => {
+    let noRun = false;
+    const { runId, worker } = await startRun();
+    void client.whenNoRun().then(() => (noRun = true));
+    await settle();
+    expect(noRun).toBe(false);
+    worker.say({ type: 'run.done', runId, summary: SUMMARY, simulateMs: 1 });
+    await settle();
+    expect(noRun).toBe(true);
+  });
 });
 
 describe('a worker that dies', () => {
