@@ -9,6 +9,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from './api-error.ts';
+import type { LearnerCache } from './learner-cache.ts';
 import type { RoomCache } from './room-cache.ts';
 import type { Learner, Room, WorkshopStore } from './store/workshop-store.ts';
 import { JOIN_CODE_LENGTH, JOIN_CODE_PATTERN, normalizeJoinCode, tokenHash, tokenMatches } from './tokens.ts';
@@ -39,7 +40,7 @@ export function roomCodeOf(request: FastifyRequest): string {
   return normalizeJoinCode((request.params as { code: string }).code);
 }
 
-export function makeAuth(store: WorkshopStore, rooms: RoomCache) {
+export function makeAuth(store: WorkshopStore, rooms: RoomCache, learners: LearnerCache) {
   async function roomOf(request: FastifyRequest) {
     const code = roomCodeOf(request);
     // Checked here as well as by the schema: these hooks run before validation.
@@ -70,7 +71,7 @@ export function makeAuth(store: WorkshopStore, rooms: RoomCache) {
     async learner(request: FastifyRequest): Promise<void> {
       const { room, hostTokenSha256 } = await roomOf(request);
       const token = bearer(request, 'learner token that joining the room gave');
-      const learner = await store.learnerByToken(room.code, tokenHash(token));
+      const learner = await learners.get(room.code, tokenHash(token));
       if (!learner) {
         if (tokenMatches(token, hostTokenSha256))
           throw new ApiError(403, 'the host token cannot act as a learner: join the room with a name to report runs');

@@ -1,8 +1,12 @@
 /**
  * The WorkshopStore in SQL, the same statements on PGlite and on Postgres. Each write is one
  * transaction and resolves once committed; the server acknowledges a request only after that.
+ * Run reports, the one write that comes in bursts, are committed in groups (record-runs.ts),
+ * each report still resolving only once the transaction that holds it committed.
  */
+import { Batcher } from './batcher.ts';
 import { queryDashboard } from './dashboard-query.ts';
+import { type PendingRun, recordRuns } from './record-runs.ts';
 import { CHANGE_CHANNEL, SCHEMA_LOCK, SCHEMA_STATEMENTS } from './schema.ts';
 import { num, type SqlDriver } from './sql-driver.ts';
 import type {
@@ -43,7 +47,30 @@ function learnerFrom(r: Record<string, unknown>): Learner {
 
 const LEARNER_COLUMNS = 'l.id, l.room_code, l.name, l.joined_at_ms, l.hand_raised';
 
+interface TokenLookup {
+  code: string;
+  learnerTokenSha256: string;
+}
+
+/**
+ * Reports (and token lookups) in one batch at most: a burst of a room of 1000 takes a few
+ * batches, and one batch's JSON parameter stays under 2 MB (reports are at most 16 KB).
+ */
+const BATCH_SIZE_MAX = 100;
+/** Waiting at most: far above a room's burst, and bounded memory (16 KB a report) beyond it. */
+const QUEUED_MAX = 5000;
+
 class SqlWorkshopStore implements WorkshopStore {
+  /** Group commit: reports that arrive while a transaction is in flight share the next one. */
+  readonly #runs = new Batcher<PendingRun, RecordedRun>((runs) => this.db.transaction((tx) => recordRuns(tx, runs)), {
+    batchSizeMax: BATCH_SIZE_MAX,
+    queuedMax: QUEUED_MAX,
+  });
+  readonly #lookups = new Batcher<TokenLookup, Learner | null>((lookups) => this.#learnersByToken(lookups), {
+    batchSizeMax: BATCH_SIZE_MAX,
+    queuedMax: QUEUED_MAX,
+  });
+
   constructor(private readonly db: SqlDriver) {}
 
   async createRoom(room: Room, hostTokenSha256: string): Promise<boolean> {
@@ -92,47 +119,27 @@ class SqlWorkshopStore implements WorkshopStore {
     });
   }
 
-  async learnerByToken(code: string, learnerTokenSha256: string): Promise<Learner | null> {
-    const [row] = await this.db.query(
-      `select ${LEARNER_COLUMNS} from workshop_learner_tokens t join workshop_learners l on l.id = t.learner_id
-       where t.token_sha256 = $1 and l.room_code = $2`,
-      [learnerTokenSha256, code],
+  learnerByToken(code: string, learnerTokenSha256: string): Promise<Learner | null> {
+    return this.#lookups.add({ code, learnerTokenSha256 });
+  }
+
+  /** The learners of a batch of tokens, in one query: a burst of reports is a burst of lookups. */
+  async #learnersByToken(lookups: TokenLookup[]): Promise<(Learner | null)[]> {
+    const rows = await this.db.query(
+      `select t.token_sha256, ${LEARNER_COLUMNS} from workshop_learner_tokens t join workshop_learners l on l.id = t.learner_id
+       where t.token_sha256 = any($1::text[])`,
+      [lookups.map((l) => l.learnerTokenSha256)],
     );
-    return row ? learnerFrom(row) : null;
+    const byToken = new Map(rows.map((r) => [r.token_sha256 as string, r]));
+    return lookups.map(({ code, learnerTokenSha256 }) => {
+      const row = byToken.get(learnerTokenSha256);
+      // A token is only ever checked against its own room.
+      return row && row.room_code === code ? learnerFrom(row) : null;
+    });
   }
 
   recordRun(learner: Learner, report: RunReport, nowMs: number): Promise<RecordedRun> {
-    return this.db.transaction(async (tx) => {
-      const inserted = await tx.query(
-        `insert into workshop_runs
-           (room_code, learner_id, run_id, scenario_id, passed, slos, findings, error, code_sha256, seed, received_at_ms)
-         values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11)
-         on conflict (learner_id, run_id) do nothing returning received_at_ms`,
-        [
-          learner.roomCode,
-          learner.id,
-          report.runId,
-          report.scenarioId,
-          report.passed,
-          JSON.stringify(report.slos),
-          JSON.stringify(report.findings),
-          report.error ?? null,
-          report.codeSha256,
-          report.seed,
-          nowMs,
-        ],
-      );
-      if (inserted.length === 0) {
-        // A repeat of a run already kept (the lab retried after a lost answer): the first copy stands.
-        const [first] = await tx.query('select received_at_ms from workshop_runs where learner_id = $1 and run_id = $2', [
-          learner.id,
-          report.runId,
-        ]);
-        return { runId: report.runId, receivedAtMs: num(first.received_at_ms), created: false };
-      }
-      await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, `progress:${learner.roomCode}`]);
-      return { runId: report.runId, receivedAtMs: num(inserted[0].received_at_ms), created: true };
-    });
+    return this.#runs.add({ learner, report, nowMs });
   }
 
   async setHand(learner: Learner, raised: boolean, nowMs: number): Promise<void> {
@@ -165,6 +172,8 @@ class SqlWorkshopStore implements WorkshopStore {
   }
 
   async progress(learner: Learner): Promise<LearnerProgress> {
+    // Read afresh: the learner given may come from a cache, with the hand as it was then.
+    const [current] = await this.db.query(`select ${LEARNER_COLUMNS} from workshop_learners l where id = $1`, [learner.id]);
     const rows = await this.db.query(
       'select scenario_id, count(*) as runs, bool_or(passed) as solved from workshop_runs where learner_id = $1 group by scenario_id',
       [learner.id],
@@ -175,7 +184,7 @@ class SqlWorkshopStore implements WorkshopStore {
       const r = byScenario.get(scenarioId);
       return { scenarioId, runs: r ? num(r.runs) : 0, solved: r ? (r.solved as boolean) : false };
     });
-    return { learner, scenarios };
+    return { learner: learnerFrom(current), scenarios };
   }
 
   dashboard(room: Room, nowMs: number): Promise<Dashboard> {

@@ -142,11 +142,16 @@ export interface WorkshopStore {
   ): Promise<{ learner: Learner; resumed: boolean } | null>;
   /** The learner holding this token in that room, if any. */
   learnerByToken(code: string, learnerTokenSha256: string): Promise<Learner | null>;
+  /**
+   * Keeps a run; resolves once the transaction holding it committed (reports that arrive
+   * together may share one) and rejects if that transaction failed.
+   */
   recordRun(learner: Learner, report: RunReport, nowMs: number): Promise<RecordedRun>;
   setHand(learner: Learner, raised: boolean, nowMs: number): Promise<void>;
   addBroadcast(code: string, kind: Broadcast['kind'], text: string, nowMs: number): Promise<Broadcast>;
   /** The latest `limit` broadcasts, oldest first. */
   broadcasts(code: string, limit: number): Promise<Broadcast[]>;
+  /** The learner as stored now (their hand included) and their progress on the track. */
   progress(learner: Learner): Promise<LearnerProgress>;
   dashboard(room: Room, nowMs: number): Promise<Dashboard>;
   /** Every run of the room, oldest first, for the JSON export. */
