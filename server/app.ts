@@ -96,6 +96,11 @@ export async function buildWorkshopApp(options: WorkshopAppOptions): Promise<Wor
   store.onRemoteChange((code, change) => hub.changed(code, change));
   // Streams never end by themselves: end them first, or closing would wait for every listener.
   app.addHook('preClose', async () => hub.closeAll());
+  // After the route's own checks (the token first, then the schema), for every body.
+  app.addHook('preHandler', async (request) => {
+    const at = nulCharacterAt(request.body, 'body', 0);
+    if (at !== undefined) throw new ApiError(400, `${at} contains a NUL character (U+0000), which cannot be stored`);
+  });
 
   learnerRoutes(app, ctx);
   hostRoutes(app, ctx);
@@ -114,6 +119,26 @@ export async function buildWorkshopApp(options: WorkshopAppOptions): Promise<Wor
       await store.close();
     },
   };
+}
+
+/** Nesting deeper than any body the schemas accept: such a body is refused by them first. */
+const BODY_DEPTH_MAX = 16;
+
+/**
+ * Where `value` holds a string (or a key) with U+0000, as the schema errors name a field
+ * (`body/error`, `body/slos/2/label`), or undefined. Postgres keeps neither text nor jsonb
+ * with that character: such a report would fail at the database on every retry.
+ */
+function nulCharacterAt(value: unknown, path: string, depth: number): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object' || depth > BODY_DEPTH_MAX) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = `${path}/${key}`;
+    if (key.includes('\u0000')) return at;
+    const inner = nulCharacterAt(item, at, depth + 1);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }
 
 function errorHandler(

@@ -127,6 +127,19 @@ describe('a run report', () => {
     expect((await send({ ...report(), passed: 'true' })).body.message).toBe('body/passed must be boolean');
   });
 
+  it('refuses a NUL character anywhere, naming where: Postgres cannot keep one', async () => {
+    nowMs += 60_000;
+    const error = await send({ ...report(), error: 'bad\u0000byte' });
+    expect(error.status).toBe(400);
+    expect(error.body.message).toBe('body/error contains a NUL character (U+0000), which cannot be stored');
+    // A field with a pattern of its own refuses it there first; either way the field is named.
+    const slos = [{ label: 'p99\u0000', actual: 1, pass: true }];
+    const label = await send({ ...report(), slos });
+    expect([label.status, label.body.message.split(' ')[0]]).toEqual([400, 'body/slos/0/label']);
+    // Nothing was kept, and the learner's next report goes through.
+    expect((await send(report())).status).toBe(201);
+  });
+
   it('names a scenario that is not on the track', async () => {
     nowMs += 60_000;
     const res = await send(report({ scenarioId: 'pool-exhaustion' }));
