@@ -61,7 +61,7 @@ export const BUILTIN_COSTS = {
   replace: { string: 150, array: 0, typed: 0, collection: 0 },
   /** `test`/`exec` of a regex, by the string it runs over. */
   regex: { string: 45, array: 0, typed: 0, collection: 0 },
-  /** `concat`, `Buffer.concat`, by the copy made. */
+  /** `concat`, `Buffer.concat`, by the copy made (a string's `concat` costs one concatenation). */
   copy: { string: 0, array: 105, typed: 9, collection: 0 },
   /** `slice`, by the copy made: an array's or a typed array's (a Buffer's is a view, as a string's is). */
   slice: { string: 0, array: 105, typed: 9, collection: 0 },
@@ -131,6 +131,7 @@ const SCALE = KINDS.map((k) => COSTS[k].scale ?? 'n');
 const REGEX = builtinKindIndex('regex');
 const COPY_INTO = builtinKindIndex('copyInto');
 const SLICE = builtinKindIndex('slice');
+const COPY = builtinKindIndex('copy');
 
 // Intrinsic getters, called directly: they read internal slots, never the service's code, and
 // throw for anything that is not the real thing (a Proxy included).
@@ -165,6 +166,8 @@ function unitsFor(value: unknown, kind: number): number {
   let n = 0;
   let rate = 0;
   if (typeof value === 'string') {
+    // `s.concat(c)` is a concatenation like `s + c`: one small allocation, whatever the length.
+    if (kind === COPY) return value.length > 0 ? STRING_CONCAT_UNITS : 0;
     n = value.length;
     rate = STRING_RATE[kind];
   } else if (typeof value === 'object' && value !== null) {

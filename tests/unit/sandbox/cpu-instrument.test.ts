@@ -146,6 +146,8 @@ describe('CPU metering instrumentation', () => {
     expect(loop("s += 'x';").units - base.units).toBeGreaterThanOrEqual(concat);
     expect(loop('s += c;').units - base.units).toBeGreaterThanOrEqual(concat);
     expect(loop('s = s + c;').units - base.units).toBeGreaterThanOrEqual(concat);
+    expect(loop('s = s.concat(c);').units - base.units).toBeGreaterThanOrEqual(concat);
+    expect(loop('s = s.concat(c);').metered).toEqual(loop('s = s.concat(c);').plain);
     expect(loop('s += String.fromCharCode(97 + (i % 26));').metered).toEqual(loop('s += String.fromCharCode(97 + (i % 26));').plain);
     // A template joins its pieces: `<b>${c}</b>` is three pieces, two joins.
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the code under test is a template
