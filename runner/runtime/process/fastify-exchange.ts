@@ -57,6 +57,9 @@ export class Exchange {
 
   /** Runs the request from its onRequest hooks. */
   start(): void {
+    const hooks = this.route.hooks;
+    // Most routes have no request hooks: no closures for the phases then.
+    if (hooks.onRequest.length === 0 && hooks.preValidation.length === 0 && hooks.preHandler.length === 0) return this.invoke();
     this.phase('onRequest', () => this.phase('preValidation', () => this.phase('preHandler', () => this.invoke())));
   }
 

@@ -62,7 +62,7 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
   // Set by the class's static block: the only code that touches a promise's private state.
   let fulfill: (p: Internal, value: unknown) => void;
   let reject: (p: Internal, reason: unknown) => void;
-  let addReaction: (p: Internal, r: Reaction<Internal>) => void;
+  let addReaction: (p: Internal, r: ReactionJob) => void;
 
   /** Queues the reaction itself as the job (no closure per reaction); it runs `runReaction`. */
   function queueReaction(r: Reaction<Internal>, state: number, value: unknown): void {
@@ -171,7 +171,8 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
   class SimPromise<T> {
     #state = PENDING;
     #value: unknown = undefined;
-    #reactions: Reaction<Internal>[] | undefined = undefined;
+    /** One reaction as itself (the usual case: no array), more in an array, in order. */
+    #reactions: ReactionJob | ReactionJob[] | undefined = undefined;
     #handled = false;
 
     constructor(executor: (resolve: (v?: T | PromiseLike<T>) => void, reject: (e?: unknown) => void) => void) {
@@ -228,7 +229,8 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
         p.#state = FULFILLED;
         p.#value = value;
         p.#reactions = undefined;
-        if (reactions) for (const r of reactions) queueReaction(r, FULFILLED, value);
+        if (reactions instanceof ReactionJob) queueReaction(reactions, FULFILLED, value);
+        else if (reactions) for (const r of reactions) queueReaction(r, FULFILLED, value);
       };
       reject = (p, reason) => {
         const reactions = p.#reactions;
@@ -236,11 +238,15 @@ export function createPromiseClass(jobs: JobQueue, tracker?: RejectionTracker): 
         p.#value = reason;
         p.#reactions = undefined;
         if (!p.#handled && tracker) tracker.rejectedUnhandled(p, reason);
-        if (reactions) for (const r of reactions) queueReaction(r, REJECTED, reason);
+        if (reactions instanceof ReactionJob) queueReaction(reactions, REJECTED, reason);
+        else if (reactions) for (const r of reactions) queueReaction(r, REJECTED, reason);
       };
       addReaction = (p, r) => {
         if (p.#state === PENDING) {
-          (p.#reactions ??= []).push(r);
+          const reactions = p.#reactions;
+          if (reactions === undefined) p.#reactions = r;
+          else if (reactions instanceof ReactionJob) p.#reactions = [reactions, r];
+          else reactions.push(r);
         } else {
           if (p.#state === REJECTED && !p.#handled && tracker) tracker.handledLater(p);
           queueReaction(r, p.#state, p.#value);
