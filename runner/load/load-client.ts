@@ -91,11 +91,14 @@ export class LoadClient {
       this.arrivalsDone = true;
       return;
     }
-    this.kernel.at(t, () => {
-      this.arrive(t);
-      this.scheduleAfter(t);
-    });
+    this.kernel.at(t, this.arriveAndScheduleNext, t);
   }
+
+  /** One arrival's event: no closure per arrival, the instant is the event's argument. */
+  private readonly arriveAndScheduleNext = (t: number): void => {
+    this.arrive(t);
+    this.scheduleAfter(t);
+  };
 
   private pick(): RequestMixEntry {
     const mix = this.spec.mix;
