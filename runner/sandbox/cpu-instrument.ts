@@ -19,6 +19,13 @@
  * result is a string (`'<td>' + x`, a template), or by the meter's `s` when only the run can
  * tell (`s += chunk` becomes `M.s(s += chunk)`). `i + 1` is taken for arithmetic.
  *
+ * One rewrite changes no charge: an async function lowered by esbuild,
+ * `(a) => __async(this, null, function* () {...})`, would make a new generator function on
+ * every call, and V8 builds a prototype and a map for each one it runs (~2 µs, more than the
+ * rest of the call). Each such generator is made once per run of the block it is written in
+ * and kept in a variable of that block: `(a) => __async(this, [a]||null, (G??=function* (a) {...}))`
+ * (see `cachedAsyncBodies`). The charges are those of the code as written.
+ *
  * Simplified: a region's weight counts syntax nodes, not V8's machine instructions, and a
  * branch not taken costs as much as one taken. Code made at run time with `Function` is
  * metered the same way (metered-function.ts); `eval` is refused.
@@ -189,7 +196,16 @@ function instrumentOnce(js: string, profile: boolean): InstrumentedCode {
     return `,${tallyName},${id}`;
   };
   const tagged = new Set<AstNode>();
+  /** The scopes around the node being visited, innermost last. */
+  const scopes: AstNode[] = [];
+  const asyncBodies = new AsyncBodies(js);
   const visit = (node: AstNode, region: Region, depth: number): void => {
+    const scoped = SCOPE_TYPES.has(node.type);
+    if (scoped) scopes.push(node);
+    visitIn(node, region, depth);
+    if (scoped) scopes.pop();
+  };
+  const visitIn = (node: AstNode, region: Region, depth: number): void => {
     const before = region.weight;
     const site: SiteSuffix = (n) => siteOf(n, region);
     region.weight += w.node;
@@ -216,7 +232,10 @@ function instrumentOnce(js: string, profile: boolean): InstrumentedCode {
       note(region, node, region.weight - before);
       nameChildren(node, names);
     }
+    asyncBodies.note(node);
     if (FUNCTION_TYPES.has(node.type)) {
+      // `scopes` ends with this function itself: the scope it is written in is the one before.
+      asyncBodies.offer(node, scopes[scopes.length - 2], depth);
       const own = open(node, callbacks.has(node) ? w.callbackEntry : w.functionEntry, region, true);
       for (const p of node.params as AstNode[]) visit(p, own, depth + 1);
       const body = node.body as AstNode;
@@ -261,10 +280,143 @@ function instrumentOnce(js: string, profile: boolean): InstrumentedCode {
   visit(program, top, 1);
   close(top);
   insertOpen(0, charge(top.weight, top), 0);
+  asyncBodies.insert(meterName, insertOpen, insertClose);
   const code = applyInserts(js, inserts);
   if (!profile) return { code, meterName };
   const insertions = inserts.flatMap((x) => [x.at, x.text.length]);
   return { code, meterName, tallyName, regions, insertions: sortedPairs(insertions) };
+}
+
+/** Nodes that open a scope of their own: a generator cached in one must be declared in it. */
+const SCOPE_TYPES = new Set([
+  'Program',
+  'BlockStatement',
+  'StaticBlock',
+  'SwitchStatement',
+  'CatchClause',
+  'ClassBody',
+  ...FUNCTION_TYPES,
+  ...LOOP_TYPES,
+]);
+
+/** esbuild's helper for lowered async functions, as it names it when nothing else is so named. */
+const ASYNC_HELPER = '__async';
+
+interface AsyncBodySite {
+  /** The block whose variable keeps the generator. */
+  scope: AstNode;
+  generator: AstNode;
+  args: AstNode;
+  /** The async function's parameters, passed to the generator (when it took none of its own). */
+  params: string[] | undefined;
+  depth: number;
+}
+
+/**
+ * The generators of esbuild's lowered async functions, made once per run of their block
+ * rather than once per call. A site qualifies when the async function's whole body is
+ * `return __async(THIS, ARGS, function* (...) {...})` and either
+ * - ARGS is `null` and the generator takes no parameters: it reads the function's own, all
+ *   plain names (a default or a rest is evaluated by the function, as before), which become
+ *   the generator's parameters and are passed to it, and it does not read `arguments`; or
+ * - ARGS is `arguments` or an array, and the generator reads none of the function's
+ *   parameters (its own are what it reads);
+ * and the function is written directly in a block (or the module's top level), so every call
+ * of it sees the same variables around it as the generator made first. Anything else is
+ * left as esbuild wrote it, as is every site when `__async` names anything but esbuild's helper.
+ */
+class AsyncBodies {
+  private readonly sites: AsyncBodySite[] = [];
+  /** Occurrences of the helper's name, and how many of them are the helper and its calls. */
+  private mentions = 0;
+  private accounted = 0;
+
+  constructor(private readonly js: string) {}
+
+  /** Counts each occurrence of the helper's name, and each that is its definition. */
+  note(node: AstNode): void {
+    if (node.type === 'Identifier' && node.name === ASYNC_HELPER) this.mentions++;
+    if (node.type === 'VariableDeclarator') {
+      const id = node.id as AstNode;
+      const init = node.init as AstNode | null;
+      const params = (init?.params as AstNode[] | undefined)?.map((p) => (p.type === 'Identifier' ? p.name : ''));
+      if (
+        id.type === 'Identifier' &&
+        id.name === ASYNC_HELPER &&
+        init?.type === 'ArrowFunctionExpression' &&
+        params?.join() === '__this,__arguments,generator'
+      )
+        this.accounted++;
+    }
+  }
+
+  /** Records `fn` if it is a lowered async function whose generator can be kept in `scope`. */
+  offer(fn: AstNode, scope: AstNode | undefined, depth: number): void {
+    const call = loweredCall(fn);
+    if (!call) return;
+    this.accounted++; // its callee is the helper, whether or not the site qualifies
+    if (scope?.type !== 'BlockStatement' && scope?.type !== 'Program') return;
+    const [, args, generator] = call.arguments as AstNode[];
+    const params = plainParams(fn);
+    if (!params) return;
+    const text = this.js.slice(generator.start, generator.end);
+    const reads = (name: string) => new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(text);
+    const ownParams = (generator.params as AstNode[]).length > 0;
+    if (args.type === 'Literal' && args.value === null && !ownParams && !reads('arguments')) {
+      this.sites.push({ scope, generator, args, params, depth });
+    } else if ((args.type === 'ArrayExpression' || (args.type === 'Identifier' && args.name === 'arguments')) && !params.some(reads)) {
+      this.sites.push({ scope, generator, args, params: undefined, depth });
+    }
+  }
+
+  /** Adds the rewrite of every qualifying site, unless `__async` may name something else. */
+  insert(
+    meterName: string,
+    insertOpen: (at: number, text: string, depth: number) => void,
+    insertClose: (at: number, text: string, depth: number) => void,
+  ): void {
+    if (this.mentions !== this.accounted) return;
+    this.sites.forEach((site, i) => {
+      // `meterName` occurs nowhere in the code, so no name that contains it does.
+      const name = `${meterName}g${i}`;
+      insertOpen(site.scope.type === 'Program' ? 0 : site.scope.start + 1, `let ${name};`, 0);
+      if (site.params?.length) {
+        insertOpen(site.args.start, `[${site.params.join(',')}]||`, site.depth);
+        insertOpen(this.js.indexOf('(', site.generator.start) + 1, site.params.join(','), site.depth + 1);
+      }
+      insertOpen(site.generator.start, `(${name}??=`, site.depth);
+      insertClose(site.generator.end, ')', site.depth);
+    });
+  }
+}
+
+/** `fn`'s whole body is a call `__async(THIS, ARGS, function* (...) {...})`: that call. */
+function loweredCall(fn: AstNode): AstNode | undefined {
+  let body = fn.body as AstNode;
+  if (body.type === 'BlockStatement') {
+    const statements = body.body as AstNode[];
+    if (statements.length !== 1 || statements[0].type !== 'ReturnStatement') return undefined;
+    body = statements[0].argument as AstNode;
+    if (!body) return undefined;
+  }
+  if (body.type !== 'CallExpression') return undefined;
+  const callee = body.callee as AstNode;
+  const args = body.arguments as AstNode[];
+  if (callee.type !== 'Identifier' || callee.name !== ASYNC_HELPER || args.length !== 3) return undefined;
+  const generator = args[2];
+  if (generator.type !== 'FunctionExpression' || !generator.generator || generator.async || generator.id) return undefined;
+  return body;
+}
+
+/** The names of `fn`'s parameters when each is a plain name, with or without a default or a rest. */
+function plainParams(fn: AstNode): string[] | undefined {
+  const names: string[] = [];
+  for (const p of fn.params as AstNode[]) {
+    const target = p.type === 'AssignmentPattern' ? (p.left as AstNode) : p.type === 'RestElement' ? (p.argument as AstNode) : p;
+    if (target.type !== 'Identifier') return undefined;
+    names.push(target.name as string);
+  }
+  return names;
 }
 
 /** A region while it is being weighed; the profiling fields are set only when profiling. */

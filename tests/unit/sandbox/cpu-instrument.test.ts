@@ -168,6 +168,88 @@ describe('CPU metering instrumentation', () => {
     expect(Math.abs(tag.units - call.units)).toBeLessThan(concat / 2);
   });
 
+  describe('async functions as esbuild lowers them', () => {
+    // esbuild's helper, plus a record of every generator function it was handed.
+    const HELPER = `const seen = [];
+var __async = (__this, __arguments, generator) => {
+  seen.push(generator);
+  return new Promise((resolve, reject) => {
+    var fulfilled = (value) => { try { step(generator.next(value)); } catch (e) { reject(e); } };
+    var rejected = (value) => { try { step(generator.throw(value)); } catch (e) { reject(e); } };
+    var step = (x) => x.done ? resolve(x.value) : Promise.resolve(x.value).then(fulfilled, rejected);
+    step((generator = generator.apply(__this, __arguments)).next());
+  });
+};`;
+    const BODY = `
+function routes(app) {
+  return __async(this, null, function* () {
+    const base = yield app.base;
+    const handler = (req, reply) => __async(null, null, function* () { return base + (yield req.id) + reply; });
+    function helper(a, b = 2, ...rest) {
+      return __async(this, null, function* () { a += 1; return [a, b, rest.length, yield this.k]; });
+    }
+    const named = function (_0) { return __async(this, arguments, function* (x) { return [x, arguments.length]; }); };
+    const destructured = (_0) => __async(null, [_0], function* ({ id }) { return id; });
+    const usesArguments = function (x) { return __async(this, null, function* () { return arguments.length; }); };
+    const perIteration = [];
+    for (let i = 0; i < 3; i++) { perIteration.push(() => __async(null, null, function* () { return i; })); }
+    const noBlock = [];
+    for (let i = 0; i < 3; i++) noBlock.push(() => __async(null, null, function* () { return i * 10; }));
+    const curried = (k) => (x) => __async(null, null, function* () { return k + x; });
+    const results = [];
+    for (let n = 0; n < 2; n++) {
+      results.push(yield handler({ id: n }, '!'), yield helper.call({ k: 'k' }, n), yield helper.call({ k: 'j' }, n, 5, 6, 7));
+      results.push(yield named(n, 'extra'), yield destructured({ id: n }), yield usesArguments(1, 2, 3));
+      results.push(yield curried(n)(100));
+    }
+    for (const f of [...perIteration, ...noBlock]) results.push(yield f());
+    return results;
+  });
+}
+module.exports = { results: routes({ base: 'b' }), seen };`;
+
+    async function run(source: string, helperName = '__async') {
+      const code = source.replaceAll('__async', helperName);
+      const r = both(code);
+      const plain = r.plain as { results: Promise<unknown>; seen: unknown[] };
+      const metered = r.metered as { results: Promise<unknown>; seen: unknown[] };
+      return { plain: await plain.results, metered: await metered.results, seen: metered.seen, units: r.units, code: instrumentCpu(code).code };
+    }
+
+    it('keeps behaviour: parameters, defaults, rest, `this`, `arguments`, closures per iteration and per call', async () => {
+      const r = await run(`${HELPER}${BODY}`);
+      expect(r.metered).toEqual(r.plain);
+      expect((r.plain as unknown[]).length).toBe(20);
+    });
+
+    it('makes each generator once per run of its block, not once per call', async () => {
+      const r = await run(`${HELPER}${BODY}`);
+      const distinct = new Set(r.seen).size;
+      // routes 1, handler 1, helper 1, named 1, destructured 1, usesArguments 2 (reads
+      // `arguments`: left as it was), perIteration 3 (one block run each), noBlock 3 (no block
+      // of its own: left as it was), curried 2 (written in an arrow's expression: left).
+      expect(distinct).toBe(1 + 1 + 1 + 1 + 1 + 2 + 3 + 3 + 2);
+      expect(r.seen.length).toBeGreaterThan(distinct);
+      // Lines stay where they were.
+      expect(r.code.split('\n').length).toBe(`${HELPER}${BODY}`.split('\n').length);
+    });
+
+    it('charges exactly what the code as written costs', async () => {
+      const cached = await run(`${HELPER}${BODY}`);
+      // Another name for the helper: nothing is rewritten.
+      const asWritten = await run(`${HELPER}${BODY}`, '__asyncOther');
+      expect(asWritten.code).not.toContain('??=');
+      expect(new Set(asWritten.seen).size).toBe(asWritten.seen.length);
+      expect(cached.units).toBe(asWritten.units);
+    });
+
+    it('rewrites nothing when the helper name is also used for something else', async () => {
+      const r = await run(`${HELPER}${BODY}\nfunction other() { const __async = 1; return __async; }`);
+      expect(r.code).not.toContain('??=');
+      expect(r.metered).toEqual(r.plain);
+    });
+  });
+
   it('binds the counter to a name the code does not contain', () => {
     expect(instrumentCpu('module.exports = 1;').meterName).toBe('$cpu');
     const taken = instrumentCpu('const $cpu = { n: -1e12 }; const $cpu0 = 0; module.exports = [$cpu.n, $cpu0];');
