@@ -57,6 +57,9 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
  */
 export const MODULE_HEADER_LINES = 2;
 
+/** Globals SES adds to a compartment that are no part of Node's platform. */
+const SES_GLOBALS = ['Compartment', 'lockdown', 'harden', 'assert', 'ModuleSource', 'StaticModuleRecord'];
+
 export class ServiceRealm {
   readonly #compartment: Compartment;
   readonly #cpuCounter: CpuCounter;
@@ -73,6 +76,12 @@ export class ServiceRealm {
     sealRealm();
     this.#compartment = new Compartment({ globals, __options__: true });
     const global = this.#compartment.globalThis;
+    // SES gives every compartment these; Node has none of them, and code a nested Compartment
+    // evaluated would escape the CPU meter (its source is never instrumented).
+    for (const name of SES_GLOBALS) {
+      if (Object.hasOwn(global, name) && !delete (global as Record<string, unknown>)[name])
+        throw new Error(`The sandbox could not remove the global ${name}`);
+    }
     Object.defineProperty(global, 'global', { value: global, writable: true, configurable: true, enumerable: false });
     // Code made from strings is metered too (metered-function.ts); eval is refused.
     const evaluate = (source: string): unknown => this.#compartment.evaluate(source, EVALUATE_OPTIONS);

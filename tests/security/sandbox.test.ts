@@ -103,6 +103,7 @@ const ways: Record<string, () => any> = {
   'generator constructor': () => Object.getPrototypeOf(function* () {}).constructor('return this')().next().value,
   'host function constructor': () => (setTimeout as any).constructor('return this')(),
   'nested compartment': () => new (globalThis as any).Compartment().globalThis,
+  'nested compartment by constructor': () => new ((globalThis as any).constructor?.Compartment ?? Object.getPrototypeOf(globalThis).Compartment)().globalThis,
   'require': () => ({ process: { getBuiltinModule: (m: string) => require(m) } }),
 };
 for (const [how, get] of Object.entries(ways)) {
@@ -137,7 +138,8 @@ describe('the service cannot reach the host', () => {
       `
 const g: any = globalThis;
 const names = ['process', 'require', 'module', 'WebAssembly', 'SharedArrayBuffer', 'Atomics', 'Worker',
-  'postMessage', 'self', 'window', 'importScripts', 'XMLHttpRequest', 'WebSocket', 'navigator', 'FinalizationRegistry', 'WeakRef'];
+  'postMessage', 'self', 'window', 'importScripts', 'XMLHttpRequest', 'WebSocket', 'navigator', 'FinalizationRegistry', 'WeakRef',
+  'Compartment', 'lockdown', 'harden', 'assert', 'ModuleSource'];
 for (const n of names) console.log(n + ': ' + typeof g[n]);
 console.log('env HOME: ' + String(g.process?.env?.HOME));
 console.log('getBuiltinModule: ' + typeof g.process?.getBuiltinModule);
@@ -165,6 +167,12 @@ console.log('kill: ' + typeof g.process?.kill);
       'navigator',
       'FinalizationRegistry',
       'WeakRef',
+      // SES's own: Node has none, and code a nested Compartment evaluates would run unmetered.
+      'Compartment',
+      'lockdown',
+      'harden',
+      'assert',
+      'ModuleSource',
     ]) {
       expect(seen[n], n).toBe('undefined');
     }
