@@ -177,7 +177,8 @@ export interface RequestMixEntry {
   build: (rng: Prng, seq: number) => LoadRequest;
   /**
    * Statuses that are a normal answer to this request (k6's expectedStatuses), e.g. 401 to a
-   * wrong password. Anything else counts as failed. Default: 200–399. A scenario that expects
+   * wrong password. Anything else counts as failed. Default: 200–299 (the load client follows no
+   * redirect, so a 3xx is the whole answer, not a way to it). A scenario that expects
    * a 4xx must also check, functionally, that each one was deserved.
    */
   expectedStatuses?: number[];
