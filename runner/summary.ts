@@ -69,7 +69,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     if (v !== null && Number.isFinite(v)) metrics[`${key}:${agg}`] = round3(v);
     return v;
   };
-  const slos = evaluateSlos(def.slos, measureAndRecord, known);
+  const slos = evaluateSlos(def.slos, measureAndRecord, known, input.loadScale);
   // The settled SLO fails whatever was measured by the stop: that is what the stop proved.
   const early = input.earlyStop;
   if (early) for (const s of slos) if (s.label === early.slo.label && s.metric === early.slo.metric) s.pass = false;

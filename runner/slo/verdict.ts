@@ -27,23 +27,40 @@ export interface SloTagValues {
  * not fit), throws an Error naming the SLO: it is a bug in the scenario, not something the
  * learner did, and failing the SLO as "no data" would blame their code.
  */
-export function evaluateSlos(slos: SloSpec[], lookup: MetricLookup, known: SloTagValues): SloResult[] {
+export function evaluateSlos(slos: SloSpec[], lookup: MetricLookup, known: SloTagValues, loadScale = 1): SloResult[] {
   // Check every SLO before the first lookup, so a broken scenario fails the same way whatever
   // the run measured.
-  const parsed = slos.map((slo) => parseSlo(slo, known));
+  const parsed = slos.map((slo) => scaledToLoad(parseSlo(slo, known), loadScale));
   return slos.map((slo, i) => {
-    const { key, threshold } = parsed[i];
+    const { key, threshold, scaled } = parsed[i];
     const measured = lookup(key, threshold.aggregation);
     // NaN is how an empty trend answers; report it as "no data", which also keeps it out of JSON.
     const actual = measured === null || Number.isNaN(measured) ? null : measured;
     return {
-      label: slo.label,
+      label: scaled ? `${slo.label} (load ×${loadScale}: ${threshold.aggregation}${threshold.op}${scaled})` : slo.label,
       metric: slo.metric,
-      threshold: slo.threshold,
+      threshold: scaled ? `${threshold.aggregation}${threshold.op}${scaled}` : slo.threshold,
       actual,
       pass: evaluate(threshold, actual),
     };
   });
+}
+
+/**
+ * A threshold on how many requests the service answered (`http_reqs`: `rate>15`, `count>=900`)
+ * is written for the load at ×1; at another load scale the requests sent scale with it, so the
+ * threshold does too: at ×0.5 a service cannot answer 15 a second when 8 arrive. Every other
+ * threshold (latency, failure rate, a downstream's calls) stays as written.
+ */
+function scaledToLoad(
+  parsed: { key: string; threshold: Threshold },
+  loadScale: number,
+): { key: string; threshold: Threshold; scaled?: number } {
+  const { threshold } = parsed;
+  if (loadScale === 1 || parseMetricKey(parsed.key).name !== 'http_reqs') return parsed;
+  if (threshold.aggregation !== 'rate' && threshold.aggregation !== 'count') return parsed;
+  const target = Number((threshold.target * loadScale).toPrecision(12));
+  return { ...parsed, threshold: { ...threshold, target }, scaled: target };
 }
 
 function parseSlo(slo: SloSpec, known: SloTagValues): { key: string; threshold: Threshold } {

@@ -149,7 +149,9 @@ export default defineScenario({
     arrivals: { kind: 'constant', ratePerSec: 85 },
     mix: [{ route: 'GET /api/quote', weight: 1, build: (rng) => quoteRequest(rng) }],
     clientTimeoutMs: 3000,
-    loadScale: { min: 0.5, max: 1.5 },
+    // Above ×1.1 the brownout alone (59 req/s of capacity) fails more than a quarter of the
+    // quotes, and the backlog outlasts the recovery SLO, whatever the client does.
+    loadScale: { min: 0.5, max: 1.1 },
   },
   slos: [
     {

@@ -79,6 +79,17 @@ for (const id of ids) {
       expect(folder.definition.checks?.length, 'functional checks').toBeGreaterThan(0);
     });
 
+    // The load control and an interview's hidden check may pick any scale the scenario
+    // declares: a correct fix must pass at either end, or the range promises too much.
+    const bounds = folder.definition.load.loadScale;
+    for (const loadScale of bounds ? [bounds.min, bounds.max] : []) {
+      it(`load ×${loadScale}: solution meets every SLO and check`, async () => {
+        const s = await runScenario(folder.definition, { ...nodeHost(), code: folder.solution ?? '', seed: CONTRACT_SEEDS[0], loadScale });
+        expect(s.status, s.statusReason).toBe('completed');
+        expect(s.passed, describeFailures(s)).toBe(true);
+      });
+    }
+
     for (const seed of CONTRACT_SEEDS) {
       it(`seed ${seed}: starter misses an SLO by at least 2x`, async () => {
         const s = await run(folder, folder.starter, seed);

@@ -213,7 +213,13 @@ module.exports = { results: routes({ base: 'b' }), seen };`;
       const r = both(code);
       const plain = r.plain as { results: Promise<unknown>; seen: unknown[] };
       const metered = r.metered as { results: Promise<unknown>; seen: unknown[] };
-      return { plain: await plain.results, metered: await metered.results, seen: metered.seen, units: r.units, code: instrumentCpu(code).code };
+      return {
+        plain: await plain.results,
+        metered: await metered.results,
+        seen: metered.seen,
+        units: r.units,
+        code: instrumentCpu(code).code,
+      };
     }
 
     it('keeps behaviour: parameters, defaults, rest, `this`, `arguments`, closures per iteration and per call', async () => {

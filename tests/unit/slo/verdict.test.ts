@@ -29,6 +29,32 @@ describe('evaluateSlos', () => {
     ]);
   });
 
+  it('scales a threshold on requests answered with the load, and no other', () => {
+    const served: MetricLookup = (key, aggregation) =>
+      (({ 'http_reqs{route:GET /posts}:rate': 8.2, 'http_reqs:count': 500 }) as Record<string, number>)[`${key}:${aggregation}`] ??
+      lookup(key, aggregation);
+    const slos: SloSpec[] = [
+      { metric: 'http_reqs{route:GET /posts}', threshold: 'rate>15', label: 'over 15 lists a second' },
+      { metric: 'http_reqs', threshold: 'count>=900', label: 'answers 900' },
+      { metric: 'http_req_duration{route:GET /posts}', threshold: 'p(99.9)<100', label: 'list p99.9 < 100 ms' },
+      { metric: 'http_req_failed', threshold: 'rate<0.01', label: 'errors < 1%' },
+    ];
+    // At ×0.5, half the requests arrive: 15 a second would be more than were sent.
+    const half = evaluateSlos(slos, served, known, 0.5);
+    expect(half.map((r) => [r.threshold, r.pass])).toEqual([
+      ['rate>7.5', true],
+      ['count>=450', true],
+      ['p(99.9)<100', true],
+      ['rate<0.01', true],
+    ]);
+    expect(half[0].label).toBe('over 15 lists a second (load ×0.5: rate>7.5)');
+    expect(half[2].label).toBe('list p99.9 < 100 ms');
+    // At ×1 nothing changes.
+    expect(evaluateSlos(slos, served, known).map((r) => [r.threshold, r.label, r.pass])).toEqual(
+      slos.map((slo, i) => [slo.threshold, slo.label, i >= 2]),
+    );
+  });
+
   it('reports missing data (null or NaN) as null and fails it', () => {
     const slos: SloSpec[] = [
       { metric: 'http_req_duration{route:GET /idle}', threshold: 'p(99)<150', label: 'missing' },
