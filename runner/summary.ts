@@ -145,9 +145,15 @@ const MEASURES: Record<MetricName, Measure> = {
   eventloop_delay: (input, _tags, aggregation) => trendValue(input.collector.eventLoopDelay, aggregation),
   db_queries_per_request: (input, tags) => {
     const route = routeTally(input, tags);
-    const requests = route ? route.requests : input.collector.arrivals;
-    const queries = route ? route.dbQueries : input.counters.dbQueries;
-    return requests ? queries / requests : null;
+    if (!route) return input.collector.arrivals ? input.counters.dbQueries / input.collector.arrivals : null;
+    if (!route.requests) return null;
+    // Queries sent outside any request (startup, timers, a queue the handlers only wake)
+    // served the requests all the same: each route takes its share by requests, so moving a
+    // route's queries out of its requests does not take them out of its count.
+    let attributed = 0;
+    for (const t of input.collector.routes.values()) attributed += t.dbQueries;
+    const outside = Math.max(0, input.counters.dbQueries - attributed);
+    return (route.dbQueries + (outside * route.requests) / input.collector.arrivals) / route.requests;
   },
   pg_pool_clients_leaked: (input) => input.leakedClients,
   downstream_retry_amplification: (input, tags) => {

@@ -69,7 +69,8 @@ export const METRICS = [
     unit: 'perSec',
     tags: ['route'],
     aggregations: ['rate', 'count'],
-    measured: 'requests answered successfully; `rate` per second of the observed window (run plus drain), `count` in all',
+    measured:
+      "requests answered successfully; `rate` per second of the observed window (run plus drain), `count` in all; a threshold on it is written for load ×1 and scales with the run's load (`rate>15` is `rate>7.5` at ×0.5)",
   },
   {
     name: 'checks',
@@ -93,7 +94,8 @@ export const METRICS = [
     unit: 'perRequest',
     tags: ['route'],
     aggregations: ['avg'],
-    measured: "database queries divided by requests that arrived (with a route: that route's queries and requests)",
+    measured:
+      "database queries divided by requests that arrived (with a route: that route's queries and requests, plus its share, by requests, of the queries sent outside any request)",
   },
   {
     name: 'pg_pool_clients_leaked',

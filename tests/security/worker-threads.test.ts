@@ -129,6 +129,38 @@ export default async function routes(app) {
     });
   }
 
+  it('an N+1 loop moved to a queue the handler only wakes, running outside any request, still counts its queries per request', async () => {
+    const code = `
+import { Pool } from 'pg';
+const pool = new Pool({ max: 10 });
+const queue = [];
+let wake;
+// Started at load: its queries run in no request's context.
+(async () => {
+  for (;;) {
+    await new Promise((r) => (wake = r));
+    while (queue.length) {
+      const job = queue.shift();
+      pool.query('SELECT a.id, a.name, a.genre FROM event_performers p JOIN artists a ON a.id = p.artist_id WHERE p.event_id = $1 ORDER BY p.billing', [job.id]).then((r) => job.done(r.rows));
+    }
+  }
+})();
+const lineup = (id) => new Promise((done) => { queue.push({ id, done }); wake?.(); });
+export default async function routes(app) {
+  app.get('/api/events', async (req) => {
+    const { rows } = await pool.query('SELECT e.id, e.title, e.starts_at, e.price_from_cents, e.tickets_available, v.id AS venue_id, v.name AS venue_name FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.city_id = $1 ORDER BY e.starts_at, e.id LIMIT 50', [req.query.city]);
+    const lineups = [];
+    for (const r of rows) lineups.push(await lineup(r.id));
+    return { city: req.query.city, events: rows.map((r, i) => ({ id: r.id, lineup: lineups[i] })) };
+  });
+  app.post('/api/events/:id/holds', async (req, reply) => reply.code(409).send({ error: 'not enough tickets left' }));
+}
+`;
+    const s = await runFolder(join(ROOT, 'scenarios/n-plus-one'), code, 1, short);
+    expect(s.errors).toEqual([]);
+    expect(queriesPerList(s)).toBeGreaterThan(20);
+  });
+
   // An instance's tallies (fetch attempts, leaked pg clients) add up its threads' own.
   it("a retry loop on a worker counts its attempts in the downstream's retry amplification", async () => {
     const code = `

@@ -86,18 +86,28 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
   }
   hardenPlatform(Request);
 
+  /**
+   * Hosts whose last fetch from outside any request failed: the next one from outside is a
+   * retry. Without this, work moved out of the requests (a queue the handler only wakes)
+   * would make every attempt a call of its own, and a retry storm would read as none.
+   */
+  const failedOutsideRequests = new Set<string>();
+
   /** attempts/calls is the retry amplification: calls count a host once per incoming request. */
   function countAttempt(host: string): void {
     const tally = tallies.get(host);
     p.counters.downstreamAttempts++;
     if (tally) tally.attempts++;
     const ctx = p.jobs.context;
-    let first = true;
-    // Startup code and background timers belong to no request: each fetch is its own call.
+    let first: boolean;
     if (isRequestContext(ctx)) {
       const hosts = (ctx.calledHosts ??= []);
       first = !hosts.includes(host);
       if (first) hosts.push(host);
+    } else {
+      // Startup code and background timers belong to no request: each fetch is a call of its
+      // own, unless the one before it to this host failed.
+      first = !failedOutsideRequests.has(host);
     }
     if (first) {
       p.counters.downstreamCalls++;
@@ -135,11 +145,21 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
     // A call nothing can cut short waits as long as the other side takes: the diagnosis
     // wants to know where such calls are made (the service's code is on this stack).
     const unbounded = req.signal ? undefined : p.counters.unboundedCallSent(host, p.loop.now());
-    return send(service, req, url, unbounded);
+    return send(service, req, url, host, unbounded);
   }
 
-  function send(service: DownstreamService, req: SimRequest, url: URL, unbounded: UnboundedCall | undefined): Promise<SimResponse> {
+  function send(
+    service: DownstreamService,
+    req: SimRequest,
+    url: URL,
+    host: string,
+    unbounded: UnboundedCall | undefined,
+  ): Promise<SimResponse> {
     const ctx = p.jobs.context;
+    /** Outside any request, whether this attempt failed decides how the next is counted. */
+    const outcome = isRequestContext(ctx)
+      ? undefined
+      : (failed: boolean): void => void (failed ? failedOutsideRequests.add(host) : failedOutsideRequests.delete(host));
     const signal = req.signal;
     const sentMs = p.loop.now();
     let pool = pools.get(url.origin);
@@ -162,6 +182,7 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
           if (pending.settled) return;
           pending.settled = true;
           aborted++;
+          outcome?.(true);
           conn.destroy();
           if (span !== undefined) {
             span.endMs = p.loop.now();
@@ -193,10 +214,12 @@ export function createFetch(p: Platform, services: DownstreamService[], abort: A
               if (unbounded) p.counters.unboundedCallSettled(unbounded, p.loop.now() - sentMs);
               if (signal && pending.onAbort) signal.removeEventListener('abort', pending.onAbort);
               if ('refused' in reply) {
+                outcome?.(true);
                 conn.destroy();
                 reject(refused(url));
                 return;
               }
+              outcome?.(reply.status >= 500 || reply.status === 429);
               conn.release(p.loop.now());
               resolve(toResponse(reply, url));
             },

@@ -354,6 +354,29 @@ describe('counters', () => {
     t.run();
     expect([t.p.counters.downstreamAttempts, t.p.counters.downstreamCalls]).toEqual([2, 2]);
   });
+
+  it('outside any request, a fetch after one that failed is a retry: work moved out of the requests still counts', () => {
+    // Failing (503) for the first 100 ms, then healthy.
+    const t = setup([{ ...A, faults: [{ kind: 'errors', fromMs: 0, toMs: 100, rate: 1 }] }]);
+    const statuses: number[] = [];
+    // A queue the handlers only wake, running in the startup context: five tries each.
+    const attempt = (tries: number): Promise<void> =>
+      t.fetch('http://a.internal/').then((r) => {
+        statuses.push(r.status);
+        if (r.status >= 500 && tries > 1) return attempt(tries - 1);
+      });
+    t.p.loop.runNow(() => void attempt(5));
+    t.run();
+    expect(statuses).toEqual([503, 503, 503, 503, 503]);
+    expect(t.stats().hosts).toEqual([{ host: 'a.internal', attempts: 5, calls: 1 }]);
+    // Once one succeeds, the next is a call of its own again.
+    t.task(200, () => void attempt(1));
+    t.run();
+    t.task(300, () => void attempt(1));
+    t.run();
+    expect(statuses.slice(5)).toEqual([200, 200]);
+    expect(t.stats().hosts).toEqual([{ host: 'a.internal', attempts: 7, calls: 2 }]);
+  });
 });
 
 describe('determinism', () => {
