@@ -23,7 +23,7 @@
  * `(a) => __async(this, null, function* () {...})`, would make a new generator function on
  * every call, and V8 builds a prototype and a map for each one it runs (~2 µs, more than the
  * rest of the call). Each such generator is made once per run of the block it is written in
- * and kept in a variable of that block: `(a) => __async(this, [a]||null, (G??=function* (a) {...}))`
+ * and kept in a variable of that block: `(a) => __async(this, [a]||null, (G??=M.i(function* (a) {...})))`
  * (see `cachedAsyncBodies`). The charges are those of the code as written.
  *
  * Simplified: a region's weight counts syntax nodes, not V8's machine instructions, and a
@@ -384,8 +384,9 @@ class AsyncBodies {
         insertOpen(site.args.start, `[${site.params.join(',')}]||`, site.depth);
         insertOpen(this.js.indexOf('(', site.generator.start) + 1, site.params.join(','), site.depth + 1);
       }
-      insertOpen(site.generator.start, `(${name}??=`, site.depth);
-      insertClose(site.generator.end, ')', site.depth);
+      // Through a call: `G ??= f` would name the generator after G in stack traces.
+      insertOpen(site.generator.start, `(${name}??=${meterName}.i(`, site.depth);
+      insertClose(site.generator.end, '))', site.depth);
     });
   }
 }

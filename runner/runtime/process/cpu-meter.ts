@@ -14,6 +14,12 @@ import { type BuiltinMeter, createBuiltinMeter } from './builtin-meter.ts';
 /** Units executed so far, added to by instrumented code; only the event loop reads it. */
 export interface CpuCounter extends BuiltinMeter {
   n: number;
+  /**
+   * Returns its argument: instrumented code passes a function through it where V8 would
+   * otherwise name the function after the variable it is assigned to (stack traces would show
+   * the instrumenter's names; see cpu-instrument.ts `AsyncBodies`).
+   */
+  i<T>(value: T): T;
 }
 
 /** CPU milliseconds per unit (one syntax node executed), from bench/calibrate-cpu.ts. */
@@ -22,5 +28,5 @@ export const CPU_MS_PER_UNIT = 0.000_000_035;
 /** A fresh counter, one per service instance (each replica is its own process). */
 export function createCpuCounter(): CpuCounter {
   const counter = { n: 0 } as CpuCounter;
-  return Object.assign(counter, createBuiltinMeter(counter));
+  return Object.assign(counter, createBuiltinMeter(counter), { i: <T>(value: T): T => value });
 }
