@@ -178,13 +178,28 @@ class SqlWorkshopStore implements WorkshopStore {
       'select scenario_id, count(*) as runs, bool_or(passed) as solved from workshop_runs where learner_id = $1 group by scenario_id',
       [learner.id],
     );
+    // The same rule as the dashboard's rows (dashboard-query.ts), so learner and host agree.
+    const [on] = await this.db.query(
+      `with latest as (select scenario_id from workshop_runs where learner_id = $1 order by seq desc limit 1)
+       select l.scenario_id, (select max(r.received_at_ms) from workshop_runs r
+         where r.learner_id = $1 and r.scenario_id <> l.scenario_id) as left_previous_at_ms
+       from latest l`,
+      [learner.id],
+    );
     const room = await this.room(learner.roomCode);
+    const track = room?.room.track ?? [];
     const byScenario = new Map(rows.map((r) => [r.scenario_id as string, r]));
-    const scenarios = (room?.room.track ?? []).map(({ scenarioId }) => {
+    const scenarios = track.map(({ scenarioId }) => {
       const r = byScenario.get(scenarioId);
       return { scenarioId, runs: r ? num(r.runs) : 0, solved: r ? (r.solved as boolean) : false };
     });
-    return { learner: learnerFrom(current), scenarios };
+    const joined = learnerFrom(current);
+    return {
+      learner: joined,
+      scenarios,
+      scenarioId: on ? (on.scenario_id as string) : (track[0]?.scenarioId ?? ''),
+      onScenarioSinceMs: on?.left_previous_at_ms != null ? num(on.left_previous_at_ms) : joined.joinedAtMs,
+    };
   }
 
   dashboard(room: Room, nowMs: number): Promise<Dashboard> {
