@@ -59,16 +59,27 @@ interface TokenLookup {
 const BATCH_SIZE_MAX = 100;
 /** Waiting at most: far above a room's burst, and bounded memory (16 KB a report) beyond it. */
 const QUEUED_MAX = 5000;
+/**
+ * After a batch, the next rests as long as it took, within these bounds (batcher.ts [2]): a
+ * fraction of a report's latency budget, and under a burst time for many turns of the event
+ * loop to accept connections.
+ */
+const REST_MS_MIN = 5;
+const REST_MS_MAX = 50;
 
 class SqlWorkshopStore implements WorkshopStore {
   /** Group commit: reports that arrive while a transaction is in flight share the next one. */
   readonly #runs = new Batcher<PendingRun, RecordedRun>((runs) => this.db.transaction((tx) => recordRuns(tx, runs)), {
     batchSizeMax: BATCH_SIZE_MAX,
     queuedMax: QUEUED_MAX,
+    restMsMin: REST_MS_MIN,
+    restMsMax: REST_MS_MAX,
   });
   readonly #lookups = new Batcher<TokenLookup, Learner | null>((lookups) => this.#learnersByToken(lookups), {
     batchSizeMax: BATCH_SIZE_MAX,
     queuedMax: QUEUED_MAX,
+    restMsMin: REST_MS_MIN,
+    restMsMax: REST_MS_MAX,
   });
 
   constructor(private readonly db: SqlDriver) {}
