@@ -317,6 +317,8 @@ async function load(base: string, currentServer: () => ChildProcess, restart: (s
   // Every report is in exactly one group, timed from when it was due to its acknowledgement,
   // whichever attempt that was.
   const groups = { before: [] as number[], met: [] as number[], after: [] as number[] };
+  /** The reports due after the restart again, by the second since listening they were due in. */
+  const afterBySecond: number[][] = [[], [], []];
   let metRetried = 0;
   for (const t of timings.values()) {
     if (t.ackedAt === undefined) continue;
@@ -325,7 +327,10 @@ async function load(base: string, currentServer: () => ChildProcess, restart: (s
     else if (t.scheduledAt < listeningAt) {
       groups.met.push(ms);
       if (t.attempts > 1) metRetried++;
-    } else groups.after.push(ms);
+    } else {
+      groups.after.push(ms);
+      afterBySecond[Math.min(2, Math.floor((t.scheduledAt - listeningAt) / 1000))].push(ms);
+    }
   }
   const missing = (set: Set<string>) => [...acknowledged].filter((id) => !set.has(id));
   const latency = (list: number[]): string => {
@@ -339,6 +344,9 @@ async function load(base: string, currentServer: () => ChildProcess, restart: (s
     `runs acknowledged             ${acknowledged.size} of ${TOTAL_RUNS} in ${(loadMs / 1000).toFixed(1)} s`,
     `report latency, first server  ${latency(groups.before)}`,
     `report latency, after restart ${latency(groups.after)}`,
+    `  due in its first second     ${latency(afterBySecond[0])}`,
+    `  due in its second second    ${latency(afterBySecond[1])}`,
+    `  due later                   ${latency(afterBySecond[2])}`,
     `restart (${values.crash ? 'SIGKILL' : 'SIGTERM'})             after ${restartedAtAck} acknowledged; down ${((listeningAt - stopSentAt) / 1000).toFixed(1)} s (stop sent to listening again)`,
     `reports that met the restart  ${latency(groups.met)}; ${metRetried} of them retried`,
     `  one attempt, second server  ${latency(attemptMsAfterRestart)}`,
