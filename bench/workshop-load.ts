@@ -3,34 +3,52 @@
  * a child process on a fresh PGlite folder; 200 simulated learners join one room and each
  * reports runs while one host listens to the live dashboard. Halfway through, the server is
  * stopped and started again on the same folder (`--crash` kills it with SIGKILL instead of
- * SIGTERM); learners retry what was not acknowledged, with the same runId, as the lab does.
+ * SIGTERM).
+ *
+ * Each simulated learner behaves as the lab does, with the lab's own code: its reports go
+ * through the lab's outbox (web/workshop/ReportQueue.ts: one report at a time, the same runId
+ * on every retry, a jittered backoff after a failure), and it holds the lab's live stream
+ * (web/workshop/liveStream.ts), whose reconnection after the restart sends what waits in the
+ * outbox at once, as the lab's workshop bar does.
+ *
+ * Latency is measured for every report from when it was due (the run ended) to its
+ * acknowledgement, whichever attempt that was, and every report is in one group: acknowledged
+ * by the first server; due before the second server listened and acknowledged after the stop
+ * (they "met the restart": their time includes the downtime and the outbox's backoff); due
+ * after the second server listened. The downtime is printed apart, from the stop signal to the
+ * second server listening.
  *
  * Afterwards it checks that every acknowledged run is on the live dashboard, in the JSON
- * export and in the database itself (read from the folder once the server is gone), and
- * prints the latency of acknowledged reports. It prints figures and fails only on a lost
- * run; it asserts no duration.
+ * export and in the database itself (read from the folder once the server is gone). It
+ * prints figures and the load average, and fails only on a lost run; it asserts no duration.
  *
- *   npm run bench:workshop [-- --learners 200 --runs 5 --rate 50 --crash]
+ *   npm run bench:workshop [-- --learners 200 --runs 5 --rate 50 --streams 200 --crash]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openPgliteDriver } from '../server/store/pglite-driver.ts';
+import { apiCall } from '../web/workshop/api.ts';
+import { openLiveStream } from '../web/workshop/liveStream.ts';
+import { ReportQueue } from '../web/workshop/ReportQueue.ts';
 
 const { values } = parseArgs({
   options: {
     learners: { type: 'string', default: '200' },
     runs: { type: 'string', default: '5' },
     rate: { type: 'string', default: '50' },
+    streams: { type: 'string' },
     crash: { type: 'boolean', default: false },
   },
 });
 const LEARNERS = Number(values.learners);
 const RUNS_PER_LEARNER = Number(values.runs);
+/** Learners whose lab holds a live stream: all of them, as in a real room, unless told. */
+const STREAMS = values.streams === undefined ? LEARNERS : Math.min(LEARNERS, Number(values.streams));
 const TOTAL_RUNS = LEARNERS * RUNS_PER_LEARNER;
 /**
  * Reports per second from the whole room. A run takes seconds in the lab and a learner reads
@@ -42,12 +60,11 @@ const RATE_PER_SEC = Number(values.rate);
 const JOINS_IN_FLIGHT = 50;
 /** The whole bench stops here, whatever happened: it must end by itself. */
 const WALL_LIMIT_MS = 10 * 60_000;
-/** How long one report is retried before the bench gives up on it. */
-const RETRY_LIMIT_MS = 120_000;
 const TRACK = ['blocking-event-loop', 'n-plus-one', 'pool-exhaustion'];
 const BIN = fileURLToPath(new URL('../bin/tailspin.js', import.meta.url));
 
 const deadline = Date.now() + WALL_LIMIT_MS;
+const loadAtStart = os.loadavg()[0];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function freePort(): Promise<number> {
@@ -150,6 +167,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** When a report was due, when it was acknowledged, and what the restart did to it. */
+interface ReportTiming {
+  scheduledAt: number;
+  ackedAt?: number;
+  attempts: number;
+}
+
 async function load(base: string, currentServer: () => ChildProcess, restart: (signal: NodeJS.Signals) => Promise<void>, dataDir: string) {
   const created = await post(base, '/api/rooms', { name: 'Load test', track: TRACK.map((scenarioId) => ({ scenarioId })) });
   const { room, hostToken } = created.body;
@@ -166,23 +190,90 @@ async function load(base: string, currentServer: () => ChildProcess, restart: (s
     }
   }
 
+  const timings = new Map<string, ReportTiming>();
   const acknowledged = new Set<string>();
-  /**
-   * Per report answered at the first try, from its scheduled send to its acknowledgement: sent
-   * to the first server, and to the second (which starts cold, with the retries of everything
-   * that met the restart arriving at once).
-   */
-  const firstTryMs: Record<'first' | 'second', number[]> = { first: [], second: [] };
-  /** Reports that met the restart, from their scheduled send to their acknowledgement. */
-  const retriedMs: number[] = [];
   let failedAttempts = 0;
+  let refused: Error | null = null;
+  /** Answer times of single attempts that were acknowledged by the restarted server. */
+  const attemptMsAfterRestart: number[] = [];
   let restartedAtAck = -1;
-  let restartMs = 0;
+  let stopSentAt = Number.POSITIVE_INFINITY;
+  let listeningAt = Number.POSITIVE_INFINITY;
   let restarting: Promise<void> | null = null;
 
-  const report = async (token: string, learner: number, n: number, scheduledAt: number): Promise<void> => {
+  // Each learner is a lab: the lab's own outbox (its retries and their jittered backoff), and,
+  // like the lab, a live stream whose reconnection sends what waits in the outbox at once.
+  let streamsLive = 0;
+  const outboxes = tokens.map((token, learner) => {
+    const queue = new ReportQueue({
+      send: async (report) => {
+        const timing = timings.get(report.runId)!;
+        timing.attempts++;
+        const sentAt = performance.now();
+        try {
+          await apiCall('POST', `${base}/api/rooms/${room.code}/runs`, { token, body: report });
+        } catch (err) {
+          failedAttempts++;
+          throw err;
+        }
+        const now = performance.now();
+        if (sentAt >= listeningAt) attemptMsAfterRestart.push(now - sentAt);
+        timing.ackedAt = now;
+        acknowledged.add(report.runId);
+        restartHalfway();
+      },
+      load: () => [],
+      save: () => {},
+      schedule: (fn, ms) => {
+        const timer = setTimeout(fn, ms);
+        return () => clearTimeout(timer);
+      },
+      onChange: (state) => {
+        if (state.error?.startsWith('The server refused')) refused ??= new Error(`learner ${learner}: ${state.error}`);
+      },
+    });
+    const close =
+      learner < STREAMS
+        ? openLiveStream({
+            path: `${base}/api/rooms/${room.code}/events`,
+            token,
+            onEvent: () => {},
+            onStatus: (status) => {
+              if (status !== 'live') return;
+              if (!restarting) streamsLive++;
+              queue.flush();
+            },
+          })
+        : () => {};
+    return { queue, close };
+  });
+
+  // The room is there before the load starts, as in a workshop: learners join over minutes.
+  while (streamsLive < STREAMS && Date.now() < deadline) await sleep(50);
+
+  const restartHalfway = (): void => {
+    if (restarting || acknowledged.size < TOTAL_RUNS / 2) return;
+    restartedAtAck = acknowledged.size;
+    stopSentAt = performance.now();
+    restarting = restart(values.crash ? 'SIGKILL' : 'SIGTERM').then(() => {
+      listeningAt = performance.now();
+    });
+  };
+
+  // Open loop: report k is due at k / RATE seconds whether or not earlier ones were answered,
+  // and its latency counts from then, so a slow server cannot hide its queue by slowing the
+  // senders. Learners take turns: each reports every LEARNERS / RATE seconds.
+  const loadStarted = performance.now();
+  for (let k = 0; k < TOTAL_RUNS; k++) {
+    const scheduledAt = loadStarted + (k / RATE_PER_SEC) * 1000;
+    const wait = scheduledAt - performance.now();
+    if (wait > 0) await sleep(wait);
+    if (refused) throw refused;
+    const learner = k % LEARNERS;
+    const n = Math.floor(k / LEARNERS);
     const runId = `bench-${learner}-${n}`;
-    const body = {
+    timings.set(runId, { scheduledAt, attempts: 0 });
+    outboxes[learner].queue.add({
       runId,
       scenarioId: TRACK[n % TRACK.length],
       passed: n % 2 === 1,
@@ -193,51 +284,16 @@ async function load(base: string, currentServer: () => ChildProcess, restart: (s
       findings: n % 2 === 1 ? [] : [{ rule: 'event-loop-blocked', title: 'The event loop was blocked' }],
       codeSha256: 'cd'.repeat(32),
       seed: n,
-    };
-    const giveUpAt = Date.now() + RETRY_LIMIT_MS;
-    for (let attempt = 1; Date.now() < giveUpAt && Date.now() < deadline; attempt++) {
-      try {
-        const res = await post(base, `/api/rooms/${room.code}/runs`, body, token);
-        if (res.status === 201 || res.status === 200) {
-          if (attempt > 1) retriedMs.push(performance.now() - scheduledAt);
-          else firstTryMs[restarting ? 'second' : 'first'].push(performance.now() - scheduledAt);
-          acknowledged.add(runId);
-          return;
-        }
-        if (res.status !== 429 && res.status < 500) throw new Error(`report refused: ${res.status} ${JSON.stringify(res.body)}`);
-      } catch (err) {
-        if ((err as Error).message.startsWith('report refused')) throw err;
-      }
-      failedAttempts++;
-      await sleep(100 + Math.random() * 200);
-    }
-    throw new Error(`run ${runId} was never acknowledged`);
-  };
-
-  const restartHalfway = (): void => {
-    if (restarting || acknowledged.size < TOTAL_RUNS / 2) return;
-    restartedAtAck = acknowledged.size;
-    const started = performance.now();
-    restarting = restart(values.crash ? 'SIGKILL' : 'SIGTERM').then(() => {
-      restartMs = performance.now() - started;
     });
-  };
-
-  // Open loop: report k is due at k / RATE seconds whether or not earlier ones were answered,
-  // and its latency counts from then, so a slow server cannot hide its queue by slowing the
-  // senders. Learners take turns: each reports every LEARNERS / RATE seconds.
-  const loadStarted = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let k = 0; k < TOTAL_RUNS; k++) {
-    const scheduledAt = loadStarted + (k / RATE_PER_SEC) * 1000;
-    const wait = scheduledAt - performance.now();
-    if (wait > 0) await sleep(wait);
-    const learner = k % LEARNERS;
-    pending.push(report(tokens[learner], learner, Math.floor(k / LEARNERS), scheduledAt).then(restartHalfway));
   }
-  await Promise.all(pending);
+  while (acknowledged.size < TOTAL_RUNS && !refused && Date.now() < deadline) await sleep(50);
+  if (refused) throw refused;
   await restarting;
   const loadMs = performance.now() - loadStarted;
+  for (const { queue, close } of outboxes) {
+    queue.dispose();
+    close();
+  }
 
   // Every acknowledged run must reach the live dashboard, after the restart too.
   const dashboardWaitUntil = Date.now() + 60_000;
@@ -258,6 +314,24 @@ async function load(base: string, currentServer: () => ChildProcess, restart: (s
   const stored = new Set((await db.query<{ run_id: string }>('select run_id from workshop_runs')).map((r) => r.run_id));
   await db.close();
 
+  // Every report is in exactly one group, timed from when it was due to its acknowledgement,
+  // whichever attempt that was.
+  const groups = { before: [] as number[], met: [] as number[], after: [] as number[] };
+  /** The reports due after the restart again, by the second since listening they were due in. */
+  const afterBySecond: number[][] = [[], [], []];
+  let metRetried = 0;
+  for (const t of timings.values()) {
+    if (t.ackedAt === undefined) continue;
+    const ms = t.ackedAt - t.scheduledAt;
+    if (t.ackedAt < stopSentAt) groups.before.push(ms);
+    else if (t.scheduledAt < listeningAt) {
+      groups.met.push(ms);
+      if (t.attempts > 1) metRetried++;
+    } else {
+      groups.after.push(ms);
+      afterBySecond[Math.min(2, Math.floor((t.scheduledAt - listeningAt) / 1000))].push(ms);
+    }
+  }
   const missing = (set: Set<string>) => [...acknowledged].filter((id) => !set.has(id));
   const latency = (list: number[]): string => {
     const sorted = [...list].sort((a, b) => a - b);
@@ -265,18 +339,23 @@ async function load(base: string, currentServer: () => ChildProcess, restart: (s
     const ms = (p: number) => `${percentile(sorted, p).toFixed(1)} ms`;
     return `p50 ${ms(50)}, p99 ${ms(99)}, max ${ms(100)} (${sorted.length} reports)`;
   };
-  const retried = [...retriedMs].sort((a, b) => a - b);
   const lines = [
-    `learners                      ${LEARNERS}, reporting ${RATE_PER_SEC} runs/s in all (open loop)`,
+    `learners                      ${LEARNERS} (${STREAMS} with a live stream), reporting ${RATE_PER_SEC} runs/s in all (open loop)`,
     `runs acknowledged             ${acknowledged.size} of ${TOTAL_RUNS} in ${(loadMs / 1000).toFixed(1)} s`,
-    `report latency, first server  ${latency(firstTryMs.first)}`,
-    `report latency, after restart ${latency(firstTryMs.second)}`,
-    `restart (${values.crash ? 'SIGKILL' : 'SIGTERM'})             after ${restartedAtAck} acknowledged; down ${(restartMs / 1000).toFixed(1)} s`,
-    `reports that met the restart  ${retried.length}, acknowledged after a retry within ${retried.length ? (retried.at(-1)! / 1000).toFixed(1) : 0} s; ${failedAttempts} attempts refused`,
+    `report latency, first server  ${latency(groups.before)}`,
+    `report latency, after restart ${latency(groups.after)}`,
+    `  due in its first second     ${latency(afterBySecond[0])}`,
+    `  due in its second second    ${latency(afterBySecond[1])}`,
+    `  due later                   ${latency(afterBySecond[2])}`,
+    `restart (${values.crash ? 'SIGKILL' : 'SIGTERM'})             after ${restartedAtAck} acknowledged; down ${((listeningAt - stopSentAt) / 1000).toFixed(1)} s (stop sent to listening again)`,
+    `reports that met the restart  ${latency(groups.met)}; ${metRetried} of them retried`,
+    `  one attempt, second server  ${latency(attemptMsAfterRestart)}`,
+    `attempts refused or unanswered ${failedAttempts}`,
     `dashboard stream              ${dashboard.events} updates over ${dashboard.connections} connections; shows ${onDashboard} runs`,
     `lost: on the dashboard        ${Math.max(0, acknowledged.size - onDashboard)}`,
     `lost: in the export           ${missing(exported).length}`,
     `lost: in the database         ${missing(stored).length} (${stored.size} rows)`,
+    `load average (1 min)          ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end, on ${os.availableParallelism()} cores`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   const lost = missing(exported).length + missing(stored).length + Math.max(0, acknowledged.size - onDashboard);

@@ -9,7 +9,7 @@
  * flush is idempotent and each learner stream remembers the last broadcast it was sent.
  */
 import type { SseStream } from './sse.ts';
-import type { Room, WorkshopStore } from './store/workshop-store.ts';
+import type { Broadcast, Room, WorkshopStore } from './store/workshop-store.ts';
 
 export type Change = 'progress' | 'broadcast';
 
@@ -29,6 +29,12 @@ interface RoomListeners {
   flushTimer: NodeJS.Timeout | null;
   flushing: boolean;
   dirty: boolean;
+  /**
+   * The room's latest broadcasts as last read, for every learner stream that connects until
+   * the next broadcast: a restart brings a whole room's streams back at once, and one query
+   * then serves them all instead of one each.
+   */
+  recent: Promise<Broadcast[]> | null;
 }
 
 export interface LiveHubOptions {
@@ -64,7 +70,7 @@ export class LiveHub {
     const entry: LearnerStream = { stream, learnerId, lastBroadcastId: 0 };
     r.learners.add(entry);
     stream.onClose(() => this.#remove(room.code, () => r.learners.delete(entry)));
-    await this.#first(stream, async () => this.#sendBroadcasts(entry, await this.store.broadcasts(room.code, RECENT_BROADCASTS)));
+    await this.#first(stream, async () => this.#sendBroadcasts(entry, await this.#recent(r)));
   }
 
   /**
@@ -85,7 +91,8 @@ export class LiveHub {
     const r = this.#rooms.get(code);
     if (!r) return;
     if (change === 'broadcast') {
-      this.store.broadcasts(code, RECENT_BROADCASTS).then(
+      r.recent = null;
+      this.#recent(r).then(
         (list) => {
           for (const entry of r.learners) this.#sendBroadcasts(entry, list);
         },
@@ -124,6 +131,18 @@ export class LiveHub {
     }
   }
 
+  #recent(r: RoomListeners): Promise<Broadcast[]> {
+    if (!r.recent) {
+      const read = this.store.broadcasts(r.room.code, RECENT_BROADCASTS);
+      r.recent = read;
+      // A failed read is not kept: the next stream to connect reads again.
+      read.catch(() => {
+        if (r.recent === read) r.recent = null;
+      });
+    }
+    return r.recent;
+  }
+
   #sendBroadcasts(entry: LearnerStream, list: { id: number }[]): void {
     for (const b of list) {
       if (b.id <= entry.lastBroadcastId) continue;
@@ -135,7 +154,7 @@ export class LiveHub {
   #listeners(room: Room): RoomListeners {
     let r = this.#rooms.get(room.code);
     if (!r) {
-      r = { room, hosts: new Set(), learners: new Set(), flushTimer: null, flushing: false, dirty: false };
+      r = { room, hosts: new Set(), learners: new Set(), flushTimer: null, flushing: false, dirty: false, recent: null };
       this.#rooms.set(room.code, r);
     }
     return r;

@@ -37,7 +37,8 @@ export function learnerRoutes(app: FastifyInstance, ctx: WorkshopContext): void 
   app.get('/api/rooms/:code/me', { schema: meSchema, preValidation: auth.learner }, async (request) => {
     const progress = await store.progress(request.workshopLearner!);
     const broadcasts = await store.broadcasts(request.workshopRoom!.code, RECENT_BROADCASTS);
-    return { room: request.workshopRoom, ...progress, broadcasts };
+    // The server's clock, so the lab counts a time box down from the same clock that started it.
+    return { room: request.workshopRoom, ...progress, broadcasts, atMs: ctx.nowMs() };
   });
 
   app.post<{ Body: RunReport }>(

@@ -59,16 +59,27 @@ interface TokenLookup {
 const BATCH_SIZE_MAX = 100;
 /** Waiting at most: far above a room's burst, and bounded memory (16 KB a report) beyond it. */
 const QUEUED_MAX = 5000;
+/**
+ * After a batch, the next rests as long as it took, within these bounds (batcher.ts [2]): a
+ * fraction of a report's latency budget, and under a burst time for many turns of the event
+ * loop to accept connections.
+ */
+const REST_MS_MIN = 5;
+const REST_MS_MAX = 50;
 
 class SqlWorkshopStore implements WorkshopStore {
   /** Group commit: reports that arrive while a transaction is in flight share the next one. */
   readonly #runs = new Batcher<PendingRun, RecordedRun>((runs) => this.db.transaction((tx) => recordRuns(tx, runs)), {
     batchSizeMax: BATCH_SIZE_MAX,
     queuedMax: QUEUED_MAX,
+    restMsMin: REST_MS_MIN,
+    restMsMax: REST_MS_MAX,
   });
   readonly #lookups = new Batcher<TokenLookup, Learner | null>((lookups) => this.#learnersByToken(lookups), {
     batchSizeMax: BATCH_SIZE_MAX,
     queuedMax: QUEUED_MAX,
+    restMsMin: REST_MS_MIN,
+    restMsMax: REST_MS_MAX,
   });
 
   constructor(private readonly db: SqlDriver) {}
@@ -178,13 +189,28 @@ class SqlWorkshopStore implements WorkshopStore {
       'select scenario_id, count(*) as runs, bool_or(passed) as solved from workshop_runs where learner_id = $1 group by scenario_id',
       [learner.id],
     );
+    // The same rule as the dashboard's rows (dashboard-query.ts), so learner and host agree.
+    const [on] = await this.db.query(
+      `with latest as (select scenario_id from workshop_runs where learner_id = $1 order by seq desc limit 1)
+       select l.scenario_id, (select max(r.received_at_ms) from workshop_runs r
+         where r.learner_id = $1 and r.scenario_id <> l.scenario_id) as left_previous_at_ms
+       from latest l`,
+      [learner.id],
+    );
     const room = await this.room(learner.roomCode);
+    const track = room?.room.track ?? [];
     const byScenario = new Map(rows.map((r) => [r.scenario_id as string, r]));
-    const scenarios = (room?.room.track ?? []).map(({ scenarioId }) => {
+    const scenarios = track.map(({ scenarioId }) => {
       const r = byScenario.get(scenarioId);
       return { scenarioId, runs: r ? num(r.runs) : 0, solved: r ? (r.solved as boolean) : false };
     });
-    return { learner: learnerFrom(current), scenarios };
+    const joined = learnerFrom(current);
+    return {
+      learner: joined,
+      scenarios,
+      scenarioId: on ? (on.scenario_id as string) : (track[0]?.scenarioId ?? ''),
+      onScenarioSinceMs: on?.left_previous_at_ms != null ? num(on.left_previous_at_ms) : joined.joinedAtMs,
+    };
   }
 
   dashboard(room: Room, nowMs: number): Promise<Dashboard> {

@@ -115,6 +115,10 @@ export interface Dashboard {
 export interface LearnerProgress {
   learner: Learner;
   scenarios: { scenarioId: string; runs: number; solved: boolean }[];
+  /** The scenario the learner is on, as the host's dashboard has it (LearnerRow.scenarioId). */
+  scenarioId: string;
+  /** When they came to it, as on the host's dashboard (LearnerRow.onScenarioSinceMs): its time box runs from here. */
+  onScenarioSinceMs: number;
 }
 
 export interface RecordedRun {

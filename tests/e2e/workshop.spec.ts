@@ -170,6 +170,8 @@ test('a host runs a workshop: learners join, run, raise a hand; the dashboard fo
   }
   const [ada, grace, linus] = learners;
   await expect(host.getByTestId('learner-row')).toHaveCount(3);
+  // Each learner's bar counts down the first step's 20-minute time box.
+  await expect(ada.page.getByTestId('workshop-timebox')).toContainText(/\d+:\d\d left of 20 min/, { timeout: LIVE_TIMEOUT_MS });
   await expect(row(host, 'Ada').getByTestId('learner-slos')).toHaveText('no run yet');
 
   // Ada runs the starter: it fails, and the dashboard shows her SLOs and what the run showed.

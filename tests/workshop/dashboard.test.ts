@@ -113,3 +113,34 @@ describe('the lab beside the API', () => {
     expect(missing.body.message).toBe('no route for GET /api/nothing-here');
   });
 });
+
+describe('the learner’s own view of the time box', () => {
+  it('names the scenario they are on and since when, as the host’s dashboard does, on the server’s clock', async () => {
+    const { room, hostToken } = await createRoom(server.url);
+    const joinedAt = nowMs;
+    const ada = await join(server.url, room.code, 'Ada');
+    const me = async () => (await call(server.url, 'GET', `/api/rooms/${room.code}/me`, { token: ada.learnerToken })).body;
+    const row = async () =>
+      (await call(server.url, 'GET', `/api/rooms/${room.code}/dashboard`, { token: hostToken })).body.learners[0] as {
+        scenarioId: string;
+        onScenarioSinceMs: number;
+      };
+    const send = (scenarioId: string) =>
+      call(server.url, 'POST', `/api/rooms/${room.code}/runs`, { token: ada.learnerToken, body: report({ scenarioId }) });
+
+    nowMs += 3 * MINUTE;
+    expect(await me()).toMatchObject({ scenarioId: 'blocking-event-loop', onScenarioSinceMs: joinedAt, atMs: nowMs });
+
+    // Their last report on the first scenario is when they left it (the dashboard's rule).
+    const leftFirstAt = nowMs;
+    await send('blocking-event-loop');
+    nowMs += 5 * MINUTE;
+    await send('n-plus-one');
+    nowMs += 7 * MINUTE;
+    await send('n-plus-one');
+    const mine = await me();
+    expect(mine).toMatchObject({ scenarioId: 'n-plus-one', onScenarioSinceMs: leftFirstAt, atMs: nowMs });
+    const { scenarioId, onScenarioSinceMs } = await row();
+    expect({ scenarioId, onScenarioSinceMs }).toEqual({ scenarioId: mine.scenarioId, onScenarioSinceMs: mine.onScenarioSinceMs });
+  });
+});

@@ -91,4 +91,38 @@ describe("a learner's stream", () => {
       again.close();
     }
   });
+
+  it('gets the latest broadcasts on connecting while the room has other streams open', async () => {
+    // The room's recent broadcasts are read once for the streams that connect (live-hub.ts);
+    // each new broadcast must replace what was read, or a stream connecting later misses it.
+    const { room, hostToken } = await createRoom(server.url);
+    const ada = await join(server.url, room.code, 'Ada');
+    const bob = await join(server.url, room.code, 'Bob');
+    const broadcast = (text: string) =>
+      call(server.url, 'POST', `/api/rooms/${room.code}/broadcasts`, { token: hostToken, body: { text } });
+    const texts = (events: { event: string; data: { text: string } }[]) =>
+      events.filter((e) => e.event === 'broadcast').map((e) => e.data.text);
+    const bobs = await openEvents(server.url, `/api/rooms/${room.code}/events`, bob.learnerToken);
+    try {
+      const first = await openEvents(server.url, `/api/rooms/${room.code}/events`, ada.learnerToken);
+      first.close();
+      await broadcast('One');
+      await bobs.next((e) => e.event === 'broadcast' && e.data.text === 'One');
+      const second = await openEvents(server.url, `/api/rooms/${room.code}/events`, ada.learnerToken);
+      await second.next((e) => e.event === 'broadcast' && e.data.text === 'One');
+      second.close();
+      await broadcast('Two');
+      await bobs.next((e) => e.event === 'broadcast' && e.data.text === 'Two');
+      const third = await openEvents(server.url, `/api/rooms/${room.code}/events`, ada.learnerToken);
+      try {
+        await third.next((e) => e.event === 'broadcast' && e.data.text === 'Two');
+        expect(texts(third.events)).toEqual(['One', 'Two']);
+      } finally {
+        third.close();
+      }
+      expect(texts(bobs.events)).toEqual(['One', 'Two']);
+    } finally {
+      bobs.close();
+    }
+  });
 });

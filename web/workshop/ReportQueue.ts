@@ -8,6 +8,7 @@
  * The timer and persistence are passed in, so tests drive retries without waiting.
  */
 import { type RunReport, WorkshopApiError } from './api.ts';
+import { jitteredBackoffMs } from './backoff.ts';
 
 /** Reports kept at most: past this, the oldest unsent one is dropped (a run per few seconds for minutes). */
 export const PENDING_MAX = 50;
@@ -15,9 +16,13 @@ export const RETRY_MS_MIN = 1000;
 const SETTLED_KEPT = 4 * PENDING_MAX;
 export const RETRY_MS_MAX = 30_000;
 
-/** The wait before the next attempt after `failures` failed ones in a row. */
-export function retryDelayMs(failures: number): number {
-  return Math.min(RETRY_MS_MAX, RETRY_MS_MIN * 2 ** Math.max(0, failures - 1));
+/**
+ * The wait before the next attempt after `failures` failed ones in a row: from half to all of
+ * 1 s, 2 s, 4 s… up to RETRY_MS_MAX, at random, so a room's browsers that met the same restart
+ * do not all send again at the same moment (backoff.ts).
+ */
+export function retryDelayMs(failures: number, random: () => number = Math.random): number {
+  return jitteredBackoffMs(failures, RETRY_MS_MIN, RETRY_MS_MAX, random);
 }
 
 export interface OutboxState {
@@ -34,6 +39,8 @@ export interface ReportQueueOptions {
   save(reports: RunReport[], settled: ReadonlySet<string>): void;
   schedule(fn: () => void, ms: number): () => void;
   onChange(state: OutboxState): void;
+  /** Draws the random part of each retry's wait, from [0, 1); Math.random when not given. */
+  random?: () => number;
 }
 
 export class ReportQueue {
@@ -102,7 +109,7 @@ export class ReportQueue {
     this.#changed();
     if (this.#disposed || this.#reports.length === 0) return;
     if (this.#failures === 0) this.flush();
-    else this.#cancelRetry = this.options.schedule(() => this.flush(), retryDelayMs(this.#failures));
+    else this.#cancelRetry = this.options.schedule(() => this.flush(), retryDelayMs(this.#failures, this.options.random));
   }
 
   #drop(report: RunReport): void {

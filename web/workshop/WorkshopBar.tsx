@@ -1,15 +1,16 @@
 /**
  * The bar a learner sees under the top bar once they have joined a room: the room, its track
- * with the open step marked, a hand to raise, the host's broadcasts as they arrive, and any
+ * with the open step marked, the time left on the current scenario's time box, a hand to raise, the host's broadcasts as they arrive, and any
  * workshop problem (a report waiting to be sent, the server out of reach). Problems stay
  * here: the lab around it works as it does without a room.
  */
 import { scenarioHref } from '../app/route.ts';
 import { leaveWorkshop, setHand, useLearnerWorkshop } from './learnerWorkshop.ts';
 import { scenarioTitle } from './links.ts';
+import { TimeBoxCountdown } from './TimeBoxCountdown.tsx';
 
 export function WorkshopBar({ openScenarioId }: { openScenarioId: string | null }) {
-  const { session, liveProblem, problem, outbox, broadcasts, handRaised, progress } = useLearnerWorkshop();
+  const { session, liveProblem, problem, outbox, broadcasts, handRaised, progress, onScenario, serverOffsetMs } = useLearnerWorkshop();
   if (!session) return null;
   const latest = broadcasts.at(-1);
   const troubles = [outbox.error, problem, liveProblem].filter((t): t is string => t !== null);
@@ -40,6 +41,7 @@ export function WorkshopBar({ openScenarioId }: { openScenarioId: string | null 
             );
           })}
         </ol>
+        <TimeBoxCountdown track={session.room.track} onScenario={onScenario} serverOffsetMs={serverOffsetMs} />
         <span className="muted small">as {session.name}</span>
         <button
           type="button"

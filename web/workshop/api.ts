@@ -23,6 +23,8 @@ export type {
 export interface MyProgress extends LearnerProgress {
   room: Room;
   broadcasts: Broadcast[];
+  /** The server's clock when it answered: time boxes are counted on it, not on the laptop's. */
+  atMs: number;
 }
 
 /** A request the server refused or could not answer; `status` 0 means no answer at all. */

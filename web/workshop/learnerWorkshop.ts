@@ -9,6 +9,7 @@ import { isRecord, readJson, removeKey, writeJson } from '../storage/local.ts';
 import { type Broadcast, type RunReport, workshopApi } from './api.ts';
 import { openLiveStream, type StreamStatus } from './liveStream.ts';
 import { mergeOutbox, type OutboxState, ReportQueue } from './ReportQueue.ts';
+import type { OnScenario } from './timeBox.ts';
 import { activeSession, type LearnerSession, saveLearnerSession, setActiveRoom } from './sessions.ts';
 
 /** Broadcasts kept for the bar; the server sends the latest 20 on connect. */
@@ -30,6 +31,10 @@ interface LearnerWorkshopState {
   broadcasts: Broadcast[];
   handRaised: boolean;
   progress: Record<string, StepProgress>;
+  /** The scenario the server has this learner on and since when (its time box runs from there). */
+  onScenario: OnScenario | null;
+  /** The server's clock minus this laptop's, as of the last progress read. */
+  serverOffsetMs: number;
 }
 
 export const useLearnerWorkshop = create<LearnerWorkshopState>()(() => ({
@@ -41,6 +46,8 @@ export const useLearnerWorkshop = create<LearnerWorkshopState>()(() => ({
   broadcasts: [],
   handRaised: false,
   progress: {},
+  onScenario: null,
+  serverOffsetMs: 0,
 }));
 
 const set = useLearnerWorkshop.setState;
@@ -65,12 +72,15 @@ export function enterWorkshop(session: LearnerSession): void {
   saveLearnerSession(session);
   setActiveRoom(session.code);
   const { code, token } = session;
-  set({ session, live: 'connecting', liveProblem: null, problem: null, broadcasts: [], handRaised: false, progress: {} });
+  set({ session, live: 'connecting', liveProblem: null, problem: null, broadcasts: [], handRaised: false, progress: {}, onScenario: null });
   queue = new ReportQueue({
     send: async (report) => {
       await workshopApi.report(code, token, report);
       const step = get().progress[report.scenarioId] ?? { runs: 0, solved: false };
       set({ progress: { ...get().progress, [report.scenarioId]: { runs: step.runs + 1, solved: step.solved || report.passed } } });
+      // On to another scenario: its time box starts where the server says (its last report on
+      // the previous one), so ask it rather than guess.
+      if (get().onScenario?.scenarioId !== report.scenarioId) void refreshProgress();
     },
     load: () => readJson(outboxKey(code), isReportList) ?? [],
     save: (reports, settled) => {
@@ -119,7 +129,14 @@ export async function refreshProgress(): Promise<void> {
     if (get().session !== session) return;
     const progress: Record<string, StepProgress> = {};
     for (const s of me.scenarios) progress[s.scenarioId] = { runs: s.runs, solved: s.solved };
-    set({ progress, handRaised: me.learner.handRaised, session: { ...session, room: me.room }, problem: null });
+    set({
+      progress,
+      handRaised: me.learner.handRaised,
+      session: { ...session, room: me.room },
+      problem: null,
+      onScenario: { scenarioId: me.scenarioId, sinceMs: me.onScenarioSinceMs },
+      serverOffsetMs: me.atMs - Date.now(),
+    });
   } catch (err) {
     if (get().session === session) set({ problem: (err as Error).message });
   }
@@ -140,7 +157,15 @@ export async function setHand(raised: boolean): Promise<void> {
 export function leaveWorkshop(): void {
   leave();
   setActiveRoom(null);
-  set({ session: null, broadcasts: [], progress: {}, problem: null, liveProblem: null, outbox: { pending: 0, error: null } });
+  set({
+    session: null,
+    broadcasts: [],
+    progress: {},
+    problem: null,
+    liveProblem: null,
+    outbox: { pending: 0, error: null },
+    onScenario: null,
+  });
 }
 
 function leave(): void {

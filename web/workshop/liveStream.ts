@@ -4,6 +4,7 @@
  * (the server sends a fresh snapshot on connect, so nothing is lost), waiting a little
  * longer after each failure in a row, up to RECONNECT_MS_MAX.
  */
+import { jitteredBackoffMs } from './backoff.ts';
 
 export interface SseEvent {
   event: string;
@@ -40,9 +41,13 @@ export class SseParser {
 export const RECONNECT_MS_MIN = 1000;
 export const RECONNECT_MS_MAX = 15_000;
 
-/** The wait before reconnecting after `failures` failed attempts in a row. */
-export function reconnectDelayMs(failures: number): number {
-  return Math.min(RECONNECT_MS_MAX, RECONNECT_MS_MIN * 2 ** Math.max(0, failures - 1));
+/**
+ * The wait before reconnecting after `failures` failed attempts in a row, from half to all of
+ * the doubled wait: a restart drops every stream of the room at once, and without the random
+ * half they would all come back together (backoff.ts).
+ */
+export function reconnectDelayMs(failures: number, random: () => number = Math.random): number {
+  return jitteredBackoffMs(failures, RECONNECT_MS_MIN, RECONNECT_MS_MAX, random);
 }
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'refused';
@@ -52,6 +57,8 @@ export interface LiveStreamOptions {
   token: string;
   onEvent(e: SseEvent): void;
   onStatus(status: StreamStatus, message?: string): void;
+  /** Draws the random part of each reconnect's wait, from [0, 1); Math.random when not given. */
+  random?: () => number;
 }
 
 /** Opens the stream and keeps it open until the returned function is called. */
@@ -95,7 +102,7 @@ export function openLiveStream(options: LiveStreamOptions): () => void {
     if (abort.signal.aborted) return;
     failures++;
     options.onStatus('reconnecting', message);
-    timer = setTimeout(() => void connect(), reconnectDelayMs(failures));
+    timer = setTimeout(() => void connect(), reconnectDelayMs(failures, options.random));
   };
 
   void connect();

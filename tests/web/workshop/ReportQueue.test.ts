@@ -5,7 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type RunReport, WorkshopApiError } from '../../../web/workshop/api.ts';
-import { mergeOutbox, type OutboxState, PENDING_MAX, ReportQueue, RETRY_MS_MAX, retryDelayMs } from '../../../web/workshop/ReportQueue.ts';
+import {
+  mergeOutbox,
+  type OutboxState,
+  PENDING_MAX,
+  ReportQueue,
+  RETRY_MS_MAX,
+  RETRY_MS_MIN,
+  retryDelayMs,
+} from '../../../web/workshop/ReportQueue.ts';
 
 const report = (runId: string): RunReport => ({
   runId,
@@ -18,7 +26,7 @@ const report = (runId: string): RunReport => ({
 });
 
 /** A queue whose sends answer as scripted and whose timers run only when the test says so. */
-function harness(answers: (Error | null)[] = [], saved: RunReport[] = []) {
+function harness(answers: (Error | null)[] = [], saved: RunReport[] = [], random = () => 0.5) {
   const sent: string[] = [];
   const timers: { fn: () => void; ms: number }[] = [];
   const states: OutboxState[] = [];
@@ -39,6 +47,7 @@ function harness(answers: (Error | null)[] = [], saved: RunReport[] = []) {
       return () => timers.splice(timers.indexOf(t), 1);
     },
     onChange: (s) => states.push(s),
+    random,
   });
   const settle = () => new Promise((r) => setTimeout(r, 0));
   const fire = async () => {
@@ -67,12 +76,27 @@ describe('the report queue', () => {
     expect(h.queue.state.pending).toBe(1);
     expect(h.queue.state.error).toMatch(/no answer.*trying again/);
     expect(h.stored().map((r) => r.runId)).toEqual(['run-bbbbbbbb']);
-    expect(await h.fire()).toBe(retryDelayMs(1));
-    expect(await h.fire()).toBe(retryDelayMs(2));
+    expect(await h.fire()).toBe(retryDelayMs(1, () => 0.5));
+    expect(await h.fire()).toBe(retryDelayMs(2, () => 0.5));
     expect(h.sent).toEqual(['run-bbbbbbbb', 'run-bbbbbbbb', 'run-bbbbbbbb']);
     expect(h.queue.state).toEqual({ pending: 0, error: null });
-    expect(retryDelayMs(2)).toBeGreaterThan(retryDelayMs(1));
-    expect(retryDelayMs(100)).toBe(RETRY_MS_MAX);
+    expect(retryDelayMs(2, () => 0)).toBeGreaterThanOrEqual(retryDelayMs(1, () => 0.999999));
+    expect(retryDelayMs(100, () => 0.999999)).toBe(RETRY_MS_MAX);
+  });
+
+  it('draws each wait from half to all of the doubled wait, so a room that met one restart does not retry in step', () => {
+    expect(retryDelayMs(1, () => 0)).toBe(RETRY_MS_MIN / 2);
+    expect(retryDelayMs(1, () => 0.999999)).toBe(RETRY_MS_MIN);
+    expect(retryDelayMs(3, () => 0)).toBe(2 * RETRY_MS_MIN);
+    expect(retryDelayMs(100, () => 0)).toBe(RETRY_MS_MAX / 2);
+    // The queue uses the draw it was given.
+    const draws = [0, 0.999999];
+    const waits = draws.map((d) => {
+      const h = harness([new WorkshopApiError(0, 'no answer')], [], () => d);
+      h.queue.add(report('run-cccccccc'));
+      return h.settle().then(() => h.timers[0].ms);
+    });
+    return Promise.all(waits).then((ms) => expect(ms).toEqual([RETRY_MS_MIN / 2, RETRY_MS_MIN]));
   });
 
   it('keeps the order: a later report waits behind one being retried', async () => {

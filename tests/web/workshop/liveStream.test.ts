@@ -28,10 +28,22 @@ describe('the live stream', () => {
     expect(new SseParser().push('data: a\ndata: b\n\n')).toEqual([{ event: 'message', data: 'a\nb' }]);
   });
 
-  it('waits longer after each failure, within bounds', () => {
-    expect(reconnectDelayMs(1)).toBe(RECONNECT_MS_MIN);
-    expect(reconnectDelayMs(2)).toBe(2 * RECONNECT_MS_MIN);
-    expect(reconnectDelayMs(50)).toBe(RECONNECT_MS_MAX);
+  it('waits longer after each failure, within bounds, from half to all of the doubled wait', () => {
+    const most = () => 0.999999;
+    const least = () => 0;
+    expect(reconnectDelayMs(1, most)).toBe(RECONNECT_MS_MIN);
+    expect(reconnectDelayMs(1, least)).toBe(RECONNECT_MS_MIN / 2);
+    expect(reconnectDelayMs(2, most)).toBe(2 * RECONNECT_MS_MIN);
+    expect(reconnectDelayMs(2, least)).toBe(RECONNECT_MS_MIN);
+    expect(reconnectDelayMs(50, most)).toBe(RECONNECT_MS_MAX);
+    expect(reconnectDelayMs(50, least)).toBe(RECONNECT_MS_MAX / 2);
+  });
+
+  it('spreads a room that lost its server at the same moment', () => {
+    // Two hundred streams cut by one restart: their first reconnects do not all coincide.
+    const waits = new Set(Array.from({ length: 200 }, () => reconnectDelayMs(1)));
+    expect(waits.size).toBeGreaterThan(100);
+    for (const ms of waits) expect(ms).toBeGreaterThanOrEqual(RECONNECT_MS_MIN / 2);
   });
 });
 
