@@ -75,4 +75,15 @@ describe('a loop that never ends is still called a loop', () => {
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toBe(`tailspin: ${WATCHDOG_MESSAGE}\n`);
   });
+
+  it('a chain of promise jobs, or of next ticks, that never ends, keeping nothing', () => {
+    for (const [name, queue] of [
+      ['job-loop', 'Promise.resolve().then(spin)'],
+      ['tick-loop', 'process.nextTick(spin)'],
+    ]) {
+      const r = run(name, `const spin = (): void => { ${queue}; }; spin(); return { ok: true };`);
+      expect(r.status, `${name}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toBe(`tailspin: ${WATCHDOG_MESSAGE}\n`);
+    }
+  });
 });

@@ -8,6 +8,9 @@
  */
 type Job = () => void;
 
+/** Jobs run in one drain before the queue drops them from its arrays (see `drain`). */
+const COMPACT_AFTER_JOBS = 65_536;
+
 /**
  * A job that is an object rather than a closure: a promise's reaction queues itself, with
  * its state and value already on it, instead of a closure per reaction.
@@ -65,6 +68,11 @@ export class JobQueue {
     for (;;) {
       if (this.tickHead < this.ticks.length) {
         this.runOne(this.ticks, this.tickContexts, this.tickHead++, onError, beforeJob);
+        if (this.tickHead >= COMPACT_AFTER_JOBS && this.tickHead * 2 >= this.ticks.length) {
+          this.ticks.splice(0, this.tickHead);
+          this.tickContexts.splice(0, this.tickHead);
+          this.tickHead = 0;
+        }
         continue;
       }
       if (this.tickHead > 0) this.resetTicks();
@@ -72,6 +80,10 @@ export class JobQueue {
         // Promise jobs run to exhaustion before ticks queued by them, as V8 does.
         while (this.jobHead < this.jobs.length) {
           this.runOne(this.jobs, this.jobContexts, this.jobHead++, onError, beforeJob);
+          // A chain of jobs that never ends (each queues the next) must not grow the queue's
+          // arrays: drop the run part now and then, so such a loop is stopped as a loop, not
+          // as memory. Amortised: what is kept is less than what is dropped.
+          if (this.jobHead >= COMPACT_AFTER_JOBS && this.jobHead * 2 >= this.jobs.length) this.compactJobs();
         }
         this.jobs.length = 0;
         this.jobContexts.length = 0;
@@ -95,6 +107,12 @@ export class JobQueue {
     } catch (err) {
       onError(err);
     }
+  }
+
+  private compactJobs(): void {
+    this.jobs.splice(0, this.jobHead);
+    this.jobContexts.splice(0, this.jobHead);
+    this.jobHead = 0;
   }
 
   private resetTicks(): void {
