@@ -3,7 +3,7 @@
  * (the input of the cost model), the tables the plan touches (the keys of cache
  * invalidation) and the rows it can touch of each (see row-restriction.ts).
  */
-import { conjunctsOf, SCAN_CONDITIONS, type RowRestriction } from './row-restriction.ts';
+import { conjunctsOf, restrictionOf, SCAN_CONDITIONS, type RowRestriction } from './row-restriction.ts';
 
 export interface PlanSummary {
   /** Total cost of the top plan node, in planner cost units. */
@@ -40,7 +40,7 @@ interface Walk {
   tables: Set<string>;
   modified: Set<string>;
   scanned: Set<string>;
-  /** Per scanned table, the `column:n` conjuncts every scan of it has so far. */
+  /** Per scanned table, the conjuncts (see `conjunctKey`) every scan of it has so far. */
   conjuncts: Map<string, Set<string>>;
   modifyNodes: number;
   /** A node was too deep to walk: nothing may be concluded about what it reads. */
@@ -57,13 +57,12 @@ export function summarizeExplain(rows: Record<string, unknown>[]): PlanSummary {
   const restrictions: RowRestriction[] = [];
   if (!w.truncated) {
     for (const [table, keys] of w.conjuncts) {
-      for (const key of keys) {
-        const at = key.lastIndexOf(':');
-        restrictions.push({ table, column: key.slice(0, at), param: Number(key.slice(at + 1)) });
-      }
+      for (const key of keys) restrictions.push(restrictionOf(table, key));
     }
   }
-  restrictions.sort((a, b) => compare(a.table, b.table) || compare(a.column, b.column) || a.param - b.param);
+  restrictions.sort(
+    (a, b) => compare(a.table, b.table) || compare(a.column, b.column) || a.param - b.param || Number(a.any) - Number(b.any),
+  );
   const operation = root['Node Type'] === 'ModifyTable' && w.modifyNodes === 1 ? root.Operation : undefined;
   return {
     totalCost: root['Total Cost'],

@@ -6,39 +6,45 @@
  * run again for nothing.
  *
  * A restriction is read from the statement's plan, not its text: a table is restricted to
- * `column = $n` when every node of the plan that scans it has that comparison as a top-level
- * conjunct of its conditions (Index Cond, Recheck Cond or Filter), so those scans, the only
- * way the plan reads the table, emit nothing but rows whose column equals the parameter.
+ * `column = $n` (or `column = ANY ($n)`) when every node of the plan that scans it has that
+ * comparison as a top-level conjunct of its conditions (Index Cond, Recheck Cond or Filter),
+ * so those scans, the only way the plan reads the table, emit nothing but rows whose column
+ * equals the parameter (one of its elements).
  * Any correct plan of the statement gives the same rows, so the statement's result then
  * depends only on those rows of the table. A write restricted on the same column to another
- * value cannot change it: an UPDATE or DELETE changes only rows its scan of the table emits,
+ * value (no common element) cannot change it: an UPDATE or DELETE changes only rows its scan
+ * of the table emits,
  * and an UPDATE that does not assign the column leaves it as it was (see `assignsColumn`).
  *
  * Only integer columns compared without a cast are used, and parameters that are plain
- * integers, so that equality of the values here is exactly Postgres's `=` (see
- * `integerParam`). Everything else (other types, `= ANY($1)`, OR, casts, a value that is
- * not a plain integer) has no restriction, and writes then invalidate as before.
+ * integers or arrays of them, so that equality of the values here is exactly Postgres's `=`
+ * (see `integerParam`). Everything else (other types, OR, casts, a value that is not a plain
+ * integer) has no restriction, and writes then invalidate as before.
  */
 
-/** The plan reads `table` only through rows whose `column` equals parameter `param` (1-based). */
+/**
+ * The plan reads `table` only through rows whose `column` equals parameter `param` (1-based),
+ * or, when `any`, one of the elements of that array parameter.
+ */
 export interface RowRestriction {
   table: string;
   column: string;
   param: number;
+  any: boolean;
 }
 
-/** A restriction with its parameter's value: the rows of `table` whose `column` is `value`. */
+/** A restriction with its parameter's value: the rows of `table` whose `column` is one of `values`. */
 export interface RowKey {
   table: string;
   column: string;
-  value: bigint;
+  values: readonly bigint[];
 }
 
 /** Plan-node fields whose conditions a scan's output rows all satisfy. */
 export const SCAN_CONDITIONS = ['Index Cond', 'Recheck Cond', 'Filter'] as const;
 
 const IDENTIFIER = `(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
-const COLUMN_IS_PARAM = new RegExp(`^\\((${IDENTIFIER})\\.(${IDENTIFIER}) = \\$([1-9][0-9]{0,4})\\)$`);
+const COLUMN_IS_PARAM = new RegExp(`^\\((${IDENTIFIER})\\.(${IDENTIFIER}) = (ANY \\()?\\$([1-9][0-9]{0,4})(\\))?\\)$`);
 const PARAM_IS_COLUMN = new RegExp(`^\\(\\$([1-9][0-9]{0,4}) = (${IDENTIFIER})\\.(${IDENTIFIER})\\)$`);
 
 /**
@@ -53,12 +59,27 @@ export function conjunctsOf(condition: string, alias: string): string[] {
     let qualifier: string | undefined;
     let column: string | undefined;
     let param: string | undefined;
-    if (m) [, qualifier, column, param] = m;
-    else if ((m = PARAM_IS_COLUMN.exec(conjunct))) [, param, qualifier, column] = m;
+    let any = false;
+    if (m) {
+      const [, q, c, open, n, close] = m;
+      if (Boolean(open) !== Boolean(close)) continue;
+      [qualifier, column, param, any] = [q, c, n, Boolean(open)];
+    } else if ((m = PARAM_IS_COLUMN.exec(conjunct))) [, param, qualifier, column] = m;
     if (qualifier === undefined || column === undefined || param === undefined) continue;
-    if (unquote(qualifier) === alias) found.push(`${unquote(column)}:${param}`);
+    if (unquote(qualifier) === alias) found.push(conjunctKey(unquote(column), Number(param), any));
   }
   return found;
+}
+
+/** A conjunct as a string; identifiers never hold a NUL. */
+export function conjunctKey(column: string, param: number, any: boolean): string {
+  return `${column}\u0000${param}\u0000${any ? 'any' : ''}`;
+}
+
+/** The restriction a `conjunctKey` string stands for, on `table`. */
+export function restrictionOf(table: string, key: string): RowRestriction {
+  const [column, param, any] = key.split('\u0000');
+  return { table, column, param: Number(param), any: any === 'any' };
 }
 
 /**
@@ -133,15 +154,40 @@ export function integerParam(value: unknown): bigint | undefined {
 }
 
 /**
+ * The elements `= ANY` compares, for an array parameter of integers (see `integerParam`);
+ * nulls are left out, as they equal nothing. Undefined for anything else, nested arrays
+ * included (Postgres compares their elements, flattened).
+ */
+export function integerArrayParam(value: unknown): bigint[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const values: bigint[] = [];
+  for (const element of value) {
+    if (element === null || element === undefined) continue;
+    const v = integerParam(element);
+    if (v === undefined) return undefined;
+    values.push(v);
+  }
+  return values;
+}
+
+/**
  * Whether no row can be both read under `read` and written under `written`: they restrict a
- * common table and column to different values.
+ * common table and column to values that have none in common.
  */
 export function disjoint(read: readonly RowKey[] | undefined, written: readonly RowKey[]): boolean {
   if (!read) return false;
   for (const r of read) {
-    for (const w of written) if (r.table === w.table && r.column === w.column && r.value !== w.value) return true;
+    for (const w of written) {
+      if (r.table === w.table && r.column === w.column && !intersect(r.values, w.values)) return true;
+    }
   }
   return false;
+}
+
+function intersect(a: readonly bigint[], b: readonly bigint[]): boolean {
+  if (a.length * b.length <= 64) return a.some((v) => b.includes(v));
+  const set = new Set(a.length < b.length ? a : b);
+  return (a.length < b.length ? b : a).some((v) => set.has(v));
 }
 
 /**
@@ -156,8 +202,10 @@ export function rowKeysOf(
   const keys: RowKey[] = [];
   for (const r of restrictions) {
     if (!integerColumns.get(r.table)?.has(r.column) || r.param > params.length) continue;
-    const value = integerParam(params[r.param - 1]);
-    if (value !== undefined) keys.push({ table: r.table, column: r.column, value });
+    const param = params[r.param - 1];
+    const scalar = r.any ? undefined : integerParam(param);
+    const values = r.any ? integerArrayParam(param) : scalar === undefined ? undefined : [scalar];
+    if (values) keys.push({ table: r.table, column: r.column, values });
   }
   return keys;
 }

@@ -334,10 +334,31 @@ describe('a write keeps the cached reads of rows it cannot have changed', () => 
     expect(ok(await db.execute(BY_USER, [14])).rows).toEqual([]);
   });
 
+  it('= ANY($1) keys a read or a write by every element of the array', async () => {
+    const byUsers = 'SELECT id, likes FROM posts WHERE user_id = ANY($1) ORDER BY id';
+    ok(await db.execute(byUsers, [[60, 61]]));
+    ok(await db.execute(byUsers, [[62, 63]]));
+    ok(await db.execute('UPDATE posts SET likes = $2 WHERE user_id = $1', [61, 9]));
+    expect(await cached(byUsers, [[62, 63]])).toBe(true);
+    const changed = ok(await db.execute(byUsers, [[60, 61]]));
+    expect(changed.cached).toBe(false);
+    expect(changed.rows.filter((r) => r.likes === '9')).toHaveLength(2);
+
+    ok(await db.execute(BY_USER, [64]));
+    ok(await db.execute(BY_USER, [65]));
+    expect(ok(await db.execute(byUsers, [[62, 66]])).rows).toHaveLength(4);
+    ok(await db.execute('DELETE FROM posts WHERE user_id = ANY($1)', [[64, 66]]));
+    expect(await cached(BY_USER, [65])).toBe(true);
+    expect(ok(await db.execute(BY_USER, [64])).rows).toEqual([]);
+    const lastOne = ok(await db.execute(byUsers, [[62, 66]]));
+    expect(lastOne.cached).toBe(false);
+    expect(lastOne.rows).toHaveLength(2);
+  });
+
   it('a write it cannot key, or a read it cannot key, drops the read', async () => {
     const total = 'SELECT sum(likes) AS s FROM posts WHERE user_id < $1';
     for (const [sql, params] of [
-      ['UPDATE posts SET likes = likes + 1 WHERE user_id = ANY($1)', [[20]]],
+      ['UPDATE posts SET likes = likes + 1 WHERE user_id + 0 = $1', [20]],
       ['UPDATE posts SET likes = likes + 1 WHERE user_id = $1 OR id = $2', [20, 1]],
       ['UPDATE posts SET likes = likes + 1 WHERE user_id = $1::text::int', ['20']],
       ['UPDATE posts SET likes = likes + 1 WHERE user_id = $1', [20]],

@@ -19,13 +19,13 @@ describe('ResultCache', () => {
 
   it('keeps, on a keyed write, only entries keyed to other values of the same column', () => {
     const cache = new ResultCache({ entriesMax: 10, rowsMax: 1000 });
-    const keyed = (column: string, value: bigint) => ({ ...entry(['posts']), rowKeys: [{ table: 'posts', column, value }] });
+    const keyed = (column: string, value: bigint) => ({ ...entry(['posts']), rowKeys: [{ table: 'posts', column, values: [value] }] });
     cache.set('user 1', keyed('user_id', 1n));
     cache.set('user 2', keyed('user_id', 2n));
     cache.set('post 2', keyed('id', 2n));
     cache.set('all', entry(['posts']));
     cache.set('tags', entry(['tags']));
-    cache.invalidateRows('posts', [{ table: 'posts', column: 'user_id', value: 2n }]);
+    cache.invalidateRows('posts', [{ table: 'posts', column: 'user_id', values: [2n] }]);
     expect(['user 1', 'user 2', 'post 2', 'all', 'tags'].map((k) => Boolean(cache.get(k)))).toEqual([true, false, false, false, true]);
   });
 

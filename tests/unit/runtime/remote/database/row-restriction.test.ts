@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeExplain } from '../../../../../runner/runtime/remote/database/query-plan.ts';
-import { conjunctsOf, disjoint, integerParam, rowKeysOf } from '../../../../../runner/runtime/remote/database/row-restriction.ts';
+import {
+  conjunctKey,
+  conjunctsOf,
+  disjoint,
+  integerArrayParam,
+  integerParam,
+  rowKeysOf,
+} from '../../../../../runner/runtime/remote/database/row-restriction.ts';
 import { mayAssignColumn } from '../../../../../runner/runtime/remote/database/statement-text.ts';
 
 describe('conjunctsOf', () => {
   it('finds alias.column = $n at the top level of a conjunction, either way round', () => {
-    expect(conjunctsOf('(p.event_id = $1)', 'p')).toEqual(['event_id:1']);
-    expect(conjunctsOf('((p.event_id = $1) AND (p.billing = $2))', 'p')).toEqual(['event_id:1', 'billing:2']);
-    expect(conjunctsOf('(($2 = p.billing) AND (p.x > 3))', 'p')).toEqual(['billing:2']);
-    expect(conjunctsOf('("Odd Alias"."Col" = $3)', 'Odd Alias')).toEqual(['Col:3']);
+    expect(conjunctsOf('(p.event_id = $1)', 'p')).toEqual([conjunctKey('event_id', 1, false)]);
+    expect(conjunctsOf('((p.event_id = $1) AND (p.billing = $2))', 'p')).toEqual([
+      conjunctKey('event_id', 1, false),
+      conjunctKey('billing', 2, false),
+    ]);
+    expect(conjunctsOf('(($2 = p.billing) AND (p.x > 3))', 'p')).toEqual([conjunctKey('billing', 2, false)]);
+    expect(conjunctsOf('("Odd Alias"."Col" = $3)', 'Odd Alias')).toEqual([conjunctKey('Col', 3, false)]);
   });
 
   it('finds nothing under OR, a cast, another alias, a constant or an array comparison', () => {
@@ -17,12 +27,19 @@ describe('conjunctsOf', () => {
     expect(conjunctsOf('((p.a)::bigint = $1)', 'p')).toEqual([]);
     expect(conjunctsOf('(q.a = $1)', 'p')).toEqual([]);
     expect(conjunctsOf('(p.a = 7)', 'p')).toEqual([]);
-    expect(conjunctsOf('(p.a = ANY ($1))', 'p')).toEqual([]);
     expect(conjunctsOf('(p.a = (InitPlan 1).col1)', 'p')).toEqual([]);
   });
 
+  it('finds alias.column = ANY ($n), and nothing for ANY of an array column or a constant array', () => {
+    expect(conjunctsOf('(p.a = ANY ($1))', 'p')).toEqual([conjunctKey('a', 1, true)]);
+    expect(conjunctsOf('((p.a = ANY ($2)) AND (p.b = $1))', 'p')).toEqual([conjunctKey('a', 2, true), conjunctKey('b', 1, false)]);
+    expect(conjunctsOf('($1 = ANY (p.tags))', 'p')).toEqual([]);
+    expect(conjunctsOf("(p.a = ANY ('{1,2}'::integer[]))", 'p')).toEqual([]);
+    expect(conjunctsOf('(p.a = ANY ($1)', 'p')).toEqual([]);
+  });
+
   it('is not fooled by AND or parentheses inside literals', () => {
-    expect(conjunctsOf("((p.name = ') AND (p.a = $1) AND (x'::text) AND (p.b = $2))", 'p')).toEqual(['b:2']);
+    expect(conjunctsOf("((p.name = ') AND (p.a = $1) AND (x'::text) AND (p.b = $2))", 'p')).toEqual([conjunctKey('b', 2, false)]);
   });
 });
 
@@ -35,25 +52,45 @@ describe('integerParam', () => {
   });
 });
 
+describe('integerArrayParam', () => {
+  it('reads a flat array of integers, leaving out nulls, and nothing else', () => {
+    expect(integerArrayParam([3, '4', null, 5n])).toEqual([3n, 4n, 5n]);
+    expect(integerArrayParam([])).toEqual([]);
+    for (const v of [[1, 'x'], [[1, 2]], [1.5], '{1,2}', 7, null]) expect([v, integerArrayParam(v)]).toEqual([v, undefined]);
+  });
+});
+
 describe('disjoint and rowKeysOf', () => {
   const ints = new Map([['posts', new Set(['user_id', 'id'])]]);
 
   it('keys only integer columns with integer values', () => {
     const restrictions = [
-      { table: 'posts', column: 'user_id', param: 1 },
-      { table: 'posts', column: 'title', param: 2 },
-      { table: 'posts', column: 'id', param: 3 },
+      { table: 'posts', column: 'user_id', param: 1, any: false },
+      { table: 'posts', column: 'title', param: 2, any: false },
+      { table: 'posts', column: 'id', param: 3, any: false },
+      { table: 'posts', column: 'id', param: 4, any: true },
+      { table: 'posts', column: 'id', param: 1, any: true },
     ];
-    expect(rowKeysOf(restrictions, [4, 'a', null], ints)).toEqual([{ table: 'posts', column: 'user_id', value: 4n }]);
+    expect(rowKeysOf(restrictions, [4, 'a', null, [7, 8]], ints)).toEqual([
+      { table: 'posts', column: 'user_id', values: [4n] },
+      { table: 'posts', column: 'id', values: [7n, 8n] },
+    ]);
   });
 
   it('is true only for the same table and column with another value', () => {
-    const read = [{ table: 'posts', column: 'user_id', value: 4n }];
-    expect(disjoint(read, [{ table: 'posts', column: 'user_id', value: 5n }])).toBe(true);
-    expect(disjoint(read, [{ table: 'posts', column: 'user_id', value: 4n }])).toBe(false);
-    expect(disjoint(read, [{ table: 'posts', column: 'id', value: 5n }])).toBe(false);
-    expect(disjoint(read, [{ table: 'users', column: 'user_id', value: 5n }])).toBe(false);
-    expect(disjoint(undefined, [{ table: 'posts', column: 'user_id', value: 5n }])).toBe(false);
+    const key = (column: string, ...values: bigint[]) => ({ table: 'posts', column, values });
+    const read = [key('user_id', 4n)];
+    expect(disjoint(read, [key('user_id', 5n)])).toBe(true);
+    expect(disjoint(read, [key('user_id', 4n)])).toBe(false);
+    expect(disjoint(read, [key('id', 5n)])).toBe(false);
+    expect(disjoint(read, [{ table: 'users', column: 'user_id', values: [5n] }])).toBe(false);
+    expect(disjoint(undefined, [key('user_id', 5n)])).toBe(false);
+    expect(disjoint([key('user_id', 1n, 2n, 3n)], [key('user_id', 5n, 6n)])).toBe(true);
+    expect(disjoint([key('user_id', 1n, 2n, 3n)], [key('user_id', 6n, 3n)])).toBe(false);
+    expect(disjoint([key('user_id')], [key('user_id', 1n)])).toBe(true);
+    const many = Array.from({ length: 100 }, (_, i) => BigInt(i));
+    expect(disjoint([key('user_id', ...many)], [key('user_id', ...many.map((v) => v + 100n))])).toBe(true);
+    expect(disjoint([key('user_id', ...many)], [key('user_id', ...many.map((v) => v + 99n))])).toBe(false);
   });
 });
 
@@ -79,7 +116,7 @@ describe('summarizeExplain restrictions', () => {
         Plans: [indexScan('posts', 'p', '(p.user_id = $1)'), indexScan('users', 'u', '(u.id = p.user_id)')],
       }),
     );
-    expect(plan.restrictions).toEqual([{ table: 'posts', column: 'user_id', param: 1 }]);
+    expect(plan.restrictions).toEqual([{ table: 'posts', column: 'user_id', param: 1, any: false }]);
     expect(plan.rootWrite).toBeUndefined();
   });
 
@@ -120,8 +157,8 @@ describe('summarizeExplain restrictions', () => {
     );
     expect(plan.rootWrite).toBe('Delete');
     expect(plan.restrictions).toEqual([
-      { table: 'posts', column: 'id', param: 2 },
-      { table: 'posts', column: 'user_id', param: 1 },
+      { table: 'posts', column: 'id', param: 2, any: false },
+      { table: 'posts', column: 'user_id', param: 1, any: false },
     ]);
   });
 
