@@ -17,6 +17,13 @@ export interface CatalogFacts {
   opaqueTables: Set<string>;
   /** Sequences: reading one is a plain scan in a plan, but nextval() changes it without a write. */
   sequences: Set<string>;
+  /**
+   * Table → its int2/int4/int8 columns that are not generated: the columns row restrictions
+   * use (see row-restriction.ts). Tables whose name more than one schema uses are left out.
+   */
+  integerColumns: Map<string, Set<string>>;
+  /** Operators outside pg_catalog exist: `=` in a plan may then not be integer equality. */
+  userOperators: boolean;
 }
 
 const SYSTEM_SCHEMAS = `('pg_catalog', 'information_schema')`;
@@ -52,7 +59,33 @@ export async function loadCatalogFacts(pg: PGlite): Promise<CatalogFacts> {
 
   const sequences = await pg.query<{ name: string }>(`SELECT relname AS name FROM pg_class WHERE relkind = 'S'`);
 
-  return { volatileFunctions, userFunctions, dependents, opaqueTables, sequences: new Set(sequences.rows.map((r) => r.name)) };
+  const columns = await pg.query<{ rel: string; col: string }>(`
+    SELECT c.relname AS rel, a.attname AS col
+    FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+    WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+      AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)
+      AND c.relname IN (SELECT relname FROM pg_class GROUP BY relname HAVING count(*) = 1)
+    ORDER BY 1, 2`);
+  const integerColumns = new Map<string, Set<string>>();
+  for (const { rel, col } of columns.rows) {
+    let set = integerColumns.get(rel);
+    if (!set) integerColumns.set(rel, (set = new Set()));
+    set.add(col);
+  }
+
+  const operators = await pg.query<{ any: boolean }>(`
+    SELECT EXISTS (SELECT 1 FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+                   WHERE n.nspname NOT IN ${SYSTEM_SCHEMAS}) AS any`);
+
+  return {
+    volatileFunctions,
+    userFunctions,
+    dependents,
+    opaqueTables,
+    sequences: new Set(sequences.rows.map((r) => r.name)),
+    integerColumns,
+    userOperators: operators.rows[0]?.any !== false,
+  };
 }
 
 /** The written tables and every table reachable from them through `dependents`. */

@@ -18,11 +18,12 @@ import { summarizeExplain, type PlanSummary } from './query-plan.ts';
 import { resetToSetup } from './reset-to-setup.ts';
 import { ResultCache, resultKey, type CachedResult } from './result-cache.ts';
 import { copyRows } from './row-copy.ts';
+import { rowKeysOf, type RowKey } from './row-restriction.ts';
 import { profileStatement, type StatementProfile } from './statement-profile.ts';
 import { recogniseTransactionControl, type TransactionControl } from './transaction-control.ts';
 import { PG_TYPE_PARSERS } from './type-parsers.ts';
 import { PreparedStatements } from './prepared-statements.ts';
-import { splitStatements } from './statement-text.ts';
+import { mayAssignColumn, splitStatements } from './statement-text.ts';
 
 export type { QueryOutcome, QuerySuccess, QueryFailure, QueryError, QueryField } from './query-outcome.ts';
 export type { CostModel } from './cost-model.ts';
@@ -312,7 +313,9 @@ export class Database {
     if (utility) {
       this.forgetSchema();
       this.changes.all = true;
-    } else if (written.length > 0 || profile.opaqueWrites) await this.invalidateAfterWrite(written, profile.opaqueWrites);
+    } else if (written.length > 0 || profile.opaqueWrites) {
+      await this.invalidateAfterWrite(written, profile.opaqueWrites, plan && (await this.writtenRowsOf(sql, plan, params)));
+    }
 
     const command = result.command ?? profile.keyword;
     const rowCount = result.rowCount ?? 0;
@@ -323,7 +326,16 @@ export class Database {
     });
     const tables = plan?.tables ?? [];
     if (key !== undefined && plan && written.length === 0 && !(await this.readsSequence(tables))) {
-      this.results.set(key, { rows: copyRows(result.rows), fields: copyFields(result.fields), rowCount, command, serviceMs, tables });
+      const rowKeys = await this.readRowsOf(plan, params);
+      this.results.set(key, {
+        rows: copyRows(result.rows),
+        fields: copyFields(result.fields),
+        rowCount,
+        command,
+        serviceMs,
+        tables,
+        rowKeys,
+      });
     }
     const isWrite = written.length > 0 || profile.opaqueWrites || utility;
     return success(result.rows, result.fields, rowCount, command, serviceMs, [...tables], isWrite);
@@ -360,12 +372,12 @@ export class Database {
     try {
       let rows: Record<string, unknown>[];
       try {
-        rows = (await this.pg.exec(`EXPLAIN (GENERIC_PLAN, FORMAT JSON) ${sql}`))[0].rows as Record<string, unknown>[];
+        rows = (await this.pg.exec(`EXPLAIN (GENERIC_PLAN, VERBOSE, FORMAT JSON) ${sql}`))[0].rows as Record<string, unknown>[];
       } catch {
         // A few statements have no generic plan (a parameter whose type cannot be inferred):
         // those are priced with their first parameters instead.
         await this.closeStrayTransaction();
-        rows = (await this.pg.query<Record<string, unknown>>(`EXPLAIN (FORMAT JSON) ${sql}`, params as unknown[])).rows;
+        rows = (await this.pg.query<Record<string, unknown>>(`EXPLAIN (VERBOSE, FORMAT JSON) ${sql}`, params as unknown[])).rows;
       }
       const plan = summarizeExplain(rows);
       if (this.plans.size >= STATEMENTS_REMEMBERED_MAX) {
@@ -398,7 +410,33 @@ export class Database {
     return this.facts;
   }
 
-  private async invalidateAfterWrite(written: readonly string[], opaqueWrites: boolean): Promise<void> {
+  /** The rows of its tables a read's result depends on, when its plan restricts them; else undefined. */
+  private async readRowsOf(plan: PlanSummary, params: readonly unknown[]): Promise<RowKey[] | undefined> {
+    if (plan.restrictions.length === 0) return undefined;
+    const facts = await this.catalog();
+    if (facts.userOperators) return undefined;
+    const keys = rowKeysOf(plan.restrictions, params, facts.integerColumns);
+    return keys.length > 0 ? keys : undefined;
+  }
+
+  /**
+   * The rows a plain UPDATE or DELETE can change, before and after, as keys (see
+   * row-restriction.ts); undefined when they cannot be told: a write that reaches other rows
+   * through foreign-key actions or partitions, or an UPDATE that may assign the key column.
+   */
+  private async writtenRowsOf(sql: string, plan: PlanSummary, params: readonly unknown[]): Promise<RowKey[] | undefined> {
+    const [table] = plan.modifiedTables;
+    if (!plan.rootWrite || plan.modifiedTables.length !== 1) return undefined;
+    const facts = await this.catalog();
+    if (facts.userOperators || facts.dependents.has(table)) return undefined;
+    const restrictions = plan.restrictions.filter(
+      (r) => r.table === table && (plan.rootWrite === 'Delete' || !mayAssignColumn(sql, r.column)),
+    );
+    const keys = rowKeysOf(restrictions, params, facts.integerColumns);
+    return keys.length > 0 ? keys : undefined;
+  }
+
+  private async invalidateAfterWrite(written: readonly string[], opaqueWrites: boolean, rows: RowKey[] | undefined): Promise<void> {
     const facts = await this.catalog();
     this.changes.any = true;
     if (opaqueWrites || written.some((t) => facts.opaqueTables.has(t))) {
@@ -407,7 +445,9 @@ export class Database {
       this.changes.all = true;
     } else {
       const reached = tablesReachedByWrite(facts, written);
-      this.results.invalidate(reached);
+      // Only a write whose rows are known reaches no other table (see writtenRowsOf).
+      if (rows) this.results.invalidateRows(written[0], rows);
+      else this.results.invalidate(reached);
       this.statements.forgetWhere((sql) => this.plans.get(sql)?.scannedTables.some((t) => reached.has(t)) ?? true);
       for (const t of reached) this.changes.tables.add(t);
     }

@@ -1,10 +1,13 @@
 /**
  * Runs statements the way a driver with a statement cache does: each SQL text is parsed once
  * into a named prepared statement, and every later execution is one round trip into PGlite
- * (Bind, Describe, Execute, Sync) instead of PGlite's `query()`, which parses, analyses and
- * plans the text again and makes six round trips to do it. Parsing and planning are most of
- * the wall time of a small statement in WebAssembly, so this is what keeps thousands of
- * distinct lookups per simulated minute fast.
+ * (Bind, Execute, Sync) instead of PGlite's `query()`, which parses, analyses and plans the
+ * text again and makes six round trips to do it. Parsing and planning are most of the wall
+ * time of a small statement in WebAssembly, so this is what keeps thousands of distinct
+ * lookups per simulated minute fast. The result's columns are the ones Describe gave for the
+ * statement when it was prepared: with every column in text format, a Describe of each
+ * portal would only repeat them (≈ 10 µs of WebAssembly per execution). If the columns
+ * change under a statement, Postgres refuses to execute it (see `query`).
  *
  * Executions use the statement's generic plan (`plan_cache_mode = force_generic_plan`): a
  * plan that depends only on the SQL text and the data, never on the parameters that came
@@ -17,6 +20,7 @@
  * PGlite's value parsers and error class.
  */
 import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
+import type { QueryField } from './query-outcome.ts';
 import { encodeBind, readResult } from './wire.ts';
 
 /** "cached plan must not change result type" */
@@ -29,10 +33,11 @@ interface Prepared {
   name: string;
   /** The type the server inferred for each parameter, which picks its serialiser. */
   paramTypes: number[];
+  /** The result's columns (none for a statement that returns no rows). */
+  fields: QueryField[];
 }
 
 const serialize = protocol.serialize;
-const DESCRIBE_PORTAL = serialize.describe({ type: 'P' });
 const EXECUTE = serialize.execute({});
 const SYNC = serialize.sync();
 
@@ -101,11 +106,11 @@ export class PreparedStatements {
     const values = params.map((value, i) => this.serialize(value, statement.paramTypes[i]));
     const chunks: Uint8Array[] = [];
     await this.pg.execProtocolRawStream(
-      this.withCloses([encodeBind(statement.name, values), DESCRIBE_PORTAL, EXECUTE, SYNC]),
+      this.withCloses([encodeBind(statement.name, values), EXECUTE, SYNC]),
       // The bytes are a view of PGlite's memory, valid only during the call.
       { syncToFs: false, onRawData: (bytes) => chunks.push(bytes.slice()) },
     );
-    return readResult(chunks.length === 1 ? chunks[0] : concat(chunks), this.pg.parsers);
+    return readResult(chunks.length === 1 ? chunks[0] : concat(chunks), this.pg.parsers, statement.fields);
   }
 
   private async prepare(sql: string): Promise<Prepared> {
@@ -125,7 +130,7 @@ export class PreparedStatements {
       this.withCloses([serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]),
       { syncToFs: false },
     );
-    const prepared = { name, paramTypes: parse.parseDescribeStatementResults(messages) };
+    const prepared = { name, paramTypes: parse.parseDescribeStatementResults(messages), fields: resultFields(messages) };
     if (this.statements.size >= PREPARED_MAX) {
       const oldest = this.statements.keys().next().value as string;
       this.closing.push(this.statements.get(oldest)!.name);
@@ -148,6 +153,14 @@ export class PreparedStatements {
     this.closing = [];
     return concat([...closes, ...parts]);
   }
+}
+
+/** The columns of the statement's RowDescription, as PGlite's `query()` reports them. */
+function resultFields(messages: readonly { name: string }[]): QueryField[] {
+  const description = messages.find((m) => m.name === 'rowDescription') as
+    | { fields: readonly { name: string; dataTypeID: number }[] }
+    | undefined;
+  return description ? description.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) : [];
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

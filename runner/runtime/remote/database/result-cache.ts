@@ -6,6 +6,7 @@
  * the cache is full.
  */
 import type { QueryField } from './query-outcome.ts';
+import { disjoint, type RowKey } from './row-restriction.ts';
 
 export interface CachedResult {
   rows: Record<string, unknown>[];
@@ -14,6 +15,8 @@ export interface CachedResult {
   command: string;
   serviceMs: number;
   tables: string[];
+  /** The only rows of some of its tables the result depends on (see row-restriction.ts). */
+  rowKeys?: RowKey[];
 }
 
 export interface ResultCacheLimits {
@@ -69,6 +72,18 @@ export class ResultCache {
       const keys = this.keysByTable.get(table);
       if (!keys) continue;
       for (const key of [...keys]) this.delete(key);
+    }
+  }
+
+  /**
+   * Drops every entry that read `table`, except those that `written` proves untouched: they
+   * read only rows of it whose key differs from the rows the write could change.
+   */
+  invalidateRows(table: string, written: readonly RowKey[]): void {
+    const keys = this.keysByTable.get(table);
+    if (!keys) return;
+    for (const key of [...keys]) {
+      if (!disjoint(this.entries.get(key)?.rowKeys, written)) this.delete(key);
     }
   }
 

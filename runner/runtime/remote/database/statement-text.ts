@@ -139,3 +139,32 @@ export function calledNames(code: string): Set<string> {
 export function hasSeveralStatements(code: string): boolean {
   return /;\s*\S/.test(code);
 }
+
+/**
+ * Whether an UPDATE may assign `column`: true unless the column's name appears nowhere before
+ * the statement's own WHERE (the first one outside parentheses), where its SET list and FROM
+ * list are. Errs towards true: a name in a FROM list, a text that is not a plain UPDATE, or
+ * one with no WHERE, all count as assigning.
+ */
+export function mayAssignColumn(sql: string, column: string): boolean {
+  const code = codeOnly(sql);
+  if (leadingKeyword(code) !== 'UPDATE' || /^\s*\(/.test(code)) return true;
+  let depth = 0;
+  let whereAt = -1;
+  for (const m of code.matchAll(/"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_$]*|[()]/g)) {
+    const token = m[0];
+    if (token === '(') depth++;
+    else if (token === ')') depth--;
+    else if (depth === 0 && token.toUpperCase() === 'WHERE') {
+      whereAt = m.index;
+      break;
+    }
+  }
+  if (whereAt < 0) return true;
+  const name = column.toLowerCase();
+  for (const m of code.slice(0, whereAt).matchAll(/"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_$]*/g)) {
+    const word = m[0].startsWith('"') ? m[0].slice(1, -1).replace(/""/g, '"') : m[0];
+    if (word.toLowerCase() === name) return true;
+  }
+  return false;
+}

@@ -56,8 +56,16 @@ export function encodeBind(statement: string, values: readonly (string | null)[]
   return out; // and no result format codes: all text
 }
 
-/** The first result set of the reply; throws the first error the backend sent. */
-export function readResult(bytes: Uint8Array, parsers: Parsers): Results<Record<string, unknown>> {
+/**
+ * The first result set of the reply; throws the first error the backend sent. `described` is
+ * the result's columns when the reply carries no RowDescription of its own (an execution of a
+ * statement described when it was prepared).
+ */
+export function readResult(
+  bytes: Uint8Array,
+  parsers: Parsers,
+  described: readonly { name: string; dataTypeID: number }[] = [],
+): Results<Record<string, unknown>> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const whole = decoder.decode(bytes);
   // Valid UTF-8 decodes to fewer code units than bytes unless every byte is ASCII; protocol
@@ -65,8 +73,8 @@ export function readResult(bytes: Uint8Array, parsers: Parsers): Results<Record<
   const ascii = whole.length === bytes.length;
   const text = (start: number, end: number) => (ascii ? whole.slice(start, end) : decoder.decode(bytes.subarray(start, end)));
 
-  let fields: { name: string; dataTypeID: number }[] = [];
-  let protoNamed = false;
+  let fields = described.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
+  let protoNamed = fields.some((f) => f.name === '__proto__');
   const rows: Record<string, unknown>[] = [];
   let result: Results<Record<string, unknown>> | undefined;
   let error: InstanceType<typeof messages.DatabaseError> | undefined;

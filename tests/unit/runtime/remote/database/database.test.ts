@@ -293,6 +293,135 @@ describe('result cache', () => {
   });
 });
 
+describe('a write keeps the cached reads of rows it cannot have changed', () => {
+  const BY_USER = 'SELECT id, likes FROM posts WHERE user_id = $1 ORDER BY id';
+  /** The same rows by another text: never in the cache when the test reads it. */
+  const fresh = async (userId: number) =>
+    ok(await db.execute(`SELECT id, likes FROM posts WHERE user_id = $1 ORDER BY id -- fresh ${Math.random()}`, [userId])).rows;
+  const cached = async (sql: string, params: unknown[]) => ok(await db.execute(sql, params)).cached;
+
+  it('an UPDATE keyed on the column keeps other keys and drops its own', async () => {
+    await db.reset(SETUP);
+    ok(await db.execute(BY_USER, [10]));
+    ok(await db.execute(BY_USER, [11]));
+    ok(await db.execute('UPDATE posts SET likes = $2 WHERE user_id = $1', [10, 5]));
+    expect(await cached(BY_USER, [11])).toBe(true);
+    const reread = ok(await db.execute(BY_USER, [10]));
+    expect(reread.cached).toBe(false);
+    expect(reread.rows).toEqual([
+      { id: 10, likes: '5' },
+      { id: 5010, likes: '5' },
+    ]);
+    // The same value spelt as a string is the same rows.
+    ok(await db.execute('UPDATE posts SET likes = $2 WHERE user_id = $1', [' 10', 6]));
+    expect(ok(await db.execute(BY_USER, [10])).rows).toEqual(await fresh(10));
+  });
+
+  it('an UPDATE that may move rows to another key drops every read of the table', async () => {
+    ok(await db.execute(BY_USER, [12]));
+    ok(await db.execute(BY_USER, [13]));
+    ok(await db.execute('UPDATE posts SET user_id = $2 WHERE user_id = $1', [12, 13]));
+    const moved = ok(await db.execute(BY_USER, [13]));
+    expect(moved.cached).toBe(false);
+    expect(moved.rows).toHaveLength(4);
+  });
+
+  it('a DELETE keyed on the column keeps other keys and drops its own', async () => {
+    ok(await db.execute(BY_USER, [14]));
+    ok(await db.execute(BY_USER, [15]));
+    ok(await db.execute('DELETE FROM posts WHERE user_id = $1 AND likes > $2', [14, 0]));
+    expect(await cached(BY_USER, [15])).toBe(true);
+    expect(ok(await db.execute(BY_USER, [14])).rows).toEqual([]);
+  });
+
+  it('= ANY($1) keys a read or a write by every element of the array', async () => {
+    const byUsers = 'SELECT id, likes FROM posts WHERE user_id = ANY($1) ORDER BY id';
+    ok(await db.execute(byUsers, [[60, 61]]));
+    ok(await db.execute(byUsers, [[62, 63]]));
+    ok(await db.execute('UPDATE posts SET likes = $2 WHERE user_id = $1', [61, 9]));
+    expect(await cached(byUsers, [[62, 63]])).toBe(true);
+    const changed = ok(await db.execute(byUsers, [[60, 61]]));
+    expect(changed.cached).toBe(false);
+    expect(changed.rows.filter((r) => r.likes === '9')).toHaveLength(2);
+
+    ok(await db.execute(BY_USER, [64]));
+    ok(await db.execute(BY_USER, [65]));
+    expect(ok(await db.execute(byUsers, [[62, 66]])).rows).toHaveLength(4);
+    ok(await db.execute('DELETE FROM posts WHERE user_id = ANY($1)', [[64, 66]]));
+    expect(await cached(BY_USER, [65])).toBe(true);
+    expect(ok(await db.execute(BY_USER, [64])).rows).toEqual([]);
+    const lastOne = ok(await db.execute(byUsers, [[62, 66]]));
+    expect(lastOne.cached).toBe(false);
+    expect(lastOne.rows).toHaveLength(2);
+  });
+
+  it('a write it cannot key, or a read it cannot key, drops the read', async () => {
+    const total = 'SELECT sum(likes) AS s FROM posts WHERE user_id < $1';
+    for (const [sql, params] of [
+      ['UPDATE posts SET likes = likes + 1 WHERE user_id + 0 = $1', [20]],
+      ['UPDATE posts SET likes = likes + 1 WHERE user_id = $1 OR id = $2', [20, 1]],
+      ['UPDATE posts SET likes = likes + 1 WHERE user_id = $1::text::int', ['20']],
+      ['UPDATE posts SET likes = likes + 1 WHERE user_id = $1', [20]],
+    ] as const) {
+      ok(await db.execute(BY_USER, [21]));
+      ok(await db.execute(total, [25]));
+      ok(await db.execute(sql, [...params]));
+      const keyed = sql.endsWith('user_id = $1');
+      expect([sql, await cached(BY_USER, [21])]).toEqual([sql, keyed]);
+      expect([sql, await cached(total, [25])]).toEqual([sql, false]);
+    }
+  });
+
+  it('a trigger that writes other rows makes every write drop every read', async () => {
+    ok(
+      await db.execute(`CREATE FUNCTION bump_next() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF pg_trigger_depth() < 2 THEN UPDATE posts SET likes = likes + 100 WHERE user_id = NEW.user_id + 1; END IF;
+          RETURN NEW;
+        END $$`),
+    );
+    ok(await db.execute('CREATE TRIGGER bump AFTER UPDATE ON posts FOR EACH ROW EXECUTE FUNCTION bump_next()'));
+    ok(await db.execute(BY_USER, [31]));
+    ok(await db.execute('UPDATE posts SET likes = $2 WHERE user_id = $1', [30, 1]));
+    const next = ok(await db.execute(BY_USER, [31]));
+    expect(next.cached).toBe(false);
+    expect(next.rows).toEqual(await fresh(31));
+    ok(await db.execute('DROP TRIGGER bump ON posts'));
+    ok(await db.execute('DROP FUNCTION bump_next()'));
+  });
+
+  it('a generated column is never a key: changing what it is computed from moves rows', async () => {
+    ok(await db.execute('CREATE TABLE g (id int PRIMARY KEY, a int NOT NULL, c int GENERATED ALWAYS AS (a + 1) STORED)'));
+    ok(await db.execute('INSERT INTO g (id, a) VALUES (1, 4), (2, 6)'));
+    const byC = 'SELECT id FROM g WHERE c = $1';
+    expect(ok(await db.execute(byC, [6])).rows).toEqual([]);
+    ok(await db.execute('UPDATE g SET a = 5 WHERE c = $1', [7]));
+    expect(ok(await db.execute(byC, [6])).rows).toEqual([{ id: 2 }]);
+    ok(await db.execute('DROP TABLE g'));
+  });
+
+  it('DDL and ANALYZE drop every cached read', async () => {
+    for (const sql of ['ANALYZE posts', 'ALTER TABLE posts ADD COLUMN extra int', 'ALTER TABLE posts DROP COLUMN extra']) {
+      ok(await db.execute(BY_USER, [50]));
+      expect(await cached(BY_USER, [50])).toBe(true);
+      ok(await db.execute(sql));
+      expect([sql, await cached(BY_USER, [50])]).toEqual([sql, false]);
+    }
+  });
+
+  it('a write between BEGIN and ROLLBACK drops what it wrote, as the database keeps it', async () => {
+    ok(await db.execute(BY_USER, [40]));
+    ok(await db.execute(BY_USER, [41]));
+    ok(await db.execute('BEGIN'));
+    ok(await db.execute('UPDATE posts SET likes = $2 WHERE user_id = $1', [40, 7]));
+    ok(await db.execute('ROLLBACK'));
+    const after = ok(await db.execute(BY_USER, [40]));
+    expect(after.cached).toBe(false);
+    expect(after.rows).toEqual(await fresh(40));
+    expect(await cached(BY_USER, [41])).toBe(true);
+  });
+});
+
 describe('reset and determinism', () => {
   /** A fixed mix of reads, writes, errors and transaction control. */
   async function script(): Promise<unknown[]> {

@@ -120,6 +120,15 @@ describe('DDL the caller cannot see', () => {
     await statements.query('SELECT widen()', []);
     expect((await statements.query('SELECT * FROM shifty WHERE a = $1', [1])).rows).toEqual([{ a: 1, b: 2 }]);
   });
+
+  it('a statement whose columns were renamed under it reports the new names', async () => {
+    await piped.exec(`CREATE TABLE renamed (a int); INSERT INTO renamed VALUES (1);
+      CREATE FUNCTION rename_a() RETURNS int LANGUAGE plpgsql AS $$ BEGIN ALTER TABLE renamed RENAME COLUMN a TO z; RETURN 1; END $$;`);
+    expect((await statements.query('SELECT * FROM renamed WHERE $1::int > 0', [1])).rows).toEqual([{ a: 1 }]);
+    await statements.query('SELECT rename_a()', []);
+    const after = await statements.query('SELECT * FROM renamed WHERE $1::int > 0', [2]);
+    expect({ rows: after.rows, fields: after.fields }).toEqual({ rows: [{ z: 1 }], fields: [{ name: 'z', dataTypeID: 23 }] });
+  });
 });
 
 describe('the session', () => {

@@ -17,6 +17,18 @@ describe('ResultCache', () => {
     expect(cache.size).toBe(1);
   });
 
+  it('keeps, on a keyed write, only entries keyed to other values of the same column', () => {
+    const cache = new ResultCache({ entriesMax: 10, rowsMax: 1000 });
+    const keyed = (column: string, value: bigint) => ({ ...entry(['posts']), rowKeys: [{ table: 'posts', column, values: [value] }] });
+    cache.set('user 1', keyed('user_id', 1n));
+    cache.set('user 2', keyed('user_id', 2n));
+    cache.set('post 2', keyed('id', 2n));
+    cache.set('all', entry(['posts']));
+    cache.set('tags', entry(['tags']));
+    cache.invalidateRows('posts', [{ table: 'posts', column: 'user_id', values: [2n] }]);
+    expect(['user 1', 'user 2', 'post 2', 'all', 'tags'].map((k) => Boolean(cache.get(k)))).toEqual([true, false, false, false, true]);
+  });
+
   it('evicts the least recently used entry when full', () => {
     const cache = new ResultCache({ entriesMax: 2, rowsMax: 1000 });
     cache.set('a', entry(['t']));

@@ -8,6 +8,8 @@ const facts: CatalogFacts = {
   dependents: new Map(),
   opaqueTables: new Set(),
   sequences: new Set(),
+  integerColumns: new Map(),
+  userOperators: false,
 };
 
 describe('profileStatement', () => {
