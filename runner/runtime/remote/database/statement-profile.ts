@@ -32,6 +32,12 @@ const READS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE']);
  */
 const CLOCK_FUNCTIONS = new Set(['now', 'statement_timestamp', 'transaction_timestamp', 'timeofday', 'clock_timestamp']);
 const CLOCK_KEYWORDS = /\b(?:current_timestamp|current_time|current_date|localtime|localtimestamp)\b/i;
+/**
+ * Built-ins that read a table or run a query named by their arguments (`table_to_xml('t', …)`,
+ * `query_to_xml('SELECT …', …)`, a table's size or statistics): no plan shows what they read,
+ * so no write would invalidate their cached result. Never cached.
+ */
+const READS_UNSEEN = /^(?:(?:table|query|cursor|schema|database)_to_xml(?:schema|_and_xmlschema)?|pg_(?:stat|statio)_\w+|pg_(?:relation|table|indexes|total_relation)_size|pg_sequence_last_value)$/;
 
 export function profileStatement(sql: string, facts: CatalogFacts): StatementProfile {
   const code = codeOnly(sql);
@@ -41,7 +47,7 @@ export function profileStatement(sql: string, facts: CatalogFacts): StatementPro
   let userCalls = false;
   let opaqueWrites = false;
   for (const name of names) {
-    const isVolatile = facts.volatileFunctions.has(name) || CLOCK_FUNCTIONS.has(name);
+    const isVolatile = facts.volatileFunctions.has(name) || CLOCK_FUNCTIONS.has(name) || READS_UNSEEN.test(name);
     const isUser = facts.userFunctions.has(name);
     volatile ||= isVolatile;
     userCalls ||= isUser;

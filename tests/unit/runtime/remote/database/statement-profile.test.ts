@@ -35,6 +35,11 @@ describe('profileStatement', () => {
       'SELECT CURRENT_DATE',
       'SELECT user_score(1)',
       'SELECT * FROM t TABLESAMPLE SYSTEM (5)',
+      // Built-ins that read a table no plan shows: a write would never invalidate them.
+      "SELECT table_to_xml('products', true, false, '')",
+      "SELECT Query_To_Xml('SELECT * FROM products', true, false, '')",
+      "SELECT pg_total_relation_size('orders')",
+      "SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = 'orders' AND pg_stat_get_live_tuples(relid) > 0",
     ]) {
       expect([sql, profileStatement(sql, facts).cacheable]).toEqual([sql, false]);
     }
