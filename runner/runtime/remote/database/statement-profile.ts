@@ -37,7 +37,8 @@ const CLOCK_KEYWORDS = /\b(?:current_timestamp|current_time|current_date|localti
  * `query_to_xml('SELECT …', …)`, a table's size or statistics): no plan shows what they read,
  * so no write would invalidate their cached result. Never cached.
  */
-const READS_UNSEEN = /^(?:(?:table|query|cursor|schema|database)_to_xml(?:schema|_and_xmlschema)?|pg_(?:stat|statio)_\w+|pg_(?:relation|table|indexes|total_relation)_size|pg_sequence_last_value)$/;
+const READS_UNSEEN =
+  /^(?:(?:table|query|cursor|schema|database)_to_xml(?:schema|_and_xmlschema)?|pg_(?:stat|statio)_\w+|pg_(?:relation|table|indexes|total_relation)_size|pg_sequence_last_value)$/;
 
 export function profileStatement(sql: string, facts: CatalogFacts): StatementProfile {
   const code = codeOnly(sql);
