@@ -94,6 +94,7 @@ const BIG = 'const big = []; for (let i = 0; i < 1000000; i++) big.push(i % 1000
 const TEXT = "let text = ''; for (let i = 0; text.length < 1000000; i++) text += 'item-' + ((i * 7919) % 100003) + ',';";
 const OBJECT = 'const obj = {}; for (let i = 0; i < 100000; i++) obj["k" + i] = i;';
 const SMALL_OBJECT = 'const small = {}; for (let i = 0; i < 1000; i++) small["k" + i] = i;';
+const ENTRIES = 'const pairs = []; for (let i = 0; i < 100; i++) pairs.push(["k" + i, i]);';
 const BYTES = `${TEXT} const bytes = Buffer.from(text);`;
 const PARTS = `${TEXT} const parts = []; for (let i = 0; i < 16; i++) parts.push(Buffer.from(text.slice(i * 62500, (i + 1) * 62500)));`;
 
@@ -132,6 +133,21 @@ function builtinOperations(): CpuOperation[] {
     op('Buffer.concat of 1 MB in 16 parts', PARTS, 'Buffer.concat(parts).length'),
     op('Uint8Array set and slice of 1 MB', `${BYTES} const u8 = new Uint8Array(bytes.length);`, '(u8.set(bytes), u8.slice().length)'),
     op('structuredClone of 10 000 rows', ROWS, 'structuredClone(rows).length'),
+    op('map 100 000 numbers by Math.sqrt', NUMS, 'nums.map(Math.sqrt).length'),
+    op('filter 100 000 numbers by Boolean', NUMS, 'nums.filter(Boolean).length'),
+    op('every of 1 000 000 numbers by Number.isFinite', BIG, 'big.every(Number.isFinite)'),
+    op('flatMap 100 000 numbers', NUMS, 'nums.flatMap((x) => x).length'),
+    op('Array.from 100 000 numbers with a map function', NUMS, 'Array.from(nums, (x) => x * 2).length'),
+    op('new Set of 100 000 distinct numbers', NUMS, 'new Set(nums).size'),
+    op('new Set of 1 000 000 numbers, 1 000 distinct', BIG, 'new Set(big).size'),
+    op('new Map of 100 000 entries', `${NUMS} const pairs = nums.map((n) => [n, n]);`, 'new Map(pairs).size'),
+    op(
+      'Object.fromEntries of 100 entries, 100 times',
+      ENTRIES,
+      '{ let s = 0; for (let i = 0; i < 100; i++) s += Object.fromEntries(pairs).k1; return s; }',
+    ),
+    op('new Int32Array of 1 000 000 numbers', BIG, 'new Int32Array(big).length'),
+    op('sort 100 000 numbers through Reflect.apply', NUMS, 'Reflect.apply(Array.prototype.sort, nums.slice(), [])[0]'),
   ];
 }
 

@@ -92,7 +92,8 @@ export type WorkerMessage =
 
 export const WATCHDOG_MESSAGE =
   `The service ran for ${WATCHDOG_MS / 1000} s of real time without yielding and was stopped. ` +
-  'Look for a loop that never ends (a while loop whose condition never changes).';
+  'Look for a loop that never ends (a while loop whose condition never changes), or a regular expression ' +
+  'that backtracks catastrophically: nested quantifiers such as /^(a+)+$/ run for ages on a long input that almost matches.';
 
 export const MEMORY_MESSAGE =
   `The service used more memory than a run may (${HEAP_LIMIT_MB} MB of heap, ${MEMORY_LIMIT_MB} MB in all) and was stopped. ` +

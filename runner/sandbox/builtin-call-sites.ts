@@ -10,24 +10,42 @@
  *   order of evaluation and an optional call `rows?.sort()` stay as they were;
  * - the result, after the call, when only the result tells the size (`Object.keys(o)`,
  *   `'-'.repeat(n)`, `Array.from(set)`): `M.r(Object.keys(o),K)`;
- * - for `re.test(s)` and `bytes.set(src)`, the receiver says whether to charge and the
- *   argument how much: `M.p(re,K).test(M.a(s,K))`;
+ * - for `re.test(s)`, `bytes.set(src)` and `Object.fromEntries(pairs)`, the receiver says
+ *   whether to charge and the argument how much: `M.p(re,K).test(M.a(s,K))`;
+ * - an iteration (`map`, `forEach`, `every`…) by its receiver, unless its callback is a
+ *   function written in place, whose entries are metered with a weight that carries the
+ *   iteration's cost per element: `xs.map(Math.sqrt)` → `M.r(xs,K).map(Math.sqrt)`;
+ * - a constructor that consumes an array, by its argument and the Set or Map it builds:
+ *   `new Set(xs)` → `M.r(new Set(M.c(Set,xs,K)),K2)`;
+ * - the receiver of `.call(`, `.apply(`, `.construct(`, whose callee only the run knows:
+ *   `M.v(Math.max,1).apply(null, xs)` (runtime/process/builtin-indirect-calls.ts);
  * - a spread's operand: `[...M.r(rows,K)]`.
  * With a CPU profile, each charging wrap also passes its call site (`M.r(rows,K,T,7)`, see
  * `SiteSuffix`), so the units land on the line that made the call.
  *
- * Not charged: a method called by a computed name (`rows[m]()`), through `call`/`apply` or a
- * reference (`const { sort } = ...`), and a receiver or result inside an optional chain that
- * short-circuits before the call (`a?.rows.sort()`), whose rewrite would change the chain.
+ * Not charged: a method called by a computed name (`rows[m]()`); a built-in called directly
+ * through a reference (`const { keys } = Object; keys(o)`) or bound (`sort.bind(xs)()`), or
+ * handed to another built-in as its callback (`xs.map(Object.keys)` charges the iteration, not
+ * each `keys`); a constructor reached by another name (`new globalThis.Set(xs)`, a subclass's
+ * `super(xs)`); and a receiver or result inside an optional chain that short-circuits before
+ * the call (`a?.rows.sort()`), whose rewrite would change the chain.
  */
 import { type BuiltinKind, builtinKindIndex } from '../runtime/process/builtin-meter.ts';
+import { VIA_APPLY, VIA_CALL, VIA_CONSTRUCT } from '../runtime/process/builtin-indirect-calls.ts';
 import type { AstNode } from './cpu-instrument.ts';
 
 type Site =
-  /** The receiver's size; `withArguments` instead when the call has arguments (a comparator). */
-  | { at: 'receiver'; kind: BuiltinKind; withArguments?: BuiltinKind }
-  | { at: 'result'; kind: BuiltinKind }
-  | { at: 'argument'; kind: BuiltinKind };
+  /**
+   * The receiver's size; `withArguments` instead when the call has arguments (a comparator).
+   * With `unlessWrittenAt`, not charged when that argument is a function written in place: its
+   * entry weight carries the per-element cost (cpu-instrument.ts `callbackEntry`).
+   */
+  | { at: 'receiver'; kind: BuiltinKind; withArguments?: BuiltinKind; unlessWrittenAt?: number }
+  /** The result's size; `withArguments` instead when the call has more than one argument (a map function). */
+  | { at: 'result'; kind: BuiltinKind; withArguments?: BuiltinKind }
+  | { at: 'argument'; kind: BuiltinKind }
+  /** The callee of a `.call(`/`.apply(`/`.construct(`, known at run time (builtin-indirect-calls.ts). */
+  | { at: 'via'; which: number };
 
 const SITES = new Map<string, Site>();
 const add = (names: string[], site: Site): void => {
@@ -43,13 +61,41 @@ add(['test', 'exec'], { at: 'argument', kind: 'regex' });
 add(['set'], { at: 'argument', kind: 'copyInto' });
 add(['slice'], { at: 'result', kind: 'slice' });
 add(['concat'], { at: 'result', kind: 'copy' });
-add(['from'], { at: 'result', kind: 'build' });
+add(['from'], { at: 'result', kind: 'build', withArguments: 'buildBy' });
+add(['fromEntries'], { at: 'argument', kind: 'fromEntries' });
+add(['forEach', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'reduce', 'reduceRight'], {
+  at: 'receiver',
+  kind: 'iterate',
+  unlessWrittenAt: 0,
+});
+add(['map', 'filter'], { at: 'receiver', kind: 'iterateInto', unlessWrittenAt: 0 });
+add(['flatMap'], { at: 'receiver', kind: 'flatMap' });
+add(['call'], { at: 'via', which: VIA_CALL });
+add(['apply'], { at: 'via', which: VIA_APPLY });
+add(['construct'], { at: 'via', which: VIA_CONSTRUCT });
 add(['keys'], { at: 'result', kind: 'keys' });
 add(['values'], { at: 'result', kind: 'values' });
 add(['entries'], { at: 'result', kind: 'entries' });
 add(['repeat', 'padStart', 'padEnd'], { at: 'result', kind: 'pad' });
 
 const SPREAD = builtinKindIndex('spread');
+
+/** A function written in place as an argument: the instrumentation meters its entries itself. */
+const WRITTEN_FUNCTIONS = new Set(['FunctionExpression', 'ArrowFunctionExpression']);
+
+/**
+ * Constructors that consume an iterable or an array, by name: the kind charged by their first
+ * argument, and by the Set or Map they build. The meter's `c` checks that the callee is the
+ * real constructor, so a class of the service's own named `Set` is not charged.
+ */
+const CONSTRUCTORS = new Map<string, { argument: BuiltinKind; result?: BuiltinKind }>([
+  ['Set', { argument: 'collect', result: 'insert' }],
+  ['WeakSet', { argument: 'collect' }],
+  ['Map', { argument: 'collectEntries', result: 'insert' }],
+  ['WeakMap', { argument: 'collectEntries' }],
+]);
+for (const bits of ['Int8', 'Uint8', 'Uint8Clamped', 'Int16', 'Uint16', 'Int32', 'Uint32', 'Float32', 'Float64', 'BigInt64', 'BigUint64'])
+  CONSTRUCTORS.set(`${bits}Array`, { argument: 'typedCopy' });
 
 /** Text to put around a node: `before` at its start, `after` at its end. */
 export interface Wrap {
@@ -87,17 +133,21 @@ export type SiteSuffix = (node: AstNode) => string;
 export function builtinCallWraps(call: AstNode, meter: string, chains: Chains, siteOf: SiteSuffix): Wrap[] {
   const callee = call.callee as AstNode;
   if (callee.type !== 'MemberExpression') return [];
-  const site = SITES.get(methodName(callee) ?? '');
+  let site = SITES.get(methodName(callee) ?? '');
   const receiver = callee.object as AstNode;
   if (!site || receiver.type === 'Super') return [];
   const args = call.arguments as AstNode[];
   // A receiver that an optional link before the call may short-circuit cannot be wrapped.
   const receiverFree = !(chains.links.has(call) && hasOptionalLink(receiver));
+  if (site.at === 'via') return receiverFree ? [wrap(receiver, `${meter}.v(`, `,${site.which}${siteOf(call)})`)] : [];
   if (site.at === 'receiver') {
     if (!receiverFree) return [];
+    const written = site.unlessWrittenAt !== undefined && WRITTEN_FUNCTIONS.has(args[site.unlessWrittenAt]?.type);
+    if (written) return [];
     const kind = args.length > 0 && site.withArguments ? site.withArguments : site.kind;
     return [wrap(receiver, `${meter}.r(`, `,${builtinKindIndex(kind)}${siteOf(call)})`)];
   }
+  if (site.at === 'result' && args.length > 1 && site.withArguments) site = { at: 'result', kind: site.withArguments };
   const k = builtinKindIndex(site.kind);
   if (site.at === 'argument') {
     const first = args[0];
@@ -108,6 +158,24 @@ export function builtinCallWraps(call: AstNode, meter: string, chains: Chains, s
   const top = chains.topOf.get(call);
   if (!top && chains.links.has(call)) return [];
   return [wrap(top ?? call, `${meter}.r(`, `,${k}${siteOf(call)})`)];
+}
+
+/**
+ * The wraps that meter `node` (a NewExpression) when it calls one of the constructors above by
+ * its name with an argument: `new Set(xs)` → `M.r(new Set(M.c(Set,xs,K)),K2)`. The name is read
+ * again for `c` after the callee was evaluated, which has no effect, and the callee keeps its
+ * text, so a failed construction's message names it as before.
+ */
+export function constructorWraps(node: AstNode, meter: string, siteOf: SiteSuffix): Wrap[] {
+  const callee = node.callee as AstNode;
+  const first = (node.arguments as AstNode[])[0];
+  const charged = callee.type === 'Identifier' ? CONSTRUCTORS.get(callee.name as string) : undefined;
+  if (!charged || !first || first.type === 'SpreadElement') return [];
+  const k = builtinKindIndex(charged.argument);
+  const at = siteOf(node);
+  const wraps = [wrap(first, `${meter}.c(${callee.name as string},`, `,${k}${at})`)];
+  if (charged.result) wraps.push(wrap(node, `${meter}.r(`, `,${builtinKindIndex(charged.result)}${at})`));
+  return wraps;
 }
 
 /** The wrap that meters a spread element (`...x` in an array or a call's arguments). */

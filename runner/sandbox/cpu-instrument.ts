@@ -36,6 +36,7 @@ import {
   type Chains,
   concatenation,
   concatenationWrap,
+  constructorWraps,
   enterChain,
   type SiteSuffix,
   spreadWrap,
@@ -82,7 +83,10 @@ export interface AstNode {
  * one unit; a call, entering a function, and allocating (an object or array literal, `new`,
  * a closure) cost far more than arithmetic in V8's optimised code, and are weighted so. A
  * function written as an argument is taken for a callback that a built-in calls (`sort`,
- * `map`, `forEach`), which V8 cannot inline as it inlines a direct call, so entering it costs more.
+ * `map`, `forEach`), which V8 cannot inline as it inlines a direct call, so entering it costs more;
+ * its weight is the built-in's work per element too, which is why an iteration whose callback is
+ * written in place is not charged by size (builtin-call-sites.ts), and one whose callback is
+ * anything else (`xs.map(Math.sqrt)`, a function declared elsewhere) is.
  * A string concatenation allocates a small string (runtime/process/builtin-meter.ts).
  */
 export const CPU_UNIT_WEIGHTS = {
@@ -213,6 +217,7 @@ function instrumentOnce(js: string, profile: boolean): InstrumentedCode {
       region.weight += w.call;
       for (const arg of (node.arguments as AstNode[] | undefined) ?? []) if (FUNCTION_TYPES.has(arg.type)) callbacks.add(arg);
       if (node.type === 'CallExpression') for (const wrap of builtinCallWraps(node, meterName, chains, site)) around(wrap, depth);
+      if (node.type === 'NewExpression') for (const wrap of constructorWraps(node, meterName, site)) around(wrap, depth);
     }
     if (node.type === 'ChainExpression') enterChain(node, chains);
     if (node.type === 'ArrayExpression' || node.type === 'CallExpression' || node.type === 'NewExpression') {

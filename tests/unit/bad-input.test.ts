@@ -136,6 +136,18 @@ describe('bad input gets a clear, specific message', () => {
     expect((err as BadInput).message).toBe(WATCHDOG_MESSAGE);
   });
 
+  it('a regex that backtracks catastrophically is stopped by the watchdog, whose message names that cause', async () => {
+    // Charged per character like any regex (backtracking is not modelled): real time runs out first.
+    const code =
+      "export default async function routes(app: any) {\n  app.get('/health', async () => ({ ok: true }));\n" +
+      "  app.post('/work', async () => ({ ok: /^(a+)+$/.test('a'.repeat(40) + 'b') }));\n}\n";
+    const err = await runInWorker({ scenario: dir, code, seed: 1 }, 2000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadInput);
+    expect((err as BadInput).kind).toBe('watchdog');
+    expect((err as BadInput).message).toBe(WATCHDOG_MESSAGE);
+    expect(WATCHDOG_MESSAGE).toContain('regular expression');
+  });
+
   it('on a busy machine the watchdog waits longer before it calls a silent run stuck', async () => {
     expect(watchdogBusyFactor(0.5, 2)).toBe(1);
     expect(watchdogBusyFactor(16, 2)).toBe(8);

@@ -51,7 +51,8 @@ export type RunEvent =
  */
 export const HUNG_MESSAGE =
   'Your code stopped answering for several seconds, so the run was stopped. Two causes look the same ' +
-  'from outside, so check for both: a loop that never yields (such as while (true) {}), or work on a huge ' +
+  'from outside, so check for both: a loop that never yields (such as while (true) {}, or a regular expression ' +
+  'that backtracks catastrophically, like /^(a+)+$/ on a long input that almost matches), or work on a huge ' +
   'amount of memory (an array or buffer sized by a very large number, such as new Array(1e9).fill(0), or data ' +
   'kept on every request in an array or cache that only grows). Your code is kept; the next run starts in a fresh simulator.';
 

@@ -1,7 +1,9 @@
 /**
  * What the built-ins cost whose work grows with their input: `sort` (n log n), `join`,
  * `indexOf`, `slice`, `split`, a regex over a large string, `Array.from`, spreading a large
- * array, `Buffer` copies, `Object.keys` of a large object. Their work runs in V8's own code, so
+ * array, `Buffer` copies, `Object.keys` of a large object, an iteration whose callback is not
+ * metered code (`xs.map(Math.sqrt)`), `new Set(xs)`. Calls that reach them through `call`,
+ * `apply` or `Reflect` are charged alike (builtin-indirect-calls.ts). Their work runs in V8's own code, so
  * the instrumentation that meters the service's JavaScript (sandbox/cpu-instrument.ts) cannot
  * count it; it rewrites their call sites instead, so the value that gives the work its size
  * passes through the meter on its way: `rows.sort(f)` becomes `M.r(rows, 1).sort(f)`, and
@@ -15,11 +17,14 @@
  * units, finite and never negative, whatever the service hands over.
  *
  * Simplified: a search (`indexOf`, `includes`, a regex) is charged as if it scanned to the end,
- * and a regex costs the same per character whatever its pattern (catastrophic backtracking is
- * not modelled). Calibrated against real Node by bench/calibrate-cpu.ts.
+ * and a regex costs the same per character whatever its pattern. Catastrophic backtracking
+ * (`/^(a+)+$/` on `'aaa…b'`) is not modelled: such a call runs in real time until the host's
+ * watchdog stops the run and says to look for one (host-node/run-in-worker.ts). Calibrated
+ * against real Node by bench/calibrate-cpu.ts.
  */
 import type { CpuCounter } from './cpu-meter.ts';
 import { Buffer } from '../modules/buffer/buffer.ts';
+import { createIndirectCalls } from './builtin-indirect-calls.ts';
 
 /**
  * Units (see cpu-meter.ts) per element of what is measured, by its type: a string's
@@ -77,8 +82,36 @@ export const BUILTIN_COSTS = {
   pad: { string: 11, array: 0, typed: 0, collection: 0 },
   /** `typedArray.set(source)`, by the source copied. */
   copyInto: { string: 0, array: 60, typed: 5, collection: 0 },
-  /** `[...x]`, `f(...x)`: the iteration over x. */
+  /** `[...x]`, `f(...x)`, and the list of `f.apply(t, x)`: the iteration over x. */
   spread: { string: 200, array: 100, typed: 100, collection: 120 },
+  /**
+   * `forEach`, `some`, `every`, `find`, `findIndex`, `findLast`, `findLastIndex`, `reduce`,
+   * `reduceRight` with a callback that is not a function written in place (`xs.every(Number.isFinite)`,
+   * `xs.forEach(log)`): each element visited and the callback called. A function written in
+   * place carries this in its entry weight instead (sandbox/cpu-instrument.ts), so it is charged
+   * per call it really gets, and a `find` that stops early costs what it visited; charged here, a
+   * `find` or `some` is taken to visit every element, as `indexOf` is.
+   */
+  iterate: { string: 0, array: 130, typed: 300, collection: 110 },
+  /** `map`, `filter` likewise: and each result stored in the new array (`xs.map(Math.sqrt)`). */
+  iterateInto: { string: 0, array: 450, typed: 400, collection: 0 },
+  /** `flatMap`, whatever its callback: V8 flattens each result through a generic path, about 90 ns an element. */
+  flatMap: { string: 0, array: 2700, typed: 0, collection: 0 },
+  /** `Array.from(x, f)`, `Float64Array.from(x, f)`, by the array built: each element read through the iterator and mapped by a call. */
+  buildBy: { string: 0, array: 1000, typed: 2000, collection: 0 },
+  /** `new Set(x)`, `new WeakSet(x)`, by x: each element iterated and looked up. */
+  collect: { string: 500, array: 150, typed: 150, collection: 300 },
+  /** `new Map(x)`, `new WeakMap(x)`, by x: each entry read as a `[key, value]` pair and looked up. */
+  collectEntries: { string: 0, array: 500, typed: 0, collection: 900 },
+  /**
+   * By the Set or Map a constructor built: each distinct entry inserted and the table grown
+   * (a Set of 100 000 distinct numbers costs ten times one of 1 000 built from as many).
+   */
+  insert: { string: 0, array: 0, typed: 0, collection: 900 },
+  /** `new Float64Array(xs)` and the other typed-array constructors, by the array or typed array copied. */
+  typedCopy: { string: 0, array: 200, typed: 14, collection: 0 },
+  /** `Object.fromEntries(x)`, by x: a property defined per entry, the object's shape changed each time (100 to 400 ns an entry in Node; up to 1 300 near 1 000 keys). */
+  fromEntries: { string: 0, array: 5000, typed: 0, collection: 5000 },
 } satisfies Record<string, BuiltinCost>;
 
 export type BuiltinKind = keyof typeof BUILTIN_COSTS;
@@ -98,6 +131,7 @@ const KINDS = Object.keys(BUILTIN_COSTS) as BuiltinKind[];
 export function builtinKindIndex(kind: BuiltinKind): number {
   return KINDS.indexOf(kind);
 }
+const INDEX_OF = new Map(KINDS.map((k, i) => [k, i]));
 
 /**
  * The meter's methods the instrumented code calls. Each hands its first argument back, so a
@@ -112,8 +146,15 @@ export interface BuiltinMeter {
   p(receiver: unknown, kind: number): unknown;
   /** The argument of the call whose receiver `p` saw: charged only if that receiver was one. */
   a(value: unknown, kind: number, tally?: Float64Array, site?: number): unknown;
+  /** The first argument of `new C(value)`: charged only if `callee` is one of the kind's real constructors (`Set`). */
+  c(callee: unknown, value: unknown, kind: number, tally?: Float64Array, site?: number): unknown;
   /** The value of an `a + b` or `s += c` whose operands' types are known only at run time: charged a concatenation if it is a string. */
   s(value: unknown, tally?: Float64Array, site?: number): unknown;
+  /**
+   * The receiver of a `.call(`, `.apply(` or `.construct(` (`which`, see builtin-indirect-calls.ts):
+   * handed back, or for a size-charged built-in (or `Reflect`) a stand-in that charges the call.
+   */
+  v(value: unknown, which: number, tally?: Float64Array, site?: number): unknown;
 }
 
 /** More pending `p` calls than this (arguments that threw, again and again) are forgotten. */
@@ -132,6 +173,21 @@ const REGEX = builtinKindIndex('regex');
 const COPY_INTO = builtinKindIndex('copyInto');
 const SLICE = builtinKindIndex('slice');
 const COPY = builtinKindIndex('copy');
+const BUILD = builtinKindIndex('build');
+const BUILD_BY = builtinKindIndex('buildBy');
+const COLLECT = builtinKindIndex('collect');
+const COLLECT_ENTRIES = builtinKindIndex('collectEntries');
+const TYPED_COPY = builtinKindIndex('typedCopy');
+const FROM_ENTRIES = builtinKindIndex('fromEntries');
+
+/** The constructors whose argument `c` charges for (`new Set(xs)`), by kind: only the real ones. */
+const TYPED_ARRAYS: unknown[] = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array];
+TYPED_ARRAYS.push(Float32Array, Float64Array, BigInt64Array, BigUint64Array);
+const CONSTRUCTORS = new Map<number, unknown[]>([
+  [COLLECT, [Set, WeakSet]],
+  [COLLECT_ENTRIES, [Map, WeakMap]],
+  [TYPED_COPY, TYPED_ARRAYS],
+]);
 
 // Intrinsic getters, called directly: they read internal slots, never the service's code, and
 // throw for anything that is not the real thing (a Proxy included).
@@ -177,7 +233,9 @@ function unitsFor(value: unknown, kind: number): number {
         // A real array's length is a data property; only a Proxy's read runs code.
         if (rate > 0) n = count((value as { length: unknown }).length);
       } else if (isView(value)) {
-        rate = kind === SLICE && value instanceof Buffer ? 0 : TYPED_RATE[kind];
+        // A Buffer's slice is a view; `Buffer.from(s, 'hex')` maps nothing through a function.
+        const buffer = value instanceof Buffer;
+        rate = kind === SLICE && buffer ? 0 : TYPED_RATE[kind === BUILD_BY && buffer ? BUILD : kind];
         if (rate > 0) n = count(read(typedLength, value));
       } else if (COLLECTION_RATE[kind] > 0) {
         rate = COLLECTION_RATE[kind];
@@ -195,8 +253,14 @@ function unitsFor(value: unknown, kind: number): number {
   return Math.round(work * rate);
 }
 
-/** Whether `receiver` is what `kind` charges for through `p`/`a`: a regex, or a typed array. */
+/**
+ * Whether `receiver` is what `kind` charges for through `p`/`a` (or `c`): a regex, a typed
+ * array, the real `Object` (of `Object.fromEntries`), or one of the kind's real constructors (`new Set`).
+ */
 function isReceiver(receiver: unknown, kind: number): boolean {
+  if (kind === FROM_ENTRIES) return receiver === Object;
+  const constructors = CONSTRUCTORS.get(kind);
+  if (constructors) return constructors.includes(receiver);
   if (typeof receiver !== 'object' || receiver === null) return false;
   try {
     // `instanceof` first, so a validator's own `test` does not throw here; the getter decides.
@@ -211,13 +275,16 @@ function isReceiver(receiver: unknown, kind: number): boolean {
 /** The methods instrumented code calls, adding to `counter`. */
 export function createBuiltinMeter(counter: CpuCounter): BuiltinMeter {
   const pending: boolean[] = [];
+  const add = (value: unknown, kind: number, tally?: Float64Array, site?: number): void => {
+    const units = unitsFor(value, kind);
+    if (units > 0) {
+      counter.n += units;
+      if (tally) tally[site as number] += units;
+    }
+  };
   return {
     r(value, kind, tally, site) {
-      const units = unitsFor(value, kind as number);
-      if (units > 0) {
-        counter.n += units;
-        if (tally) tally[site as number] += units;
-      }
+      add(value, kind as number, tally, site);
       return value;
     },
     p(receiver, kind) {
@@ -226,13 +293,11 @@ export function createBuiltinMeter(counter: CpuCounter): BuiltinMeter {
       return receiver;
     },
     a(value, kind, tally, site) {
-      if (pending.pop() === true) {
-        const units = unitsFor(value, kind as number);
-        if (units > 0) {
-          counter.n += units;
-          if (tally) tally[site as number] += units;
-        }
-      }
+      if (pending.pop() === true) add(value, kind as number, tally, site);
+      return value;
+    },
+    c(callee, value, kind, tally, site) {
+      if (isReceiver(callee, kind)) add(value, kind, tally, site);
       return value;
     },
     s(value, tally, site) {
@@ -242,5 +307,6 @@ export function createBuiltinMeter(counter: CpuCounter): BuiltinMeter {
       }
       return value;
     },
+    v: createIndirectCalls((value, kind, tally, site) => add(value, INDEX_OF.get(kind) as number, tally, site)),
   };
 }
