@@ -7,6 +7,7 @@
 export type * from './types.ts';
 export type { Prng } from '../sim/prng.ts';
 export type { PrecomputedPbkdf2 } from '../runtime/modules/crypto/known-keys.ts';
+export type { KeyDerivation } from '../runtime/modules/crypto/derivations.ts';
 export { defineScenario, withDefaults, LOAD_SCALE_DEFAULT } from './define.ts';
 export { loadDefinition, nameScenarioError } from './load-definition.ts';
 export { definitionProblems } from './definition-problems.ts';
@@ -26,7 +27,7 @@ export {
   type ScenarioLayout,
 } from './layout.ts';
 export { perRun, readOnce, whenRead } from './per-run.ts';
-export { ledgerIndex } from './ledger-index.ts';
+export { derivationIndex, ledgerIndex } from './ledger-index.ts';
 export { parseScenarioReadme, type ScenarioReadme, type ScenarioMeta } from '../catalog/readme.ts';
 export { METRICS, findMetric, metricKeyProblem } from '../metrics/vocabulary.ts';
 export { formatMetricValue, formatSloValue, type UnitFormats } from '../metrics/vocabulary-format.ts';

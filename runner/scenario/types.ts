@@ -6,6 +6,7 @@
  */
 import type { Prng } from '../sim/prng.ts';
 import type { PrecomputedPbkdf2 } from '../runtime/modules/crypto/known-keys.ts';
+import type { KeyDerivation } from '../runtime/modules/crypto/derivations.ts';
 
 /** A service-time or latency distribution, in virtual milliseconds. */
 export type Distribution =
@@ -209,13 +210,20 @@ export interface Exchange {
 }
 
 /**
- * What checks may consult: the scenario's database (read only) and the ledgers of its
- * downstream services, the ground truth of what the service really did.
+ * What checks may consult: the scenario's database (read only), the ledgers of its
+ * downstream services and the keys its crypto derived, the ground truth of what the service
+ * really did.
  */
 export interface CheckDb {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
   /** Work the downstream at `host` has done so far, in the order it was done. */
   ledger(host: string): readonly LedgerEntry[];
+  /**
+   * Keys the service has derived so far (PBKDF2, scrypt), with their inputs and when each
+   * ran, in the order they were finished: on any thread, through `node:crypto` or
+   * `crypto.subtle`.
+   */
+  derivations(): readonly KeyDerivation[];
 }
 
 export interface FunctionalCheck {

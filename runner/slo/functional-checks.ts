@@ -4,7 +4,8 @@
  * empty or stale data) fails even when it is fast. Every response, not a sample: a service
  * can count its requests, and would do the real work only for the ones a sample looks at.
  * Checks also see the downstream services' ledgers, the work they really did, so an answer
- * the service invented (a charge id, a price) fails even when it looks right; audits look at
+ * the service invented (a charge id, a price) fails even when it looks right, and the keys its
+ * crypto derived, so a login answered without hashing the password fails; audits look at
  * the run as a whole once it has ended (a card charged twice).
  */
 import type { Audit, Exchange, FunctionalCheck, CheckDb, ScenarioDefinition } from '../scenario/types.ts';
@@ -14,6 +15,7 @@ import type { Database } from '../runtime/remote/database/database.ts';
 import type { DownstreamService } from '../runtime/remote/downstream.ts';
 import type { ServerReply } from '../runtime/process/http-server.ts';
 import type { LogicalRequest } from '../load/load-client.ts';
+import { derivationLedgerOf } from '../runtime/modules/crypto/derivations.ts';
 
 /** Problems kept per check. */
 const PROBLEMS_MAX = 5;
@@ -40,6 +42,7 @@ export class FunctionalChecks {
     this.tallies = (def.checks ?? []).map((check) => ({ check, checked: 0, failed: 0, problems: [] }));
     this.audits = def.audits ?? [];
     const byHost = new Map(downstreams.map((d) => [d.host, d]));
+    const derivations = derivationLedgerOf(kernel);
     this.checkDb = {
       query: async <T>(sql: string, params: unknown[] = []) => {
         if (!db) throw new Error('this scenario has no database');
@@ -52,6 +55,7 @@ export class FunctionalChecks {
         if (!d) throw new Error(`this scenario has no downstream ${host}`);
         return d.work();
       },
+      derivations: () => derivations.entries,
     };
   }
 

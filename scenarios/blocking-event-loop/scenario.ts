@@ -7,11 +7,33 @@
  * another digest) stops accepting the right passwords. About one login in twenty sends a
  * wrong password of a kind real traffic has (another user's, a common one, the right one in
  * another case, with a typo, or cut short), so only the stored hash can tell the right
- * password from a wrong one.
+ * password from a wrong one. The passwords come from a fixed seed any reader can replay, so
+ * the checks also ask the lab's crypto whether each answer waited for the key of the password
+ * sent (verifyDerived): a table of passwords or of verdicts answers right without the work.
  */
-import { defineScenario, readOnce, whenRead, type Exchange, type PrecomputedPbkdf2, type Prng } from '../../runner/scenario/index.ts';
+import {
+  defineScenario,
+  derivationIndex,
+  readOnce,
+  whenRead,
+  type CheckDb,
+  type Exchange,
+  type PrecomputedPbkdf2,
+  type Prng,
+} from '../../runner/scenario/index.ts';
 import { PASSWORD_HASHES } from './password-hashes.ts';
-import { ACTIVE_USERS, activeUserCredentials, credentialsDigest, FIRST, KDF, LAST, USERS, WORDS, type UserCredentials } from './users.ts';
+import {
+  ACTIVE_USERS,
+  activeUserCredentials,
+  credentialsDigest,
+  FIRST,
+  hex,
+  KDF,
+  LAST,
+  USERS,
+  WORDS,
+  type UserCredentials,
+} from './users.ts';
 
 /** Catalogue size; views follow a long tail (see the load). */
 const PRODUCTS = 2000;
@@ -209,6 +231,40 @@ function kindOfWrong(password: string, user: ActiveUser, active: readonly Active
   return 'not the right one';
 }
 
+/**
+ * When each PBKDF2 at the stored parameters ended, by password and salt (hex): the lab's
+ * record of what the service's crypto really derived, on any thread.
+ */
+const derivedAt = derivationIndex((d) =>
+  d.algorithm === 'pbkdf2' && d.digest === KDF.digest && d.iterations === KDF.iterations
+    ? [`${d.passwordHex} ${d.saltHex}`, d.endMs]
+    : undefined,
+);
+const utf8 = new TextEncoder();
+
+/**
+ * A login answered 200 or 401 for a user on file must have waited for the key of the password
+ * sent: a PBKDF2 of it, with the user's salt and the stored parameters, that ended while the
+ * request was open. Passwords here come from a fixed seed, so a service could carry a table
+ * of them (or of their hashes) and answer right without hashing; no production service can,
+ * and this check is what tells the two apart. A key derived for an earlier request (a cache of
+ * verified logins) or still running when the answer was sent does not count.
+ */
+function verifyDerived(ex: Exchange, db: CheckDb): string | undefined {
+  if (ex.status !== 200 && ex.status !== 401) return undefined; // any other status already fails
+  const { email, password } = ex.request.body as { email: string; password: string };
+  const user = users().byEmail.get(email);
+  if (!user) return undefined; // the first check names it
+  const ends = derivedAt(db, `${hex(utf8.encode(password))} ${user.saltHex}`);
+  if (ends.some((t) => t >= ex.startMs && t <= ex.endMs)) return undefined;
+  const what = `answered ${ex.status} for ${email}`;
+  const kdf = `PBKDF2 (${KDF.digest}, ${KDF.iterations} iterations, node:crypto or crypto.subtle) of the password sent with the user's salt`;
+  // Checked as the answer arrives: a derivation still running then is not in the ledger yet.
+  if (ends.some((t) => t < ex.startMs))
+    return `${what} with no ${kdf} during the request, only earlier ones: a remembered verification, not a derived key`;
+  return `${what} before any ${kdf} had ended: a login that waits for no key cannot know whether the password is right`;
+}
+
 export default defineScenario({
   platform: {
     database: {
@@ -296,6 +352,11 @@ export default defineScenario({
         if (rows[0].user_id !== user?.id) return `the session belongs to user ${rows[0].user_id}, not ${user?.id}`;
         return undefined;
       },
+    },
+    {
+      name: "a login's answer waited for the key of the password sent (PBKDF2 with the user's salt)",
+      route: 'POST /api/login',
+      verify: verifyDerived,
     },
     {
       name: 'a product lookup returns that product as stored',

@@ -75,7 +75,7 @@ export const WORDS = [
 /** The same address in JS (for the load) and in SQL (for the table, see scenario.ts). */
 export const emailOf = (id: number): string => `${FIRST[id % FIRST.length]}.${LAST[(id * 7) % LAST.length]}${id}@example.com`;
 
-const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+export const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** An active user and the inputs of the hash stored for them. */
 export interface UserCredentials {

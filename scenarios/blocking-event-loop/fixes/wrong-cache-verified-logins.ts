@@ -5,7 +5,8 @@
  * Logins are mostly first logins: a user signs in once and then holds a session, so the hit
  * rate is low (about a quarter of logins here) and the misses still block the event loop for
  * 30 ms each. It is also a security regression: the cache is a table of unsalted, fast
- * password hashes in memory, exactly what the slow KDF exists to avoid.
+ * password hashes in memory, exactly what the slow KDF exists to avoid. The derivation check
+ * names every hit: answered from an earlier verification, with no key derived for it.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'pg';

@@ -12,7 +12,9 @@
  * thread pool, see solution.ts), not change language.
  *
  * The hashes on file are real RFC 8018 keys, so this PBKDF2 accepts exactly the right
- * passwords: what fails is the time. Plain JS really runs here, so the lab cannot simulate
+ * passwords: what fails is the time. The derivation check fails it too: the lab sees the keys
+ * node:crypto and crypto.subtle derive, and a PBKDF2 of the service's own is code it cannot
+ * tell from a table of passwords (nor would a security review pass hand-rolled crypto). Plain JS really runs here, so the lab cannot simulate
  * this faster than real time; the run ends as soon as an SLO can no longer be met, a couple
  * of simulated seconds in.
  */

@@ -15,6 +15,7 @@ function fakeDb(ledger: LedgerEntry[] = []): CheckDb & { queries: number } {
       return { rows: [{ id: 1 }] as T[] };
     },
     ledger: () => ledger,
+    derivations: () => [],
   };
   return db;
 }

@@ -22,6 +22,7 @@ import { createHash, createHmac, DIGESTS, type Hash, hashCostMs, type Hmac, inpu
 import { checkPbkdf2, checkScrypt, pbkdf2CostMs, scryptCostMs, StandInKdf } from './kdf.ts';
 import { createSubtle, type Subtle } from './subtle.ts';
 import { type KnownPbkdf2Keys, precomputedPbkdf2Of } from './known-keys.ts';
+import { derivationLedgerOf } from './derivations.ts';
 import { fillRandom, RANDOM_INT_RANGE_MAX, randomIntIn, uuidV4 } from './random.ts';
 import { codedError, invalidArgType, outOfRange, validateFunction } from '../node-errors.ts';
 import type { Platform } from '../../platform.ts';
@@ -99,6 +100,7 @@ export function createCrypto(p: Platform, threadPool: ThreadPool, options: Crypt
   const rng = p.rng.fork('crypto');
   const kdf = new StandInKdf(options.kdfMemoEntriesMax, options.knownKeys ?? precomputedPbkdf2Of(p.kernel));
   const charge = (ms: number): void => p.loop.charge(ms, 'crypto');
+  const derivations = derivationLedgerOf(p.kernel);
   const randomCostMs = (bytes: number): number => RANDOM_CALL_MS + bytes / RANDOM_BYTES_PER_MS;
 
   function randomBytes(size: number): Buffer;
@@ -172,11 +174,18 @@ export function createCrypto(p: Platform, threadPool: ThreadPool, options: Crypt
       const q = checkPbkdf2(password, salt, iterations, keylen, digest);
       validateFunction(callback, 'callback');
       const key = kdf.pbkdf2(q);
-      threadPool.submit(pbkdf2CostMs(q), () => callback(null, key), 'pbkdf2');
+      const startMs = p.loop.now();
+      const done = (): void => {
+        derivations.pbkdf2(q, 'pbkdf2', startMs, p.loop.now());
+        callback(null, key);
+      };
+      threadPool.submit(pbkdf2CostMs(q), done, 'pbkdf2');
     },
     pbkdf2Sync(password, salt, iterations, keylen, digest) {
       const q = checkPbkdf2(password, salt, iterations, keylen, digest);
+      const startMs = p.loop.now();
       charge(pbkdf2CostMs(q));
+      derivations.pbkdf2(q, 'pbkdf2Sync', startMs, p.loop.now());
       return kdf.pbkdf2(q);
     },
     scrypt(password, salt, keylen, options, callback?) {
@@ -185,11 +194,18 @@ export function createCrypto(p: Platform, threadPool: ThreadPool, options: Crypt
       validateFunction(callback, 'callback');
       const cb = callback;
       const key = kdf.scrypt(q);
-      threadPool.submit(scryptCostMs(q), () => cb(null, key), 'scrypt');
+      const startMs = p.loop.now();
+      const done = (): void => {
+        derivations.scrypt(q, 'scrypt', startMs, p.loop.now());
+        cb(null, key);
+      };
+      threadPool.submit(scryptCostMs(q), done, 'scrypt');
     },
     scryptSync(password, salt, keylen, options) {
       const q = checkScrypt(password, salt, keylen, options);
+      const startMs = p.loop.now();
       charge(scryptCostMs(q));
+      derivations.scrypt(q, 'scryptSync', startMs, p.loop.now());
       return kdf.scrypt(q);
     },
     randomBytes,

@@ -15,6 +15,7 @@
  */
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { canonicalDigest } from './hash.ts';
+import { hex } from './derivations.ts';
 import type { Pbkdf2Params } from './kdf.ts';
 
 /** One precomputed derivation: `pbkdf2Sync(password, salt, iterations, keyHex.length / 2, digest)` in Node. */
@@ -70,12 +71,6 @@ export class KnownPbkdf2Keys {
 
 function inputsKey(password: Uint8Array, salt: Uint8Array, iterations: number, digest: string): string {
   return `${digest} ${iterations} ${hex(password)} ${hex(salt)}`;
-}
-
-function hex(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
-  return s;
 }
 
 /** Tables already indexed, by the scenario's list: a scenario's list is built once, runs reuse it. */

@@ -17,6 +17,7 @@ import type { ThreadPool } from '../../process/thread-pool.ts';
 import { hardenPlatform } from '../../harden-platform.ts';
 import { canonicalDigest, createHash, createHmac, hashCostMs } from './hash.ts';
 import { checkPbkdf2, pbkdf2CostMs, type StandInKdf } from './kdf.ts';
+import { derivationLedgerOf } from './derivations.ts';
 
 type Usage = 'deriveBits' | 'deriveKey' | 'sign' | 'verify';
 type AlgorithmInput = string | { name: string; hash?: string | { name: string }; salt?: BufferSource; iterations?: number };
@@ -58,6 +59,7 @@ export type Subtle = ReturnType<typeof createSubtle>['subtle'];
 /** Builds one run's SubtleCrypto on the run's thread pool and stand-in KDF. */
 export function createSubtle(p: Platform, threadPool: ThreadPool, kdf: StandInKdf) {
   const secrets = new WeakMap<object, Uint8Array>();
+  const derivations = derivationLedgerOf(p.kernel);
 
   /** A key handle; its bytes are in a WeakMap closed over here, never on the object. */
   class CryptoKey {
@@ -70,8 +72,11 @@ export function createSubtle(p: Platform, threadPool: ThreadPool, kdf: StandInKd
   }
   hardenPlatform(CryptoKey);
 
-  /** Runs `work` as a thread-pool job of `costMs`; the promise settles when the job ends. */
-  function job<T>(costMs: number, work: () => T): Promise<T> {
+  /**
+   * Runs `work` as a thread-pool job of `costMs`; the promise settles when the job ends, and
+   * `onDone` is told when that is.
+   */
+  function job<T>(costMs: number, work: () => T, onDone?: (endMs: number) => void): Promise<T> {
     return new p.Promise<T>((resolve, reject) => {
       let result: T;
       try {
@@ -80,7 +85,13 @@ export function createSubtle(p: Platform, threadPool: ThreadPool, kdf: StandInKd
         reject(err);
         return;
       }
-      threadPool.submit(costMs, () => resolve(result), 'crypto.subtle');
+      const done = onDone
+        ? () => {
+            onDone(p.loop.now());
+            resolve(result);
+          }
+        : () => resolve(result);
+      threadPool.submit(costMs, done, 'crypto.subtle');
     });
   }
 
@@ -179,7 +190,12 @@ export function createSubtle(p: Platform, threadPool: ThreadPool, kdf: StandInKd
         if (length === null) throw domError('length cannot be null', 'OperationError');
         if (length !== undefined && length % 8) throw domError('length must be a multiple of 8', 'OperationError');
         const q = checkPbkdf2(password, salt, a.iterations, length === undefined ? 64 : length / 8, digest);
-        return job(pbkdf2CostMs(q), () => toArrayBuffer(new Uint8Array(kdf.pbkdf2(q))));
+        const startMs = p.loop.now();
+        return job(
+          pbkdf2CostMs(q),
+          () => toArrayBuffer(new Uint8Array(kdf.pbkdf2(q))),
+          (endMs) => derivations.pbkdf2(q, 'subtle.deriveBits', startMs, endMs),
+        );
       });
     },
     sign(algorithm: AlgorithmInput, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer> {

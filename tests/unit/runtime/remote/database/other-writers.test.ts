@@ -8,7 +8,7 @@ import { createPrng } from '../../../../../runner/sim/prng.ts';
 import { startOtherWriters } from '../../../../../runner/runtime/remote/database/other-writers.ts';
 import type { CheckDb, DatabaseWriter } from '../../../../../runner/scenario/types.ts';
 
-const db: CheckDb = { query: async () => ({ rows: [] }), ledger: () => [] };
+const db: CheckDb = { query: async () => ({ rows: [] }), ledger: () => [], derivations: () => [] };
 
 /** Runs the kernel to the end, settling host work as the run loop does; returns the write instants. */
 async function writes(writers: DatabaseWriter[], untilMs: number, seed = 1): Promise<{ kernel: Kernel }> {
