@@ -1,9 +1,15 @@
 /**
  * `npm run bench:workshop`: a workshop under load, on loopback only. `tailspin serve` runs as
  * a child process on a fresh PGlite folder; 200 simulated learners join one room and each
- * reports runs while one host listens to the live dashboard. Halfway through, the server is
- * stopped and started again on the same folder (`--crash` kills it with SIGKILL instead of
- * SIGTERM).
+ * reports runs while one host listens to the live dashboard. Halfway through, the server
+ * restarts, in one of three ways (--restart):
+ *
+ * - `handover` (the default, and what a host does): SIGHUP to `tailspin serve`, which starts
+ *   a new server process beside the running one and hands it the store; the socket stays open.
+ * - `stop-start`: SIGTERM, then `tailspin serve` again on the same folder, as a host without
+ *   the handover would (Ctrl-C, then the command again).
+ * - `crash` (or --crash): the server process is killed with SIGKILL, and `tailspin serve`
+ *   starts it again by itself.
  *
  * Each simulated learner behaves as the lab does, with the lab's own code: its reports go
  * through the lab's outbox (web/workshop/ReportQueue.ts: one report at a time, the same runId
@@ -22,10 +28,10 @@
  * export and in the database itself (read from the folder once the server is gone). It
  * prints figures and the load average, and fails only on a lost run; it asserts no duration.
  *
- *   npm run bench:workshop [-- --learners 200 --runs 5 --rate 50 --streams 200 --crash]
+ *   npm run bench:workshop [-- --learners 200 --runs 5 --rate 50 --streams 200 --restart handover|stop-start|crash]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,9 +48,13 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     rate: { type: 'string', default: '50' },
     streams: { type: 'string' },
+    restart: { type: 'string', default: 'handover' },
     crash: { type: 'boolean', default: false },
   },
 });
+const RESTART = values.crash ? 'crash' : values.restart;
+if (RESTART !== 'handover' && RESTART !== 'stop-start' && RESTART !== 'crash')
+  throw new Error(`--restart is handover, stop-start or crash, not "${RESTART}"`);
 const LEARNERS = Number(values.learners);
 const RUNS_PER_LEARNER = Number(values.runs);
 /** Learners whose lab holds a live stream: all of them, as in a real room, unless told. */
@@ -75,19 +85,27 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `tailspin serve` and resolves once it says it listens. */
-function startServer(port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
+/** Resolves when the server prints a line with `text` from now on. */
+function printed(child: ChildProcess, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
+    let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Workshop server on')) resolve(child);
+      if (!output.includes(text)) return;
+      child.stdout!.off('data', onData);
+      resolve();
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`server: ${chunk}`));
-    child.on('exit', (code) => reject(new Error(`the server exited (${code}) before listening:\n${output}`)));
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before printing "${text}":\n${output}`)));
   });
+}
+
+/** Starts `tailspin serve` and resolves once it says it listens. */
+async function startServer(port: number, dataDir: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`server: ${chunk}`));
+  await printed(child, 'Workshop server on');
+  return child;
 }
 
 function stopServer(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
@@ -103,16 +121,23 @@ async function main(): Promise<number> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   let server = await startServer(port, dataDir);
+  const restart = async (): Promise<void> => {
+    if (RESTART === 'handover') {
+      const done = printed(server, 'Restarted:');
+      server.kill('SIGHUP');
+      return done;
+    }
+    if (RESTART === 'crash') {
+      // The process holding the folder is the server process itself, not the supervisor.
+      const again = printed(server, 'again.');
+      process.kill(Number(readFileSync(join(dataDir, 'serve.pid'), 'utf8')), 'SIGKILL');
+      return again;
+    }
+    await stopServer(server, 'SIGTERM');
+    server = await startServer(port, dataDir);
+  };
   try {
-    return await load(
-      base,
-      () => server,
-      async (signal) => {
-        await stopServer(server, signal);
-        server = await startServer(port, dataDir);
-      },
-      dataDir,
-    );
+    return await load(base, () => server, restart, dataDir);
   } finally {
     if (server.exitCode === null) await stopServer(server, 'SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
@@ -174,7 +199,7 @@ interface ReportTiming {
   attempts: number;
 }
 
-async function load(base: string, currentServer: () => ChildProcess, restart: (signal: NodeJS.Signals) => Promise<void>, dataDir: string) {
+async function load(base: string, currentServer: () => ChildProcess, restart: () => Promise<void>, dataDir: string) {
   const created = await post(base, '/api/rooms', { name: 'Load test', track: TRACK.map((scenarioId) => ({ scenarioId })) });
   const { room, hostToken } = created.body;
   const dashboard = listenToDashboard(base, room.code, hostToken);
@@ -255,7 +280,7 @@ async function load(base: string, currentServer: () => ChildProcess, restart: (s
     if (restarting || acknowledged.size < TOTAL_RUNS / 2) return;
     restartedAtAck = acknowledged.size;
     stopSentAt = performance.now();
-    restarting = restart(values.crash ? 'SIGKILL' : 'SIGTERM').then(() => {
+    restarting = restart().then(() => {
       listeningAt = performance.now();
     });
   };
@@ -342,12 +367,15 @@ async function load(base: string, currentServer: () => ChildProcess, restart: (s
   const lines = [
     `learners                      ${LEARNERS} (${STREAMS} with a live stream), reporting ${RATE_PER_SEC} runs/s in all (open loop)`,
     `runs acknowledged             ${acknowledged.size} of ${TOTAL_RUNS} in ${(loadMs / 1000).toFixed(1)} s`,
+    `report latency, all reports   ${latency([...groups.before, ...groups.met, ...groups.after])}`,
     `report latency, first server  ${latency(groups.before)}`,
     `report latency, after restart ${latency(groups.after)}`,
     `  due in its first second     ${latency(afterBySecond[0])}`,
     `  due in its second second    ${latency(afterBySecond[1])}`,
     `  due later                   ${latency(afterBySecond[2])}`,
-    `restart (${values.crash ? 'SIGKILL' : 'SIGTERM'})             after ${restartedAtAck} acknowledged; down ${((listeningAt - stopSentAt) / 1000).toFixed(1)} s (stop sent to listening again)`,
+    RESTART === 'handover'
+      ? `restart (handover, SIGHUP)    after ${restartedAtAck} acknowledged; the socket stayed open; ${((listeningAt - stopSentAt) / 1000).toFixed(1)} s from the signal to the new process serving`
+      : `restart (${RESTART})${' '.repeat(Math.max(1, 20 - RESTART.length))}after ${restartedAtAck} acknowledged; down ${((listeningAt - stopSentAt) / 1000).toFixed(1)} s (signal to listening again)`,
     `reports that met the restart  ${latency(groups.met)}; ${metRetried} of them retried`,
     `  one attempt, second server  ${latency(attemptMsAfterRestart)}`,
     `attempts refused or unanswered ${failedAttempts}`,

@@ -71,6 +71,16 @@ export async function buildWorkshopApp(options: WorkshopAppOptions): Promise<Wor
     // The lab sends JSON with real types: a string where a boolean belongs is a bug to name
     // ("body/passed must be boolean"), not a value to guess. The API has no query strings.
     ajv: { customOptions: { coerceTypes: false } },
+    // While closing, a request on a connection already open is still served, with the store
+    // still open, rather than refused: during a handover (serve-worker.ts) the lab would
+    // otherwise wait a retry's backoff for a report the old server could have kept.
+    return503OnClosing: false,
+  });
+  let closing = false;
+  // ...and its answer says the connection ends, so the client opens its next one to whichever
+  // server listens now instead of racing the close of an idle keep-alive connection.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
   const hub = new LiveHub(store, nowMs, {
     flushDelayMs: options.flushDelayMs ?? FLUSH_DELAY_MS,
@@ -115,6 +125,7 @@ export async function buildWorkshopApp(options: WorkshopAppOptions): Promise<Wor
   return {
     app,
     async close() {
+      closing = true;
       await app.close();
       await store.close();
     },

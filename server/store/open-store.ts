@@ -11,8 +11,10 @@ import type { WorkshopStore } from './workshop-store.ts';
 
 export type StoreOptions = { dataDir: string } | { databaseUrl: string };
 
-export async function openWorkshopStore(options: StoreOptions): Promise<WorkshopStore> {
-  const driver = 'databaseUrl' in options ? await openPostgresDriver(options.databaseUrl) : await openPgliteDriver(options.dataDir);
+/** `pgliteWasmModule`: see openPgliteDriver; ignored for a Postgres. */
+export async function openWorkshopStore(options: StoreOptions, pgliteWasmModule?: WebAssembly.Module): Promise<WorkshopStore> {
+  const driver =
+    'databaseUrl' in options ? await openPostgresDriver(options.databaseUrl) : await openPgliteDriver(options.dataDir, pgliteWasmModule);
   try {
     const store = await openSqlStore(driver);
     await warmUp(store, driver);

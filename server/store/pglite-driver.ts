@@ -15,13 +15,17 @@ import type { Row, SqlDriver, SqlQuery } from './sql-driver.ts';
 /** The folder already has a live owner. */
 export class DataDirInUse extends Error {}
 
-export async function openPgliteDriver(dataDir: string): Promise<SqlDriver> {
+/**
+ * `wasmModule`: PGlite's WebAssembly already compiled and warm (pglite-warm-module.ts), for a
+ * server that takes over from another and must be quick to open the folder.
+ */
+export async function openPgliteDriver(dataDir: string, wasmModule?: WebAssembly.Module): Promise<SqlDriver> {
   mkdirSync(dataDir, { recursive: true });
   const lockPath = join(dataDir, 'serve.pid');
   takeLock(lockPath);
   let db: PGlite;
   try {
-    db = await PGlite.create(join(dataDir, 'pglite'));
+    db = await PGlite.create(join(dataDir, 'pglite'), wasmModule ? { pgliteWasmModule: wasmModule } : {});
   } catch (err) {
     rmSync(lockPath, { force: true });
     throw err;

@@ -38,7 +38,13 @@ export class SseParser {
   }
 }
 
-export const RECONNECT_MS_MIN = 1000;
+/**
+ * Later than a report's first retry (ReportQueue.ts): after a restart the streams of the whole
+ * room come back, each asking for a snapshot, and the reports that met the restart should be
+ * kept before them; a stream that reconnects a second later loses nothing (it gets a fresh
+ * snapshot).
+ */
+export const RECONNECT_MS_MIN = 2000;
 export const RECONNECT_MS_MAX = 15_000;
 
 /**
