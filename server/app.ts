@@ -86,10 +86,12 @@ export async function buildWorkshopApp(options: WorkshopAppOptions): Promise<Wor
     flushDelayMs: options.flushDelayMs ?? FLUSH_DELAY_MS,
     streamsPerRoomMax: 2 * LIMITS.learnersPerRoom,
   });
+  const rooms = new RoomCache(store, nowMs);
   const ctx: WorkshopContext = {
     store,
     hub,
-    auth: makeAuth(store, new RoomCache(store), new LearnerCache(store)),
+    rooms,
+    auth: makeAuth(store, rooms, new LearnerCache(store)),
     limits: makeRateLimits(nowMs, options.rateRules),
     nowMs,
     heartbeatMs: options.heartbeatMs ?? 15_000,
@@ -102,8 +104,11 @@ export async function buildWorkshopApp(options: WorkshopAppOptions): Promise<Wor
     reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route for ${request.method} ${request.url.split('?')[0]}` });
   });
   // Another server process on the same Postgres stored a run or a broadcast for a room
-  // whose listeners are here.
-  store.onRemoteChange((code, change) => hub.changed(code, change));
+  // whose listeners are here, or closed a room.
+  store.onRemoteChange((code, change) => {
+    if (change === 'closed') rooms.forget(code);
+    hub.changed(code, change);
+  });
   // Streams never end by themselves: end them first, or closing would wait for every listener.
   app.addHook('preClose', async () => hub.closeAll());
   // After the route's own checks (the token first, then the schema), for every body.

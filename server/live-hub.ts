@@ -2,7 +2,8 @@
  * Who is listening to which room, and what they are sent. Hosts get the whole dashboard: once
  * when they connect, then after each change, at most every `flushDelayMs` (a room where forty
  * runs end in one second costs a handful of dashboard queries, not forty). Learners get the
- * host's broadcasts.
+ * host's broadcasts, and a `closed` event when the host closes the room (at once if it was
+ * closed when they connect).
  *
  * A change is signalled with the room's code after it is committed, by this process or, on a
  * shared Postgres, by another (WorkshopStore.onRemoteChange), so a signal may come twice: a
@@ -11,7 +12,7 @@
 import type { SseStream } from './sse.ts';
 import type { Broadcast, Room, WorkshopStore } from './store/workshop-store.ts';
 
-export type Change = 'progress' | 'broadcast';
+export type Change = 'progress' | 'broadcast' | 'closed';
 
 /** Broadcasts a learner gets when they connect, and the most a change can bring at once. */
 export const RECENT_BROADCASTS = 20;
@@ -70,7 +71,10 @@ export class LiveHub {
     const entry: LearnerStream = { stream, learnerId, lastBroadcastId: 0 };
     r.learners.add(entry);
     stream.onClose(() => this.#remove(room.code, () => r.learners.delete(entry)));
-    await this.#first(stream, async () => this.#sendBroadcasts(entry, await this.#recent(r)));
+    await this.#first(stream, async () => {
+      this.#sendBroadcasts(entry, await this.#recent(r));
+      if (r.room.closedAtMs !== undefined) stream.send('closed', { closedAtMs: r.room.closedAtMs });
+    });
   }
 
   /**
@@ -90,6 +94,10 @@ export class LiveHub {
   changed(code: string, change: Change): void {
     const r = this.#rooms.get(code);
     if (!r) return;
+    if (change === 'closed') {
+      this.#closed(r).catch((err: Error) => console.error(`workshop: cannot read the closed room ${code}: ${err.message}`));
+      return;
+    }
     if (change === 'broadcast') {
       r.recent = null;
       this.#recent(r).then(
@@ -100,6 +108,18 @@ export class LiveHub {
       );
       return;
     }
+    if (r.hosts.size === 0) return;
+    r.dirty = true;
+    if (!r.flushTimer && !r.flushing) r.flushTimer = setTimeout(() => this.#flush(r), this.options.flushDelayMs);
+  }
+
+  /** The room as stored now, closed, for the learners' streams and the hosts' dashboards. */
+  async #closed(r: RoomListeners): Promise<void> {
+    const found = await this.store.room(r.room.code);
+    const closedAtMs = found?.room.closedAtMs;
+    if (closedAtMs === undefined || r.room.closedAtMs !== undefined) return;
+    r.room = found!.room;
+    for (const entry of r.learners) entry.stream.send('closed', { closedAtMs });
     if (r.hosts.size === 0) return;
     r.dirty = true;
     if (!r.flushTimer && !r.flushing) r.flushTimer = setTimeout(() => this.#flush(r), this.options.flushDelayMs);

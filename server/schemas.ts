@@ -50,7 +50,13 @@ const trackStep = {
 
 const room = {
   type: 'object',
-  properties: { code: { type: 'string' }, name: { type: 'string' }, track: { type: 'array', items: trackStep }, createdAtMs: ms },
+  properties: {
+    code: { type: 'string' },
+    name: { type: 'string' },
+    track: { type: 'array', items: trackStep },
+    createdAtMs: ms,
+    closedAtMs: ms,
+  },
 } as const;
 
 const learner = {

@@ -1,7 +1,7 @@
 /**
  * What the host calls, each with the room's host token: create the room (which gives the
- * token, once), read the dashboard or stream it live, broadcast to the learners, and export
- * the results.
+ * token, once), read the dashboard or stream it live, broadcast to the learners, close the
+ * room, and export the results (a closed room's dashboard and exports stay readable).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../api-error.ts';
@@ -64,6 +64,15 @@ export function hostRoutes(app: FastifyInstance, ctx: WorkshopContext): void {
       return reply.code(201).send(broadcast);
     },
   );
+
+  // Closing is for good and idempotent: a second close answers with the first one's time.
+  app.post('/api/rooms/:code/close', { schema: hostReadSchema, preValidation: auth.host }, async (request) => {
+    const room = hostRoom(request);
+    const closedAtMs = await store.closeRoom(room.code, ctx.nowMs());
+    ctx.rooms.forget(room.code);
+    hub.changed(room.code, 'closed');
+    return { room: { ...room, closedAtMs } };
+  });
 
   app.get('/api/rooms/:code/export.csv', { schema: hostReadSchema, preValidation: auth.host }, async (request, reply) => {
     const room = hostRoom(request);

@@ -10,9 +10,16 @@ import type { WorkshopContext } from '../context.ts';
 import { RECENT_BROADCASTS } from '../live-hub.ts';
 import { handSchema, joinSchema, LIMITS, meSchema, reportSchema } from '../schemas.ts';
 import { SseStream } from '../sse.ts';
-import type { RunReport } from '../store/workshop-store.ts';
+import type { Room, RunReport } from '../store/workshop-store.ts';
 import { newToken, tokenHash } from '../tokens.ts';
 import { cleanName } from './names.ts';
+
+/** Why a closed room refuses a learner's write (409: the request is fine, the room is not). */
+export const ROOM_CLOSED = 'the host has closed this room: it takes no more runs, hands or learners (the lab itself still works)';
+
+const refuseIfClosed = (room: Room): void => {
+  if (room.closedAtMs !== undefined) throw new ApiError(409, ROOM_CLOSED);
+};
 
 export function learnerRoutes(app: FastifyInstance, ctx: WorkshopContext): void {
   const { store, auth, hub, limits } = ctx;
@@ -25,7 +32,10 @@ export function learnerRoutes(app: FastifyInstance, ctx: WorkshopContext): void 
       const room = request.workshopRoom!;
       const name = cleanName(request.body.name, 'name');
       const token = newToken();
-      const joined = await store.joinRoom(room.code, name, tokenHash(token), ctx.nowMs(), randomUUID(), LIMITS.learnersPerRoom);
+      // A closed room takes no new name, but a learner may still come back to read their progress.
+      const learnersMax = room.closedAtMs === undefined ? LIMITS.learnersPerRoom : 0;
+      const joined = await store.joinRoom(room.code, name, tokenHash(token), ctx.nowMs(), randomUUID(), learnersMax);
+      if (!joined && room.closedAtMs !== undefined) throw new ApiError(409, ROOM_CLOSED);
       // Only a new name counts against the room's size; a returning learner always gets in.
       if (!joined) throw new ApiError(409, `this room is full: it has ${LIMITS.learnersPerRoom} learners`);
       const { learner, resumed } = joined;
@@ -53,6 +63,12 @@ export function learnerRoutes(app: FastifyInstance, ctx: WorkshopContext): void 
         throw new ApiError(400, `body/scenarioId: ${report.scenarioId} is not on this room's track`);
       // Acknowledged only once committed: a restart after this answer loses nothing.
       const recorded = await store.recordRun(learner, report, ctx.nowMs());
+      // The store decides, not the cached room: a close by another server process counts at
+      // once, and a retry of a run kept before the close is still answered as kept.
+      if (recorded.roomClosed) {
+        ctx.rooms.forget(room.code);
+        throw new ApiError(409, ROOM_CLOSED);
+      }
       if (recorded.created) hub.changed(room.code, 'progress');
       return reply
         .code(recorded.created ? 201 : 200)
@@ -62,6 +78,7 @@ export function learnerRoutes(app: FastifyInstance, ctx: WorkshopContext): void 
 
   app.put<{ Body: { raised: boolean } }>('/api/rooms/:code/hand', { schema: handSchema, preValidation: auth.learner }, async (request) => {
     const learner = request.workshopLearner!;
+    refuseIfClosed(request.workshopRoom!);
     limits.hand.check(learner.id, 'raising or lowering a hand');
     await store.setHand(learner, request.body.raised, ctx.nowMs());
     hub.changed(learner.roomCode, 'progress');

@@ -32,6 +32,13 @@ const INSERT_RUNS = `
   on conflict (learner_id, run_id) do nothing
   returning learner_id, run_id, received_at_ms`;
 
+/**
+ * The batch's rooms still open. FOR SHARE orders each batch with a close (an UPDATE of the
+ * row): a close waits for the batches already holding the row, and a batch that comes after
+ * it reads the room closed, on every server process sharing the database.
+ */
+const OPEN_ROOMS = 'select code from workshop_rooms where code = any($1::text[]) and closed_at_ms is null for share';
+
 /** The first copies of the runs that were repeats. */
 const KEPT_RUNS = `
   select w.learner_id, w.run_id, w.received_at_ms from workshop_runs w
@@ -47,6 +54,7 @@ const keyOf = (learnerId: string, runId: string): string => `${learnerId}\0${run
  */
 export async function warmUpRecordRuns(db: SqlQuery): Promise<void> {
   await db.query(`explain ${INSERT_RUNS}`, ['[]']);
+  await db.query(OPEN_ROOMS, [[]]);
   await db.query(KEPT_RUNS, ['[]']);
 }
 
@@ -66,9 +74,13 @@ export async function recordRuns(tx: SqlQuery, runs: PendingRun[]): Promise<Reco
     seed: report.seed,
     received_at_ms: nowMs,
   }));
+  const codes = [...new Set(rows.map((r) => r.room_code))];
+  const open = new Set((await tx.query(OPEN_ROOMS, [codes])).map((r) => r.code as string));
   const inserted = new Map<string, number>();
-  for (const r of await tx.query(INSERT_RUNS, [JSON.stringify(rows)]))
-    inserted.set(keyOf(r.learner_id as string, r.run_id as string), num(r.received_at_ms));
+  const toInsert = rows.filter((r) => open.has(r.room_code));
+  if (toInsert.length > 0)
+    for (const r of await tx.query(INSERT_RUNS, [JSON.stringify(toInsert)]))
+      inserted.set(keyOf(r.learner_id as string, r.run_id as string), num(r.received_at_ms));
 
   const repeats = rows.filter((r) => !inserted.has(keyOf(r.learner_id, r.run_id)));
   const kept = new Map<string, number>();
@@ -91,6 +103,9 @@ export async function recordRuns(tx: SqlQuery, runs: PendingRun[]): Promise<Reco
     const created = inserted.has(key) && !answered.has(key);
     answered.add(key);
     const receivedAtMs = inserted.get(key) ?? kept.get(key);
+    // A run kept before the close is still a repeat: its lab must learn that it was kept.
+    if (receivedAtMs === undefined && !open.has(learner.roomCode))
+      return { runId: report.runId, receivedAtMs: 0, created: false, roomClosed: true };
     if (receivedAtMs === undefined) throw new Error(`run ${report.runId} was neither inserted nor found`);
     return { runId: report.runId, receivedAtMs, created };
   });

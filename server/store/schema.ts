@@ -51,6 +51,8 @@ export const SCHEMA_STATEMENTS = [
     unique (learner_id, run_id)
   )`,
   'create index if not exists workshop_runs_by_room on workshop_runs (room_code, learner_id, seq)',
+  // Set once, when the host closes the room; a data folder from before closing existed gets it here.
+  'alter table workshop_rooms add column if not exists closed_at_ms bigint',
   `create table if not exists workshop_broadcasts (
     id bigserial primary key,
     room_code text not null references workshop_rooms (code),

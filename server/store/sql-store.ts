@@ -15,6 +15,7 @@ import type {
   Learner,
   LearnerProgress,
   RecordedRun,
+  RemoteChange,
   Room,
   RunReport,
   StoredRun,
@@ -96,8 +97,22 @@ class SqlWorkshopStore implements WorkshopStore {
   async room(code: string): Promise<{ room: Room; hostTokenSha256: string } | null> {
     const [r] = await this.db.query('select * from workshop_rooms where code = $1', [code]);
     if (!r) return null;
-    const room = { code: r.code as string, name: r.name as string, track: r.track as TrackStep[], createdAtMs: num(r.created_at_ms) };
+    const room: Room = { code: r.code as string, name: r.name as string, track: r.track as TrackStep[], createdAtMs: num(r.created_at_ms) };
+    if (r.closed_at_ms !== null && r.closed_at_ms !== undefined) room.closedAtMs = num(r.closed_at_ms);
     return { room, hostTokenSha256: r.host_token_sha256 as string };
+  }
+
+  async closeRoom(code: string, nowMs: number): Promise<number> {
+    const [row] = await this.db.transaction(async (tx) => {
+      const rows = await tx.query(
+        'update workshop_rooms set closed_at_ms = coalesce(closed_at_ms, $2) where code = $1 returning closed_at_ms',
+        [code, nowMs],
+      );
+      await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, `closed:${code}`]);
+      return rows;
+    });
+    if (!row) throw new Error(`no room ${code} to close`);
+    return num(row.closed_at_ms);
   }
 
   joinRoom(code: string, name: string, learnerTokenSha256: string, nowMs: number, newLearnerId: string, learnersMax: number) {
@@ -233,10 +248,10 @@ class SqlWorkshopStore implements WorkshopStore {
     }));
   }
 
-  onRemoteChange(listener: (code: string, change: 'progress' | 'broadcast') => void): void {
+  onRemoteChange(listener: (code: string, change: RemoteChange) => void): void {
     const notified = (payload: string): void => {
       const [change, code] = payload.split(':');
-      if ((change === 'progress' || change === 'broadcast') && code) listener(code, change);
+      if ((change === 'progress' || change === 'broadcast' || change === 'closed') && code) listener(code, change);
     };
     this.db.listen(CHANGE_CHANNEL, notified).catch((err: Error) => console.error(`workshop: cannot listen for changes: ${err.message}`));
   }

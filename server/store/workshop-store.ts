@@ -19,6 +19,8 @@ export interface Room {
   name: string;
   track: TrackStep[];
   createdAtMs: number;
+  /** When the host closed the room, if they did: it then takes no runs and no new learners. */
+  closedAtMs?: number;
 }
 
 export interface Learner {
@@ -126,9 +128,19 @@ export interface RecordedRun {
   receivedAtMs: number;
   /** False when this runId had been stored before: the report was a repeat. */
   created: boolean;
+  /** Not kept: the room was closed when the report's transaction ran. */
+  roomClosed?: true;
 }
 
+/** What the store signals to other server processes sharing its database. */
+export type RemoteChange = 'progress' | 'broadcast' | 'closed';
+
 export interface WorkshopStore {
+  /**
+   * Closes the room, once: closing it again keeps the first time, which it returns. Runs whose
+   * transaction comes after this one commits are refused (RecordedRun.roomClosed).
+   */
+  closeRoom(code: string, nowMs: number): Promise<number>;
   /** Adds a room; false when the code is taken (the caller draws another). */
   createRoom(room: Room, hostTokenSha256: string): Promise<boolean>;
   room(code: string): Promise<{ room: Room; hostTokenSha256: string } | null>;
@@ -161,6 +173,6 @@ export interface WorkshopStore {
   /** Every run of the room, oldest first, for the JSON export. */
   runs(code: string): Promise<StoredRun[]>;
   /** Calls `listener` when another server process changed a room (on a shared Postgres). */
-  onRemoteChange(listener: (code: string, change: 'progress' | 'broadcast') => void): void;
+  onRemoteChange(listener: (code: string, change: RemoteChange) => void): void;
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 /**
  * The host's dashboard of a room, live: a row per learner (raised hands first), how many
  * solved each scenario and the finding failed runs show most, a message or hint to the room,
- * and the results as CSV or JSON. The host token comes from this browser's storage (put
+ * the results as CSV or JSON, and closing the room at the end. The host token comes from this browser's storage (put
  * there when the room was made, or pasted here), never from the link.
  */
 import { type FormEvent, useState } from 'react';
@@ -9,6 +9,7 @@ import { workshopJoinHref } from '../app/route.ts';
 import { downloadText } from '../interview/download.ts';
 import { type Dashboard, workshopApi } from './api.ts';
 import { BroadcastForm } from './BroadcastForm.tsx';
+import { CloseRoom } from './CloseRoom.tsx';
 import { CopyButton } from './CopyButton.tsx';
 import { dashboardRows, exportFileName } from './dashboardRows.ts';
 import { linkTo, scenarioTitle } from './links.ts';
@@ -66,6 +67,7 @@ function Live({ code, token, onForget }: { code: string; token: string; onForget
       {dashboard && <RoomWide dashboard={dashboard} />}
       <BroadcastForm code={code} token={token} />
       <Exports code={code} token={token} />
+      {dashboard && <CloseRoom code={code} token={token} closedAtMs={dashboard.room.closedAtMs} />}
     </main>
   );
 }

@@ -13,7 +13,9 @@ export function WorkshopBar({ openScenarioId }: { openScenarioId: string | null 
   const { session, liveProblem, problem, outbox, broadcasts, handRaised, progress, onScenario, serverOffsetMs } = useLearnerWorkshop();
   if (!session) return null;
   const latest = broadcasts.at(-1);
-  const troubles = [outbox.error, problem, liveProblem].filter((t): t is string => t !== null);
+  const closed = session.room.closedAtMs !== undefined;
+  // A report refused because the room closed is said once, by the closed notice below.
+  const troubles = [closed ? null : outbox.error, problem, liveProblem].filter((t): t is string => t !== null);
   return (
     <section className="workshop-bar" aria-label="Workshop" data-testid="workshop-bar">
       <div className="workshop-bar-row">
@@ -43,20 +45,27 @@ export function WorkshopBar({ openScenarioId }: { openScenarioId: string | null 
         </ol>
         <TimeBoxCountdown track={session.room.track} onScenario={onScenario} serverOffsetMs={serverOffsetMs} />
         <span className="muted small">as {session.name}</span>
-        <button
-          type="button"
-          className={handRaised ? 'button button-primary' : 'button'}
-          aria-pressed={handRaised}
-          onClick={() => void setHand(!handRaised)}
-          data-testid="workshop-hand"
-        >
-          {handRaised ? 'Lower hand' : 'Raise hand'}
-        </button>
+        {!closed && (
+          <button
+            type="button"
+            className={handRaised ? 'button button-primary' : 'button'}
+            aria-pressed={handRaised}
+            onClick={() => void setHand(!handRaised)}
+            data-testid="workshop-hand"
+          >
+            {handRaised ? 'Lower hand' : 'Raise hand'}
+          </button>
+        )}
         <button type="button" className="button button-quiet" onClick={leaveWorkshop} data-testid="workshop-leave">
           Leave
         </button>
       </div>
       <div className="workshop-bar-news" role="status" aria-live="polite">
+        {closed && (
+          <p data-testid="workshop-closed">
+            <strong>The host has closed this room.</strong> Your runs are no longer sent to it; the lab keeps working on its own.
+          </p>
+        )}
         {latest && (
           <p className={`workshop-broadcast workshop-broadcast-${latest.kind}`} data-testid="workshop-broadcast">
             <strong>{latest.kind === 'hint' ? 'Hint from the host: ' : 'From the host: '}</strong>

@@ -100,6 +100,8 @@ export const workshopApi = {
   dashboard: (code: string, token: string) => apiCall<Dashboard>('GET', `${room(code)}/dashboard`, { token }),
   broadcast: (code: string, token: string, kind: Broadcast['kind'], text: string) =>
     apiCall<Broadcast>('POST', `${room(code)}/broadcasts`, { token, body: { kind, text } }),
+  /** Closes the room for good; closing it again answers with the first close's time. */
+  closeRoom: (code: string, token: string) => apiCall<{ room: Room }>('POST', `${room(code)}/close`, { token }),
   /** The export's text: CSV, or JSON as sent (kept byte for byte for the download). */
   exportText: async (code: string, token: string, kind: 'csv' | 'json'): Promise<string> => {
     const out = await apiCall<unknown>('GET', `${room(code)}/export.${kind}`, { token });

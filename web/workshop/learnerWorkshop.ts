@@ -102,6 +102,12 @@ export function enterWorkshop(session: LearnerSession): void {
     path: workshopApi.eventsPath(code),
     token,
     onEvent: (e) => {
+      if (e.event === 'closed') {
+        const { closedAtMs } = JSON.parse(e.data) as { closedAtMs: number };
+        const current = get().session;
+        if (current) set({ session: { ...current, room: { ...current.room, closedAtMs } } });
+        return;
+      }
       if (e.event !== 'broadcast') return;
       const b = JSON.parse(e.data) as Broadcast;
       const others = get().broadcasts.filter((x) => x.id !== b.id);
@@ -181,7 +187,8 @@ export function onTrack(scenarioId: string): boolean {
   return get().session?.room.track.some((s) => s.scenarioId === scenarioId) ?? false;
 }
 
-/** Queues a report; it never throws, and never waits for the network. */
+/** Queues a report; it never throws, and never waits for the network. A closed room takes none. */
 export function sendReport(report: RunReport): void {
+  if (get().session?.room.closedAtMs !== undefined) return;
   if (queue && onTrack(report.scenarioId)) queue.add(report);
 }
