@@ -28,7 +28,8 @@
  * export and in the database itself (read from the folder once the server is gone). It
  * prints figures and the load average, and fails only on a lost run; it asserts no duration.
  *
- *   npm run bench:workshop [-- --learners 200 --runs 5 --rate 50 --streams 200 --restart handover|stop-start|crash]
+ *   npm run bench:workshop [-- --learners 200 --runs 5 --rate 50 --streams 200 --restart handover|stop-start|crash
+ *                             --database-url postgres://…]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,6 +39,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openPgliteDriver } from '../server/store/pglite-driver.ts';
+import { openPostgresDriver } from '../server/store/postgres-driver.ts';
 import { apiCall } from '../web/workshop/api.ts';
 import { openLiveStream } from '../web/workshop/liveStream.ts';
 import { ReportQueue } from '../web/workshop/ReportQueue.ts';
@@ -49,10 +51,15 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '50' },
     streams: { type: 'string' },
     restart: { type: 'string', default: 'handover' },
+    'database-url': { type: 'string' },
     crash: { type: 'boolean', default: false },
   },
 });
 const RESTART = values.crash ? 'crash' : values.restart;
+/** A Postgres to use instead of a fresh PGlite folder (it should hold no other workshop). */
+const DATABASE_URL = values['database-url'];
+if (DATABASE_URL !== undefined && RESTART === 'crash')
+  throw new Error('--restart crash finds the server process by its PGlite lock: use it without --database-url');
 if (RESTART !== 'handover' && RESTART !== 'stop-start' && RESTART !== 'crash')
   throw new Error(`--restart is handover, stop-start or crash, not "${RESTART}"`);
 const LEARNERS = Number(values.learners);
@@ -102,7 +109,8 @@ function printed(child: ChildProcess, text: string): Promise<void> {
 
 /** Starts `tailspin serve` and resolves once it says it listens. */
 async function startServer(port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const store = DATABASE_URL === undefined ? ['--data', dataDir] : ['--database-url', DATABASE_URL];
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), ...store], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`server: ${chunk}`));
   await printed(child, 'Workshop server on');
   return child;
@@ -335,8 +343,10 @@ async function load(base: string, currentServer: () => ChildProcess, restart: ()
     currentServer().once('exit', () => resolve());
     currentServer().kill('SIGTERM');
   });
-  const db = await openPgliteDriver(dataDir);
-  const stored = new Set((await db.query<{ run_id: string }>('select run_id from workshop_runs')).map((r) => r.run_id));
+  const db = DATABASE_URL === undefined ? await openPgliteDriver(dataDir) : await openPostgresDriver(DATABASE_URL);
+  const stored = new Set(
+    (await db.query<{ run_id: string }>('select run_id from workshop_runs where room_code = $1', [room.code])).map((r) => r.run_id),
+  );
   await db.close();
 
   // Every report is in exactly one group, timed from when it was due to its acknowledgement,
