@@ -27,9 +27,9 @@ function send(message: WorkerMessage): Promise<void> {
 
 export async function runServeWorker(): Promise<void> {
   const config = JSON.parse(process.env[SERVE_CONFIG_ENV]!) as ServeConfig;
-  // Ctrl-C reaches the whole process group: the supervisor decides, and tells this one.
-  process.on('SIGINT', () => {});
-  process.on('SIGTERM', () => {});
+  // Ctrl-C, or a closing terminal's SIGHUP, reaches the whole process group: the supervisor
+  // decides what it means, and tells this process.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
   let allowedToOpen!: () => void;
   const mayOpen = new Promise<void>((resolve) => (allowedToOpen = resolve));
   let server: WorkshopApp | null = null;
