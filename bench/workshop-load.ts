@@ -28,7 +28,7 @@
  * export and in the database itself (read from the folder once the server is gone). It
  * prints figures and the load average, and fails only on a lost run; it asserts no duration.
  *
- *   npm run bench:workshop [-- --learners 200 --runs 5 --rate 50 --streams 200 --restart handover|stop-start|crash
+ *   npm run bench:workshop [-- --learners 200 --runs 10 --rate 50 --streams 200 --restart handover|stop-start|crash
  *                             --database-url postgres://…]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -47,7 +47,9 @@ import { ReportQueue } from '../web/workshop/ReportQueue.ts';
 const { values } = parseArgs({
   options: {
     learners: { type: 'string', default: '200' },
-    runs: { type: 'string', default: '5' },
+    // 40 s at 50 a second: a handover takes seconds (the new server process starts and warms
+    // up beside the old one), and the load must outlast it to show the reports after it.
+    runs: { type: 'string', default: '10' },
     rate: { type: 'string', default: '50' },
     streams: { type: 'string' },
     restart: { type: 'string', default: 'handover' },
