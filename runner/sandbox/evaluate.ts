@@ -15,7 +15,7 @@
  * thread's CPU counter, which is bound in a closure around the module function under a name
  * the code does not contain, so the code can neither name it nor find it in `arguments`.
  */
-import { sealRealm } from './seal.ts';
+import { noteSandboxFile, sealRealm } from './seal.ts';
 import { SERVICE_FILE } from './compile.ts';
 import { instrumentCpu } from './cpu-instrument.ts';
 import { createMeteredFunction, refusedEval } from './metered-function.ts';
@@ -104,6 +104,7 @@ export class ServiceRealm {
    * that name).
    */
   evaluateCommonJs(code: string, require: ModuleRequire, sourceName = `${SERVICE_FILE}.js`): unknown {
+    noteSandboxFile(sourceName);
     const global = this.globalThis;
     const names = Object.getOwnPropertyNames(global).filter((n) => IDENTIFIER.test(n) && !NOT_PARAMETERS.has(n));
     // Strict, as an ES module is in Node: a stray assignment must not create a global, and

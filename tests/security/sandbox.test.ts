@@ -179,6 +179,48 @@ console.log('kill: ' + typeof g.process?.kill);
     expect(seen['env HOME']).toBe('undefined');
     for (const n of ['getBuiltinModule', 'binding', 'dlopen', 'kill']) expect(seen[n], n).toBe('undefined');
   });
+
+  it("a stack the service reads shows its own frames, never the simulator's files or this machine's paths", () => {
+    const code = `
+import { Pool } from 'pg';
+import { pbkdf2 } from 'node:crypto';
+const pool = new Pool({ max: 2 });
+const stacks: Record<string, string> = {};
+const keep = (name: string) => (e: unknown) => { stacks[name] = String((e as Error)?.stack); };
+keep('top level')(new Error('top'));
+export default async function routes(app: any) {
+  app.get('/api/products/:id', async () => {
+    if (Object.keys(stacks).length > 1) return { ok: true };
+    keep('handler')(new Error('handler'));
+    try { (null as any).x; } catch (e) { keep('engine TypeError')(e); }
+    await pool.query('SELEC 1').catch(keep('query error'));
+    await new Promise<void>((r) => setTimeout(() => { keep('timer')(new Error('timer')); r(); }, 1));
+    await new Promise<void>((r) => { try { pbkdf2('a', 'b', 1, 8, 'nope', () => r()); } catch (e) { keep('platform argument check')(e); r(); } });
+    await fetch('http://nowhere.invalid/').catch(keep('fetch error'));
+    for (const [name, stack] of Object.entries(stacks)) console.log(name + ' :: ' + stack.length + ' :: ' + JSON.stringify(stack));
+    return { ok: true };
+  });
+  app.post('/api/login', async () => ({ ok: true }));
+}
+`;
+    const r = cli(BLOCKING, code, 'stacks');
+    expect(r.summary, r.stderr).toBeDefined();
+    const lines = r.summary!.console.map((l) => l.replace(/^\[[^\]]*\] /, ''));
+    const names = ['top level', 'handler', 'engine TypeError', 'query error', 'timer', 'platform argument check', 'fetch error'];
+    expect(lines.map((l) => l.split(' :: ')[0])).toEqual(names);
+    for (const line of lines) {
+      expect(line).not.toContain('file:');
+      expect(line).not.toContain(ROOT);
+      expect(line).not.toMatch(/runner\/|node_modules|node:internal/);
+    }
+    // The service's own frames are kept, at their compiled lines (the learner's view maps them).
+    for (const name of ['top level', 'handler', 'engine TypeError', 'timer', 'platform argument check']) {
+      expect(
+        lines.find((l) => l.startsWith(`${name} ::`)),
+        name,
+      ).toMatch(/at .*service\.ts\.js:\d+:\d+/);
+    }
+  });
 });
 
 /**

@@ -44,6 +44,14 @@ export interface EventLoopHooks {
   afterTask(): void;
 }
 
+/** Tasks running now, on every simulated thread of this realm: nonzero while a service's code may run. */
+let tasksRunning = 0;
+
+/** Whether some simulated thread is running a task (the service's code, or the platform on its behalf). */
+export function inSimulatedTask(): boolean {
+  return tasksRunning > 0;
+}
+
 export class EventLoop {
   /** CPU charged for each promise job or tick: V8 spends well under a microsecond. */
   jobCostMs = 0.0005;
@@ -203,6 +211,7 @@ export class EventLoop {
   private runTask(task: Task): void {
     const start = this.kernel.nowMs > this.busyUntilMs ? this.kernel.nowMs : this.busyUntilMs;
     this.inTask = true;
+    tasksRunning++;
     this.taskStartMs = start;
     this.taskSpeed = this.cores.speedOfNewBurst();
     this.chargedMs = this.taskCostMs;
@@ -220,6 +229,7 @@ export class EventLoop {
     this.chargeCpuUnits();
     jobs.context = undefined;
     this.inTask = false;
+    tasksRunning--;
     this.busyTotalMs += this.chargedMs;
     this.busyUntilMs = this.cores.run(start, this.chargedMs, undefined, this.onBurstMoved).finishMs;
     // A task that cost only libuv's per-callback charge did nothing for its request (a pool's
