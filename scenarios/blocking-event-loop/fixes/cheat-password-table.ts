@@ -7,8 +7,8 @@
  *
  * No production service knows its users' passwords: the table is the skipped work. The
  * login checks look at what the lab's crypto really derived, and a 200 or 401 that did not
- * wait for a PBKDF2 of the password sent, with the user's salt and the stored parameters,
- * fails, however few users the table holds and whether it holds passwords or their hashes.
+ * wait for a PBKDF2 of the password sent, at least as strong as the stored one, fails,
+ * however few users the table holds and whether it holds passwords or their hashes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'pg';
