@@ -62,6 +62,21 @@ let leaseOf: (client: PoolClient) => Lease;
 /** Set while `query` calls `connect` (synchronously), so that call takes no stack. */
 let connectingForQuery = false;
 
+/** What a connect site reads as: `Error: pool.connect`, like the Error it stands for. */
+const SITE_PROTOTYPE: Error = Object.create(Error.prototype, { message: { value: 'pool.connect' } });
+
+/**
+ * The stack of the caller, as `new Error('pool.connect')` would have it: the same frames from
+ * the same one down, and the same text. The hardened realm's Error constructor captures a
+ * stack twice (once as it constructs, once more to cut its own frame off); this captures it
+ * once, and V8 only formats it if the site is ever read (a leak report).
+ */
+function connectSite(): Error {
+  const site: Error = Object.create(SITE_PROTOTYPE);
+  Error.captureStackTrace(site, connectSite);
+  return site;
+}
+
 /**
  * A client of the pool. Its lease is a private field: the holder is the request's own
  * accounting, and a service that could clear `checkedOut` would hide a leak.
@@ -166,7 +181,7 @@ export class Pool extends Emitter {
         reject,
         timedOut: false,
         context: this.#p.jobs.context,
-        site: connectingForQuery ? undefined : new Error('pool.connect'),
+        site: connectingForQuery ? undefined : connectSite(),
         sinceMs: this.#p.loop.now(),
         span: undefined,
       };

@@ -135,6 +135,8 @@ export class Database {
   private counts = { statements: 0, resultCacheHits: 0, explains: 0 };
   /** The setup (SQL and cost model) the database was last reset to. */
   private setupKey: string | undefined;
+  /** A setup key whose setup may be replayed without triggers (see reset-to-setup.ts). */
+  private replayableKey: string | undefined;
   /** What the run since that reset changed: see `reset`. */
   private changes = { any: false, all: false, tables: new Set<string>() };
 
@@ -169,7 +171,9 @@ export class Database {
       // Its DISCARD ALL drops them, and the session's settings, even if the setup then fails.
       this.statements.forget();
       this.checkStatements.forget();
-      await resetToSetup(this.pg, setupSql);
+      const withoutTriggers = key === this.replayableKey;
+      const { replayableWithoutTriggers } = await resetToSetup(this.pg, setupSql, { withoutTriggers });
+      if (!withoutTriggers) this.replayableKey = replayableWithoutTriggers ? key : undefined;
       this.setupKey = key;
       // The same setup rebuilds the same tables, statistics and plans, so plans and the
       // results of tables nobody wrote stay valid: repeated runs of a scenario stay cheap.

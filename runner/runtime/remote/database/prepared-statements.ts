@@ -29,8 +29,11 @@ const CACHED_PLAN_CHANGED = '0A000';
 /** Prepared statements kept at most; the least recently used is closed first. */
 const PREPARED_MAX = 500;
 
-interface Prepared {
+interface Prepared extends Shape {
   name: string;
+}
+
+interface Shape {
   /** The type the server inferred for each parameter, which picks its serialiser. */
   paramTypes: number[];
   /** The result's columns (none for a statement that returns no rows). */
@@ -44,6 +47,12 @@ const SYNC = serialize.sync();
 export class PreparedStatements {
   /** Map order is recency order, as in the result cache. */
   private readonly statements = new Map<string, Prepared>();
+  /**
+   * What `forgetWhere` closed after a write: such a statement's text, on an unchanged schema,
+   * parses to the same parameter types and columns, so preparing it again needs no Describe
+   * and goes in one message with its execution (see `reprepareAndExecute`).
+   */
+  private readonly shapes = new Map<string, Shape>();
   /** Statements to close with the next message; see `forget`. */
   private closing: string[] = [];
   /** Whether the session has the plan-cache setting; a reset or a user's SET may undo it. */
@@ -65,6 +74,7 @@ export class PreparedStatements {
   forget(): void {
     for (const p of this.statements.values()) this.closing.push(p.name);
     this.statements.clear();
+    this.shapes.clear();
     this.sessionReady = false;
   }
 
@@ -80,6 +90,8 @@ export class PreparedStatements {
       if (!stale(sql)) continue;
       this.closing.push(p.name);
       this.statements.delete(sql);
+      if (this.shapes.size >= PREPARED_MAX) this.shapes.clear();
+      this.shapes.set(sql, { paramTypes: p.paramTypes, fields: p.fields });
     }
   }
 
@@ -92,11 +104,14 @@ export class PreparedStatements {
       // runs as an unnamed statement would have.
       if ((err as { code?: unknown }).code !== CACHED_PLAN_CHANGED) throw err;
       this.forgetWhere((s) => s === sql);
+      this.shapes.delete(sql); // its columns are what changed
       return this.execute(sql, params);
     }
   }
 
   private async execute(sql: string, params: readonly unknown[]): Promise<Results<Record<string, unknown>>> {
+    const shape = this.statements.has(sql) ? undefined : this.shapes.get(sql);
+    if (shape && this.sessionReady && params.length === shape.paramTypes.length) return this.reprepareAndExecute(sql, shape, params);
     const statement = await this.prepare(sql);
     if (params.length !== statement.paramTypes.length) {
       // Postgres's error names the statement, and ours have run-dependent names: PGlite's
@@ -111,6 +126,28 @@ export class PreparedStatements {
       { syncToFs: false, onRawData: (bytes) => chunks.push(bytes.slice()) },
     );
     return readResult(chunks.length === 1 ? chunks[0] : concat(chunks), this.pg.parsers, statement.fields);
+  }
+
+  /**
+   * Prepares a statement `forgetWhere` closed and executes it, in one message: Parse, Bind,
+   * Execute, Sync. The statement and its plan are the ones `prepare` then `execute` would
+   * make (the plan is made at the Bind either way); it only skips a Describe whose answer is
+   * known and a round trip. A Parse that fails leaves no statement, as in `prepare`, and the
+   * next execution prepares from scratch.
+   */
+  private async reprepareAndExecute(sql: string, shape: Shape, params: readonly unknown[]): Promise<Results<Record<string, unknown>>> {
+    const name = `${this.prefix}${this.nextId++}`;
+    const values = params.map((value, i) => this.serialize(value, shape.paramTypes[i]));
+    const chunks: Uint8Array[] = [];
+    await this.pg.execProtocolRawStream(this.withCloses([serialize.parse({ name, text: sql }), encodeBind(name, values), EXECUTE, SYNC]), {
+      syncToFs: false,
+      onRawData: (bytes) => chunks.push(bytes.slice()),
+    });
+    const reply = chunks.length === 1 ? chunks[0] : concat(chunks);
+    // Parsed or not, the shape is spent: a failed Parse means the schema moved under it.
+    this.shapes.delete(sql);
+    if (hasParseComplete(reply)) this.remember(sql, { name, ...shape });
+    return readResult(reply, this.pg.parsers, shape.fields);
   }
 
   private async prepare(sql: string): Promise<Prepared> {
@@ -131,13 +168,18 @@ export class PreparedStatements {
       { syncToFs: false },
     );
     const prepared = { name, paramTypes: parse.parseDescribeStatementResults(messages), fields: resultFields(messages) };
+    this.shapes.delete(sql);
+    this.remember(sql, prepared);
+    return prepared;
+  }
+
+  private remember(sql: string, prepared: Prepared): void {
     if (this.statements.size >= PREPARED_MAX) {
       const oldest = this.statements.keys().next().value as string;
       this.closing.push(this.statements.get(oldest)!.name);
       this.statements.delete(oldest);
     }
     this.statements.set(sql, prepared);
-    return prepared;
   }
 
   /** As PGlite's `query()` serialises a parameter. */
@@ -161,6 +203,18 @@ function resultFields(messages: readonly { name: string }[]): QueryField[] {
     | { fields: readonly { name: string; dataTypeID: number }[] }
     | undefined;
   return description ? description.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) : [];
+}
+
+/** ParseComplete ('1'): the reply's Parse made its statement. */
+const PARSE_COMPLETE = 0x31;
+
+/** Whether the backend's reply carries a ParseComplete message. */
+function hasParseComplete(reply: Uint8Array): boolean {
+  const view = new DataView(reply.buffer, reply.byteOffset, reply.byteLength);
+  for (let at = 0; at + 5 <= reply.length; at += 1 + view.getUint32(at + 1)) {
+    if (reply[at] === PARSE_COMPLETE) return true;
+  }
+  return false;
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

@@ -110,6 +110,28 @@ describe('same answers as PGlite query()', () => {
     }
     expect((await statements.query('SELECT id FROM things WHERE id = $1', [10])).rows).toEqual([{ id: 10 }]);
   });
+
+  it('for a statement a write closed, prepared again in one message with its execution', async () => {
+    for (const [sql, params] of [...CASES, ['SELECT * FROM things WHERE id = $1', ['not a number']] as [string, unknown[]]]) {
+      // Once on both (it is prepared), then again once a write has closed it.
+      await outcome(() => plain.query(sql, params));
+      await outcome(() => statements.query(sql, params));
+      statements.forgetWhere((s) => s === sql);
+      const expected = await outcome(() => plain.query(sql, params));
+      expect({ sql, result: await outcome(() => statements.query(sql, params)) }).toEqual({ sql, result: expected });
+    }
+    // A Parse that fails (its table is gone) leaves no statement; the next one is made afresh.
+    await piped.exec('CREATE TABLE brief (a int); INSERT INTO brief VALUES (1)');
+    await plain.exec('CREATE TABLE brief (a int); INSERT INTO brief VALUES (1)');
+    await statements.query('SELECT a FROM brief WHERE a = $1', [1]);
+    statements.forgetWhere(() => true);
+    await piped.exec('DROP TABLE brief');
+    await plain.exec('DROP TABLE brief');
+    const gone = await outcome(() => plain.query('SELECT a FROM brief WHERE a = $1', [1]));
+    expect(await outcome(() => statements.query('SELECT a FROM brief WHERE a = $1', [1]))).toEqual(gone);
+    await piped.exec('CREATE TABLE brief (a text); INSERT INTO brief VALUES ($$x$$)');
+    expect((await statements.query('SELECT a FROM brief WHERE a = $1', ['x'])).rows).toEqual([{ a: 'x' }]);
+  });
 });
 
 describe('DDL the caller cannot see', () => {
