@@ -227,7 +227,8 @@ function methodName(member: AstNode): string | undefined {
   return property.type === 'Literal' && typeof property.value === 'string' ? property.value : undefined;
 }
 
-function hasOptionalLink(node: AstNode): boolean {
+/** Whether an optional link (`?.`) in `node`'s chain may short-circuit before it is evaluated. */
+export function hasOptionalLink(node: AstNode): boolean {
   for (let n = node; n.type === 'MemberExpression' || n.type === 'CallExpression'; ) {
     if (n.optional) return true;
     n = (n.type === 'MemberExpression' ? n.object : n.callee) as AstNode;

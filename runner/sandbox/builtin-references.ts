@@ -21,14 +21,14 @@
  * the receiver and the name, which the meter converts to a property key once, as the call would.
  *
  * Not covered: an object pattern in a function's parameters, a `for…of` head or a `catch`, and
- * one nested in another pattern; a tagged template whose tag is such a built-in; a built-in
- * reached by the descriptors of its properties (`Object.getOwnPropertyDescriptor(…).value`);
+ * one nested in another pattern; a tagged template whose tag is such a built-in; a
+ * descriptor's `value` destructured (`const { value } = Object.getOwnPropertyDescriptor(…)`);
  * a method called by a computed name whose charge is by its result or argument (`Object[k](o)`,
- * `re[k](s)`), or in an optional chain (`xs?.[k]()`).
+ * `re[k](s)`), or in an optional chain after its receiver (`a?.xs[k]()`).
  */
 import { CHARGED_NAMES } from '../runtime/process/builtin-indirect-calls.ts';
 import { COMPUTED_WITH_ARGUMENTS, COMPUTED_WRITTEN_CALLBACK } from '../runtime/process/builtin-meter.ts';
-import type { Chains, SiteSuffix, Wrap } from './builtin-call-sites.ts';
+import { type Chains, hasOptionalLink, type SiteSuffix, type Wrap } from './builtin-call-sites.ts';
 import type { AstNode } from './cpu-instrument.ts';
 
 /** Methods that hand their receiver on: a built-in bound, or given back by `valueOf`. */
@@ -108,14 +108,17 @@ function keptChildren(node: AstNode): Array<AstNode | null | undefined> {
   }
 }
 
-/** Whether `node`'s value can be a size-charged built-in: read by one of their names or a computed one, or a global constructor's name. */
+/**
+ * Whether `node`'s value can be a size-charged built-in: read by one of their names or a
+ * computed one, or a property descriptor's `value`; or a global constructor's name.
+ */
 function mayBeBuiltin(node: AstNode): boolean {
   if (node.type === 'Identifier') return CONSTRUCTOR_NAMES.has(node.name as string);
   if (node.type === 'CallExpression') return readsProperty(node);
   if (node.type === 'ChainExpression') return mayBeBuiltin(node.expression as AstNode);
   if (node.type !== 'MemberExpression') return false;
   const property = node.property as AstNode;
-  if (!node.computed) return property.type === 'Identifier' && CHARGED_NAMES.has(property.name as string);
+  if (!node.computed) return property.type === 'Identifier' && (CHARGED_NAMES.has(property.name as string) || property.name === 'value');
   return property.type !== 'Literal' || (typeof property.value === 'string' && CHARGED_NAMES.has(property.value));
 }
 
@@ -128,14 +131,16 @@ function readsProperty(call: AstNode): boolean {
 /**
  * The wraps of a call by a computed method name, `o[k](…)` → `M.o(o)[M.k(k,F)](…)`: the
  * receiver and the name pass through the meter, which charges a method charged by its receiver.
- * Not in an optional chain, whose short-circuit the wraps would change, and not on `super`.
+ * In an optional chain only where nothing before the receiver may short-circuit it
+ * (`xs[k]?.()`, `xs?.[k]()`: a name left unread leaves its receiver unused on the meter's
+ * stack, which the next computed call does not see); not on `super`.
  */
 export function computedCallWraps(call: AstNode, meter: string, chains: Chains, site: SiteSuffix): Wrap[] {
   const callee = call.callee as AstNode;
-  if (callee.type !== 'MemberExpression' || !callee.computed || chains.links.has(call)) return [];
+  if (callee.type !== 'MemberExpression' || !callee.computed) return [];
   const property = callee.property as AstNode;
   const object = callee.object as AstNode;
-  if (property.type === 'Literal' || object.type === 'Super') return [];
+  if (property.type === 'Literal' || object.type === 'Super' || (chains.links.has(call) && hasOptionalLink(object))) return [];
   const args = call.arguments as AstNode[];
   const written = args[0]?.type === 'FunctionExpression' || args[0]?.type === 'ArrowFunctionExpression';
   const flags = (args.length > 0 ? COMPUTED_WITH_ARGUMENTS : 0) | (written ? COMPUTED_WRITTEN_CALLBACK : 0);

@@ -70,6 +70,8 @@ describe('a built-in kept under another name costs what its direct call costs', 
     ['[objectOf(xs)].map(Object.keys)[0].length', 'Object.keys(objectOf(xs)).length'],
     ['pick("keys")(objectOf(xs)).length', 'Object.keys(objectOf(xs)).length', 'const pick = (name) => Object[name];'],
     ['Reflect.get(Object, "keys")(objectOf(xs)).length', 'Object.keys(objectOf(xs)).length'],
+    ['Object.getOwnPropertyDescriptor(Array.prototype, "join").value.bind(xs)().length', 'xs.join().length'],
+    ['(d.value.bind(xs))().length', 'xs.sort().length', 'const d = Object.getOwnPropertyDescriptors(Array.prototype).sort;'],
   ]);
 });
 
@@ -92,6 +94,8 @@ describe('a method called by a computed name costs what the named call costs', (
     ['xs[methods.search](-1)', 'xs.indexOf(-1)', setup],
     ['xs["so" + "rt"]().length', 'xs.sort().length', setup],
     ['xs[{ toString: () => "join" }]().length', 'xs.join().length', setup],
+    ['xs[name]?.().length', 'xs.sort().length', setup],
+    ['xs?.[name]().length', 'xs.sort().length', setup],
   ]);
 
   it('a callback written in place is charged by its entries, as with the named call', () => {
