@@ -23,14 +23,15 @@
  * With a CPU profile, each charging wrap also passes its call site (`M.r(rows,K,T,7)`, see
  * `SiteSuffix`), so the units land on the line that made the call.
  *
- * Not charged: a method called by a computed name (`rows[m]()`); a built-in called directly
- * through a reference (`const { keys } = Object; keys(o)`) or bound (`sort.bind(xs)()`), or
- * handed to another built-in as its callback (`xs.map(Object.keys)` charges the iteration, not
- * each `keys`); a constructor reached by another name (`new globalThis.Set(xs)`, a subclass's
- * `super(xs)`); and a receiver or result inside an optional chain that short-circuits before
+ * A built-in reached any other way (kept in a variable, bound, handed on, called by a computed
+ * name, a constructor by another name or through `super(xs)`) is charged through its stand-in
+ * (builtin-references.ts); a method of `super` charged by its receiver charges `this`
+ * (`super.sort()`).
+ *
+ * Not charged here: a receiver or result inside an optional chain that short-circuits before
  * the call (`a?.rows.sort()`), whose rewrite would change the chain.
  */
-import { type BuiltinKind, builtinKindIndex } from '../runtime/process/builtin-meter.ts';
+import { type BuiltinKind, builtinKindIndex, RECEIVER_METHODS } from '../runtime/process/builtin-meter.ts';
 import { VIA_APPLY, VIA_CALL, VIA_CONSTRUCT } from '../runtime/process/builtin-indirect-calls.ts';
 import type { AstNode } from './cpu-instrument.ts';
 
@@ -51,25 +52,16 @@ const SITES = new Map<string, Site>();
 const add = (names: string[], site: Site): void => {
   for (const name of names) SITES.set(name, site);
 };
-add(['sort', 'toSorted'], { at: 'receiver', kind: 'sort', withArguments: 'sortBy' });
-add(['reverse', 'toReversed', 'fill', 'copyWithin', 'splice', 'toSpliced', 'with'], { at: 'receiver', kind: 'rearrange' });
-add(['indexOf', 'lastIndexOf', 'includes'], { at: 'receiver', kind: 'search' });
-add(['join', 'toString'], { at: 'receiver', kind: 'join' });
-add(['split', 'match', 'matchAll', 'search'], { at: 'receiver', kind: 'text' });
-add(['replace', 'replaceAll'], { at: 'receiver', kind: 'replace' });
+for (const [name, method] of RECEIVER_METHODS) {
+  const { kind, withArguments, unlessWritten } = method;
+  SITES.set(name, { at: 'receiver', kind, withArguments, unlessWrittenAt: unlessWritten ? 0 : undefined });
+}
 add(['test', 'exec'], { at: 'argument', kind: 'regex' });
 add(['set'], { at: 'argument', kind: 'copyInto' });
 add(['slice'], { at: 'result', kind: 'slice' });
 add(['concat'], { at: 'result', kind: 'copy' });
 add(['from'], { at: 'result', kind: 'build', withArguments: 'buildBy' });
 add(['fromEntries'], { at: 'argument', kind: 'fromEntries' });
-add(['forEach', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'reduce', 'reduceRight'], {
-  at: 'receiver',
-  kind: 'iterate',
-  unlessWrittenAt: 0,
-});
-add(['map', 'filter'], { at: 'receiver', kind: 'iterateInto', unlessWrittenAt: 0 });
-add(['flatMap'], { at: 'receiver', kind: 'flatMap' });
 add(['call'], { at: 'via', which: VIA_CALL });
 add(['apply'], { at: 'via', which: VIA_APPLY });
 add(['construct'], { at: 'via', which: VIA_CONSTRUCT });
@@ -135,8 +127,9 @@ export function builtinCallWraps(call: AstNode, meter: string, chains: Chains, s
   if (callee.type !== 'MemberExpression') return [];
   let site = SITES.get(methodName(callee) ?? '');
   const receiver = callee.object as AstNode;
-  if (!site || receiver.type === 'Super') return [];
+  if (!site) return [];
   const args = call.arguments as AstNode[];
+  if (receiver.type === 'Super') return superCallWraps(call, site, args, meter, chains, siteOf);
   // A receiver that an optional link before the call may short-circuit cannot be wrapped.
   const receiverFree = !(chains.links.has(call) && hasOptionalLink(receiver));
   if (site.at === 'via') return receiverFree ? [wrap(receiver, `${meter}.v(`, `,${site.which}${siteOf(call)})`)] : [];
@@ -158,6 +151,18 @@ export function builtinCallWraps(call: AstNode, meter: string, chains: Chains, s
   const top = chains.topOf.get(call);
   if (!top && chains.links.has(call)) return [];
   return [wrap(top ?? call, `${meter}.r(`, `,${k}${siteOf(call)})`)];
+}
+
+/**
+ * A method charged by its receiver and called on `super` (`super.sort()` in a subclass of
+ * Array): `super` cannot be wrapped, so its receiver, `this`, is charged before the call:
+ * `(M.r(this,K), super.sort())`.
+ */
+function superCallWraps(call: AstNode, site: Site, args: AstNode[], meter: string, chains: Chains, siteOf: SiteSuffix): Wrap[] {
+  if (site.at !== 'receiver' || chains.links.has(call)) return [];
+  if (site.unlessWrittenAt !== undefined && WRITTEN_FUNCTIONS.has(args[site.unlessWrittenAt]?.type)) return [];
+  const kind = args.length > 0 && site.withArguments ? site.withArguments : site.kind;
+  return [{ node: call, before: `(${meter}.r(this,${builtinKindIndex(kind)}${siteOf(call)}),`, after: ')' }];
 }
 
 /**
@@ -222,7 +227,8 @@ function methodName(member: AstNode): string | undefined {
   return property.type === 'Literal' && typeof property.value === 'string' ? property.value : undefined;
 }
 
-function hasOptionalLink(node: AstNode): boolean {
+/** Whether an optional link (`?.`) in `node`'s chain may short-circuit before it is evaluated. */
+export function hasOptionalLink(node: AstNode): boolean {
   for (let n = node; n.type === 'MemberExpression' || n.type === 'CallExpression'; ) {
     if (n.optional) return true;
     n = (n.type === 'MemberExpression' ? n.object : n.callee) as AstNode;

@@ -43,6 +43,7 @@ import {
   type Wrap,
 } from './builtin-call-sites.ts';
 import { STRING_CONCAT_UNITS } from '../runtime/process/builtin-meter.ts';
+import { computedCallWraps, destructuringWrap, referenceWraps } from './builtin-references.ts';
 
 /** Code ready to be wrapped: `code` refers to the counter object by `meterName`. */
 export interface InstrumentedCode {
@@ -216,10 +217,21 @@ function instrumentOnce(js: string, profile: boolean): InstrumentedCode {
     if (CALL_TYPES.has(node.type)) {
       region.weight += w.call;
       for (const arg of (node.arguments as AstNode[] | undefined) ?? []) if (FUNCTION_TYPES.has(arg.type)) callbacks.add(arg);
-      if (node.type === 'CallExpression') for (const wrap of builtinCallWraps(node, meterName, chains, site)) around(wrap, depth);
+      if (node.type === 'CallExpression') {
+        for (const wrap of builtinCallWraps(node, meterName, chains, site)) around(wrap, depth);
+        for (const wrap of computedCallWraps(node, meterName, chains, site)) around(wrap, depth);
+      }
       if (node.type === 'NewExpression') for (const wrap of constructorWraps(node, meterName, site)) around(wrap, depth);
     }
     if (node.type === 'ChainExpression') enterChain(node, chains);
+    for (const wrap of referenceWraps(node, meterName)) around(wrap, depth);
+    const destructured =
+      node.type === 'VariableDeclarator'
+        ? destructuringWrap(node.id as AstNode, node.init as AstNode | null, meterName, js)
+        : node.type === 'ExpressionStatement' && (node.expression as AstNode).type === 'AssignmentExpression'
+          ? destructuringWrap((node.expression as AstNode).left as AstNode, (node.expression as AstNode).right as AstNode, meterName, js)
+          : undefined;
+    if (destructured) around(destructured, depth);
     if (node.type === 'ArrayExpression' || node.type === 'CallExpression' || node.type === 'NewExpression') {
       const items = (node.type === 'ArrayExpression' ? node.elements : node.arguments) as Array<AstNode | null>;
       for (const item of items) if (item?.type === 'SpreadElement') around(spreadWrap(item, meterName, site), depth);

@@ -21,7 +21,7 @@ import { Buffer } from '../modules/buffer/buffer.ts';
 type Size = 'this' | 'argument' | 'list' | 'result';
 
 /** One charge of a built-in; `withFunction` is the kind instead when argument `at` is a function (a comparator, a map function). */
-interface Charge {
+export interface Charge {
   size: Size;
   kind: BuiltinKind;
   withFunction?: { at: number; kind: BuiltinKind };
@@ -36,8 +36,21 @@ export const VIA_APPLY = 1;
 export const VIA_CONSTRUCT = 2;
 
 const CHARGED = new Map<unknown, Charge[]>();
+const NAMES = new Set<string>();
+
+/**
+ * The names the size-charged built-ins are found by, as properties or globals (`sort`, `keys`,
+ * `Set`): where the service reads a property of one of these names, it may get one.
+ */
+export const CHARGED_NAMES: ReadonlySet<string> = NAMES;
+
+/** The charges of a size-charged built-in (the function itself, never a stand-in), or undefined. */
+export function chargesOf(f: unknown): readonly Charge[] | undefined {
+  return CHARGED.get(f);
+}
 const on = (owner: object, names: string[], ...charges: Charge[]): void => {
   for (const name of names) {
+    NAMES.add(name);
     const f = (owner as Record<string, unknown>)[name];
     if (typeof f === 'function') CHARGED.set(f, charges);
   }
@@ -97,11 +110,19 @@ const INDIRECTION_MAX = 4;
  * The meter's `v`: `value` as the receiver of a `.call(`/`.apply(`/`.construct(` (`which`),
  * or a stand-in that charges the call, for the built-ins above and `Reflect`.
  */
-export function createIndirectCalls(charge: ChargeFn): (value: unknown, which: number, tally?: Float64Array, site?: number) => unknown {
+export function createIndirectCalls(
+  charge: ChargeFn,
+  targetOf: (value: unknown) => unknown = () => undefined,
+): (value: unknown, which: number, tally?: Float64Array, site?: number) => unknown {
   /** Charges what `reached` costs: before the call, or after it by its `result`. */
   const chargeCall = (reached: Reached, after: boolean, result: unknown, at: Site): void => {
     let { f, thisArg, args, listed } = reached;
-    for (let depth = 0; depth < INDIRECTION_MAX; depth++) {
+    let viaStandIn = false;
+    for (let depth = 0; ; depth++) {
+      // A stand-in (builtin-stand-ins.ts) charges its own call when it is made: only the list is charged here.
+      const target = targetOf(f);
+      if (target !== undefined) [f, viaStandIn] = [target, true];
+      if (depth === INDIRECTION_MAX) break;
       // `call`, `apply` and `Reflect.apply` reached through each other: charge what they reach.
       const list = isArray(args) ? args : [];
       if (f === call) [f, thisArg, args, listed] = [thisArg, list[0], list.slice(1), false];
@@ -113,7 +134,7 @@ export function createIndirectCalls(charge: ChargeFn): (value: unknown, which: n
     if (!charges) return;
     const list = isArray(args) ? args : [];
     for (const c of charges) {
-      if ((c.size === 'result') !== after) continue;
+      if ((c.size === 'result') !== after || (viaStandIn && c.size !== 'list')) continue;
       const kind = c.withFunction && typeof list[c.withFunction.at] === 'function' ? c.withFunction.kind : c.kind;
       if (c.size === 'this') charge(thisArg, kind, at.tally, at.site);
       else if (c.size === 'argument') charge(list[0], kind, at.tally, at.site);
@@ -130,7 +151,9 @@ export function createIndirectCalls(charge: ChargeFn): (value: unknown, which: n
     chargeCall(reached, true, result, at);
     return result;
   };
-  return (value, which, tally, site) => {
+  return (received, which, tally, site) => {
+    // A stand-in as the receiver is its built-in: the call is charged here and made on the built-in itself.
+    const value = targetOf(received) ?? received;
     if (value !== Reflect && !CHARGED.has(value) && value !== call && value !== apply && value !== reflectApply) return value;
     const at: Site = { tally, site };
     if (value === Reflect) {

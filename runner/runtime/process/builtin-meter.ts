@@ -3,7 +3,8 @@
  * `indexOf`, `slice`, `split`, a regex over a large string, `Array.from`, spreading a large
  * array, `Buffer` copies, `Object.keys` of a large object, an iteration whose callback is not
  * metered code (`xs.map(Math.sqrt)`), `new Set(xs)`. Calls that reach them through `call`,
- * `apply` or `Reflect` are charged alike (builtin-indirect-calls.ts). Their work runs in V8's own code, so
+ * `apply` or `Reflect` are charged alike (builtin-indirect-calls.ts), and so are calls of one
+ * the service keeps as a value, through its stand-in (builtin-stand-ins.ts). Their work runs in V8's own code, so
  * the instrumentation that meters the service's JavaScript (sandbox/cpu-instrument.ts) cannot
  * count it; it rewrites their call sites instead, so the value that gives the work its size
  * passes through the meter on its way: `rows.sort(f)` becomes `M.r(rows, 1).sort(f)`, and
@@ -25,6 +26,7 @@
 import type { CpuCounter } from './cpu-meter.ts';
 import { Buffer } from '../modules/buffer/buffer.ts';
 import { createIndirectCalls } from './builtin-indirect-calls.ts';
+import { createStandIns } from './builtin-stand-ins.ts';
 
 /**
  * Units (see cpu-meter.ts) per element of what is measured, by its type: a string's
@@ -134,6 +136,37 @@ export function builtinKindIndex(kind: BuiltinKind): number {
 const INDEX_OF = new Map(KINDS.map((k, i) => [k, i]));
 
 /**
+ * A method charged by its receiver's size: `kind`, or `withArguments` when the call has
+ * arguments (a comparator); with `unlessWritten`, not charged when its first argument is a
+ * function written in place, whose entries carry the per-element cost (sandbox/cpu-instrument.ts).
+ */
+export interface ReceiverMethod {
+  kind: BuiltinKind;
+  withArguments?: BuiltinKind;
+  unlessWritten?: boolean;
+}
+
+/** The methods charged by their receiver, by name: at a call site that names them, or by a computed name (`k`). */
+export const RECEIVER_METHODS = new Map<string, ReceiverMethod>();
+const receiverMethods = (names: string[], method: ReceiverMethod): void => {
+  for (const name of names) RECEIVER_METHODS.set(name, method);
+};
+receiverMethods(['sort', 'toSorted'], { kind: 'sort', withArguments: 'sortBy' });
+receiverMethods(['reverse', 'toReversed', 'fill', 'copyWithin', 'splice', 'toSpliced', 'with'], { kind: 'rearrange' });
+receiverMethods(['indexOf', 'lastIndexOf', 'includes'], { kind: 'search' });
+receiverMethods(['join', 'toString'], { kind: 'join' });
+receiverMethods(['split', 'match', 'matchAll', 'search'], { kind: 'text' });
+receiverMethods(['replace', 'replaceAll'], { kind: 'replace' });
+const visits = ['forEach', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'reduce', 'reduceRight'];
+receiverMethods(visits, { kind: 'iterate', unlessWritten: true });
+receiverMethods(['map', 'filter'], { kind: 'iterateInto', unlessWritten: true });
+receiverMethods(['flatMap'], { kind: 'flatMap' });
+
+/** `k`'s flags, from the call site: the call has arguments; its first is a function written in place. */
+export const COMPUTED_WITH_ARGUMENTS = 1;
+export const COMPUTED_WRITTEN_CALLBACK = 2;
+
+/**
  * The meter's methods the instrumented code calls. Each hands its first argument back, so a
  * call site keeps its value, its `this` and its order of evaluation. With a CPU profile, a
  * charging call also names its call site: the module's tally and the site's region there
@@ -155,6 +188,24 @@ export interface BuiltinMeter {
    * handed back, or for a size-charged built-in (or `Reflect`) a stand-in that charges the call.
    */
   v(value: unknown, which: number, tally?: Float64Array, site?: number): unknown;
+  /**
+   * A value the service may keep and call later (a built-in read as a property, a constructor
+   * by another name): handed back, or for a size-charged built-in its stand-in (builtin-stand-ins.ts).
+   */
+  f(value: unknown): unknown;
+  /** The receiver of a method called by a computed name (`xs[name](…)`), for the `k` that follows: handed back as `f` would. */
+  o(receiver: unknown): unknown;
+  /**
+   * The computed name of the method whose receiver `o` saw, as the property key it converts to:
+   * a method charged by its receiver (`RECEIVER_METHODS`) is charged as its call site would be.
+   */
+  k(key: unknown, flags: number, tally?: Float64Array, site?: number): unknown;
+  /**
+   * The value an object pattern destructures (`const { keys } = Object`): a view whose
+   * properties are read as `f` hands them back. `name` and `text` (the first property, the
+   * value's source) word the error for a null or undefined value as the engine does.
+   */
+  d(value: unknown, name: string, text: string): unknown;
 }
 
 /** More pending `p` calls than this (arguments that threw, again and again) are forgotten. */
@@ -201,6 +252,35 @@ const { isArray } = Array;
 const { isView } = ArrayBuffer;
 const { call } = Function.prototype;
 const read = (get: (this: unknown) => unknown, target: unknown): unknown => call.call(get, target);
+const reflectGet = Reflect.get;
+const { ownKeys, getOwnPropertyDescriptor } = Reflect;
+
+/**
+ * What an object pattern reads instead of `source` (`value` as an object): its properties, each
+ * as `f` hands it back. The view's target is an empty object of its own, so a frozen source (an
+ * intrinsic, after lockdown) may be seen with other values than its own; a pattern's rest
+ * (`...rest`) sees the source's own keys, each configurable as the copy made of it is.
+ */
+function destructuringView(source: object, value: unknown, f: (value: unknown) => unknown): object {
+  return new Proxy(Object.create(null) as object, {
+    get: (_, key) => f(reflectGet(source, key, value)),
+    has: (_, key) => key in source,
+    ownKeys: () => ownKeys(source),
+    getOwnPropertyDescriptor: (_, key) => {
+      const own = getOwnPropertyDescriptor(source, key);
+      if (own && 'value' in own) own.value = f(own.value);
+      if (own) own.configurable = true;
+      return own;
+    },
+  });
+}
+
+/** `key` as the property key it converts to (a string, a symbol, or a number kept as it is), converted once. */
+function propertyKey(key: unknown): unknown {
+  if ((typeof key !== 'object' || key === null) && typeof key !== 'function') return key;
+  // The engine's own conversion, made once: the service's `toString` runs once, as the plain call would run it.
+  return ownKeys({ [key as unknown as PropertyKey]: 0 })[0];
+}
 
 /** A length as a count: anything but a whole number an array can have is 0. */
 function count(length: unknown): number {
@@ -275,6 +355,7 @@ function isReceiver(receiver: unknown, kind: number): boolean {
 /** The methods instrumented code calls, adding to `counter`. */
 export function createBuiltinMeter(counter: CpuCounter): BuiltinMeter {
   const pending: boolean[] = [];
+  const receivers: unknown[] = [];
   const add = (value: unknown, kind: number, tally?: Float64Array, site?: number): void => {
     const units = unitsFor(value, kind);
     if (units > 0) {
@@ -282,6 +363,7 @@ export function createBuiltinMeter(counter: CpuCounter): BuiltinMeter {
       if (tally) tally[site as number] += units;
     }
   };
+  const standIns = createStandIns((value, kind) => add(value, INDEX_OF.get(kind) as number));
   return {
     r(value, kind, tally, site) {
       add(value, kind as number, tally, site);
@@ -307,6 +389,31 @@ export function createBuiltinMeter(counter: CpuCounter): BuiltinMeter {
       }
       return value;
     },
-    v: createIndirectCalls((value, kind, tally, site) => add(value, INDEX_OF.get(kind) as number, tally, site)),
+    v: createIndirectCalls((value, kind, tally, site) => add(value, INDEX_OF.get(kind) as number, tally, site), standIns.targetOf),
+    f: standIns.standInFor,
+    o(receiver) {
+      if (receivers.length >= PENDING_MAX) receivers.length = 0;
+      receivers.push(receiver);
+      return standIns.standInFor(receiver);
+    },
+    k(key, flags, tally, site) {
+      const receiver = receivers.pop();
+      const name = propertyKey(key);
+      const method = typeof name === 'string' ? RECEIVER_METHODS.get(name) : undefined;
+      if (method && !(method.unlessWritten && flags & COMPUTED_WRITTEN_CALLBACK)) {
+        const kind = flags & COMPUTED_WITH_ARGUMENTS && method.withArguments ? method.withArguments : method.kind;
+        add(receiver, INDEX_OF.get(kind) as number, tally, site);
+      }
+      return name;
+    },
+    d(value, name, text) {
+      if (value === null || value === undefined) {
+        const what = value === null ? 'null' : 'undefined';
+        throw new TypeError(
+          name ? `Cannot destructure property '${name}' of '${text}' as it is ${what}.` : `Cannot destructure '${text}' as it is ${what}.`,
+        );
+      }
+      return destructuringView(Object(value) as object, value, standIns.standInFor);
+    },
   };
 }
