@@ -79,4 +79,33 @@ describe('blocking-event-loop: a login must wait for the key of the password sen
     expect(c.passed).toBe(false);
     expect(c.problems[0]).toMatch(/only earlier ones: a remembered verification, not a derived key/);
   });
+
+  it('passes a login that upgrades the hash it verified (a new salt, more iterations) and derives with it next time', async () => {
+    const solution = readFileSync(new URL('../../scenarios/blocking-event-loop/solution.ts', import.meta.url), 'utf8');
+    const verify = solution.slice(solution.indexOf('async function verifyPassword'), solution.indexOf('async function createSession'));
+    const upgrading = solution.replace(
+      verify,
+      `async function verifyPassword(password: string, user: UserRow): Promise<boolean> {
+  const upgraded = user.password_hash.startsWith('v2:');
+  const iterations = upgraded ? 2 * PBKDF2_ITERATIONS : PBKDF2_ITERATIONS;
+  const expected = Buffer.from(upgraded ? user.password_hash.slice(3) : user.password_hash, 'hex');
+  const actual = await pbkdf2Async(password, Buffer.from(user.salt, 'hex'), iterations, PBKDF2_KEYLEN, PBKDF2_DIGEST);
+  const ok = actual.length === expected.length && timingSafeEqual(actual, expected);
+  if (ok && !upgraded) {
+    const salt = randomBytes(16);
+    const key = await pbkdf2Async(password, salt, 2 * PBKDF2_ITERATIONS, PBKDF2_KEYLEN, PBKDF2_DIGEST);
+    await pool.query('UPDATE users SET salt = $1, password_hash = $2 WHERE id = $3', [salt.toString('hex'), 'v2:' + key.toString('hex'), user.id]);
+  }
+  return ok;
+}
+
+`,
+    );
+    expect(upgrading).toContain("startsWith('v2:')");
+    const s = await runScenario(definition, { ...nodeHost(), code: upgrading, seed: 7 });
+    expect(s.status, s.statusReason).toBe('completed');
+    const problems = s.checks.filter((c) => c.name.startsWith('login') || c.name.startsWith("a login's"));
+    expect(problems.length).toBe(3);
+    for (const c of problems) expect(c.failed, `${c.name}: ${c.problems[0] ?? ''}`).toBe(0);
+  });
 });
