@@ -236,11 +236,13 @@ const DIGESTS_AS_STRONG = new Set(['sha256', 'sha384', 'sha512']);
 
 /**
  * When each PBKDF2 at least as strong as the stored one ended, by password (hex): the lab's
- * record of what the service's crypto really derived, on any thread. Any salt: a service that
+ * record of what the service's crypto really derived, on any thread. A key as long as the
+ * stored hash: a 0-byte key takes no work at any iteration count (OpenSSL derives no block),
+ * so it proves nothing. Any salt: a service that
  * upgrades a hash at login (a new salt, more iterations) derives with the new one next time.
  */
 const derivedAt = derivationIndex((d) =>
-  d.algorithm === 'pbkdf2' && DIGESTS_AS_STRONG.has(d.digest ?? '') && (d.iterations ?? 0) >= KDF.iterations
+  d.algorithm === 'pbkdf2' && DIGESTS_AS_STRONG.has(d.digest ?? '') && (d.iterations ?? 0) >= KDF.iterations && d.keylen >= KDF.keylen
     ? [d.passwordHex, d.endMs]
     : undefined,
 );
@@ -261,7 +263,7 @@ function verifyDerived(ex: Exchange, db: CheckDb): string | undefined {
   const ends = derivedAt(db, hex(utf8.encode(password)));
   if (ends.some((t) => t >= ex.startMs && t <= ex.endMs)) return undefined;
   const what = `answered ${ex.status} for ${email}`;
-  const kdf = `PBKDF2 of the password sent (${KDF.digest} or stronger, at least ${KDF.iterations} iterations, in node:crypto or crypto.subtle)`;
+  const kdf = `PBKDF2 of the password sent (${KDF.digest} or stronger, at least ${KDF.iterations} iterations, a ${KDF.keylen}-byte key or longer, in node:crypto or crypto.subtle)`;
   // Checked as the answer arrives: a derivation still running then is not in the ledger yet.
   if (ends.some((t) => t < ex.startMs))
     return `${what} with no ${kdf} during the request, only earlier ones: a remembered verification, not a derived key`;

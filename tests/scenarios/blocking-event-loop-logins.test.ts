@@ -49,16 +49,18 @@ describe('blocking-event-loop: a login must wait for the key of the password sen
     expect(c.problems[0]).toMatch(/before any PBKDF2 .* had ended: a login that waits for no key/);
   });
 
-  it('fails a cheaper decoy derivation: fewer iterations, a weaker digest, another password', async () => {
+  it('fails a cheaper decoy derivation: fewer iterations, a weaker digest, another password, an empty key', async () => {
     for (const decoy of [
       "    await pbkdf2Async(password, Buffer.from(user.salt, 'hex'), 1000, PBKDF2_KEYLEN, PBKDF2_DIGEST);",
       "    await pbkdf2Async(password, Buffer.from(user.salt, 'hex'), PBKDF2_ITERATIONS, PBKDF2_KEYLEN, 'sha1');",
       "    await pbkdf2Async(known, Buffer.from(user.salt, 'hex'), PBKDF2_ITERATIONS, PBKDF2_KEYLEN, PBKDF2_DIGEST);",
+      // A 0-byte key derives no block: no work at any iteration count.
+      "    await pbkdf2Async(password, Buffer.from(user.salt, 'hex'), PBKDF2_ITERATIONS, 0, PBKDF2_DIGEST);",
     ]) {
       const c = await loginCheck(tableCheat(decoy));
       expect(c.passed, decoy).toBe(false);
       expect(c.problems[0], decoy).toMatch(
-        /before any PBKDF2 of the password sent \(sha256 or stronger, at least 100000 iterations, in node:crypto or crypto\.subtle\)/,
+        /before any PBKDF2 of the password sent \(sha256 or stronger, at least 100000 iterations, a 32-byte key or longer, in node:crypto or crypto\.subtle\)/,
       );
     }
   });
